@@ -1,0 +1,49 @@
+//! Stage 3, `check`: a [`Stack`](crate::model::Stack) to a [`ResolvedStack`].
+//! Every reference is resolved, every name and value validated, and all
+//! problems are reported at once.
+
+mod cluster;
+mod databases;
+pub mod names;
+mod order;
+mod types;
+mod workloads;
+
+pub use types::*;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::Stack;
+
+/// Resolve and validate a stack.
+///
+/// # Errors
+/// Every problem found, sorted by position.
+pub fn check(stack: Stack) -> Result<ResolvedStack, Diagnostics> {
+    let mut d = Diagnostics::default();
+    cluster::check_cluster(&stack, &mut d);
+    let namespaces = workloads::resolve(&stack, &mut d);
+    let namespace_order = order::namespace_order(&namespaces, &mut d);
+    let used: std::collections::BTreeSet<&str> = stack
+        .namespaces
+        .iter()
+        .flat_map(|n| n.releases.iter().map(|r| r.repository.value.as_str()))
+        .collect();
+    let mut helm_repositories: Vec<_> = stack
+        .helm_repositories
+        .iter()
+        .filter(|r| used.contains(r.name.value.as_str()))
+        .cloned()
+        .collect();
+    helm_repositories.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    if d.has_errors() {
+        return Err(d);
+    }
+    Ok(ResolvedStack {
+        name: stack.name.value,
+        cluster: stack.cluster,
+        platform: stack.platform,
+        helm_repositories,
+        namespaces,
+        namespace_order,
+    })
+}

@@ -1,0 +1,117 @@
+//! The resolved stack: every name points at something that exists, every
+//! port is a number, and every list is in a canonical order so that the
+//! order of declarations never shows in the output.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Span;
+use crate::model::{self, Protocol};
+
+/// A stack whose references are all resolved.
+#[derive(Debug, Clone)]
+pub struct ResolvedStack {
+    pub name: String,
+    pub cluster: model::Cluster,
+    pub platform: model::Platform,
+    /// Helm repositories, sorted by name, only the ones in use.
+    pub helm_repositories: Vec<model::HelmRepository>,
+    /// Namespaces sorted by name.
+    pub namespaces: Vec<Namespace>,
+    /// Namespace names in Flux dependency order (dependencies first).
+    pub namespace_order: Vec<String>,
+}
+
+/// A resolved namespace.
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    pub name: String,
+    pub span: Span,
+    pub mesh: bool,
+    /// Sorted, deduplicated.
+    pub depends_on: Vec<String>,
+    /// Sorted by name.
+    pub releases: Vec<model::Release>,
+    /// Apps and databases, sorted by name.
+    pub workloads: Vec<Workload>,
+    /// Sorted by name.
+    pub secrets: Vec<model::Secret>,
+}
+
+/// Pods with an identity: an app or a database.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub name: String,
+    pub namespace: String,
+    pub span: Span,
+    pub kind: WorkloadKind,
+    /// The labels the pods carry and policies select on.
+    pub pod_labels: BTreeMap<String, String>,
+    /// Deployment or StatefulSet name.
+    pub object_name: String,
+    pub ports: Vec<ResolvedPort>,
+    /// Sorted, deduplicated.
+    pub connects: Vec<Connection>,
+    pub exposes: Vec<Exposure>,
+    pub api_access: bool,
+    /// Sorted, deduplicated internet egress ports.
+    pub internet: Vec<(u16, Span)>,
+}
+
+/// What creates a workload's pods.
+#[derive(Debug, Clone)]
+pub enum WorkloadKind {
+    /// stackc writes a Deployment.
+    Image(Box<model::App>),
+    /// stackc writes a StatefulSet.
+    Database(Box<Database>),
+    /// A Helm release creates the pods.
+    Release { release: String },
+}
+
+/// A database with its engine resolved.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pub decl: model::Database,
+    pub engine: Engine,
+    pub image: String,
+    pub storage_class: Option<String>,
+}
+
+/// Database engines stackc knows how to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Postgresql { major: u32 },
+    Redis { aof: bool },
+}
+
+/// A named port with its number.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResolvedPort {
+    pub name: String,
+    pub number: u16,
+    pub protocol: Protocol,
+}
+
+/// A declared connection, resolved to a workload and a port.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Connection {
+    pub namespace: String,
+    pub workload: String,
+    pub port: u16,
+    pub protocol: Protocol,
+    pub span: Span,
+}
+
+/// A host exposed through the ingress controller.
+#[derive(Debug, Clone)]
+pub struct Exposure {
+    pub host: String,
+    pub path: String,
+    /// The pod port traffic arrives on.
+    pub port: u16,
+    /// The Service and its port the IngressRoute points at.
+    pub service: String,
+    pub service_port: u16,
+    pub issuer: String,
+    pub span: Span,
+}

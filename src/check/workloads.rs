@@ -1,0 +1,737 @@
+//! Resolution of namespaces, workloads and the references between them:
+//! connections, exposures, releases, secrets and storage classes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::cluster::{invalid, label, printable, unique};
+use super::names::{is_host, is_label_key, is_label_value, is_quantity};
+use super::types::*;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned, did_you_mean};
+use crate::model::{self, AppSource, PortRef, Stack};
+
+pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
+    unique(stack.namespaces.iter().map(|n| &n.name), "namespace", d);
+    let mut namespaces: Vec<Namespace> = stack
+        .namespaces
+        .iter()
+        .map(|ns| namespace(stack, ns, d))
+        .collect();
+    namespaces.sort_by(|a, b| a.name.cmp(&b.name));
+    namespaces.dedup_by(|a, b| a.name == b.name);
+    let targets = Targets::new(&namespaces);
+    let mut hosts: BTreeMap<String, Span> = BTreeMap::new();
+    let mut resolved = Vec::new();
+    for ns_decl in &stack.namespaces {
+        for app in &ns_decl.apps {
+            let connects: Vec<Connection> = app
+                .connects
+                .iter()
+                .filter_map(|c| targets.connection(&ns_decl.name, c, d))
+                .collect();
+            let exposes = app
+                .exposes
+                .iter()
+                .filter_map(|e| exposure(stack, app, e, &mut hosts, d))
+                .collect();
+            resolved.push((
+                ns_decl.name.value.clone(),
+                app.name.value.clone(),
+                connects,
+                exposes,
+            ));
+        }
+    }
+    for (ns, app, mut connects, exposes) in resolved {
+        let Some(workload) = namespaces
+            .iter_mut()
+            .find(|n| n.name == ns)
+            .and_then(|n| n.workloads.iter_mut().find(|w| w.name == app))
+        else {
+            continue;
+        };
+        connects.sort();
+        connects.dedup_by(|a, b| {
+            (&a.namespace, &a.workload, a.port, a.protocol)
+                == (&b.namespace, &b.workload, b.port, b.protocol)
+        });
+        workload.connects = connects;
+        workload.exposes = exposes;
+    }
+    for ns in &mut namespaces {
+        for w in &mut ns.workloads {
+            w.exposes.sort_by(|a, b| a.host.cmp(&b.host));
+        }
+    }
+    namespaces
+}
+
+fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Namespace {
+    label(&ns.name, "namespace", d);
+    if ns.mesh && stack.platform.linkerd.is_none() {
+        d.push(
+            Diagnostic::error(
+                Code::MissingPlatform,
+                ns.name.span,
+                "a meshed namespace needs Linkerd",
+            )
+            .label("mesh=#true")
+            .help("add `linkerd` to `platform { ... }`, or drop `mesh=#true`"),
+        );
+    }
+    let known: Vec<&str> = stack
+        .namespaces
+        .iter()
+        .map(|n| n.name.value.as_str())
+        .collect();
+    let mut depends_on = BTreeSet::new();
+    for dep in &ns.depends_on {
+        if dep.value == ns.name.value {
+            d.push(
+                Diagnostic::error(
+                    Code::DependencyCycle,
+                    dep.span,
+                    "a namespace cannot depend on itself",
+                )
+                .label("itself"),
+            );
+        } else if known.contains(&dep.value.as_str()) {
+            depends_on.insert(dep.value.clone());
+        } else {
+            d.push(unknown_reference("namespace", dep, &known));
+        }
+    }
+    unique(ns.releases.iter().map(|r| &r.name), "release", d);
+    let repositories: Vec<&str> = stack
+        .helm_repositories
+        .iter()
+        .map(|r| r.name.value.as_str())
+        .collect();
+    for release in &ns.releases {
+        label(&release.name, "release", d);
+        if !repositories.contains(&release.repository.value.as_str()) {
+            d.push(unknown_reference(
+                "helm repository",
+                &release.repository,
+                &repositories,
+            ));
+        }
+    }
+    unique(ns.secrets.iter().map(|s| &s.name), "secret", d);
+    for secret in &ns.secrets {
+        label(&secret.name, "secret", d);
+        unique(secret.keys.iter().map(|k| &k.name), "secret key", d);
+        for key in &secret.keys {
+            if key.name.is_empty()
+                || !key
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            {
+                d.push(invalid(
+                    key.name.span,
+                    "a Secret key (letters, digits, `-`, `_`, `.`)",
+                    &key.name,
+                ));
+            }
+        }
+    }
+    unique(
+        ns.apps
+            .iter()
+            .map(|a| &a.name)
+            .chain(ns.databases.iter().map(|db| &db.name)),
+        "workload",
+        d,
+    );
+    let mut workloads: Vec<Workload> = ns
+        .apps
+        .iter()
+        .filter_map(|app| self::app(stack, ns, app, d))
+        .collect();
+    workloads.extend(
+        ns.databases
+            .iter()
+            .filter_map(|db| database(stack, ns, db, d)),
+    );
+    workloads.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut releases = ns.releases.clone();
+    releases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let mut secrets = ns.secrets.clone();
+    secrets.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    for secret in &mut secrets {
+        secret.keys.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    }
+    Namespace {
+        name: ns.name.value.clone(),
+        span: ns.name.span,
+        mesh: ns.mesh,
+        depends_on: depends_on.into_iter().collect(),
+        releases,
+        workloads,
+        secrets,
+    }
+}
+
+fn app(
+    stack: &Stack,
+    ns: &model::Namespace,
+    app: &model::App,
+    d: &mut Diagnostics,
+) -> Option<Workload> {
+    label(&app.name, "app", d);
+    ports(&app.ports, d);
+    resources(&app.resources, d);
+    let (pod_labels, object_name, kind) = match &app.source {
+        AppSource::Image(image) => {
+            if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                d.push(invalid(image.span, "a container image reference", image));
+            }
+            let mut app = app.clone();
+            app.env.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+            app.volumes.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+            (
+                identity_labels(&app.name),
+                app.name.value.clone(),
+                WorkloadKind::Image(Box::new(app)),
+            )
+        }
+        AppSource::Release {
+            release,
+            workload,
+            pods,
+        } => {
+            if !ns.releases.iter().any(|r| r.name.value == release.value) {
+                let names: Vec<&str> = ns.releases.iter().map(|r| r.name.value.as_str()).collect();
+                d.push(unknown_reference("release", release, &names));
+            }
+            label(workload, "workload", d);
+            for (key, value) in &pods.value {
+                if !is_label_key(key) || !is_label_value(value) {
+                    d.push(invalid(
+                        pods.span,
+                        "a valid Kubernetes label",
+                        &format!("{key}={value}"),
+                    ));
+                }
+            }
+            for (what, present) in [
+                ("env", !app.env.is_empty()),
+                ("volume", !app.volumes.is_empty()),
+                ("command", !app.command.is_empty()),
+            ] {
+                if present {
+                    d.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            app.name.span,
+                            format!("`{what}` is set by the chart's values for release apps"),
+                        )
+                        .label("app from a release")
+                        .help("put it in the release's `values { ... }`"),
+                    );
+                }
+            }
+            (
+                pods.value.clone(),
+                workload.value.clone(),
+                WorkloadKind::Release {
+                    release: release.value.clone(),
+                },
+            )
+        }
+    };
+    for env in &app.env {
+        if env.name.is_empty()
+            || !env
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            || env.name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            d.push(invalid(
+                env.name.span,
+                "an environment variable name",
+                &env.name,
+            ));
+        }
+        if let model::EnvValue::Secret { secret, key } = &env.value {
+            secret_key(ns, secret, key, d);
+        }
+    }
+    unique(app.env.iter().map(|e| &e.name), "env var", d);
+    unique(app.volumes.iter().map(|v| &v.name), "volume", d);
+    for volume in &app.volumes {
+        label(&volume.name, "volume", d);
+        if !volume.mount.starts_with('/') {
+            d.push(invalid(
+                volume.mount.span,
+                "an absolute mount path",
+                &volume.mount,
+            ));
+        }
+        if let Some(size) = &volume.size {
+            quantity(size, d);
+        }
+        storage_class(stack, volume.storage_class.as_ref(), d);
+    }
+    if app.api_access && stack.cluster.api_server.is_none() {
+        d.push(
+            Diagnostic::error(
+                Code::MissingValue,
+                app.name.span,
+                "`api-access` needs the API server's address",
+            )
+            .label("needs the API server")
+            .help("add `api-server \"10.0.0.10\" port=6443` to `cluster { ... }`"),
+        );
+    }
+    let mut internet: Vec<(u16, Span)> = app
+        .internet
+        .iter()
+        .flat_map(|i| i.ports.iter().map(|p| (p.value, p.span)))
+        .collect();
+    for (port, span) in &internet {
+        if *port == 0 {
+            d.push(invalid(*span, "a port from 1 to 65535", "0"));
+        }
+    }
+    internet.sort_by_key(|(p, _)| *p);
+    internet.dedup_by_key(|(p, _)| *p);
+    Some(Workload {
+        name: app.name.value.clone(),
+        namespace: ns.name.value.clone(),
+        span: app.name.span,
+        kind,
+        pod_labels,
+        object_name,
+        ports: resolved_ports(&app.ports),
+        connects: Vec::new(),
+        exposes: Vec::new(),
+        api_access: app.api_access,
+        internet,
+    })
+}
+
+fn database(
+    stack: &Stack,
+    ns: &model::Namespace,
+    db: &model::Database,
+    d: &mut Diagnostics,
+) -> Option<Workload> {
+    label(&db.name, "database", d);
+    quantity(&db.size, d);
+    resources(&db.resources, d);
+    let class = storage_class(stack, db.storage_class.as_ref(), d);
+    let mut resolved = super::databases::resolve(db, d)?;
+    resolved.storage_class = class;
+    let port = resolved.engine.port();
+    Some(Workload {
+        name: db.name.value.clone(),
+        namespace: ns.name.value.clone(),
+        span: db.name.span,
+        pod_labels: identity_labels(&db.name),
+        object_name: db.name.value.clone(),
+        ports: vec![port],
+        kind: WorkloadKind::Database(Box::new(resolved)),
+        connects: Vec::new(),
+        exposes: Vec::new(),
+        api_access: false,
+        internet: Vec::new(),
+    })
+}
+
+/// The labels stackc puts on the pods it creates, and selects them by.
+fn identity_labels(name: &Spanned<String>) -> BTreeMap<String, String> {
+    BTreeMap::from([("app.kubernetes.io/name".to_owned(), name.value.clone())])
+}
+
+fn ports(ports: &[model::Port], d: &mut Diagnostics) {
+    unique(ports.iter().map(|p| &p.name), "port", d);
+    let mut numbers: BTreeMap<(u16, model::Protocol), Span> = BTreeMap::new();
+    for port in ports {
+        let name = port.name.value.as_str();
+        let iana = !name.is_empty()
+            && name.len() <= 15
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && name.chars().any(|c| c.is_ascii_lowercase())
+            && !name.starts_with('-')
+            && !name.ends_with('-')
+            && !name.contains("--");
+        if !iana {
+            d.push(
+                Diagnostic::error(Code::InvalidName, port.name.span, format!("`{}` is not a valid port name", printable(name)))
+                    .label("not an IANA service name")
+                    .help("use at most 15 lowercase letters, digits and single `-`, with at least one letter"),
+            );
+        }
+        if port.number.value == 0 {
+            d.push(invalid(port.number.span, "a port from 1 to 65535", "0"));
+        }
+        if numbers
+            .insert((port.number.value, port.protocol), port.number.span)
+            .is_some()
+        {
+            d.push(
+                Diagnostic::error(
+                    Code::DuplicateName,
+                    port.number.span,
+                    format!("port {} is declared twice", port.number.value),
+                )
+                .label("again here"),
+            );
+        }
+    }
+}
+
+fn resolved_ports(ports: &[model::Port]) -> Vec<ResolvedPort> {
+    let mut out: Vec<ResolvedPort> = ports
+        .iter()
+        .map(|p| ResolvedPort {
+            name: p.name.value.clone(),
+            number: p.number.value,
+            protocol: p.protocol,
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn resources(r: &model::Resources, d: &mut Diagnostics) {
+    for q in [
+        &r.requests_cpu,
+        &r.requests_memory,
+        &r.limits_cpu,
+        &r.limits_memory,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        quantity(q, d);
+    }
+}
+
+fn quantity(q: &Spanned<String>, d: &mut Diagnostics) {
+    if !is_quantity(q) {
+        d.push(
+            Diagnostic::error(
+                Code::InvalidQuantity,
+                q.span,
+                format!("`{}` is not a Kubernetes quantity", printable(q)),
+            )
+            .label("invalid quantity")
+            .help("write e.g. `500m`, `1`, `256Mi`, `10Gi`"),
+        );
+    }
+}
+
+fn storage_class(
+    stack: &Stack,
+    class: Option<&Spanned<String>>,
+    d: &mut Diagnostics,
+) -> Option<String> {
+    let classes: Vec<&str> = stack
+        .cluster
+        .storage_classes
+        .iter()
+        .map(|s| s.name.value.as_str())
+        .collect();
+    match class {
+        Some(class) if classes.contains(&class.value.as_str()) => Some(class.value.clone()),
+        Some(class) => {
+            d.push(unknown_reference("storage class", class, &classes));
+            None
+        }
+        None => stack
+            .cluster
+            .storage_classes
+            .iter()
+            .find(|s| s.default)
+            .map(|s| s.name.value.clone()),
+    }
+}
+
+fn secret_key(
+    ns: &model::Namespace,
+    secret: &Spanned<String>,
+    key: &Spanned<String>,
+    d: &mut Diagnostics,
+) {
+    let names: Vec<&str> = ns.secrets.iter().map(|s| s.name.value.as_str()).collect();
+    let Some(decl) = ns.secrets.iter().find(|s| s.name.value == secret.value) else {
+        d.push(unknown_reference("secret", secret, &names).help(format!(
+            "declare it in namespace `{}`: `secret \"{}\" {{ key \"{}\" }}`",
+            ns.name.value,
+            printable(secret),
+            printable(key)
+        )));
+        return;
+    };
+    if !decl.external && !decl.keys.iter().any(|k| k.name.value == key.value) {
+        let keys: Vec<&str> = decl.keys.iter().map(|k| k.name.value.as_str()).collect();
+        d.push(unknown_reference("secret key", key, &keys));
+    }
+}
+
+pub(super) fn unknown_reference(what: &str, name: &Spanned<String>, known: &[&str]) -> Diagnostic {
+    let diagnostic = Diagnostic::error(
+        Code::UnknownReference,
+        name.span,
+        format!("unknown {what} `{}`", printable(name)),
+    )
+    .label(format!("no such {what}"));
+    match did_you_mean(name, known.iter().copied()) {
+        Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
+        None if known.is_empty() => diagnostic.help(format!("no {what} is declared here")),
+        None => diagnostic.help(format!("declared: {}", known.join(", "))),
+    }
+}
+
+/// Every workload of the stack, for resolving connections.
+struct Targets<'a> {
+    namespaces: BTreeMap<&'a str, BTreeMap<&'a str, &'a Workload>>,
+}
+
+impl<'a> Targets<'a> {
+    fn new(namespaces: &'a [Namespace]) -> Self {
+        let namespaces = namespaces
+            .iter()
+            .map(|ns| {
+                (
+                    ns.name.as_str(),
+                    ns.workloads.iter().map(|w| (w.name.as_str(), w)).collect(),
+                )
+            })
+            .collect();
+        Self { namespaces }
+    }
+
+    fn connection(
+        &self,
+        from_ns: &Spanned<String>,
+        c: &model::Connect,
+        d: &mut Diagnostics,
+    ) -> Option<Connection> {
+        let ns_name = c.namespace.as_deref().unwrap_or(&from_ns.value);
+        let Some(workloads) = self.namespaces.get(ns_name) else {
+            let known: Vec<&str> = self.namespaces.keys().copied().collect();
+            d.push(
+                unknown_reference("namespace", &Spanned::new(ns_name.to_owned(), c.target.span), &known)
+                    .label("not a namespace of this stack")
+                    .help("stackc can only allow connections into namespaces it manages; declare the namespace and the app"),
+            );
+            return None;
+        };
+        let Some(target) = workloads.get(c.target.value.as_str()) else {
+            let known: Vec<&str> = workloads.keys().copied().collect();
+            d.push(unknown_reference(
+                &format!("app in namespace `{ns_name}`"),
+                &c.target,
+                &known,
+            ));
+            return None;
+        };
+        let port = match &c.port {
+            Some(port) => find_port(target, port, d)?,
+            None => match target.ports.as_slice() {
+                [only] => only.clone(),
+                [] => {
+                    d.push(
+                        Diagnostic::error(
+                            Code::UndeclaredPort,
+                            c.target.span,
+                            format!("`{}` declares no port to connect to", target.name),
+                        )
+                        .label("no ports"),
+                    );
+                    return None;
+                }
+                many => {
+                    let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
+                    d.push(
+                        Diagnostic::error(
+                            Code::UndeclaredPort,
+                            c.target.span,
+                            format!("`{}` has several ports; say which", target.name),
+                        )
+                        .label("which port?")
+                        .help(format!(
+                            "add `port=\"{}\"` (ports: {})",
+                            names[0],
+                            names.join(", ")
+                        )),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(Connection {
+            namespace: ns_name.to_owned(),
+            workload: target.name.clone(),
+            port: port.number,
+            protocol: port.protocol,
+            span: c.target.span,
+        })
+    }
+}
+
+fn find_port(
+    target: &Workload,
+    port: &Spanned<PortRef>,
+    d: &mut Diagnostics,
+) -> Option<ResolvedPort> {
+    let found = target.ports.iter().find(|p| match &port.value {
+        PortRef::Name(name) => &p.name == name,
+        PortRef::Number(n) => p.number == *n,
+    });
+    if found.is_none() {
+        let shown = match &port.value {
+            PortRef::Name(n) => format!("`{}`", printable(n)),
+            PortRef::Number(n) => n.to_string(),
+        };
+        let names: Vec<String> = target
+            .ports
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.number))
+            .collect();
+        let mut diagnostic = Diagnostic::error(
+            Code::UndeclaredPort,
+            port.span,
+            format!("`{}` does not declare port {shown}", target.name),
+        )
+        .label("undeclared port");
+        diagnostic = if let PortRef::Name(n) = &port.value
+            && let Some(close) = did_you_mean(n, target.ports.iter().map(|p| p.name.as_str()))
+        {
+            diagnostic.help(format!("did you mean `{close}`?"))
+        } else if names.is_empty() {
+            diagnostic.help(format!("`{}` declares no ports", target.name))
+        } else {
+            diagnostic.help(format!("declared ports: {}", names.join(", ")))
+        };
+        d.push(diagnostic);
+    }
+    found.cloned()
+}
+
+fn exposure(
+    stack: &Stack,
+    app: &model::App,
+    e: &model::Expose,
+    hosts: &mut BTreeMap<String, Span>,
+    d: &mut Diagnostics,
+) -> Option<Exposure> {
+    if stack.platform.traefik.is_none() {
+        d.push(
+            Diagnostic::error(
+                Code::MissingPlatform,
+                e.host.span,
+                "exposing an app needs Traefik",
+            )
+            .help("add `traefik` to `platform { ... }`"),
+        );
+    }
+    if !is_host(&e.host) {
+        d.push(invalid(
+            e.host.span,
+            "a host name like `app.example.com`",
+            &e.host,
+        ));
+    } else if let Some(first) = hosts.insert(e.host.value.to_ascii_lowercase(), e.host.span) {
+        d.push(
+            Diagnostic::error(
+                Code::DuplicateHost,
+                e.host.span,
+                format!("host `{}` is exposed twice", e.host.value),
+            )
+            .label("exposed again here")
+            .help(format!("the first exposure is at byte {}", first.offset)),
+        );
+    }
+    if !e.path.starts_with('/') || e.path.contains('`') || e.path.chars().any(char::is_control) {
+        d.push(invalid(
+            e.path.span,
+            "a URL path starting with `/`",
+            &e.path,
+        ));
+    }
+    let issuers: Vec<&str> = stack
+        .platform
+        .cert_manager
+        .iter()
+        .flat_map(|c| c.issuers.iter().map(|i| i.name.value.as_str()))
+        .collect();
+    let issuer = match (&e.issuer, issuers.as_slice()) {
+        (Some(name), _) if issuers.contains(&name.value.as_str()) => Some(name.value.clone()),
+        (Some(name), _) => {
+            d.push(unknown_reference("issuer", name, &issuers));
+            None
+        }
+        (None, [only]) => Some((*only).to_owned()),
+        (None, []) => {
+            d.push(
+                Diagnostic::error(
+                    Code::MissingPlatform,
+                    e.host.span,
+                    "exposing an app needs a cert-manager issuer for its certificate",
+                )
+                .help("add `cert-manager { issuer \"letsencrypt\" ... }` to `platform`"),
+            );
+            None
+        }
+        (None, _) => {
+            d.push(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    e.host.span,
+                    "several issuers are declared; say which one",
+                )
+                .help("add `issuer=\"...\"`"),
+            );
+            None
+        }
+    };
+    let ports = resolved_ports(&app.ports);
+    let probe = Workload {
+        name: app.name.value.clone(),
+        namespace: String::new(),
+        span: app.name.span,
+        kind: WorkloadKind::Release {
+            release: String::new(),
+        },
+        pod_labels: BTreeMap::new(),
+        object_name: String::new(),
+        ports,
+        connects: Vec::new(),
+        exposes: Vec::new(),
+        api_access: false,
+        internet: Vec::new(),
+    };
+    let port = find_port(&probe, &e.port, d)?;
+    let (service, service_port) = match (&app.source, &e.service) {
+        (_, Some(s)) => s.value.clone(),
+        (AppSource::Image(_), None) => (app.name.value.clone(), port.number),
+        (AppSource::Release { .. }, None) => {
+            d.push(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    e.host.span,
+                    "an app from a release needs the chart's Service to expose",
+                )
+                .label("which Service?")
+                .help("add `service=\"<chart's service>\" service-port=80`"),
+            );
+            return None;
+        }
+    };
+    Some(Exposure {
+        host: e.host.value.clone(),
+        path: e.path.value.clone(),
+        port: port.number,
+        service,
+        service_port,
+        issuer: issuer?,
+        span: e.host.span,
+    })
+}

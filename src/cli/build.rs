@@ -1,0 +1,118 @@
+//! `stackc build` and `stackc build --check`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use super::{BuildArgs, exit, print_diagnostics, read_stack};
+use crate::emit;
+use crate::render::RenderOptions;
+
+pub(super) fn run(args: &BuildArgs) -> i32 {
+    let started = Instant::now();
+    let (name, source) = match read_stack(&args.input) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let templates = match read_templates(&args.input.stack) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::INPUT;
+        }
+    };
+    let file_name = args
+        .input
+        .stack
+        .file_name()
+        .map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
+    let options = RenderOptions {
+        source_name: file_name,
+        templates,
+    };
+    let compiled = match crate::compile(&source, &options) {
+        Ok(c) => c,
+        Err(d) => {
+            print_diagnostics(&d, &name, &source, args.format);
+            return exit::INPUT;
+        }
+    };
+    let plan = match emit::plan(&compiled.tree, &args.out) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.out.display());
+            return exit::INPUT;
+        }
+    };
+    for missing in &plan.missing_foreign {
+        eprintln!(
+            "warning: `{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"
+        );
+    }
+    if args.check {
+        for (mark, paths) in [
+            ("added", &plan.added),
+            ("changed", &plan.changed),
+            ("removed", &plan.removed),
+        ] {
+            for path in paths {
+                println!("{mark}: {}", args.out.join(path).display());
+            }
+        }
+        if plan.is_clean() {
+            eprintln!(
+                "stackc: {} is up to date ({} files)",
+                args.out.display(),
+                compiled.tree.files.len()
+            );
+            return exit::OK;
+        }
+        eprintln!(
+            "stackc: {} is out of date: {} added, {} changed, {} removed; run `stackc build`",
+            args.out.display(),
+            plan.added.len(),
+            plan.changed.len(),
+            plan.removed.len()
+        );
+        return exit::DRIFT;
+    }
+    if let Err(e) = emit::write(&compiled.tree, &args.out, &plan) {
+        eprintln!("error: {}: {e}", args.out.display());
+        return exit::INPUT;
+    }
+    let objects: usize = compiled
+        .derived
+        .components
+        .iter()
+        .map(|c| c.objects.len())
+        .sum();
+    eprintln!(
+        "stackc: {objects} objects, {} files: {} added, {} changed, {} removed, {} unchanged in {} ms",
+        compiled.tree.files.len(),
+        plan.added.len(),
+        plan.changed.len(),
+        plan.removed.len(),
+        plan.unchanged,
+        started.elapsed().as_millis()
+    );
+    exit::OK
+}
+
+/// `*.j2` files of the `templates/` directory beside the stack.
+fn read_templates(stack: &Path) -> Result<BTreeMap<String, String>, String> {
+    let dir = stack.parent().unwrap_or(Path::new(".")).join("templates");
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(out);
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".j2") {
+            let text = std::fs::read_to_string(entry.path())
+                .map_err(|e| format!("reading {}: {e}", entry.path().display()))?;
+            out.insert(name, text);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,119 @@
+//! The command line: clap definitions, then one function per command. Only
+//! this module and `emit` touch the file system.
+
+mod build;
+pub mod graph;
+pub mod report;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use report::Format;
+
+/// Exit codes of the CLI contract.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const DRIFT: i32 = 1;
+    pub const INPUT: i32 = 2;
+}
+
+/// stackc compiles one typed stack.kdl into a rendered GitOps tree.
+#[derive(Debug, Parser)]
+#[command(name = "stackc", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile the stack into the output directory (or check it is up to date).
+    Build(BuildArgs),
+    /// Print the network graph the stack declares.
+    Graph(GraphArgs),
+    /// Print the JSON Schema of the stack language.
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StackArgs {
+    /// The stack file.
+    #[arg(long, default_value = "stack.kdl")]
+    pub stack: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub input: StackArgs,
+    /// The output directory.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Write nothing; list added, changed and removed files; exit 1 on drift.
+    #[arg(long)]
+    pub check: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub input: StackArgs,
+    /// Output format of the graph.
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: graph::GraphFormat,
+}
+
+/// Run the CLI with the process arguments; returns the exit code.
+#[must_use]
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::INPUT
+            } else {
+                exit::OK
+            };
+        }
+    };
+    match cli.command {
+        Command::Build(args) => build::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Schema => {
+            let schema = schemars::schema_for!(crate::model::Stack);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            exit::OK
+        }
+    }
+}
+
+/// Whether stderr gets colour: a terminal, and `NO_COLOR` unset.
+fn color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+/// Read the stack file, or print why not.
+fn read_stack(args: &StackArgs) -> Result<(String, String), i32> {
+    let name = args.stack.display().to_string();
+    match std::fs::read_to_string(&args.stack) {
+        Ok(source) => Ok((name, source)),
+        Err(e) => {
+            eprintln!("error: cannot read `{name}`: {e}");
+            Err(exit::INPUT)
+        }
+    }
+}
+
+/// Print diagnostics to stderr.
+fn print_diagnostics(d: &crate::diagnostic::Diagnostics, name: &str, source: &str, format: Format) {
+    eprint!("{}", report::render(d, name, source, format, color()));
+}

@@ -1,0 +1,143 @@
+//! Finishing the component list: `dependsOn` derived from what each
+//! component's objects need (CRDs and controllers before their users), name
+//! clashes, canonical order, and the `flux-system` component.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{Component, Derived, Graph, flux};
+use crate::check::ResolvedStack;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+
+/// The component that must be ready before an object of this kind applies.
+fn provider(object: &super::Object) -> Option<&'static str> {
+    let group = object.api_version().split_once('/').map_or("", |(g, _)| g);
+    match (group, object.kind) {
+        ("helm.toolkit.fluxcd.io", _) => Some("sources"),
+        ("traefik.io", _) => Some("traefik"),
+        ("cert-manager.io", "ClusterIssuer" | "Issuer") => Some("cert-manager"),
+        ("cert-manager.io", _) => Some("cert-manager-config"),
+        ("kyverno.io", _) => Some("kyverno"),
+        ("policy.linkerd.io", _) => Some("linkerd"),
+        ("", "Namespace") => {
+            let inject = object
+                .body
+                .pointer("/metadata/annotations/linkerd.io~1inject")
+                .and_then(Value::as_str);
+            inject.map(|_| "linkerd")
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn finish(
+    stack: &ResolvedStack,
+    mut components: Vec<Component>,
+    graph: Graph,
+) -> Result<Derived, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let platform: BTreeSet<String> = components
+        .iter()
+        .filter(|c| !is_namespace(stack, c))
+        .map(|c| c.name.clone())
+        .collect();
+    for ns in &stack.namespaces {
+        if platform.contains(&ns.name) || ns.name == "flux-system" {
+            d.push(
+                Diagnostic::error(
+                    Code::DuplicateName,
+                    ns.span,
+                    format!(
+                        "namespace `{}` has the name of a platform component",
+                        ns.name
+                    ),
+                )
+                .label("reserved name")
+                .help("the platform owns this namespace and directory; choose another name"),
+            );
+        }
+    }
+    let present: BTreeSet<String> = components.iter().map(|c| c.name.clone()).collect();
+    for c in &mut components {
+        let mut deps: BTreeSet<String> = c.depends_on.iter().cloned().collect();
+        for object in &c.objects {
+            if let Some(p) = provider(object)
+                && p != c.name
+                && present.contains(p)
+            {
+                deps.insert(p.to_owned());
+            }
+        }
+        c.depends_on = deps.into_iter().collect();
+        c.objects.sort_by_cached_key(super::Object::file_name);
+    }
+    components.sort_by_key(|c| c.dir.clone());
+    duplicates(&components, &mut d);
+    let cluster_dir = format!("clusters/{}", stack.cluster.name.value);
+    let root_resources = if let Some(f) = &stack.platform.flux {
+        let flux = flux::component(stack, f, &components);
+        components.push(flux);
+        components.sort_by_key(|c| c.dir.clone());
+        vec![flux::FLUX_DIR.to_owned()]
+    } else {
+        components
+            .iter()
+            .map(|c| relative(&cluster_dir, &c.dir))
+            .collect()
+    };
+    if d.has_errors() {
+        return Err(d);
+    }
+    Ok(Derived {
+        cluster: stack.cluster.name.value.clone(),
+        components,
+        root_resources,
+        graph,
+    })
+}
+
+fn is_namespace(stack: &ResolvedStack, c: &Component) -> bool {
+    stack.namespaces.iter().any(|n| n.name == c.name)
+        && c.dir.ends_with(&format!("/{}", c.name))
+        && c.dir.starts_with("clusters/")
+        && c.objects.iter().any(|o| o.kind == "NetworkPolicy")
+}
+
+/// Two objects of one kind with one name in one namespace would overwrite
+/// each other in the cluster.
+fn duplicates(components: &[Component], d: &mut Diagnostics) {
+    let mut seen: BTreeMap<(&str, Option<&str>, &str), &super::Object> = BTreeMap::new();
+    for object in components.iter().flat_map(|c| &c.objects) {
+        let key = (
+            object.kind,
+            object.namespace.as_deref(),
+            object.name.as_str(),
+        );
+        if let Some(first) = seen.insert(key, object) {
+            d.push(
+                Diagnostic::error(
+                    Code::DuplicateName,
+                    object.origin,
+                    format!(
+                        "two {} objects are both named `{}`",
+                        object.kind, object.name
+                    ),
+                )
+                .label("this declaration")
+                .help(format!(
+                    "the other one comes from byte {}; rename one of them",
+                    first.origin.offset
+                )),
+            );
+        }
+    }
+}
+
+/// `dir` relative to `from`, both relative to the output root.
+fn relative(from: &str, dir: &str) -> String {
+    match dir.strip_prefix(&format!("{from}/")) {
+        Some(rest) => rest.to_owned(),
+        None => format!("{}{dir}", "../".repeat(from.split('/').count())),
+    }
+}

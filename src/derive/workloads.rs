@@ -1,0 +1,348 @@
+//! Objects of an app namespace: the Namespace, and per workload its
+//! ServiceAccount, Deployment or StatefulSet, Service and PVCs, or the Helm
+//! release that creates it.
+
+use serde_json::{Map, Value, json};
+
+use super::object::Object;
+use super::platform::{ChartRef, common_labels, helm_release, namespace};
+use crate::check::{Database, Engine, Namespace, ResolvedStack, Workload, WorkloadKind};
+use crate::model::{App, EnvValue, Resources, Security};
+
+pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
+    let labels = common_labels(stack);
+    let mut out = vec![namespace(
+        &ns.name,
+        &labels,
+        ns.mesh.then_some("enabled"),
+        ns.span,
+    )];
+    for release in &ns.releases {
+        let chart = ChartRef {
+            chart: &release.chart,
+            repository: &release.repository,
+            version: &release.version,
+        };
+        out.push(helm_release(
+            &release.name,
+            &ns.name,
+            &chart,
+            release.values.clone(),
+            &labels,
+            release.name.span,
+        ));
+    }
+    for w in &ns.workloads {
+        match &w.kind {
+            WorkloadKind::Image(app) => out.extend(image_app(stack, w, app)),
+            WorkloadKind::Database(db) => out.extend(database(stack, w, db)),
+            WorkloadKind::Release { .. } => {}
+        }
+    }
+    out
+}
+
+/// Labels of a workload's objects: the pod identity plus the common ones.
+fn workload_labels(stack: &ResolvedStack, w: &Workload) -> Value {
+    let mut labels = common_labels(stack);
+    if let Some(map) = labels.as_object_mut() {
+        for (k, v) in &w.pod_labels {
+            map.insert(k.clone(), json!(v));
+        }
+    }
+    labels
+}
+
+fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
+    let labels = workload_labels(stack, w);
+    let ns = Some(w.namespace.as_str());
+    let mut out = vec![service_account(w, &labels)];
+    let mut container = Map::new();
+    container.insert("name".into(), json!(w.name));
+    container.insert("image".into(), json!(app.source_image()));
+    if !app.command.is_empty() {
+        container.insert("command".into(), json!(app.command));
+    }
+    if !app.args.is_empty() {
+        container.insert("args".into(), json!(app.args));
+    }
+    if !w.ports.is_empty() {
+        let ports: Vec<Value> =
+            w.ports.iter().map(|p| json!({"name": p.name, "containerPort": p.number, "protocol": p.protocol.as_str()})).collect();
+        container.insert("ports".into(), json!(ports));
+    }
+    if !app.env.is_empty() {
+        let env: Vec<Value> = app
+            .env
+            .iter()
+            .map(|e| match &e.value {
+                EnvValue::Literal(v) => json!({"name": e.name.value, "value": v}),
+                EnvValue::Secret { secret, key } => {
+                    json!({"name": e.name.value, "valueFrom": {"secretKeyRef": {"name": secret.value, "key": key.value}}})
+                }
+            })
+            .collect();
+        container.insert("env".into(), json!(env));
+    }
+    container.insert(
+        "resources".into(),
+        resources(&app.resources, ("50m", "64Mi"), ("500m", "256Mi")),
+    );
+    container.insert("securityContext".into(), container_security(&app.security));
+    let mut volumes = Vec::new();
+    let mut mounts = Vec::new();
+    for v in &app.volumes {
+        mounts.push(json!({"name": v.name.value, "mountPath": v.mount.value}));
+        match &v.size {
+            Some(size) => {
+                let claim = format!("{}-{}", w.name, v.name.value);
+                volumes.push(
+                    json!({"name": v.name.value, "persistentVolumeClaim": {"claimName": claim}}),
+                );
+                let class = v
+                    .storage_class
+                    .as_ref()
+                    .map(|c| c.value.clone())
+                    .or_else(|| default_class(stack));
+                out.push(Object::new(
+                    "v1",
+                    "PersistentVolumeClaim",
+                    &claim,
+                    ns,
+                    &labels,
+                    json!({"spec": pvc_spec(&size.value, class.as_deref())}),
+                    v.name.span,
+                ));
+            }
+            None => volumes.push(json!({"name": v.name.value, "emptyDir": {}})),
+        }
+    }
+    if !mounts.is_empty() {
+        container.insert("volumeMounts".into(), json!(mounts));
+    }
+    let mut pod = pod_spec(w, &app.security, Value::Object(container), app.api_access);
+    if !volumes.is_empty() {
+        pod["volumes"] = json!(volumes);
+    }
+    let spec = json!({"spec": {
+        "replicas": app.replicas.value,
+        "selector": {"matchLabels": w.pod_labels},
+        "template": {"metadata": {"labels": labels}, "spec": pod},
+    }});
+    out.push(Object::new(
+        "apps/v1",
+        "Deployment",
+        &w.object_name,
+        ns,
+        &labels,
+        spec,
+        w.span,
+    ));
+    if !w.ports.is_empty() {
+        out.push(service(w, &labels));
+    }
+    out
+}
+
+/// Data mount path, env, args and scratch (emptyDir) mounts of an engine.
+type EngineSetup = (
+    &'static str,
+    Vec<Value>,
+    Vec<&'static str>,
+    Vec<(&'static str, &'static str)>,
+);
+
+fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
+    let labels = workload_labels(stack, w);
+    let ns = Some(w.namespace.as_str());
+    let port = db.engine.port();
+    let uid = db.engine.uid();
+    let security = Security {
+        run_as_user: Some(uid),
+        run_as_group: Some(uid),
+        fs_group: Some(uid),
+        ..Security::default()
+    };
+    let (data_path, mut env, args, scratch): EngineSetup = match db.engine {
+        Engine::Postgresql { major } => {
+            let secret = json!({"secretKeyRef": {"name": format!("{}-credentials", w.name), "key": "password"}});
+            let (mount, pgdata) = if major >= 18 {
+                (
+                    "/var/lib/postgresql",
+                    format!("/var/lib/postgresql/{major}/docker"),
+                )
+            } else {
+                (
+                    "/var/lib/postgresql/data",
+                    "/var/lib/postgresql/data/pgdata".to_owned(),
+                )
+            };
+            let env = vec![
+                json!({"name": "PGDATA", "value": pgdata}),
+                json!({"name": "POSTGRES_PASSWORD", "valueFrom": secret}),
+            ];
+            (
+                mount,
+                env,
+                Vec::new(),
+                vec![("run", "/var/run/postgresql"), ("tmp", "/tmp")],
+            )
+        }
+        Engine::Redis { aof } => {
+            let args = if aof {
+                vec!["--appendonly", "yes"]
+            } else {
+                vec!["--appendonly", "no"]
+            };
+            ("/data", Vec::new(), args, vec![("tmp", "/tmp")])
+        }
+    };
+    env.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    let mut mounts = vec![json!({"name": "data", "mountPath": data_path})];
+    mounts.extend(
+        scratch
+            .iter()
+            .map(|(name, path)| json!({"name": name, "mountPath": path})),
+    );
+    let mut container = json!({
+        "name": w.name,
+        "image": db.image,
+        "ports": [{"name": port.name, "containerPort": port.number, "protocol": port.protocol.as_str()}],
+        "readinessProbe": {"tcpSocket": {"port": port.name}, "periodSeconds": 10},
+        "resources": resources(&db.decl.resources, ("100m", "256Mi"), ("1", "1Gi")),
+        "securityContext": container_security(&security),
+        "volumeMounts": mounts,
+    });
+    if !env.is_empty() {
+        container["env"] = json!(env);
+    }
+    if !args.is_empty() {
+        container["args"] = json!(args);
+    }
+    let mut pod = pod_spec(w, &security, container, false);
+    pod["volumes"] = json!(
+        scratch
+            .iter()
+            .map(|(name, _)| json!({"name": name, "emptyDir": {}}))
+            .collect::<Vec<_>>()
+    );
+    let claim = json!({"metadata": {"name": "data"}, "spec": pvc_spec(&db.decl.size, db.storage_class.as_deref())});
+    let spec = json!({"spec": {
+        "serviceName": w.name,
+        "replicas": 1,
+        "selector": {"matchLabels": w.pod_labels},
+        "template": {"metadata": {"labels": labels}, "spec": pod},
+        "volumeClaimTemplates": [claim],
+    }});
+    vec![
+        service_account(w, &labels),
+        Object::new(
+            "apps/v1",
+            "StatefulSet",
+            &w.object_name,
+            ns,
+            &labels,
+            spec,
+            w.span,
+        ),
+        service(w, &labels),
+    ]
+}
+
+fn service_account(w: &Workload, labels: &Value) -> Object {
+    Object::new(
+        "v1",
+        "ServiceAccount",
+        &w.name,
+        Some(&w.namespace),
+        labels,
+        json!({"automountServiceAccountToken": false}),
+        w.span,
+    )
+}
+
+fn service(w: &Workload, labels: &Value) -> Object {
+    let ports: Vec<Value> = w
+        .ports
+        .iter()
+        .map(|p| json!({"name": p.name, "port": p.number, "targetPort": p.name, "protocol": p.protocol.as_str()}))
+        .collect();
+    let spec = json!({"spec": {"type": "ClusterIP", "selector": w.pod_labels, "ports": ports}});
+    Object::new(
+        "v1",
+        "Service",
+        &w.name,
+        Some(&w.namespace),
+        labels,
+        spec,
+        w.span,
+    )
+}
+
+fn pod_spec(w: &Workload, security: &Security, container: Value, api_access: bool) -> Value {
+    let mut context = Map::new();
+    context.insert("runAsNonRoot".into(), json!(security.run_as_non_root));
+    for (key, value) in [
+        ("runAsUser", security.run_as_user),
+        ("runAsGroup", security.run_as_group),
+        ("fsGroup", security.fs_group),
+    ] {
+        if let Some(v) = value {
+            context.insert(key.into(), json!(v));
+        }
+    }
+    context.insert("seccompProfile".into(), json!({"type": "RuntimeDefault"}));
+    json!({
+        "serviceAccountName": w.name,
+        "automountServiceAccountToken": api_access,
+        "securityContext": context,
+        "containers": [container],
+    })
+}
+
+fn container_security(security: &Security) -> Value {
+    json!({
+        "allowPrivilegeEscalation": false,
+        "readOnlyRootFilesystem": security.read_only_root_filesystem,
+        "runAsNonRoot": security.run_as_non_root,
+        "capabilities": {"drop": ["ALL"]},
+    })
+}
+
+fn resources(r: &Resources, requests: (&str, &str), limits: (&str, &str)) -> Value {
+    let pick = |v: &Option<crate::diagnostic::Spanned<String>>, default: &str| {
+        v.as_ref()
+            .map_or_else(|| default.to_owned(), |s| s.value.clone())
+    };
+    json!({
+        "requests": {"cpu": pick(&r.requests_cpu, requests.0), "memory": pick(&r.requests_memory, requests.1)},
+        "limits": {"cpu": pick(&r.limits_cpu, limits.0), "memory": pick(&r.limits_memory, limits.1)},
+    })
+}
+
+fn pvc_spec(size: &str, class: Option<&str>) -> Value {
+    let mut spec =
+        json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}});
+    if let Some(class) = class {
+        spec["storageClassName"] = json!(class);
+    }
+    spec
+}
+
+fn default_class(stack: &ResolvedStack) -> Option<String> {
+    stack
+        .cluster
+        .storage_classes
+        .iter()
+        .find(|s| s.default)
+        .map(|s| s.name.value.clone())
+}
+
+impl App {
+    fn source_image(&self) -> &str {
+        match &self.source {
+            crate::model::AppSource::Image(image) => image,
+            crate::model::AppSource::Release { .. } => "",
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Stage 2, `model`: a [`Document`](crate::syntax::Document) to a typed
+//! [`Stack`], rejecting unknown nodes and properties and values of the wrong
+//! type. Names stay unresolved; `check` resolves them.
+
+mod lower;
+mod reader;
+mod types;
+mod values;
+mod workloads;
+
+pub use lower::lower;
+pub use types::*;

@@ -1,0 +1,180 @@
+//! Stage 5, `render`: [`Derived`] to a [`Tree`] of files. Lays out one
+//! object per file and a `kustomization.yaml` in every directory, formats
+//! through templates, and parses every file back to prove that the bytes
+//! hold exactly the object (no value and no template changed its shape).
+
+pub mod templates;
+pub mod yaml;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use crate::derive::Derived;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+use templates::Templates;
+
+/// The rendered output: relative path → bytes, sorted by path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tree {
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Paths listed in a `kustomization.yaml` that stackc does not write.
+    pub foreign: BTreeSet<String>,
+}
+
+/// How to render.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// The stack's file name, for the header of generated files.
+    pub source_name: String,
+    /// Template overrides by name.
+    pub templates: BTreeMap<String, String>,
+}
+
+/// Render every file of the tree.
+///
+/// # Errors
+/// A template that fails, or output that does not parse back to its object.
+pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let templates = Templates::new(options.templates.clone()).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(template_error(&e.template, &e.message));
+        d
+    })?;
+    let mut tree = Tree::default();
+    let mut listings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for component in &derived.components {
+        let listing = listings.entry(component.dir.clone()).or_default();
+        for object in &component.objects {
+            let file = object.file_name();
+            listing.insert(file.clone());
+            let template = templates.for_kind(object.kind, "object.yaml.j2");
+            let path = format!("{}/{file}", component.dir);
+            if let Some(text) = render_checked(
+                &templates,
+                &template,
+                options,
+                &object.body,
+                object.origin,
+                &mut d,
+            ) {
+                tree.files.insert(path, text.into_bytes());
+            }
+        }
+        for foreign in &component.foreign {
+            listing.insert(foreign.clone());
+            tree.foreign.insert(format!("{}/{foreign}", component.dir));
+        }
+    }
+    let cluster_dir = format!("clusters/{}", derived.cluster);
+    listings
+        .entry(cluster_dir.clone())
+        .or_default()
+        .extend(derived.root_resources.iter().cloned());
+    add_parent_listings(&mut listings, &cluster_dir);
+    for (dir, resources) in &listings {
+        let body = json!({
+            "apiVersion": "kustomize.config.k8s.io/v1beta1",
+            "kind": "Kustomization",
+            "resources": resources.iter().collect::<Vec<_>>(),
+        });
+        let path = if dir.is_empty() {
+            "kustomization.yaml".to_owned()
+        } else {
+            format!("{dir}/kustomization.yaml")
+        };
+        if let Some(text) = render_checked(
+            &templates,
+            "kustomization.yaml.j2",
+            options,
+            &body,
+            Span::default(),
+            &mut d,
+        ) {
+            tree.files.insert(path, text.into_bytes());
+        }
+    }
+    if d.has_errors() { Err(d) } else { Ok(tree) }
+}
+
+/// Every ancestor directory lists its child directories, except that the
+/// cluster directory lists only what `derive` chose (Flux applies the rest),
+/// and the root lists only `clusters`.
+fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, cluster_dir: &str) {
+    let dirs: Vec<String> = listings.keys().cloned().collect();
+    for dir in dirs {
+        let mut child = dir.as_str();
+        while let Some((parent, name)) = child.rsplit_once('/') {
+            if parent != cluster_dir {
+                listings
+                    .entry(parent.to_owned())
+                    .or_default()
+                    .insert(name.to_owned());
+            }
+            child = parent;
+        }
+        if child == "clusters" {
+            listings
+                .entry(String::new())
+                .or_default()
+                .insert("clusters".to_owned());
+        } else {
+            listings.entry(String::new()).or_default();
+        }
+    }
+}
+
+fn render_checked(
+    templates: &Templates,
+    template: &str,
+    options: &RenderOptions,
+    object: &Value,
+    origin: Span,
+    d: &mut Diagnostics,
+) -> Option<String> {
+    let text = match templates.render(template, &options.source_name, object) {
+        Ok(text) => text,
+        Err(e) => {
+            d.push(template_error(&e.template, &e.message));
+            return None;
+        }
+    };
+    match serde_yaml_ng::from_str::<Value>(&text) {
+        Ok(back) if back == *object => Some(text),
+        Ok(_) => {
+            d.push(
+                Diagnostic::error(
+                    Code::Template,
+                    origin,
+                    format!("template `{template}` changed the structure of the object it formats"),
+                )
+                .label("object from here")
+                .help(
+                    "templates may only format: emit values with `{{ yaml }}` or the `yaml` filter",
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            d.push(
+                Diagnostic::error(
+                    Code::Template,
+                    origin,
+                    format!("template `{template}` produced invalid YAML: {e}"),
+                )
+                .label("object from here"),
+            );
+            None
+        }
+    }
+}
+
+fn template_error(template: &str, message: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::Template,
+        Span::default(),
+        format!("template `{template}` failed: {message}"),
+    )
+    .label("while rendering this stack")
+}

@@ -1,0 +1,179 @@
+//! Stage 1, `syntax`: KDL v2 text to a [`Document`] of plain [`Node`]s with
+//! spans. This is the only module that touches the `kdl` crate; later stages
+//! see stackc's own node type.
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+
+/// A parsed `stack.kdl`.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub nodes: Vec<Node>,
+}
+
+/// One KDL node: a name, positional arguments, properties and children.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    pub args: Vec<Arg>,
+    pub props: Vec<Prop>,
+    pub children: Vec<Node>,
+}
+
+/// A positional argument.
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub value: Scalar,
+    pub span: Span,
+}
+
+/// A `key=value` property.
+#[derive(Debug, Clone)]
+pub struct Prop {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Scalar,
+    pub span: Span,
+}
+
+/// A KDL value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    String(String),
+    Integer(i128),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+impl Scalar {
+    /// The KDL type name, for "expected a string, found an integer".
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Scalar::String(_) => "a string",
+            Scalar::Integer(_) => "an integer",
+            Scalar::Float(_) => "a number",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Null => "#null",
+        }
+    }
+}
+
+/// Parse KDL v2 source. Syntax errors come back as diagnostics with spans.
+///
+/// # Errors
+/// Every syntax error of the input, when it is not valid KDL v2.
+pub fn parse(source: &str) -> Result<Document, Diagnostics> {
+    let document = kdl::KdlDocument::parse_v2(source).map_err(|error| {
+        let mut diagnostics = Diagnostics::default();
+        for d in error.diagnostics {
+            let message = d.message.unwrap_or_else(|| "invalid KDL".to_owned());
+            let mut diagnostic = Diagnostic::error(Code::Syntax, d.span.into(), message)
+                .label(d.label.unwrap_or_else(|| "here".to_owned()));
+            if let Some(help) = d.help {
+                diagnostic = diagnostic.help(help);
+            }
+            diagnostics.push(diagnostic);
+        }
+        if diagnostics.is_empty() {
+            diagnostics.push(Diagnostic::error(
+                Code::Syntax,
+                Span::default(),
+                "invalid KDL",
+            ));
+        }
+        diagnostics
+    })?;
+    let mut diagnostics = Diagnostics::default();
+    let nodes = convert_nodes(document.nodes(), &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Document { nodes })
+}
+
+fn convert_nodes(nodes: &[kdl::KdlNode], diagnostics: &mut Diagnostics) -> Vec<Node> {
+    nodes.iter().map(|n| convert_node(n, diagnostics)).collect()
+}
+
+fn convert_node(node: &kdl::KdlNode, diagnostics: &mut Diagnostics) -> Node {
+    if let Some(ty) = node.ty() {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::Unsupported,
+                ty.span().into(),
+                "type annotations are not used by the stack language",
+            )
+            .help("remove the `(...)` annotation"),
+        );
+    }
+    let mut args = Vec::new();
+    let mut props: Vec<Prop> = Vec::new();
+    for entry in node.entries() {
+        if let Some(ty) = entry.ty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::Unsupported,
+                    ty.span().into(),
+                    "type annotations are not used by the stack language",
+                )
+                .help("remove the `(...)` annotation"),
+            );
+        }
+        let value = convert_value(entry.value());
+        match entry.name() {
+            None => args.push(Arg {
+                value,
+                span: entry.span().into(),
+            }),
+            Some(key) => {
+                if let Some(previous) = props.iter().find(|p| p.key == key.value()) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::DuplicateName,
+                            key.span().into(),
+                            format!("property `{}` is given twice", key.value()),
+                        )
+                        .label("given again here")
+                        .help(format!(
+                            "the first `{}` is at byte {}; keep one",
+                            key.value(),
+                            previous.key_span.offset
+                        )),
+                    );
+                    continue;
+                }
+                props.push(Prop {
+                    key: key.value().to_owned(),
+                    key_span: key.span().into(),
+                    value,
+                    span: entry.span().into(),
+                });
+            }
+        }
+    }
+    let children = node
+        .children()
+        .map(|doc| convert_nodes(doc.nodes(), diagnostics))
+        .unwrap_or_default();
+    Node {
+        name: node.name().value().to_owned(),
+        name_span: node.name().span().into(),
+        span: node.span().into(),
+        args,
+        props,
+        children,
+    }
+}
+
+fn convert_value(value: &kdl::KdlValue) -> Scalar {
+    match value {
+        kdl::KdlValue::String(s) => Scalar::String(s.clone()),
+        kdl::KdlValue::Integer(i) => Scalar::Integer(*i),
+        kdl::KdlValue::Float(f) => Scalar::Float(*f),
+        kdl::KdlValue::Bool(b) => Scalar::Bool(*b),
+        kdl::KdlValue::Null => Scalar::Null,
+    }
+}
