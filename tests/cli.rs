@@ -1,0 +1,234 @@
+//! The CLI contract: exit codes, `--check` drift detection, owned files,
+//! atomic failure.
+
+use std::fs;
+
+use crate::support::{root, snapshot_dir, stackc};
+
+const STACK: &str = r#"stack "s" {
+    cluster "c" distribution="k3s" version="1.33"
+    platform {
+        flux install-manifest="gotk-components.yaml"
+    }
+    namespace "a" {
+        app "web" image="x:1" {
+            port "http" 8080
+        }
+        app "api" image="y:1" {
+            port "http" 8080
+        }
+    }
+}
+"#;
+
+fn project(stack: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("stack.kdl"), stack).unwrap();
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn build_then_check_is_clean() {
+    let dir = project(STACK);
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = stackc(dir.path(), &["build", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn check_reports_added_changed_and_removed_files() {
+    let dir = project(STACK);
+    assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
+    let web = dir.path().join("out/clusters/c/a/deployment-web.yaml");
+    fs::write(&web, "edited by hand\n").unwrap();
+    fs::remove_file(dir.path().join("out/clusters/c/a/service-api.yaml")).unwrap();
+    fs::write(
+        dir.path().join("stack.kdl"),
+        STACK.replace(
+            "        app \"api\" image=\"y:1\" {\n            port \"http\" 8080\n        }\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let before = snapshot_dir(dir.path());
+    let out = stackc(dir.path(), &["build", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("changed: out/clusters/c/a/deployment-web.yaml"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("removed: out/clusters/c/a/deployment-api.yaml"),
+        "{stdout}"
+    );
+    assert_eq!(before, snapshot_dir(dir.path()), "--check wrote something");
+    // Restore the stack with api: the deleted service shows as added.
+    fs::write(dir.path().join("stack.kdl"), STACK).unwrap();
+    let stdout = text(&stackc(dir.path(), &["build", "--check"]).stdout);
+    assert!(
+        stdout.contains("added: out/clusters/c/a/service-api.yaml"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn rebuild_removes_stale_owned_files_and_keeps_foreign_ones() {
+    let dir = project(STACK);
+    assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
+    let gotk = dir
+        .path()
+        .join("out/clusters/c/flux-system/gotk-components.yaml");
+    fs::write(&gotk, "# flux install --export\n").unwrap();
+    let notes = dir.path().join("out/clusters/c/a/NOTES.md");
+    fs::write(&notes, "mine\n").unwrap();
+    fs::write(
+        dir.path().join("stack.kdl"),
+        STACK.replace(
+            "        app \"api\" image=\"y:1\" {\n            port \"http\" 8080\n        }\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !dir.path()
+            .join("out/clusters/c/a/deployment-api.yaml")
+            .exists()
+    );
+    assert_eq!(
+        fs::read_to_string(&gotk).unwrap(),
+        "# flux install --export\n"
+    );
+    assert_eq!(fs::read_to_string(&notes).unwrap(), "mine\n");
+}
+
+#[test]
+fn refuses_to_overwrite_a_file_it_did_not_write() {
+    let dir = project(STACK);
+    let foreign = dir.path().join("out/clusters/c/a/deployment-web.yaml");
+    fs::create_dir_all(foreign.parent().unwrap()).unwrap();
+    fs::write(&foreign, "hand-written\n").unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("was not written by stackc"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(fs::read_to_string(&foreign).unwrap(), "hand-written\n");
+    assert!(!dir.path().join("out/.stackc-owned").exists());
+}
+
+#[test]
+fn input_errors_exit_2_and_leave_out_untouched() {
+    let dir = project(STACK);
+    assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
+    let before = snapshot_dir(dir.path());
+    fs::write(
+        dir.path().join("stack.kdl"),
+        STACK.replace("port \"http\" 8080", "port \"http\" \"eighty\""),
+    )
+    .unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("wrong-type"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut after = snapshot_dir(dir.path());
+    after.retain(|(p, _)| p != std::path::Path::new("stack.kdl"));
+    let mut before_out = before.clone();
+    before_out.retain(|(p, _)| p != std::path::Path::new("stack.kdl"));
+    assert_eq!(before_out, after);
+    assert_eq!(
+        stackc(dir.path(), &["build", "--check"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn missing_stack_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read `stack.kdl`"));
+}
+
+#[test]
+fn json_diagnostics_carry_code_line_and_column() {
+    let dir = project(&STACK.replace("image=\"x:1\"", "imgae=\"x:1\""));
+    let out = stackc(dir.path(), &["build", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    let first = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-property")
+        .unwrap();
+    assert_eq!(first["code"], "unknown-property");
+    assert_eq!(first["line"], 7);
+    assert_eq!(first["column"], 19);
+    assert_eq!(first["help"], "did you mean `image`?");
+}
+
+#[test]
+fn the_repository_out_is_current() {
+    let out = stackc(&root(), &["build", "--check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn graph_json_has_the_documented_shape() {
+    let out = stackc(&root(), &["graph", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let edges = json["edges"].as_array().unwrap();
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["from"] == "authentik/authentik-server"
+                && e["to"] == "authentik/postgres"
+                && e["port"] == 5432
+                && e["protocol"] == "TCP")
+    );
+    assert!(edges.iter().any(|e| e["from"] == "traefik/traefik"
+        && e["to"] == "linkwarden/linkwarden"
+        && e["port"] == 3000));
+    let node = json["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "authentik/authentik-worker")
+        .unwrap();
+    assert_eq!(node["labels"]["app.kubernetes.io/component"], "worker");
+}
+
+#[test]
+fn schema_is_json_schema() {
+    let out = stackc(&root(), &["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["$schema"]
+            .as_str()
+            .unwrap()
+            .contains("json-schema.org")
+    );
+    assert!(json["properties"]["namespaces"].is_object());
+}

@@ -1,0 +1,65 @@
+//! Every diagnostic the compiler reports, rendered exactly as users see it.
+//! Each case is a small stack; the snapshot holds the whole rendered output.
+
+use crate::support::compile;
+
+/// A valid stack to break in one place.
+fn stack(body: &str) -> String {
+    format!(
+        "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {{\n        traefik\n        cert-manager {{\n            issuer \"le\" acme-email=\"ops@acme.io\" dns01=\"cloudflare\" token-secret=\"cf\"\n        }}\n    }}\n{body}\n}}\n"
+    )
+}
+
+fn errors(source: &str) -> String {
+    compile(source).expect_err("the stack must be rejected")
+}
+
+macro_rules! diagnostic_cases {
+    ($($name:ident: $body:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                let source = stack($body);
+                insta::assert_snapshot!(stringify!($name), errors(&source));
+            }
+        )*
+    };
+}
+
+diagnostic_cases! {
+    unknown_node: "    namespace \"a\" {\n        ap \"web\" image=\"x:1\"\n    }";
+    unknown_property: "    namespace \"a\" {\n        app \"web\" imgae=\"x:1\"\n    }";
+    wrong_type: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" replicas=\"two\"\n    }";
+    duplicate_name: "    namespace \"a\" {\n        app \"web\" image=\"x:1\"\n        app \"web\" image=\"y:1\"\n    }";
+    connection_to_unknown_app: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"dbb\"\n        }\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n    }";
+    connection_to_undeclared_port: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"api\" port=\"grcp\"\n        }\n        app \"api\" image=\"y:1\" {\n            port \"grpc\" 9090\n        }\n    }";
+    connection_into_unmanaged_namespace: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"monitoring/prometheus\" port=9090\n        }\n    }";
+    exposure_of_undeclared_port: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 8080\n            expose \"web.acme.io\" port=\"https\"\n        }\n    }";
+    invalid_name: "    namespace \"Team_A\" {\n        app \"web\" image=\"x:1\"\n    }";
+    invalid_quantity: "    namespace \"a\" {\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"10GB\"\n    }";
+    unknown_engine: "    namespace \"a\" {\n        database \"db\" engine=\"postgres\" version=\"16\" size=\"1Gi\"\n    }";
+    unknown_engine_version: "    namespace \"a\" {\n        database \"db\" engine=\"redis\" version=\"5\" size=\"1Gi\"\n    }";
+    host_exposed_twice: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 8080\n            expose \"web.acme.io\" port=\"http\"\n        }\n        app \"api\" image=\"y:1\" {\n            port \"http\" 8080\n            expose \"web.acme.io\" port=\"http\"\n        }\n    }";
+    dependency_cycle: "    namespace \"a\" {\n        depends-on \"b\"\n    }\n    namespace \"b\" {\n        depends-on \"a\"\n    }";
+    release_app_without_pod_labels: "    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" {\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\"\n        app \"x\" release=\"x\" workload=\"x\"\n    }";
+    mesh_without_linkerd: "    namespace \"a\" mesh=#true {\n        app \"web\" image=\"x:1\"\n    }";
+    kdl_syntax_error: "    namespace \"a\" {\n        app \"web\" image=\"x:1\n    }";
+    secret_key_not_declared: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"TOKEN\" secret=\"tokens\" key=\"api\"\n        }\n        secret \"tokens\" {\n            key \"apii\"\n        }\n    }";
+}
+
+#[test]
+fn all_errors_are_reported_at_once() {
+    let source = stack(
+        "    namespace \"A\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"nope\"\n        }\n        database \"db\" engine=\"mysql\" version=\"8\" size=\"1GB\"\n    }",
+    );
+    let text = errors(&source);
+    for code in [
+        "invalid-name",
+        "unknown-reference",
+        "unknown-engine",
+        "invalid-quantity",
+    ] {
+        assert!(text.contains(code), "{code} missing from:\n{text}");
+    }
+    assert!(text.contains("4 errors"), "{text}");
+}

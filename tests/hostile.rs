@@ -1,0 +1,87 @@
+//! Values with YAML or template syntax come out as the same string and never
+//! add a key or a document.
+
+use crate::support::compile;
+
+const HOSTILE: &[&str] = &[
+    "line1\nline2",
+    "---\nkind: Secret",
+    "a: b",
+    "# not a comment",
+    "\"quoted\" and 'single'",
+    "{{ stack }}",
+    "{% raw %}x{% endraw %}",
+    "&anchor",
+    "*alias",
+    "!!binary AAAA",
+    "\u{FEFF}bom",
+    "rtl \u{202E}txet",
+    "zero\u{200B}width",
+    "- item",
+    "yes",
+    "0x1F",
+    "",
+];
+
+#[test]
+fn env_values_cannot_change_structure() {
+    for value in HOSTILE {
+        let escaped = kdl_escape(value);
+        let source = format!(
+            "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    namespace \"a\" {{\n        app \"web\" image=\"x:1\" {{\n            env \"V\" \"{escaped}\"\n        }}\n    }}\n}}\n"
+        );
+        let tree = compile(&source).unwrap_or_else(|e| panic!("{value:?}: {e}"));
+        let text =
+            String::from_utf8(tree.files["clusters/c/a/deployment-web.yaml"].clone()).unwrap();
+        let docs: Vec<serde_json::Value> = serde_yaml_ng::Deserializer::from_str(&text)
+            .map(|d| serde::Deserialize::deserialize(d).unwrap())
+            .collect();
+        assert_eq!(docs.len(), 1, "{value:?} added a document:\n{text}");
+        let env = &docs[0]["spec"]["template"]["spec"]["containers"][0]["env"];
+        assert_eq!(
+            env,
+            &serde_json::json!([{"name": "V", "value": value}]),
+            "{value:?}:\n{text}"
+        );
+    }
+}
+
+/// A KDL string body: quotes, backslashes, line breaks and every non-ASCII
+/// character escaped (KDL forbids BOM and bidi controls as literals).
+fn kdl_escape(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_owned(),
+            '\\' => "\\\\".to_owned(),
+            '\n' => "\\n".to_owned(),
+            c if !c.is_ascii() || c.is_control() => format!("\\u{{{:x}}}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn hostile_hosts_and_names_are_rejected_not_rendered() {
+    for host in [
+        "a`) || Host(`evil.io",
+        "web.acme.io\nx",
+        "../etc",
+        "web.acme.io/x",
+    ] {
+        let escaped = kdl_escape(host);
+        let source = format!(
+            "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {{\n        traefik\n        cert-manager {{\n            issuer \"le\" acme-email=\"ops@acme.io\" dns01=\"cloudflare\" token-secret=\"cf\"\n        }}\n    }}\n    namespace \"a\" {{\n        app \"web\" image=\"x:1\" {{\n            port \"http\" 80\n            expose \"{escaped}\" port=\"http\"\n        }}\n    }}\n}}\n"
+        );
+        let err = compile(&source).expect_err(host);
+        assert!(err.contains("invalid-value"), "{host:?}: {err}");
+    }
+    for name in ["..", "a/b", "/abs", "x\u{0}y", &"a".repeat(64)] {
+        let escaped = kdl_escape(name);
+        let source = format!(
+            "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    namespace \"{escaped}\"\n}}\n"
+        );
+        let err = compile(&source).expect_err(name);
+        assert!(err.contains("invalid-name"), "{name:?}: {err}");
+    }
+}

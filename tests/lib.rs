@@ -1,0 +1,8 @@
+//! The integration suite: one binary, a file per feature.
+
+mod cli;
+mod determinism;
+mod diagnostics;
+mod hostile;
+mod support;
+mod trees;
