@@ -49,31 +49,51 @@ fn mixed_tree() {
 
 #[test]
 fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
+    use std::collections::{BTreeMap, BTreeSet};
     for name in ["minimal", "multi-namespace", "mixed"] {
         let tree = compile(&example(name)).unwrap();
-        let mut dirs: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
-            Default::default();
+        let mut entries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for path in tree.files.keys().chain(tree.foreign.iter()) {
             let mut parts: Vec<&str> = path.split('/').collect();
             let file = parts.pop().unwrap().to_owned();
-            let dir = parts.join("/");
             if file != "kustomization.yaml" {
-                dirs.entry(dir.clone()).or_default().insert(file);
+                entries.entry(parts.join("/")).or_default().insert(file);
             }
-            // every ancestor lists the child directory (checked below)
             while let Some(child) = parts.pop() {
-                dirs.entry(parts.join("/"))
-                    .or_default()
-                    .insert(child.to_owned());
+                entries.entry(parts.join("/")).or_default().insert(child.to_owned());
             }
         }
-        for (dir, _) in &dirs {
-            let k = if dir.is_empty() {
-                "kustomization.yaml".to_owned()
+        for (dir, present) in &entries {
+            let k = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
+            let text = tree.files.get(&k).unwrap_or_else(|| panic!("{name}: {k} missing"));
+            let parsed: serde_json::Value = serde_yaml_ng::from_slice(text).unwrap();
+            let listed: BTreeSet<String> =
+                parsed["resources"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_owned()).collect();
+            if dir.is_empty() {
+                assert_eq!(listed, BTreeSet::from(["clusters".to_owned()]), "{name}: root");
+            } else if dir.starts_with("clusters/") && dir.matches('/').count() == 1 {
+                // The cluster directory lists what its engine applies.
+                for entry in &listed {
+                    let target = format!("{dir}/{entry}");
+                    let normal = normalize(&target);
+                    assert!(entries.contains_key(&normal), "{name}: {k} lists missing {entry}");
+                }
             } else {
-                format!("{dir}/kustomization.yaml")
-            };
-            assert!(tree.files.contains_key(&k), "{name}: {k} missing");
+                assert_eq!(&listed, present, "{name}: {k}");
+            }
         }
     }
+}
+
+/// Resolve `..` in a relative path.
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        if part == ".." {
+            out.pop();
+        } else {
+            out.push(part);
+        }
+    }
+    out.join("/")
 }
