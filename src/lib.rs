@@ -5,11 +5,12 @@
 //! 1. [`syntax`]: KDL text → [`syntax::Document`]
 //! 2. [`model`]: Document → [`model::Stack`] (typed, names unresolved)
 //! 3. [`check`]: Stack → [`check::ResolvedStack`] (every reference resolved)
-//! 4. [`derive`]: ResolvedStack → [`derive::Derived`] (objects and policies)
-//! 5. [`render`]: Derived → [`render::Tree`] (path → bytes)
-//! 6. [`emit`]: Tree → `out/` (atomic write, or a drift report for `--check`)
+//! 4. [`derive`](mod@derive): ResolvedStack → [`derive::Derived`] (objects and policies)
+//! 5. [`verify`]: proof that the derived policies allow exactly the graph
+//! 6. [`render`]: Derived → [`render::Tree`] (path → bytes)
+//! 7. [`emit`]: Tree → `out/` (atomic write, or a drift report for `--check`)
 //!
-//! [`compile`] runs stages 1–5; only [`emit`] and [`cli`] touch the file system.
+//! [`compile`] runs stages 1–6; only [`emit`] and [`cli`] touch the file system.
 
 pub mod check;
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod emit;
 pub mod model;
 pub mod render;
 pub mod syntax;
+pub mod verify;
 
 use diagnostic::Diagnostics;
 
@@ -39,6 +41,7 @@ pub fn analyze(source: &str) -> Result<(check::ResolvedStack, derive::Derived), 
     let stack = model::lower(&document)?;
     let resolved = check::check(stack)?;
     let derived = derive::derive(&resolved)?;
+    verify::verify(&resolved, &derived)?;
     Ok((resolved, derived))
 }
 

@@ -4,5 +4,6 @@ mod cli;
 mod determinism;
 mod diagnostics;
 mod hostile;
+mod netpol;
 mod support;
 mod trees;

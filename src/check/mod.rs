@@ -1,4 +1,4 @@
-//! Stage 3, `check`: a [`Stack`](crate::model::Stack) to a [`ResolvedStack`].
+//! Stage 3, `check`: a [`Stack`] to a [`ResolvedStack`].
 //! Every reference is resolved, every name and value validated, and all
 //! problems are reported at once.
 

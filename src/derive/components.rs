@@ -74,25 +74,22 @@ pub(super) fn finish(
     }
     components.sort_by_key(|c| c.dir.clone());
     duplicates(&components, &mut d);
-    let cluster_dir = format!("clusters/{}", stack.cluster.name.value);
-    let root_resources = if let Some(f) = &stack.platform.flux {
-        let flux = flux::component(stack, f, &components);
-        components.push(flux);
+    let mut flux_roots = BTreeSet::new();
+    if let Some(f) = &stack.platform.flux {
+        flux_roots.extend(components.iter().map(|c| c.dir.clone()));
+        if stack.cluster.git.is_some() {
+            flux_roots.insert(format!("clusters/{}", stack.cluster.name.value));
+        }
+        components.push(flux::component(stack, f, &components));
         components.sort_by_key(|c| c.dir.clone());
-        vec![flux::FLUX_DIR.to_owned()]
-    } else {
-        components
-            .iter()
-            .map(|c| relative(&cluster_dir, &c.dir))
-            .collect()
-    };
+    }
     if d.has_errors() {
         return Err(d);
     }
     Ok(Derived {
         cluster: stack.cluster.name.value.clone(),
         components,
-        root_resources,
+        flux_roots,
         graph,
     })
 }
@@ -131,13 +128,5 @@ fn duplicates(components: &[Component], d: &mut Diagnostics) {
                 )),
             );
         }
-    }
-}
-
-/// `dir` relative to `from`, both relative to the output root.
-fn relative(from: &str, dir: &str) -> String {
-    match dir.strip_prefix(&format!("{from}/")) {
-        Some(rest) => rest.to_owned(),
-        None => format!("{}{dir}", "../".repeat(from.split('/').count())),
     }
 }

@@ -12,8 +12,6 @@ use crate::model::Flux;
 
 /// The Secret in `flux-system` holding the age identity (`age.agekey`).
 pub const SOPS_SECRET: &str = "sops-age";
-/// The directory name of the Flux component under the cluster.
-pub const FLUX_DIR: &str = FLUX_NAMESPACE;
 
 pub(super) fn component(stack: &ResolvedStack, flux: &Flux, components: &[Component]) -> Component {
     let labels = common_labels(stack);

@@ -31,6 +31,12 @@ pub struct GraphNode {
     pub managed: bool,
     /// Hosts exposed through the ingress controller.
     pub hosts: Vec<String>,
+    /// Named container ports (name, number, protocol).
+    pub ports: Vec<(String, u16, Protocol)>,
+    /// Allowed egress to the API server.
+    pub api_access: bool,
+    /// Allowed internet egress ports.
+    pub internet: Vec<u16>,
     pub span: Span,
 }
 
@@ -99,6 +105,13 @@ pub(super) fn graph(stack: &ResolvedStack) -> Graph {
                 meshed: ns.mesh,
                 managed: true,
                 hosts: w.exposes.iter().map(|e| e.host.clone()).collect(),
+                ports: w
+                    .ports
+                    .iter()
+                    .map(|p| (p.name.clone(), p.number, p.protocol))
+                    .collect(),
+                api_access: w.api_access,
+                internet: w.internet.iter().map(|(p, _)| *p).collect(),
                 span: w.span,
             });
         }
@@ -230,6 +243,9 @@ fn platform_node(
         meshed,
         managed: false,
         hosts: Vec::new(),
+        ports: Vec::new(),
+        api_access: false,
+        internet: Vec::new(),
         span,
     }
 }

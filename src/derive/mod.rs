@@ -14,6 +14,7 @@ mod platform;
 mod workloads;
 
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
+pub use network::NOT_INTERNET;
 pub use object::Object;
 
 use crate::check::ResolvedStack;
@@ -25,8 +26,9 @@ pub struct Derived {
     pub cluster: String,
     /// Components sorted by directory.
     pub components: Vec<Component>,
-    /// The cluster root `kustomization.yaml` lists these directories.
-    pub root_resources: Vec<String>,
+    /// Directories applied by a Flux Kustomization of their own; their
+    /// parent directory does not list them, so nothing applies twice.
+    pub flux_roots: std::collections::BTreeSet<String>,
     /// The network graph the policies are meant to allow.
     pub graph: Graph,
 }

@@ -14,7 +14,7 @@ use crate::check::{Namespace, ResolvedStack, Workload, names::cidr};
 use crate::model::Protocol;
 
 /// Private and special ranges internet egress never reaches.
-const NOT_INTERNET: &[&str] = &[
+pub const NOT_INTERNET: &[&str] = &[
     "10.0.0.0/8",
     "100.64.0.0/10",
     "127.0.0.0/8",

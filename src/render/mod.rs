@@ -67,12 +67,7 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
             tree.foreign.insert(format!("{}/{foreign}", component.dir));
         }
     }
-    let cluster_dir = format!("clusters/{}", derived.cluster);
-    listings
-        .entry(cluster_dir.clone())
-        .or_default()
-        .extend(derived.root_resources.iter().cloned());
-    add_parent_listings(&mut listings, &cluster_dir);
+    add_parent_listings(&mut listings, &derived.flux_roots);
     for (dir, resources) in &listings {
         let body = json!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
@@ -98,29 +93,26 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
     if d.has_errors() { Err(d) } else { Ok(tree) }
 }
 
-/// Every ancestor directory lists its child directories, except that the
-/// cluster directory lists only what `derive` chose (Flux applies the rest),
-/// and the root lists only `clusters`.
-fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, cluster_dir: &str) {
+/// Every ancestor directory lists its child directories, except those a
+/// Flux Kustomization applies on its own (listing them too would apply
+/// them twice).
+fn add_parent_listings(
+    listings: &mut BTreeMap<String, BTreeSet<String>>,
+    flux_roots: &BTreeSet<String>,
+) {
     let dirs: Vec<String> = listings.keys().cloned().collect();
     for dir in dirs {
         let mut child = dir.as_str();
-        while let Some((parent, name)) = child.rsplit_once('/') {
-            if parent != cluster_dir {
-                listings
-                    .entry(parent.to_owned())
-                    .or_default()
-                    .insert(name.to_owned());
+        loop {
+            let (parent, name) = child.rsplit_once('/').unwrap_or(("", child));
+            let entry = listings.entry(parent.to_owned()).or_default();
+            if !flux_roots.contains(child) {
+                entry.insert(name.to_owned());
+            }
+            if parent.is_empty() {
+                break;
             }
             child = parent;
-        }
-        if child == "clusters" {
-            listings
-                .entry(String::new())
-                .or_default()
-                .insert("clusters".to_owned());
-        } else {
-            listings.entry(String::new()).or_default();
         }
     }
 }

@@ -1,0 +1,260 @@
+//! Stage 5, `verify`: proof that the derived NetworkPolicies allow exactly
+//! the declared graph. An evaluator of Kubernetes NetworkPolicy semantics
+//! ([`netpol`]) computes who can reach whom over the workloads and policies
+//! stackc emits; every pair with a managed end must allow exactly the ports
+//! of the graph's edges, and the sample external addresses exactly the API
+//! server and internet egress the stack declares. `build` refuses a tree
+//! that fails this: it would be a compiler bug.
+
+pub mod netpol;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use crate::check::ResolvedStack;
+use crate::check::names::cidr;
+use crate::derive::{Derived, GraphNode, NOT_INTERNET};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+use crate::model;
+use netpol::{Allowed, Cluster, PortSet, Protocol};
+
+/// What was proven.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    pub workloads: usize,
+    pub pairs: usize,
+    pub edges: usize,
+    pub externals: usize,
+}
+
+/// The evaluator's model of the cluster stackc emits.
+///
+/// # Errors
+/// A NetworkPolicy the evaluator cannot parse (a compiler bug).
+pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
+    let objects = derived
+        .components
+        .iter()
+        .flat_map(|c| &c.objects)
+        .map(|o| &o.body);
+    let policies = netpol::parse_policies(objects)?;
+    let pods = derived
+        .graph
+        .nodes
+        .iter()
+        .map(|n| netpol::Pod {
+            id: n.id.clone(),
+            namespace: n.namespace.clone(),
+            labels: n.labels.clone(),
+            named_ports: n
+                .ports
+                .iter()
+                .map(|(name, port, proto)| (name.clone(), (*port, protocol(*proto))))
+                .collect(),
+        })
+        .collect();
+    Ok(Cluster {
+        namespaces: Vec::new(),
+        pods,
+        policies,
+    })
+}
+
+/// Sample addresses outside the cluster: the API server, a public address,
+/// and one address of every range internet egress excludes.
+#[must_use]
+pub fn external_probes(stack: &ResolvedStack) -> Vec<IpAddr> {
+    let mut probes: Vec<IpAddr> = vec![[1, 1, 1, 1].into(), [203, 0, 113, 7].into()];
+    let api = stack
+        .cluster
+        .api_server
+        .as_ref()
+        .and_then(|a| first_ip(&a.address));
+    probes.extend(api);
+    for block in excluded_ranges(stack) {
+        probes.extend(first_ip(&block));
+    }
+    probes.sort();
+    probes.dedup();
+    probes
+}
+
+/// Prove the policies of `derived` allow exactly its graph.
+///
+/// # Errors
+/// One diagnostic per pair whose allowed ports differ from the declared ones.
+pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let cluster = match cluster(derived) {
+        Ok(c) => c,
+        Err(e) => {
+            d.push(Diagnostic::error(
+                Code::Internal,
+                Span::default(),
+                format!("stackc wrote a NetworkPolicy it cannot evaluate: {e}"),
+            ));
+            return Err(d);
+        }
+    };
+    let expected = expected(derived);
+    let nodes: BTreeMap<&str, &GraphNode> = derived
+        .graph
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n))
+        .collect();
+    let probes = external_probes(stack);
+    let mut actual: BTreeMap<(String, String), Allowed> = BTreeMap::new();
+    for reach in cluster.reachability(&probes) {
+        actual.insert(
+            (
+                cluster.endpoint_name(reach.from),
+                cluster.endpoint_name(reach.to),
+            ),
+            reach.allowed,
+        );
+    }
+    let managed = |id: &str| nodes.get(id).is_some_and(|n| n.managed);
+    let mut pairs = 0;
+    let ids: Vec<String> = cluster
+        .pods
+        .iter()
+        .map(|p| p.id.clone())
+        .chain(probes.iter().map(ToString::to_string))
+        .collect();
+    for from in &ids {
+        for to in &ids {
+            if !managed(from) && !managed(to) {
+                continue;
+            }
+            pairs += 1;
+            let key = (from.clone(), to.clone());
+            let want = expected_between(stack, &expected, &nodes, from, to);
+            let got = actual.get(&key).cloned().unwrap_or_else(Allowed::none);
+            if want != got {
+                let span = nodes
+                    .get(from.as_str())
+                    .filter(|n| n.managed)
+                    .or_else(|| nodes.get(to.as_str()))
+                    .map_or(Span::default(), |n| n.span);
+                d.push(
+                    Diagnostic::error(Code::Internal, span, format!("the derived NetworkPolicies allow {from} → {to}: {}, but the stack declares: {}", show(&got), show(&want)))
+                        .label("for this workload")
+                        .help("this is a bug in stackc; please report it with this stack"),
+                );
+            }
+        }
+    }
+    if d.has_errors() {
+        return Err(d);
+    }
+    Ok(Proof {
+        workloads: cluster.pods.len(),
+        pairs,
+        edges: derived.graph.edges.len(),
+        externals: probes.len(),
+    })
+}
+
+fn show(a: &Allowed) -> String {
+    if a.is_empty() {
+        "nothing".to_owned()
+    } else {
+        a.to_string()
+    }
+}
+
+/// The graph's edges as allowed port sets per pair.
+fn expected(derived: &Derived) -> BTreeMap<(String, String), Allowed> {
+    let mut out: BTreeMap<(String, String), Allowed> = BTreeMap::new();
+    for e in &derived.graph.edges {
+        let entry = out
+            .entry((e.from.clone(), e.to.clone()))
+            .or_insert_with(Allowed::none);
+        entry.union_with(&Allowed::only(
+            protocol(e.protocol),
+            PortSet::single(e.port),
+        ));
+    }
+    out
+}
+
+/// What the stack declares between two endpoints, pods or addresses.
+fn expected_between(
+    stack: &ResolvedStack,
+    edges: &BTreeMap<(String, String), Allowed>,
+    nodes: &BTreeMap<&str, &GraphNode>,
+    from: &str,
+    to: &str,
+) -> Allowed {
+    if let Some(a) = edges.get(&(from.to_owned(), to.to_owned())) {
+        return a.clone();
+    }
+    let (Some(node), Ok(ip)) = (nodes.get(from), to.parse::<IpAddr>()) else {
+        return Allowed::none();
+    };
+    let mut allowed = Allowed::none();
+    if node.api_access
+        && let Some(api) = &stack.cluster.api_server
+        && first_ip(&api.address) == Some(ip)
+    {
+        allowed.union_with(&Allowed::only(
+            Protocol::Tcp,
+            PortSet::single(api.port.value),
+        ));
+    }
+    let private = excluded_ranges(stack)
+        .iter()
+        .any(|block| contains(block, ip));
+    if !private {
+        for port in &node.internet {
+            allowed.union_with(&Allowed::only(Protocol::Tcp, PortSet::single(*port)));
+        }
+    }
+    allowed
+}
+
+/// Ranges internet egress never reaches: private, special, and the cluster's.
+fn excluded_ranges(stack: &ResolvedStack) -> Vec<String> {
+    let mut ranges: Vec<String> = NOT_INTERNET.iter().map(|s| (*s).to_owned()).collect();
+    ranges.push(stack.cluster.networks.pods.value.clone());
+    ranges.push(stack.cluster.networks.services.value.clone());
+    ranges
+}
+
+fn protocol(p: model::Protocol) -> Protocol {
+    match p {
+        model::Protocol::Tcp => Protocol::Tcp,
+        model::Protocol::Udp => Protocol::Udp,
+    }
+}
+
+/// The network address of a CIDR (or the address itself).
+fn first_ip(block: &str) -> Option<IpAddr> {
+    let normal = cidr(block)?;
+    let (addr, _) = normal.split_once('/')?;
+    let ip: IpAddr = addr.parse().ok()?;
+    match (ip, normal.ends_with("/32") || normal.ends_with("/128")) {
+        (IpAddr::V4(v4), false) => Some(IpAddr::V4((u32::from(v4) | 1).into())),
+        _ => Some(ip),
+    }
+}
+
+fn contains(block: &str, ip: IpAddr) -> bool {
+    let (Some(normal), IpAddr::V4(ip)) = (cidr(block), ip) else {
+        return false;
+    };
+    let Some((addr, bits)) = normal.split_once('/') else {
+        return false;
+    };
+    let (Ok(std::net::IpAddr::V4(net)), Ok(bits)) = (addr.parse::<IpAddr>(), bits.parse::<u32>())
+    else {
+        return false;
+    };
+    let mask = if bits == 0 {
+        0
+    } else {
+        u32::MAX << (32 - bits)
+    };
+    u32::from(ip) & mask == u32::from(net) & mask
+}

@@ -1,0 +1,49 @@
+//! `NetworkPolicy` semantics evaluator behind `stackc verify` and
+//! `stackc explain`: given the namespaces, pods and `networking.k8s.io/v1`
+//! `NetworkPolicies` stackc emits, computes exactly which endpoint may reach
+//! which on which ports, and explains why.
+//!
+//! Semantics (as Kubernetes defines them):
+//! - A pod is isolated for ingress (egress) iff a policy in its namespace
+//!   selects it and lists that type in its effective `policyTypes`
+//!   (default: `Ingress`, plus `Egress` when `spec.egress` is non-empty).
+//! - `from -> to` is allowed on a port iff (`from` is not egress-isolated or
+//!   some egress rule of a policy selecting `from` allows `to` on it) and
+//!   (`to` is not ingress-isolated or some ingress rule of a policy
+//!   selecting `to` allows `from` on it). Rules and policies are additive.
+//! - Peers: none listed = everything; `podSelector` alone = pods of the
+//!   policy's namespace; `namespaceSelector` alone = all pods of matching
+//!   namespaces; both in one peer = AND; `ipBlock` = external addresses.
+//!   Pod IPs are not modelled, so an `ipBlock` never matches a pod.
+//! - Ports: none listed = all ports of all protocols; `protocol` defaults to
+//!   TCP; `endPort` makes a range; a named port resolves against the
+//!   destination pod's container ports (for egress rules too), name and
+//!   protocol both matching, and never matches an external destination.
+//! - Every namespace carries `kubernetes.io/metadata.name: <name>`.
+//! - External endpoints are subject to no policy themselves.
+//!
+//! Layout: `policy` (the typed policy), `parse` (policy from JSON),
+//! `selector` (label selectors), `cidr` (IP blocks), `ports` (port sets),
+//! `model` (cluster and endpoints), `eval` (the semantics), `reach` (all
+//! pairs at once), `explain` (verdicts with reasons), `error`, `json`.
+
+mod cidr;
+mod error;
+mod eval;
+mod explain;
+mod json;
+mod model;
+mod parse;
+mod policy;
+mod ports;
+mod reach;
+mod selector;
+
+pub use cidr::{Cidr, IpBlock};
+pub use error::NetpolError;
+pub use explain::{MissReason, PolicyRef, RuleMiss, RuleRef, SideVerdict, Verdict};
+pub use model::{Cluster, Direction, Endpoint, NAMESPACE_NAME_LABEL, Namespace, Pod, Reach};
+pub use parse::{parse_policies, parse_policy};
+pub use policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
+pub use ports::{Allowed, PortSet, Protocol};
+pub use selector::{LabelSelector, Labels, Operator, Requirement};

@@ -1,0 +1,273 @@
+//! Parsing of a `networking.k8s.io/v1` `NetworkPolicy` object given as
+//! `serde_json::Value` into the typed [`Policy`], with the API server's
+//! defaulting (`policyTypes`, `protocol: TCP`) and validation (ports,
+//! `endPort`, named ports, CIDRs, peer shape, selector operators). Unknown
+//! fields under `spec` are rejected, as strict field validation does.
+
+use serde_json::Value;
+
+use super::cidr::{Cidr, IpBlock};
+use super::error::NetpolError;
+use super::json::{Obj, index, strings, type_err};
+use super::policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
+use super::ports::Protocol;
+use super::selector::LabelSelector;
+
+/// Parses one `networking.k8s.io/v1` `NetworkPolicy` object.
+///
+/// `apiVersion` and `kind` are checked when present; `metadata.name` and
+/// `metadata.namespace` are required.
+///
+/// # Errors
+/// [`NetpolError`] naming the first offending field.
+pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
+    let top = Obj::new(
+        v,
+        String::new(),
+        &["apiVersion", "kind", "metadata", "spec", "status"],
+    )?;
+    if let Some(api) = top.opt_str("apiVersion")?
+        && api != "networking.k8s.io/v1"
+    {
+        return Err(not_netpol("apiVersion", api));
+    }
+    if let Some(kind) = top.opt_str("kind")?
+        && kind != "NetworkPolicy"
+    {
+        return Err(not_netpol("kind", kind));
+    }
+    let meta_v = top.get("metadata").ok_or_else(|| NetpolError::Missing {
+        path: "metadata".into(),
+    })?;
+    let meta = Obj::open(meta_v, "metadata".into())?;
+    let name = meta.req_str("name")?.to_owned();
+    let namespace = meta.req_str("namespace")?.to_owned();
+
+    let empty = Value::Object(serde_json::Map::new());
+    let spec = Obj::new(
+        top.get("spec").unwrap_or(&empty),
+        "spec".into(),
+        &["podSelector", "policyTypes", "ingress", "egress"],
+    )?;
+    let pod_selector = match spec.get("podSelector") {
+        Some(s) => LabelSelector::parse(s, &spec.at("podSelector"))?,
+        None => LabelSelector::everything(),
+    };
+    let ingress = rules(&spec, "ingress", "from")?;
+    let egress = rules(&spec, "egress", "to")?;
+
+    let types_path = spec.at("policyTypes");
+    let listed = strings(spec.array("policyTypes")?, &types_path)?;
+    let types = if listed.is_empty() {
+        // API defaulting: Ingress always, Egress when egress rules exist.
+        PolicyTypes {
+            ingress: true,
+            egress: !egress.is_empty(),
+        }
+    } else {
+        let mut t = PolicyTypes::default();
+        for (i, s) in listed.into_iter().enumerate() {
+            match s {
+                "Ingress" => t.ingress = true,
+                "Egress" => t.egress = true,
+                other => {
+                    return Err(NetpolError::invalid(
+                        &index(&types_path, i),
+                        other,
+                        "policy type must be Ingress or Egress",
+                    ));
+                }
+            }
+        }
+        t
+    };
+    Ok(Policy {
+        namespace,
+        name,
+        pod_selector,
+        types,
+        ingress,
+        egress,
+    })
+}
+
+/// Parses every `NetworkPolicy` among `objects`, skipping objects of any
+/// other `kind` (so the full list of emitted manifests can be passed).
+///
+/// # Errors
+/// The first policy that fails [`parse_policy`].
+pub fn parse_policies<'a>(
+    objects: impl IntoIterator<Item = &'a Value>,
+) -> Result<Vec<Policy>, NetpolError> {
+    objects
+        .into_iter()
+        .filter(|v| v.get("kind").and_then(Value::as_str) == Some("NetworkPolicy"))
+        .map(parse_policy)
+        .collect()
+}
+
+fn not_netpol(field: &str, value: &str) -> NetpolError {
+    NetpolError::NotNetworkPolicy {
+        path: field.into(),
+        value: value.into(),
+    }
+}
+
+fn rules(spec: &Obj<'_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, NetpolError> {
+    let path = spec.at(key);
+    spec.array(key)?
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let o = Obj::new(r, index(&path, i), &[peers_key, "ports"])?;
+            let peers_path = o.at(peers_key);
+            let peers = o
+                .array(peers_key)?
+                .iter()
+                .enumerate()
+                .map(|(j, p)| parse_peer(p, &index(&peers_path, j)))
+                .collect::<Result<_, _>>()?;
+            let ports_path = o.at("ports");
+            let ports = o
+                .array("ports")?
+                .iter()
+                .enumerate()
+                .map(|(j, p)| parse_port(p, &index(&ports_path, j)))
+                .collect::<Result<_, _>>()?;
+            Ok(Rule { peers, ports })
+        })
+        .collect()
+}
+
+fn parse_peer(v: &Value, path: &str) -> Result<Peer, NetpolError> {
+    let o = Obj::new(
+        v,
+        path.to_owned(),
+        &["podSelector", "namespaceSelector", "ipBlock"],
+    )?;
+    let sel = |k: &str| {
+        o.get(k)
+            .map(|s| LabelSelector::parse(s, &o.at(k)))
+            .transpose()
+    };
+    let pod_selector = sel("podSelector")?;
+    let namespace_selector = sel("namespaceSelector")?;
+    match (o.get("ipBlock"), &pod_selector, &namespace_selector) {
+        (None, None, None) => Err(NetpolError::invalid(
+            path,
+            "{}",
+            "a peer needs podSelector, namespaceSelector or ipBlock",
+        )),
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(NetpolError::invalid(
+            path,
+            "ipBlock with selectors",
+            "ipBlock cannot be combined with podSelector or namespaceSelector",
+        )),
+        (Some(b), None, None) => parse_ip_block(b, &o.at("ipBlock")).map(Peer::IpBlock),
+        (None, _, _) => Ok(Peer::Pods {
+            namespace_selector,
+            pod_selector,
+        }),
+    }
+}
+
+fn parse_ip_block(v: &Value, path: &str) -> Result<IpBlock, NetpolError> {
+    let o = Obj::new(v, path.to_owned(), &["cidr", "except"])?;
+    let cidr_text = o.req_str("cidr")?;
+    let cidr =
+        Cidr::parse(cidr_text).map_err(|r| NetpolError::invalid(&o.at("cidr"), cidr_text, r))?;
+    let except_path = o.at("except");
+    let mut except = Vec::new();
+    for (i, s) in strings(o.array("except")?, &except_path)?
+        .into_iter()
+        .enumerate()
+    {
+        let p = index(&except_path, i);
+        let e = Cidr::parse(s).map_err(|r| NetpolError::invalid(&p, s, r))?;
+        if !cidr.strictly_contains(&e) {
+            return Err(NetpolError::invalid(
+                &p,
+                s,
+                "except must be a strict subset of cidr",
+            ));
+        }
+        except.push(e);
+    }
+    Ok(IpBlock { cidr, except })
+}
+
+fn parse_port(v: &Value, path: &str) -> Result<PortSpec, NetpolError> {
+    let o = Obj::new(v, path.to_owned(), &["protocol", "port", "endPort"])?;
+    let protocol = match o.opt_str("protocol")? {
+        None => Protocol::Tcp,
+        Some(s) => Protocol::parse(s).ok_or_else(|| {
+            NetpolError::invalid(&o.at("protocol"), s, "protocol must be TCP, UDP or SCTP")
+        })?,
+    };
+    let end = o
+        .get("endPort")
+        .map(|e| port_number(e, &o.at("endPort")))
+        .transpose()?;
+    let port = match (o.get("port"), end) {
+        (None, None) => PortMatch::Any,
+        (None, Some(e)) => {
+            return Err(NetpolError::invalid(
+                &o.at("endPort"),
+                e,
+                "endPort requires port",
+            ));
+        }
+        (Some(Value::String(name)), end) => {
+            if end.is_some() {
+                return Err(NetpolError::invalid(
+                    &o.at("endPort"),
+                    name,
+                    "endPort requires a numeric port",
+                ));
+            }
+            if !is_port_name(name) {
+                return Err(NetpolError::invalid(
+                    &o.at("port"),
+                    name,
+                    "named port must be an IANA service name (1-15 of a-z, 0-9, -, with a letter)",
+                ));
+            }
+            PortMatch::Named(name.clone())
+        }
+        (Some(p), end) => {
+            let start = port_number(p, &o.at("port"))?;
+            let end = end.unwrap_or(start);
+            if end < start {
+                return Err(NetpolError::invalid(
+                    &o.at("endPort"),
+                    end,
+                    "endPort must not be less than port",
+                ));
+            }
+            PortMatch::Range { start, end }
+        }
+    };
+    Ok(PortSpec { protocol, port })
+}
+
+fn port_number(v: &Value, path: &str) -> Result<u16, NetpolError> {
+    let n = v
+        .as_i64()
+        .ok_or_else(|| type_err(path, "an integer port or a port name"))?;
+    u16::try_from(n)
+        .ok()
+        .filter(|&p| p != 0)
+        .ok_or_else(|| NetpolError::invalid(path, n, "port must be in 1..=65535"))
+}
+
+/// `IANA_SVC_NAME`: 1-15 chars of `[a-z0-9-]`, at least one letter, no
+/// leading, trailing or doubled hyphen.
+fn is_port_name(s: &str) -> bool {
+    (1..=15).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}

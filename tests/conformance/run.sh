@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Conformance of every rendered tree stackc makes: the repository's stack and
+# every example. Usage: tests/conformance/run.sh path/to/stackc
+# Needs the tools of .ci/setup-tools on PATH; fails loudly when they or
+# ../shared are missing.
+set -uo pipefail
+stackc="$(realpath "${1:?usage: run.sh path/to/stackc}")"
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+repo="$PWD"
+shared="${STACKC_SHARED:-$repo/../shared}"
+[ -d "$shared/schemas/crds" ] || { echo "conformance: ERROR: $shared/schemas/crds is missing (../shared must sit beside the repository)"; exit 1; }
+for tool in nca sops kubernetes-validate kubectl; do
+    command -v "$tool" >/dev/null || { echo "conformance: ERROR: '$tool' not on PATH; run: PATH=\"\$(bash .ci/setup-tools):\$PATH\""; exit 1; }
+done
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+check() {
+    local what="$1"; shift
+    if "$@" >"$work/log" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   $what"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $what"
+        sed 's/^/     /' "$work/log" | tail -40
+    fi
+}
+
+stacks=("stack.kdl")
+for example in examples/*/stack.kdl; do stacks+=("$example"); done
+for stack in "${stacks[@]}"; do
+    name="$(basename "$(dirname "$repo/$stack")")"
+    [ "$stack" = "stack.kdl" ] && name="seed"
+    out="$work/$name"
+    foreign=()
+    if [ "$stack" = "stack.kdl" ]; then
+        cp -r out "$out"    # the committed tree, with its foreign gotk-components.yaml
+        check "$name: committed out/ is current" "$stackc" build --check --stack "$stack" --out out
+        foreign=(--foreign gotk-components.yaml)
+    else
+        check "$name: build" "$stackc" build --stack "$stack" --out "$out"
+    fi
+    "$stackc" graph --stack "$stack" --format json >"$work/$name.graph.json"
+    check "$name: kustomize, kubernetes-validate 1.33 strict, CRD schemas" \
+        python3 tests/conformance/validate_tree.py "$out" --schemas "$shared/schemas/crds" "${foreign[@]}"
+    check "$name: network-config-analyzer connectivity equals stackc graph" \
+        python3 tests/conformance/netgraph.py "$out" "$work/$name.graph.json"
+done
+check "harness self-test (broken trees must fail)" bash tests/conformance/selftest.sh
+
+echo "conformance: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,12 @@
+//! Tests of the `NetworkPolicy` semantics evaluator (`verify::netpol`).
+
+mod basics;
+mod common;
+mod docs;
+mod explain;
+mod ipblock;
+mod parsing;
+mod peers;
+mod ports;
+mod props;
+mod units;
