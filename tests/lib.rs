@@ -5,5 +5,6 @@ mod determinism;
 mod diagnostics;
 mod hostile;
 mod netpol;
+mod sops;
 mod support;
 mod trees;

@@ -1,0 +1,278 @@
+//! A deterministic generator of large, valid stacks, for benchmarks.
+//!
+//! ```sh
+//! cargo run --release --example gen_stack -- 1000 --seed 42 > stack.kdl
+//! cargo run --release --example gen_stack -- 1000 --seed 42 --json > stack.json
+//! ```
+//!
+//! `N` apps (`svc-0000` …) spread over `ceil(N/10)` namespaces (`ns-000` …, ten apps
+//! each, in order). Every app has an image `ghcr.io/acme/<name>:1.<k>.0`, one port
+//! `http` `8000+k`, 1–3 replicas, requests and limits, 1–5 distinct `connects-to`
+//! (about 3 on average, about a quarter of them into another namespace, written
+//! `connects-to "ns/app" port="http"`), and one app in five has a 1Gi `data` volume.
+//! The cluster has a Git source, a default storage class and Flux, so the tree
+//! holds Flux Kustomizations too.
+//!
+//! `--json` prints the same stack (same `N` and seed) as JSON instead of KDL, for
+//! the cdk8s-plus comparison in `bench/cdk8s/main.js`. Only the standard library
+//! and a SplitMix64 generator are used, so the output is the same bytes on every
+//! machine for a given `N` and seed.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+
+/// SplitMix64: small, fast, and good enough for shaping test data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    fn below(&mut self, n: usize) -> usize {
+        // The modulo bias is irrelevant at these sizes.
+        (self.next() % n as u64) as usize
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+
+    /// True with probability `percent`/100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const APPS_PER_NAMESPACE: usize = 10;
+
+struct Connect {
+    /// The index of the target app.
+    target: usize,
+    /// Whether the target is in another namespace.
+    cross: bool,
+}
+
+struct App {
+    name: String,
+    namespace: usize,
+    k: usize,
+    replicas: usize,
+    requests: (String, String),
+    limits: (String, String),
+    volume: bool,
+    connects: Vec<Connect>,
+}
+
+struct Stack {
+    namespaces: Vec<String>,
+    apps: Vec<App>,
+}
+
+fn generate(n: usize, seed: u64) -> Stack {
+    let mut rng = Rng(seed ^ 0x5EED_0000_0000_0000);
+    let namespace_count = n.div_ceil(APPS_PER_NAMESPACE);
+    let namespaces: Vec<String> = (0..namespace_count).map(|i| format!("ns-{i:03}")).collect();
+    let ns_of = |i: usize| i / APPS_PER_NAMESPACE;
+    let members = |ns: usize| ns * APPS_PER_NAMESPACE..((ns + 1) * APPS_PER_NAMESPACE).min(n);
+    let mut apps = Vec::with_capacity(n);
+    for i in 0..n {
+        let namespace = ns_of(i);
+        // Ports and tags stay valid for any N (ports below 65536).
+        let k = i % 50_000;
+        let replicas = rng.range(1, 3);
+        let cpu_request = [50, 100, 200, 250][rng.below(4)];
+        let memory_request = [64, 128, 256][rng.below(3)];
+        let requests = (format!("{cpu_request}m"), format!("{memory_request}Mi"));
+        let limits = (
+            format!("{}m", cpu_request * [2, 4, 5][rng.below(3)]),
+            format!("{}Mi", memory_request * [2, 4][rng.below(2)]),
+        );
+        let volume = rng.chance(20);
+
+        let local: Vec<usize> = members(namespace).filter(|&j| j != i).collect();
+        let remote = n - local.len() - 1;
+        let wanted = rng.range(1, 5).min(local.len() + remote);
+        let mut connects: Vec<Connect> = Vec::with_capacity(wanted);
+        let mut attempts = 0;
+        while connects.len() < wanted && attempts < 100 {
+            attempts += 1;
+            let cross = remote > 0 && (local.is_empty() || rng.chance(25));
+            let target = if cross {
+                // Any app outside this namespace.
+                let mut j = rng.below(remote);
+                let first = members(namespace).start;
+                if j >= first {
+                    j += members(namespace).len();
+                }
+                j
+            } else {
+                local[rng.below(local.len())]
+            };
+            if connects.iter().all(|c| c.target != target) {
+                connects.push(Connect { target, cross });
+            }
+        }
+        connects.sort_by_key(|c| c.target);
+        apps.push(App {
+            name: format!("svc-{i:04}"),
+            namespace,
+            k,
+            replicas,
+            requests,
+            limits,
+            volume,
+            connects,
+        });
+    }
+    Stack { namespaces, apps }
+}
+
+fn kdl(stack: &Stack, n: usize, seed: u64) -> String {
+    let mut out = String::with_capacity(stack.apps.len() * 600);
+    let _ = writeln!(
+        out,
+        "// Generated by `cargo run --release --example gen_stack -- {n} --seed {seed}`."
+    );
+    out.push_str(
+        "stack \"bench\" {\n    cluster \"bench\" distribution=\"k3s\" version=\"1.33\" {\n        \
+         git url=\"https://example.com/bench.git\"\n        \
+         storage-class \"local-path\" default=#true\n    }\n\n    platform {\n        flux\n    }\n",
+    );
+    for (ns_index, ns) in stack.namespaces.iter().enumerate() {
+        let _ = writeln!(out, "\n    namespace \"{ns}\" {{");
+        for app in stack.apps.iter().filter(|a| a.namespace == ns_index) {
+            let _ = writeln!(
+                out,
+                "        app \"{}\" image=\"ghcr.io/acme/{}:1.{}.0\" replicas={} {{",
+                app.name, app.name, app.k, app.replicas
+            );
+            let _ = writeln!(out, "            port \"http\" {}", 8000 + app.k);
+            for c in &app.connects {
+                let target = &stack.apps[c.target];
+                if c.cross {
+                    let _ = writeln!(
+                        out,
+                        "            connects-to \"{}/{}\" port=\"http\"",
+                        stack.namespaces[target.namespace], target.name
+                    );
+                } else {
+                    let _ = writeln!(out, "            connects-to \"{}\"", target.name);
+                }
+            }
+            let _ = writeln!(
+                out,
+                "            resources {{\n                requests cpu=\"{}\" memory=\"{}\"\n                \
+                 limits cpu=\"{}\" memory=\"{}\"\n            }}",
+                app.requests.0, app.requests.1, app.limits.0, app.limits.1
+            );
+            if app.volume {
+                out.push_str("            volume \"data\" mount=\"/data\" size=\"1Gi\"\n");
+            }
+            out.push_str("        }\n");
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The same stack as JSON (every string here is a plain DNS label or quantity,
+/// so no escaping is needed).
+fn json(stack: &Stack, n: usize, seed: u64) -> String {
+    let mut out = String::with_capacity(stack.apps.len() * 400);
+    let _ = write!(
+        out,
+        "{{\"n\":{n},\"seed\":{seed},\"stack\":\"bench\",\"storageClass\":\"local-path\",\"namespaces\":["
+    );
+    for (i, ns) in stack.namespaces.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(out, "{sep}\"{ns}\"");
+    }
+    out.push_str("],\"apps\":[");
+    for (i, app) in stack.apps.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "," };
+        let _ = write!(
+            out,
+            "{sep}\n{{\"name\":\"{}\",\"namespace\":\"{}\",\"image\":\"ghcr.io/acme/{}:1.{}.0\",\
+             \"port\":{{\"name\":\"http\",\"number\":{}}},\"replicas\":{},\
+             \"requests\":{{\"cpu\":\"{}\",\"memory\":\"{}\"}},\"limits\":{{\"cpu\":\"{}\",\"memory\":\"{}\"}},",
+            app.name,
+            stack.namespaces[app.namespace],
+            app.name,
+            app.k,
+            8000 + app.k,
+            app.replicas,
+            app.requests.0,
+            app.requests.1,
+            app.limits.0,
+            app.limits.1
+        );
+        if app.volume {
+            out.push_str("\"volume\":{\"name\":\"data\",\"mount\":\"/data\",\"size\":\"1Gi\"},");
+        } else {
+            out.push_str("\"volume\":null,");
+        }
+        out.push_str("\"connects\":[");
+        for (j, c) in app.connects.iter().enumerate() {
+            let sep = if j == 0 { "" } else { "," };
+            let target = &stack.apps[c.target];
+            let _ = write!(
+                out,
+                "{sep}{{\"namespace\":\"{}\",\"app\":\"{}\",\"port\":\"http\"}}",
+                stack.namespaces[target.namespace], target.name
+            );
+        }
+        out.push_str("]}");
+    }
+    out.push_str("\n]}\n");
+    out
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: gen_stack N [--seed S] [--json]");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let mut n: Option<usize> = None;
+    let mut seed: u64 = 1;
+    let mut as_json = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seed" => match args.next().and_then(|s| s.parse().ok()) {
+                Some(s) => seed = s,
+                None => return usage(),
+            },
+            "--json" => as_json = true,
+            "-h" | "--help" => {
+                eprintln!("usage: gen_stack N [--seed S] [--json]");
+                return ExitCode::SUCCESS;
+            }
+            other => match other.parse() {
+                Ok(value) if n.is_none() && value > 0 => n = Some(value),
+                _ => return usage(),
+            },
+        }
+    }
+    let Some(n) = n else { return usage() };
+    let stack = generate(n, seed);
+    let text = if as_json {
+        json(&stack, n, seed)
+    } else {
+        kdl(&stack, n, seed)
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).is_err() || stdout.flush().is_err() {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
