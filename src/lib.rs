@@ -33,7 +33,7 @@ pub struct Compiled {
     pub tree: render::Tree,
 }
 
-/// Run stages 1–4: source text to derived objects.
+/// Run stages 1–4: source text to derived objects, not yet verified.
 ///
 /// # Errors
 /// Every diagnostic of the first stage that fails.
@@ -42,7 +42,6 @@ pub fn analyze(source: &str) -> Result<(check::ResolvedStack, derive::Derived), 
     let stack = model::lower(&document)?;
     let resolved = check::check(stack)?;
     let derived = derive::derive(&resolved)?;
-    verify::verify(&resolved, &derived)?;
     Ok((resolved, derived))
 }
 
@@ -52,6 +51,7 @@ pub fn analyze(source: &str) -> Result<(check::ResolvedStack, derive::Derived), 
 /// Every diagnostic of the first stage that fails.
 pub fn compile(source: &str, options: &render::RenderOptions) -> Result<Compiled, Diagnostics> {
     let (stack, derived) = analyze(source)?;
+    verify::verify(&stack, &derived)?;
     let tree = render::render(&derived, options)?;
     Ok(Compiled {
         stack,

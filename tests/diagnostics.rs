@@ -44,6 +44,7 @@ diagnostic_cases! {
     release_app_without_pod_labels: "    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" {\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\"\n        app \"x\" release=\"x\" workload=\"x\"\n    }";
     mesh_without_linkerd: "    namespace \"a\" mesh=#true {\n        app \"web\" image=\"x:1\"\n    }";
     kdl_syntax_error: "    namespace \"a\" {\n        app \"web\" image=\"x:1\n    }";
+    mesh_client_without_identity: "    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" mesh=#true {\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\"\n        app \"x\" release=\"x\" workload=\"x\" {\n            pods \"app.kubernetes.io/name\"=\"x\"\n            connects-to \"db\"\n        }\n        database \"db\" engine=\"redis\" version=\"8\" size=\"1Gi\"\n    }";
     secret_key_not_declared: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"TOKEN\" secret=\"tokens\" key=\"api\"\n        }\n        secret \"tokens\" {\n            key \"apii\"\n        }\n    }";
 }
 

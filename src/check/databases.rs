@@ -95,6 +95,15 @@ impl Engine {
         }
     }
 
+    /// A readiness check run inside the container.
+    #[must_use]
+    pub fn probe(self) -> &'static [&'static str] {
+        match self {
+            Engine::Postgresql { .. } => &["pg_isready", "--username", "postgres"],
+            Engine::Redis { .. } => &["redis-cli", "ping"],
+        }
+    }
+
     /// The user id the official image runs as.
     #[must_use]
     pub fn uid(self) -> i64 {

@@ -55,6 +55,9 @@ pub struct Workload {
     pub api_access: bool,
     /// Sorted, deduplicated internet egress ports.
     pub internet: Vec<(u16, Span)>,
+    /// The ServiceAccount the pods run as: their mesh identity. Unknown for
+    /// a release app that does not declare `service-account`.
+    pub service_account: Option<String>,
 }
 
 /// What creates a workload's pods.

@@ -62,7 +62,37 @@ pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
             w.exposes.sort_by(|a, b| a.host.cmp(&b.host));
         }
     }
+    mesh_identities(&namespaces, d);
     namespaces
+}
+
+/// A meshed release app that opens connections to meshed workloads must
+/// say which ServiceAccount the chart runs it as: Linkerd authorizes by it.
+fn mesh_identities(namespaces: &[Namespace], d: &mut Diagnostics) {
+    let meshed: BTreeSet<&str> = namespaces
+        .iter()
+        .filter(|n| n.mesh)
+        .map(|n| n.name.as_str())
+        .collect();
+    for ns in namespaces.iter().filter(|n| n.mesh) {
+        for w in &ns.workloads {
+            let to_mesh = w
+                .connects
+                .iter()
+                .any(|c| meshed.contains(c.namespace.as_str()));
+            if w.service_account.is_none() && to_mesh {
+                d.push(
+                    Diagnostic::error(
+                        Code::Unenforceable,
+                        w.span,
+                        format!("`{}` connects to meshed workloads, but its ServiceAccount is unknown", w.name),
+                    )
+                    .label("identity unknown")
+                    .help("Linkerd authorizes clients by ServiceAccount: add `service-account=\"<the chart's ServiceAccount>\"`"),
+                );
+            }
+        }
+    }
 }
 
 fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Namespace {
@@ -199,7 +229,11 @@ fn app(
             release,
             workload,
             pods,
+            service_account,
         } => {
+            if let Some(sa) = service_account {
+                label(sa, "service account", d);
+            }
             if !ns.releases.iter().any(|r| r.name.value == release.value) {
                 let names: Vec<&str> = ns.releases.iter().map(|r| r.name.value.as_str()).collect();
                 d.push(unknown_reference("release", release, &names));
@@ -309,6 +343,12 @@ fn app(
         exposes: Vec::new(),
         api_access: app.api_access,
         internet,
+        service_account: match &app.source {
+            AppSource::Image(_) => Some(app.name.value.clone()),
+            AppSource::Release {
+                service_account, ..
+            } => service_account.as_ref().map(|s| s.value.clone()),
+        },
     })
 }
 
@@ -337,6 +377,7 @@ fn database(
         exposes: Vec::new(),
         api_access: false,
         internet: Vec::new(),
+        service_account: Some(db.name.value.clone()),
     })
 }
 
@@ -707,6 +748,7 @@ fn exposure(
         exposes: Vec::new(),
         api_access: false,
         internet: Vec::new(),
+        service_account: None,
     };
     let port = find_port(&probe, &e.port, d)?;
     let (service, service_port) = match (&app.source, &e.service) {

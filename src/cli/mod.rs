@@ -4,6 +4,7 @@
 mod build;
 pub mod graph;
 pub mod report;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -32,6 +33,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Print the network graph the stack declares.
     Graph(GraphArgs),
+    /// Prove the derived NetworkPolicies allow exactly the declared graph.
+    Verify(StackArgs),
+    /// Explain whether one connection is allowed, by which objects, from which stack lines.
+    Explain(verify::ExplainArgs),
     /// Print the JSON Schema of the stack language.
     Schema,
 }
@@ -84,6 +89,8 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Verify(args) => verify::run_verify(&args),
+        Command::Explain(args) => verify::run_explain(&args),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::model::Stack);
             println!(

@@ -1,10 +1,11 @@
 //! The network graph the stack declares: every workload, the platform pods
 //! they talk to, and every in-cluster connection policy must allow, with the
-//! reason for each. NetworkPolicies are derived from this graph and verified
-//! against it.
+//! reason for each. NetworkPolicies and Linkerd policy are derived from this
+//! graph, and `verify` proves the policies allow exactly it.
 
 use std::collections::BTreeMap;
 
+use super::platform_pods::{platform_managed, platform_pods};
 use crate::check::{ResolvedStack, Workload};
 use crate::diagnostic::Span;
 use crate::model::Protocol;
@@ -23,6 +24,9 @@ pub struct Graph {
 pub struct GraphNode {
     /// `<namespace>/<Deployment or StatefulSet name>`.
     pub id: String,
+    /// The name policies are named after: the app's name in the stack, or
+    /// the platform workload's name.
+    pub name: String,
     pub namespace: String,
     pub labels: BTreeMap<String, String>,
     /// Pods get the Linkerd proxy.
@@ -35,8 +39,14 @@ pub struct GraphNode {
     pub ports: Vec<(String, u16, Protocol)>,
     /// Allowed egress to the API server.
     pub api_access: bool,
-    /// Allowed internet egress ports.
-    pub internet: Vec<u16>,
+    /// Allowed internet egress.
+    pub internet: Vec<(u16, Protocol)>,
+    /// Ports open to any address (the ingress controller's entry points).
+    pub world_ingress: Vec<u16>,
+    /// Ports the API server calls (admission webhooks).
+    pub api_ingress: Vec<u16>,
+    /// The pods' ServiceAccount, their mesh identity, when known.
+    pub service_account: Option<String>,
     pub span: Span,
 }
 
@@ -84,22 +94,30 @@ impl EdgeReason {
 pub const OPAQUE_PORTS: &[u16] = &[25, 587, 3306, 4444, 5432, 6379, 9300, 11211];
 /// The Linkerd proxy's inbound port.
 pub const PROXY_INBOUND_PORT: u16 = 4143;
-/// Ports of the Linkerd control plane pods the proxy talks to.
-pub const LINKERD_DESTINATION: (&str, &[u16]) = ("destination", &[8086, 8090]);
-pub const LINKERD_IDENTITY: (&str, &[u16]) = ("identity", &[8080]);
+/// Linkerd control plane pods the proxy talks to, and their ports.
+const LINKERD_CONTROL: &[(&str, &[u16])] = &[("destination", &[8086, 8090]), ("identity", &[8080])];
 
-/// Ids of the platform nodes.
+/// The graph id of the ingress controller.
+#[must_use]
 pub fn traefik_id() -> String {
     "traefik/traefik".to_owned()
 }
 
 pub(super) fn graph(stack: &ResolvedStack) -> Graph {
+    let mut nodes = workload_nodes(stack);
+    nodes.extend(platform_nodes(stack));
+    nodes.sort_by(|a, b| a.id.cmp(&b.id));
+    let edges = edges(stack, &nodes);
+    Graph { nodes, edges }
+}
+
+fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
     let mut nodes = Vec::new();
-    let linkerd = stack.platform.linkerd.as_ref();
     for ns in &stack.namespaces {
         for w in &ns.workloads {
             nodes.push(GraphNode {
                 id: id(w),
+                name: w.name.clone(),
                 namespace: ns.name.clone(),
                 labels: w.pod_labels.clone(),
                 meshed: ns.mesh,
@@ -111,48 +129,99 @@ pub(super) fn graph(stack: &ResolvedStack) -> Graph {
                     .map(|p| (p.name.clone(), p.number, p.protocol))
                     .collect(),
                 api_access: w.api_access,
-                internet: w.internet.iter().map(|(p, _)| *p).collect(),
+                internet: w
+                    .internet
+                    .iter()
+                    .map(|(p, _)| (*p, Protocol::Tcp))
+                    .collect(),
+                world_ingress: Vec::new(),
+                api_ingress: Vec::new(),
+                service_account: w.service_account.clone(),
                 span: w.span,
             });
         }
     }
+    nodes
+}
+
+/// DNS, the Linkerd control plane, and the pods of platform charts.
+fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
+    let mut nodes = Vec::new();
     let dns = &stack.cluster.dns;
-    let dns_id = format!("{}/coredns", dns.namespace.value);
-    nodes.push(platform_node(
-        &dns_id,
+    let mut dns_node = node(
+        &dns_id(stack),
+        "coredns",
         &dns.namespace,
         dns.pods.clone(),
-        false,
         dns.namespace.span,
-    ));
-    if let Some(l) = linkerd {
-        for (component, _) in [LINKERD_DESTINATION, LINKERD_IDENTITY] {
+    );
+    dns_node.ports = vec![
+        ("dns".into(), dns.port.value, Protocol::Udp),
+        ("dns-tcp".into(), dns.port.value, Protocol::Tcp),
+    ];
+    nodes.push(dns_node);
+    if let Some(l) = &stack.platform.linkerd {
+        for (component, _) in LINKERD_CONTROL {
             let labels = BTreeMap::from([(
                 "linkerd.io/control-plane-component".to_owned(),
-                component.to_owned(),
+                (*component).to_owned(),
             )]);
-            nodes.push(platform_node(
-                &format!("linkerd/linkerd-{component}"),
+            let name = format!("linkerd-{component}");
+            nodes.push(node(
+                &format!("linkerd/{name}"),
+                &name,
                 "linkerd",
                 labels,
-                false,
                 l.span,
             ));
         }
     }
-    if let Some(t) = &stack.platform.traefik {
-        let labels = BTreeMap::from([("app.kubernetes.io/name".to_owned(), "traefik".to_owned())]);
-        nodes.push(platform_node(
-            &traefik_id(),
-            "traefik",
+    let managed = platform_managed(stack);
+    for pod in platform_pods(stack) {
+        let labels = pod
+            .labels
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let span = platform_span(stack, pod.namespace);
+        let mut n = node(
+            &format!("{}/{}", pod.namespace, pod.workload),
+            pod.workload,
+            pod.namespace,
             labels,
-            linkerd.is_some(),
-            t.span,
-        ));
+            span,
+        );
+        n.managed = managed;
+        n.meshed = pod.namespace == "traefik" && stack.platform.linkerd.is_some();
+        n.ports = pod
+            .ports
+            .iter()
+            .map(|(name, port)| ((*name).to_owned(), *port, Protocol::Tcp))
+            .collect();
+        n.api_access = pod.api_server;
+        n.internet = pod.internet.to_vec();
+        n.world_ingress = pod.world_ingress.to_vec();
+        n.api_ingress = pod.api_ingress.to_vec();
+        n.service_account = Some(pod.service_account.to_owned());
+        nodes.push(n);
     }
-    nodes.sort_by(|a, b| a.id.cmp(&b.id));
-    let meshed: BTreeMap<&str, bool> = nodes.iter().map(|n| (n.id.as_str(), n.meshed)).collect();
-    let is_meshed = |id: &str| meshed.get(id).copied().unwrap_or(false);
+    nodes
+}
+
+fn platform_span(stack: &ResolvedStack, namespace: &str) -> Span {
+    let p = &stack.platform;
+    match namespace {
+        "traefik" => p.traefik.as_ref().map(|t| t.span),
+        "cert-manager" => p.cert_manager.as_ref().map(|c| c.span),
+        "kyverno" => p.kyverno.as_ref().map(|k| k.span),
+        _ => None,
+    }
+    .unwrap_or_default()
+}
+
+fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
+    let by_id: BTreeMap<&str, &GraphNode> = nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let is_meshed = |id: &str| by_id.get(id).is_some_and(|n| n.meshed);
     let mut edges = Vec::new();
     for ns in &stack.namespaces {
         for w in &ns.workloads {
@@ -192,29 +261,33 @@ pub(super) fn graph(stack: &ResolvedStack) -> Graph {
                     e.span,
                 ));
             }
-            for protocol in [Protocol::Udp, Protocol::Tcp] {
-                edges.push(edge(
-                    &from,
-                    &dns_id,
-                    dns.port.value,
-                    protocol,
-                    EdgeReason::Dns,
-                    w.span,
-                ));
-            }
-            if ns.mesh {
-                for (component, ports) in [LINKERD_DESTINATION, LINKERD_IDENTITY] {
-                    for port in ports {
-                        let to = format!("linkerd/linkerd-{component}");
-                        edges.push(edge(
-                            &from,
-                            &to,
-                            *port,
-                            Protocol::Tcp,
-                            EdgeReason::MeshControl,
-                            ns.span,
-                        ));
-                    }
+        }
+    }
+    let dns = dns_id(stack);
+    let dns_port = stack.cluster.dns.port.value;
+    for n in nodes.iter().filter(|n| n.managed) {
+        for protocol in [Protocol::Udp, Protocol::Tcp] {
+            edges.push(edge(
+                &n.id,
+                &dns,
+                dns_port,
+                protocol,
+                EdgeReason::Dns,
+                n.span,
+            ));
+        }
+        if n.meshed {
+            for (component, ports) in LINKERD_CONTROL {
+                for port in *ports {
+                    let to = format!("linkerd/linkerd-{component}");
+                    edges.push(edge(
+                        &n.id,
+                        &to,
+                        *port,
+                        Protocol::Tcp,
+                        EdgeReason::MeshControl,
+                        n.span,
+                    ));
                 }
             }
         }
@@ -226,26 +299,34 @@ pub(super) fn graph(stack: &ResolvedStack) -> Graph {
     edges.dedup_by(|a, b| {
         (&a.from, &a.to, a.port, a.protocol) == (&b.from, &b.to, b.port, b.protocol)
     });
-    Graph { nodes, edges }
+    edges
 }
 
-fn platform_node(
+fn dns_id(stack: &ResolvedStack) -> String {
+    format!("{}/coredns", stack.cluster.dns.namespace.value)
+}
+
+fn node(
     id: &str,
+    name: &str,
     namespace: &str,
     labels: BTreeMap<String, String>,
-    meshed: bool,
     span: Span,
 ) -> GraphNode {
     GraphNode {
         id: id.to_owned(),
+        name: name.to_owned(),
         namespace: namespace.to_owned(),
         labels,
-        meshed,
+        meshed: false,
         managed: false,
         hosts: Vec::new(),
         ports: Vec::new(),
         api_access: false,
         internet: Vec::new(),
+        world_ingress: Vec::new(),
+        api_ingress: Vec::new(),
+        service_account: None,
         span,
     }
 }

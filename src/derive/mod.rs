@@ -8,9 +8,11 @@ mod exposure;
 mod flux;
 mod graph;
 mod kyverno;
+mod mesh;
 mod network;
 mod object;
 mod platform;
+mod platform_pods;
 mod workloads;
 
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
@@ -53,11 +55,12 @@ pub struct Component {
 /// the same kind, namespace and name.
 pub fn derive(stack: &ResolvedStack) -> Result<Derived, Diagnostics> {
     let graph = graph::graph(stack);
-    let mut components = platform::components(stack);
+    let mut components = platform::components(stack, &graph);
     for ns in &stack.namespaces {
         let mut objects = workloads::objects(stack, ns);
         objects.extend(exposure::objects(stack, ns));
-        objects.extend(network::policies(stack, ns, &graph));
+        objects.extend(network::policies(stack, &ns.name, ns.span, &graph));
+        objects.extend(mesh::policies(stack, ns, &graph));
         components.push(Component {
             name: ns.name.clone(),
             dir: format!("clusters/{}/{}", stack.cluster.name.value, ns.name),

@@ -1,16 +1,17 @@
 //! NetworkPolicies of a managed namespace, derived from the [`Graph`]:
 //! default-deny, then one ingress and one egress policy per workload that
-//! allow exactly its edges, plus the API server and internet egress it
-//! declares.
+//! allow exactly its edges, plus the addresses no selector can name: the API
+//! server, the internet, and clients outside the cluster.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::graph::{Graph, GraphNode, id};
+use super::graph::{Graph, GraphNode};
 use super::object::Object;
 use super::platform::common_labels;
-use crate::check::{Namespace, ResolvedStack, Workload, names::cidr};
+use crate::check::{ResolvedStack, names::cidr};
+use crate::diagnostic::Span;
 use crate::model::Protocol;
 
 /// Private and special ranges internet egress never reaches.
@@ -23,7 +24,13 @@ pub const NOT_INTERNET: &[&str] = &[
     "192.168.0.0/16",
 ];
 
-pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> Vec<Object> {
+/// The policies of namespace `namespace`; `span` is its declaration.
+pub(super) fn policies(
+    stack: &ResolvedStack,
+    namespace: &str,
+    span: Span,
+    graph: &Graph,
+) -> Vec<Object> {
     let labels = common_labels(stack);
     let nodes: BTreeMap<&str, &GraphNode> =
         graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
@@ -31,57 +38,67 @@ pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> 
         "networking.k8s.io/v1",
         "NetworkPolicy",
         "default-deny",
-        Some(&ns.name),
+        Some(namespace),
         &labels,
         json!({"spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}),
-        ns.span,
+        span,
     )];
-    for w in &ns.workloads {
-        let me = id(w);
+    for node in graph
+        .nodes
+        .iter()
+        .filter(|n| n.namespace == namespace && n.managed)
+    {
         let mut ingress: BTreeMap<&str, Vec<(u16, Protocol)>> = BTreeMap::new();
         let mut egress: BTreeMap<&str, Vec<(u16, Protocol)>> = BTreeMap::new();
         for e in &graph.edges {
-            if e.to == me {
+            if e.to == node.id {
                 ingress
                     .entry(e.from.as_str())
                     .or_default()
                     .push((e.port, e.protocol));
             }
-            if e.from == me {
+            if e.from == node.id {
                 egress
                     .entry(e.to.as_str())
                     .or_default()
                     .push((e.port, e.protocol));
             }
         }
-        let selector = json!({"matchLabels": w.pod_labels});
-        if !ingress.is_empty() {
-            let rules: Vec<Value> =
-                ingress.iter().map(|(peer, ports)| json!({"from": [peer_of(ns, nodes[peer])], "ports": port_list(ports)})).collect();
+        let selector = json!({"matchLabels": node.labels});
+        let mut rules: Vec<Value> = ingress
+            .iter()
+            .map(|(peer, ports)| json!({"from": [peer_of(namespace, nodes[peer])], "ports": port_list(ports)}))
+            .collect();
+        rules.extend(external_ingress(stack, node));
+        if !rules.is_empty() {
             let spec = json!({"spec": {"podSelector": selector, "policyTypes": ["Ingress"], "ingress": rules}});
+            let name = format!("{}-ingress", node.name);
             out.push(Object::new(
                 "networking.k8s.io/v1",
                 "NetworkPolicy",
-                &format!("{}-ingress", w.name),
-                Some(&ns.name),
+                &name,
+                Some(namespace),
                 &labels,
                 spec,
-                w.span,
+                node.span,
             ));
         }
-        let mut rules: Vec<Value> =
-            egress.iter().map(|(peer, ports)| json!({"to": [peer_of(ns, nodes[peer])], "ports": port_list(ports)})).collect();
-        rules.extend(external_egress(stack, w));
+        let mut rules: Vec<Value> = egress
+            .iter()
+            .map(|(peer, ports)| json!({"to": [peer_of(namespace, nodes[peer])], "ports": port_list(ports)}))
+            .collect();
+        rules.extend(external_egress(stack, node));
         let spec =
             json!({"spec": {"podSelector": selector, "policyTypes": ["Egress"], "egress": rules}});
+        let name = format!("{}-egress", node.name);
         out.push(Object::new(
             "networking.k8s.io/v1",
             "NetworkPolicy",
-            &format!("{}-egress", w.name),
-            Some(&ns.name),
+            &name,
+            Some(namespace),
             &labels,
             spec,
-            w.span,
+            node.span,
         ));
     }
     out
@@ -89,9 +106,9 @@ pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> 
 
 /// A peer entry: pods of this namespace by labels, or pods of another
 /// namespace by namespace name and labels in one entry (an AND).
-fn peer_of(ns: &Namespace, node: &GraphNode) -> Value {
+fn peer_of(namespace: &str, node: &GraphNode) -> Value {
     let pods = json!({"matchLabels": node.labels});
-    if node.namespace == ns.name {
+    if node.namespace == namespace {
         json!({"podSelector": pods})
     } else {
         json!({
@@ -111,37 +128,65 @@ fn port_list(ports: &[(u16, Protocol)]) -> Vec<Value> {
         .collect()
 }
 
-/// Egress to addresses no selector can name: the API server and the internet.
-fn external_egress(stack: &ResolvedStack, w: &Workload) -> Vec<Value> {
+fn tcp_ports(ports: &[u16]) -> Vec<Value> {
+    port_list(
+        &ports
+            .iter()
+            .map(|p| (*p, Protocol::Tcp))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Ingress from outside the cluster: clients of the ingress controller, and
+/// the API server calling admission webhooks.
+fn external_ingress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
     let mut rules = Vec::new();
-    if w.api_access
+    if !node.world_ingress.is_empty() {
+        rules.push(json!({"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": tcp_ports(&node.world_ingress)}));
+    }
+    if !node.api_ingress.is_empty()
+        && let Some(block) = stack
+            .cluster
+            .api_server
+            .as_ref()
+            .and_then(|a| cidr(&a.address))
+    {
+        rules.push(
+            json!({"from": [{"ipBlock": {"cidr": block}}], "ports": tcp_ports(&node.api_ingress)}),
+        );
+    }
+    rules
+}
+
+/// Egress to addresses no selector can name: the API server and the internet.
+fn external_egress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
+    let mut rules = Vec::new();
+    if node.api_access
         && let Some(api) = &stack.cluster.api_server
         && let Some(block) = cidr(&api.address)
     {
         rules.push(json!({"to": [{"ipBlock": {"cidr": block}}], "ports": [{"protocol": "TCP", "port": api.port.value}]}));
     }
-    if !w.internet.is_empty() {
-        let mut except: Vec<String> = NOT_INTERNET.iter().map(|s| (*s).to_owned()).collect();
-        for net in [
-            &stack.cluster.networks.pods,
-            &stack.cluster.networks.services,
-        ] {
-            if let Some(block) = cidr(net)
-                && block.contains('.')
-                && !except.contains(&block)
-            {
-                except.push(block);
-            }
-        }
-        except.sort();
-        let ports: Vec<Value> = w
-            .internet
-            .iter()
-            .map(|(port, _)| json!({"protocol": "TCP", "port": port}))
-            .collect();
-        rules.push(
-            json!({"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": except}}], "ports": ports}),
-        );
+    if !node.internet.is_empty() {
+        rules.push(json!({"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": internet_except(stack)}}], "ports": port_list(&node.internet)}));
     }
     rules
+}
+
+/// Private, special and cluster ranges, sorted and unique.
+pub fn internet_except(stack: &ResolvedStack) -> Vec<String> {
+    let mut except: Vec<String> = NOT_INTERNET.iter().map(|s| (*s).to_owned()).collect();
+    for net in [
+        &stack.cluster.networks.pods,
+        &stack.cluster.networks.services,
+    ] {
+        if let Some(block) = cidr(net)
+            && block.contains('.')
+            && !except.contains(&block)
+        {
+            except.push(block);
+        }
+    }
+    except.sort();
+    except
 }

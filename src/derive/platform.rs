@@ -51,7 +51,7 @@ const KYVERNO: Chart = Chart {
 /// The flux-system namespace where sources and Kustomizations live.
 pub(super) const FLUX_NAMESPACE: &str = "flux-system";
 
-pub(super) fn components(stack: &ResolvedStack) -> Vec<Component> {
+pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Component> {
     let labels = common_labels(stack);
     let p = &stack.platform;
     let cluster_dir = format!("clusters/{}", stack.cluster.name.value);
@@ -206,6 +206,23 @@ pub(super) fn components(stack: &ResolvedStack) -> Vec<Component> {
         let policies =
             super::kyverno::policies(stack, k.mode.value == PolicyMode::Enforce, &labels, k.span);
         out.push(component("kyverno-policies", &cluster_dir, policies));
+    }
+    if super::platform_pods::platform_managed(stack) {
+        for c in &mut out {
+            if let Some(pod) = super::platform_pods::platform_pods(stack)
+                .into_iter()
+                .find(|p| p.namespace == c.name)
+            {
+                let span = graph
+                    .nodes
+                    .iter()
+                    .find(|n| n.namespace == pod.namespace)
+                    .map(|n| n.span)
+                    .unwrap_or_default();
+                c.objects
+                    .extend(super::network::policies(stack, pod.namespace, span, graph));
+            }
+        }
     }
     repositories.sort();
     repositories.dedup_by(|a, b| a.0 == b.0);

@@ -208,7 +208,9 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
         "name": w.name,
         "image": db.image,
         "ports": [{"name": port.name, "containerPort": port.number, "protocol": port.protocol.as_str()}],
-        "readinessProbe": {"tcpSocket": {"port": port.name}, "periodSeconds": 10},
+        // An exec probe runs inside the container: it needs no path through
+        // NetworkPolicy or Linkerd's default-deny Server.
+        "readinessProbe": {"exec": {"command": db.engine.probe()}, "periodSeconds": 10},
         "resources": resources(&db.decl.resources, ("100m", "256Mi"), ("1", "1Gi")),
         "securityContext": container_security(&security),
         "volumeMounts": mounts,

@@ -260,6 +260,8 @@ pub enum AppSource {
         workload: Name,
         /// The labels the chart puts on these pods.
         pods: Spanned<BTreeMap<String, String>>,
+        /// The ServiceAccount the chart runs these pods as (their mesh identity).
+        service_account: Option<Name>,
     },
 }
 

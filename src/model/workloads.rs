@@ -81,7 +81,14 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
     let r = Reader::new(
         node,
         1,
-        &["image", "release", "workload", "replicas", "api-access"],
+        &[
+            "image",
+            "release",
+            "workload",
+            "service-account",
+            "replicas",
+            "api-access",
+        ],
         APP_CHILDREN,
         d,
     );
@@ -152,7 +159,7 @@ fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
     let pods = r.child("pods", d);
     match (image, release) {
         (Some(image), None) => {
-            for key in ["workload"] {
+            for key in ["workload", "service-account"] {
                 if let Some((_, span)) = r.prop(key) {
                     d.push(
                         Diagnostic::error(
@@ -186,10 +193,12 @@ fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
                 );
                 return None;
             };
+            let service_account = r.string("service-account", d);
             Some(AppSource::Release {
                 release,
                 workload: workload?,
                 pods: labels(pods, d),
+                service_account,
             })
         }
         (Some(_), Some(release)) => {

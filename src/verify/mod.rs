@@ -190,28 +190,53 @@ fn expected_between(
     if let Some(a) = edges.get(&(from.to_owned(), to.to_owned())) {
         return a.clone();
     }
-    let (Some(node), Ok(ip)) = (nodes.get(from), to.parse::<IpAddr>()) else {
-        return Allowed::none();
-    };
-    let mut allowed = Allowed::none();
-    if node.api_access
-        && let Some(api) = &stack.cluster.api_server
-        && first_ip(&api.address) == Some(ip)
-    {
-        allowed.union_with(&Allowed::only(
-            Protocol::Tcp,
-            PortSet::single(api.port.value),
-        ));
-    }
-    let private = excluded_ranges(stack)
-        .iter()
-        .any(|block| contains(block, ip));
-    if !private {
-        for port in &node.internet {
-            allowed.union_with(&Allowed::only(Protocol::Tcp, PortSet::single(*port)));
+    let api_ip = stack
+        .cluster
+        .api_server
+        .as_ref()
+        .and_then(|a| first_ip(&a.address));
+    let tcp = |ports: &mut dyn Iterator<Item = u16>| {
+        let mut allowed = Allowed::none();
+        for port in ports {
+            allowed.union_with(&Allowed::only(Protocol::Tcp, PortSet::single(port)));
         }
+        allowed
+    };
+    match (
+        nodes.get(from),
+        from.parse::<IpAddr>(),
+        nodes.get(to),
+        to.parse::<IpAddr>(),
+    ) {
+        // A pod to an address: the API server, the internet.
+        (Some(node), _, None, Ok(ip)) => {
+            let mut allowed = Allowed::none();
+            if node.api_access
+                && api_ip == Some(ip)
+                && let Some(api) = &stack.cluster.api_server
+            {
+                allowed.union_with(&tcp(&mut std::iter::once(api.port.value)));
+            }
+            if !excluded_ranges(stack)
+                .iter()
+                .any(|block| contains(block, ip))
+            {
+                for (port, proto) in &node.internet {
+                    allowed.union_with(&Allowed::only(protocol(*proto), PortSet::single(*port)));
+                }
+            }
+            allowed
+        }
+        // An address to a pod: entry points open to all, webhooks to the API server.
+        (None, Ok(ip), Some(node), _) => {
+            let mut allowed = tcp(&mut node.world_ingress.iter().copied());
+            if api_ip == Some(ip) {
+                allowed.union_with(&tcp(&mut node.api_ingress.iter().copied()));
+            }
+            allowed
+        }
+        _ => Allowed::none(),
     }
-    allowed
 }
 
 /// Ranges internet egress never reaches: private, special, and the cluster's.

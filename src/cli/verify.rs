@@ -1,0 +1,271 @@
+//! `stackc verify` and `stackc explain`: the proof that the policies allow
+//! exactly the declared graph, and the reasons for one connection.
+
+use std::net::IpAddr;
+
+use super::{Format, StackArgs, exit, print_diagnostics, read_stack};
+use crate::check::ResolvedStack;
+use crate::cli::report::line_column;
+use crate::derive::{Derived, EdgeReason, GraphNode};
+use crate::diagnostic::Code;
+use crate::verify::{self, netpol};
+
+pub(super) fn run_verify(args: &StackArgs) -> i32 {
+    let (name, source) = match read_stack(args) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let (stack, derived) = match crate::analyze(&source) {
+        Ok(analyzed) => analyzed,
+        Err(d) => {
+            print_diagnostics(&d, &name, &source, Format::Human);
+            return exit::INPUT;
+        }
+    };
+    match verify::verify(&stack, &derived) {
+        Ok(proof) => {
+            println!(
+                "proven: the NetworkPolicies allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)",
+                proof.workloads, proof.edges, proof.pairs, proof.externals
+            );
+            exit::OK
+        }
+        Err(d) => {
+            print_diagnostics(&d, &name, &source, Format::Human);
+            if d.iter().all(|x| x.code == Code::Internal) {
+                exit::DRIFT
+            } else {
+                exit::INPUT
+            }
+        }
+    }
+}
+
+/// Arguments of `stackc explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: StackArgs,
+    /// The client: `namespace/app`, a workload id, or an IP address.
+    pub from: String,
+    /// The server, with an optional port: `namespace/app[:port]` or `IP[:port]`.
+    pub to: String,
+}
+
+pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
+    let (name, source) = match read_stack(&args.input) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let (stack, derived) = match crate::analyze(&source) {
+        Ok(analyzed) => analyzed,
+        Err(d) => {
+            print_diagnostics(&d, &name, &source, Format::Human);
+            return exit::INPUT;
+        }
+    };
+    let cluster = match verify::cluster(&derived) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::INPUT;
+        }
+    };
+    let (to, port) = split_port(&args.to);
+    let (Some(from_ep), Some(to_ep)) = (
+        endpoint(&cluster, &derived, &args.from),
+        endpoint(&cluster, &derived, to),
+    ) else {
+        let known: Vec<&str> = derived.graph.nodes.iter().map(|n| n.id.as_str()).collect();
+        eprintln!(
+            "error: unknown endpoint; use `namespace/app`, a workload id or an IP address; known: {}",
+            known.join(", ")
+        );
+        return exit::INPUT;
+    };
+    let to_node = node_of(&cluster, &derived, to_ep);
+    let ports: Vec<(u16, netpol::Protocol)> = match port {
+        Some(p) => match resolve_port(to_node, p) {
+            Some(found) => found,
+            None => {
+                eprintln!("error: `{p}` is not a port number or a port name of the destination");
+                return exit::INPUT;
+            }
+        },
+        None => to_node
+            .map(|n| {
+                n.ports
+                    .iter()
+                    .map(|(_, port, proto)| (*port, protocol(*proto)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    if ports.is_empty() {
+        eprintln!("error: the destination declares no ports; give one as `{to}:PORT`");
+        return exit::INPUT;
+    }
+    for (port, proto) in ports {
+        let verdict = cluster.explain(from_ep, to_ep, port, proto);
+        println!("{verdict}");
+        print_sources(&stack, &derived, &source, &name, &verdict);
+        println!();
+    }
+    exit::OK
+}
+
+/// The stack lines behind a verdict: the edge, and each deciding policy.
+fn print_sources(
+    stack: &ResolvedStack,
+    derived: &Derived,
+    source: &str,
+    file: &str,
+    v: &netpol::Verdict,
+) {
+    let at = |span: crate::diagnostic::Span| {
+        let (line, column) = line_column(source, span.offset);
+        format!("{file}:{line}:{column}")
+    };
+    for e in derived.graph.edges.iter().filter(|e| {
+        e.from == v.from && e.to == v.to && e.port == v.port && protocol(e.protocol) == v.protocol
+    }) {
+        let why = match e.reason {
+            EdgeReason::Declared => "declared by `connects-to`",
+            EdgeReason::Ingress => "derived: the ingress controller serves an exposed host",
+            EdgeReason::Dns => "derived: every pod resolves names through the cluster DNS",
+            EdgeReason::MeshControl => "derived: the Linkerd proxy talks to its control plane",
+            EdgeReason::MeshProxy => {
+                "derived: Linkerd sends opaque meshed traffic to the proxy's inbound port"
+            }
+        };
+        println!("  graph: {why} ({})", at(e.span));
+    }
+    let mut policies: std::collections::BTreeSet<&netpol::PolicyRef> =
+        std::collections::BTreeSet::new();
+    for side in [&v.egress, &v.ingress] {
+        match side {
+            netpol::SideVerdict::Allowed { by } => policies.extend(by.iter().map(|r| &r.policy)),
+            netpol::SideVerdict::Denied { selected_by, .. } => policies.extend(selected_by.iter()),
+            _ => {}
+        }
+    }
+    for p in policies {
+        let origin = derived
+            .components
+            .iter()
+            .flat_map(|c| c.objects.iter().map(move |o| (c, o)))
+            .find(|(_, o)| {
+                o.kind == "NetworkPolicy"
+                    && o.name == p.name
+                    && o.namespace.as_deref() == Some(p.namespace.as_str())
+            });
+        if let Some((component, object)) = origin {
+            println!(
+                "  NetworkPolicy {p}: {}/{} from {}",
+                component.dir,
+                object.file_name(),
+                at(object.origin)
+            );
+        }
+    }
+    if stack.platform.linkerd.is_some()
+        && let Some(server) = derived
+            .components
+            .iter()
+            .flat_map(|c| &c.objects)
+            .find(|o| {
+                o.kind == "Server"
+                    && o.namespace.as_deref() == v.to.split('/').next()
+                    && o.body["spec"]["port"] == v.port
+                    && v.to
+                        .ends_with(&format!("/{}", object_workload(derived, &v.to)))
+            })
+    {
+        println!(
+            "  Linkerd: Server {}/{} (deny by default; AuthorizationPolicy `{}` names the allowed identities) from {}",
+            server.namespace.as_deref().unwrap_or_default(),
+            server.name,
+            server.name,
+            at(server.origin)
+        );
+    }
+}
+
+fn object_workload(derived: &Derived, id: &str) -> String {
+    derived
+        .graph
+        .nodes
+        .iter()
+        .find(|n| n.id == id)
+        .map_or_else(String::new, |n| {
+            n.id.rsplit('/').next().unwrap_or_default().to_owned()
+        })
+}
+
+fn split_port(text: &str) -> (&str, Option<&str>) {
+    if text.parse::<IpAddr>().is_ok() {
+        return (text, None);
+    }
+    match text.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() => (host, Some(port)),
+        _ => (text, None),
+    }
+}
+
+fn endpoint(cluster: &netpol::Cluster, derived: &Derived, text: &str) -> Option<netpol::Endpoint> {
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Some(netpol::Endpoint::External(ip));
+    }
+    let node = derived
+        .graph
+        .nodes
+        .iter()
+        .find(|n| n.id == text || format!("{}/{}", n.namespace, n.name) == text)?;
+    cluster.pod(&node.id)
+}
+
+fn node_of<'a>(
+    cluster: &netpol::Cluster,
+    derived: &'a Derived,
+    ep: netpol::Endpoint,
+) -> Option<&'a GraphNode> {
+    match ep {
+        netpol::Endpoint::Pod(i) => derived
+            .graph
+            .nodes
+            .iter()
+            .find(|n| n.id == cluster.pods[i].id),
+        netpol::Endpoint::External(_) => None,
+    }
+}
+
+/// A port number (with the protocols the destination declares for it, TCP
+/// otherwise) or a named port of the destination.
+fn resolve_port(node: Option<&GraphNode>, text: &str) -> Option<Vec<(u16, netpol::Protocol)>> {
+    let ports = node.map(|n| n.ports.as_slice()).unwrap_or_default();
+    if let Ok(number) = text.parse::<u16>() {
+        let found: Vec<_> = ports
+            .iter()
+            .filter(|p| p.1 == number)
+            .map(|p| (number, protocol(p.2)))
+            .collect();
+        return Some(if found.is_empty() {
+            vec![(number, netpol::Protocol::Tcp)]
+        } else {
+            found
+        });
+    }
+    let found: Vec<_> = ports
+        .iter()
+        .filter(|p| p.0 == text)
+        .map(|p| (p.1, protocol(p.2)))
+        .collect();
+    (!found.is_empty()).then_some(found)
+}
+
+fn protocol(p: crate::model::Protocol) -> netpol::Protocol {
+    match p {
+        crate::model::Protocol::Tcp => netpol::Protocol::Tcp,
+        crate::model::Protocol::Udp => netpol::Protocol::Udp,
+    }
+}
