@@ -232,3 +232,68 @@ fn schema_is_json_schema() {
     );
     assert!(json["properties"]["namespaces"].is_object());
 }
+
+#[test]
+fn a_templates_directory_overrides_formatting() {
+    let dir = project(STACK);
+    fs::create_dir(dir.path().join("templates")).unwrap();
+    fs::write(
+        dir.path().join("templates/object.yaml.j2"),
+        "# {{ object.kind }} {{ object.metadata.name }} (house format)\n{{ yaml }}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("templates/service.yaml.j2"),
+        "# a Service\n{{ yaml }}\n",
+    )
+    .unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let deployment =
+        fs::read_to_string(dir.path().join("out/clusters/c/a/deployment-web.yaml")).unwrap();
+    assert!(
+        deployment.starts_with("# Deployment web (house format)\napiVersion: apps/v1\n"),
+        "{deployment}"
+    );
+    let service = fs::read_to_string(dir.path().join("out/clusters/c/a/service-web.yaml")).unwrap();
+    assert!(
+        service.starts_with("# a Service\napiVersion: v1\n"),
+        "{service}"
+    );
+}
+
+#[test]
+fn a_template_that_changes_structure_is_rejected() {
+    let dir = project(STACK);
+    assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
+    let before = snapshot_dir(dir.path());
+    fs::create_dir(dir.path().join("templates")).unwrap();
+    // Pasting a value into YAML by hand instead of serializing it.
+    fs::write(
+        dir.path().join("templates/deployment.yaml.j2"),
+        "{{ yaml }}\nextra: {{ object.metadata.name }}\n",
+    )
+    .unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("template `deployment.yaml.j2` changed the structure"),
+        "{stderr}"
+    );
+    let mut after = snapshot_dir(dir.path());
+    after.retain(|(p, _)| !p.starts_with("templates"));
+    assert_eq!(before, after);
+    fs::write(
+        dir.path().join("templates/deployment.yaml.j2"),
+        "{{ yaml }\n",
+    )
+    .unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("template `deployment.yaml.j2` failed"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -6,6 +6,7 @@ mod diagnostics;
 mod hostile;
 mod netpol;
 mod network;
+mod output;
 mod sops;
 mod support;
 mod trees;

@@ -37,7 +37,24 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             return exit::INPUT;
         }
     };
-    let plan = match emit::plan(&compiled.tree, &args.out) {
+    // `--check` writes nothing, not even a lock; a build locks the directory
+    // and first rolls back a build that was interrupted.
+    let output = if args.check {
+        None
+    } else {
+        match emit::Output::open(&args.out) {
+            Ok(output) => Some(output),
+            Err(e) => {
+                eprintln!("error: {}: {e}", args.out.display());
+                return exit::INPUT;
+            }
+        }
+    };
+    let planned = match &output {
+        Some(output) => output.plan(&compiled.tree),
+        None => emit::plan(&compiled.tree, &args.out),
+    };
+    let plan = match planned {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!("error: {}: {e}", args.out.display());
@@ -76,7 +93,10 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         );
         return exit::DRIFT;
     }
-    if let Err(e) = emit::write(&compiled.tree, &args.out, &plan) {
+    let Some(output) = output else {
+        return exit::OK;
+    };
+    if let Err(e) = output.write(&compiled.tree, &plan) {
         eprintln!("error: {}: {e}", args.out.display());
         return exit::INPUT;
     }

@@ -4,16 +4,24 @@
 //! writes every file to a temporary name first so that a failed build leaves
 //! the directory as it was.
 
+mod journal;
+mod lock;
+mod paths;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::render::Tree;
+use journal::Change;
+use paths::{safe_join, with_suffix};
 
 /// The manifest of owned files, at the top of the output directory.
 pub const OWNED: &str = ".stackc-owned";
 const TMP_SUFFIX: &str = ".stackc-tmp";
+/// Test hook: abort the process after this many renames, as a kill would.
+const FAULT_ENV: &str = "STACKC_FAULT_AFTER_RENAMES";
 
 /// What a build changes, file by file (relative paths, sorted).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,8 +50,12 @@ pub enum EmitError {
     Symlink { path: String },
     #[error("`{path}` is a directory where stackc writes a file")]
     NotAFile { path: String },
-    #[error("`{path}` in {OWNED} is not a path inside the output directory")]
-    BadManifest { path: String },
+    #[error("`{path}` is not a path inside the output directory")]
+    BadPath { path: String },
+    #[error("another stackc build is writing this directory")]
+    Locked,
+    #[error("an interrupted build left a journal; run `stackc build` (it rolls back first)")]
+    Interrupted,
     #[error("{action} `{path}`: {source}")]
     Io {
         action: &'static str,
@@ -52,7 +64,7 @@ pub enum EmitError {
     },
 }
 
-fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> EmitError {
+pub(crate) fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> EmitError {
     let path = path.display().to_string();
     move |source| EmitError::Io {
         action,
@@ -67,6 +79,9 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Emit
 /// A file stackc would overwrite that it does not own, a link in the way, or
 /// an unreadable directory.
 pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
+    if journal::pending(out) {
+        return Err(EmitError::Interrupted);
+    }
     let owned = read_owned(out)?;
     let mut plan = Plan::default();
     for (path, bytes) in &tree.files {
@@ -103,27 +118,88 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
     Ok(plan)
 }
 
-/// Apply a plan made by [`plan`] for the same tree.
-///
-/// # Errors
-/// Any I/O failure; files already staged are removed again, so the
-/// directory keeps its old contents.
-pub fn write(tree: &Tree, out: &Path, plan: &Plan) -> Result<(), EmitError> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = stage(tree, out, plan, &mut staged);
-    if let Err(e) = result {
-        for (tmp, _) in &staged {
-            let _ = fs::remove_file(tmp);
+/// Exclusive use of an output directory for one build.
+pub struct Output {
+    dir: PathBuf,
+    _lock: lock::Lock,
+}
+
+impl Output {
+    /// Lock the directory and roll back a build that was interrupted.
+    ///
+    /// # Errors
+    /// Another build holds the lock, or the rollback fails.
+    pub fn open(dir: &Path) -> Result<Self, EmitError> {
+        let lock = lock::lock(dir)?;
+        if journal::pending(dir) {
+            journal::roll_back(dir)?;
         }
-        return Err(e);
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            _lock: lock,
+        })
     }
-    for (tmp, target) in &staged {
+
+    /// See [`plan`].
+    ///
+    /// # Errors
+    /// As [`plan`].
+    pub fn plan(&self, tree: &Tree) -> Result<Plan, EmitError> {
+        plan(tree, &self.dir)
+    }
+
+    /// Apply a plan made for the same tree: stage every file under a
+    /// temporary name, journal the change with backups, then rename.
+    ///
+    /// # Errors
+    /// Any I/O failure; the directory then keeps its old contents (staged
+    /// files are removed, applied changes rolled back).
+    pub fn write(&self, tree: &Tree, plan: &Plan) -> Result<(), EmitError> {
+        let out = self.dir.as_path();
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+        if let Err(e) = stage(tree, out, plan, &mut staged) {
+            for (tmp, _) in &staged {
+                let _ = fs::remove_file(tmp);
+            }
+            return Err(e);
+        }
+        let mut changes: Vec<Change> = Vec::new();
+        for (_, target) in &staged {
+            let relative = target
+                .strip_prefix(out)
+                .unwrap_or(target)
+                .to_string_lossy()
+                .into_owned();
+            changes.push(if target.exists() {
+                Change::Replace(relative)
+            } else {
+                Change::Add(relative)
+            });
+        }
+        changes.extend(plan.removed.iter().cloned().map(Change::Remove));
+        journal::begin(out, &changes)?;
+        match apply(out, plan, &staged) {
+            Ok(()) => journal::finish(out),
+            Err(e) => {
+                journal::roll_back(out)?;
+                Err(e)
+            }
+        }
+    }
+}
+
+fn apply(out: &Path, plan: &Plan, staged: &[(PathBuf, PathBuf)]) -> Result<(), EmitError> {
+    let fault: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
+    for (done, (tmp, target)) in staged.iter().enumerate() {
+        if fault == Some(done) {
+            std::process::abort();
+        }
         fs::rename(tmp, target).map_err(io_error("renaming into", target))?;
     }
     for path in &plan.removed {
         let full = safe_join(out, path)?;
         fs::remove_file(&full).map_err(io_error("removing", &full))?;
-        remove_empty_parents(out, &full);
+        paths::remove_empty_parents(out, &full);
     }
     Ok(())
 }
@@ -139,7 +215,7 @@ fn stage(
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
         }
-        let tmp = tmp_path(&target);
+        let tmp = with_suffix(&target, TMP_SUFFIX);
         fs::write(&tmp, &tree.files[path]).map_err(io_error("writing", &tmp))?;
         staged.push((tmp, target));
     }
@@ -152,17 +228,11 @@ fn stage(
     let current = fs::read_to_string(&target).unwrap_or_default();
     if current != manifest {
         fs::create_dir_all(out).map_err(io_error("creating", out))?;
-        let tmp = tmp_path(&target);
+        let tmp = with_suffix(&target, TMP_SUFFIX);
         fs::write(&tmp, manifest).map_err(io_error("writing", &tmp))?;
         staged.push((tmp, target));
     }
     Ok(())
-}
-
-fn tmp_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(TMP_SUFFIX);
-    target.with_file_name(name)
 }
 
 fn read_owned(out: &Path) -> Result<BTreeSet<String>, EmitError> {
@@ -181,38 +251,5 @@ fn read_owned(out: &Path) -> Result<BTreeSet<String>, EmitError> {
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(BTreeSet::new()),
         Err(e) => Err(io_error("reading", &path)(e)),
-    }
-}
-
-/// `out/relative`, refusing anything that could leave `out`: absolute paths,
-/// `..`, empty or odd components, and symbolic links on the way.
-fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, EmitError> {
-    let bad = || EmitError::BadManifest {
-        path: relative.to_owned(),
-    };
-    let mut full = out.to_path_buf();
-    for part in relative.split('/') {
-        if part.is_empty() || part == "." || part == ".." || part.contains(['\\', '\0']) {
-            return Err(bad());
-        }
-        full.push(part);
-        if let Ok(meta) = fs::symlink_metadata(&full)
-            && meta.file_type().is_symlink()
-        {
-            return Err(EmitError::Symlink {
-                path: relative.to_owned(),
-            });
-        }
-    }
-    Ok(full)
-}
-
-fn remove_empty_parents(out: &Path, file: &Path) {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d == out || !d.starts_with(out) || fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
     }
 }

@@ -1,0 +1,151 @@
+//! A safe output directory: an interrupted build leaves it as it was, two
+//! builds cannot interleave, and links never lead a write out of it.
+
+use std::fs;
+use std::process::Command;
+
+use crate::support::{snapshot_dir, stackc};
+
+const V1: &str = r#"stack "s" {
+    cluster "c" distribution="k3s" version="1.33"
+    namespace "a" {
+        app "web" image="x:1" {
+            port "http" 8080
+        }
+        app "api" image="y:1" {
+            port "http" 8080
+        }
+    }
+}
+"#;
+
+fn v2() -> String {
+    V1.replace("x:1", "x:2").replace(
+        "        app \"api\" image=\"y:1\" {\n            port \"http\" 8080\n        }\n",
+        "        app \"jobs\" image=\"z:1\"\n",
+    )
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("stack.kdl"), V1).unwrap();
+    assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
+    dir
+}
+
+fn without_internal(
+    mut files: Vec<(std::path::PathBuf, Vec<u8>)>,
+) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    files.retain(|(p, _)| !p.ends_with(".stackc.lock") && p != std::path::Path::new("stack.kdl"));
+    files
+}
+
+#[test]
+fn a_build_killed_mid_write_is_rolled_back() {
+    for renames in [0, 1, 3, 5] {
+        let dir = project();
+        let before = without_internal(snapshot_dir(dir.path()));
+        fs::write(dir.path().join("stack.kdl"), v2()).unwrap();
+        let killed = Command::new(env!("CARGO_BIN_EXE_stackc"))
+            .arg("build")
+            .current_dir(dir.path())
+            .env("STACKC_FAULT_AFTER_RENAMES", renames.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            !killed.status.success(),
+            "the fault hook must kill the build"
+        );
+        assert!(
+            dir.path().join("out/.stackc-txn").exists(),
+            "a journal is left behind"
+        );
+        // --check refuses to judge a half-written tree.
+        let check = stackc(dir.path(), &["build", "--check"]);
+        assert_eq!(check.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&check.stderr).contains("interrupted build"));
+        // The next build rolls back first: with the old stack, nothing changes.
+        fs::write(dir.path().join("stack.kdl"), V1).unwrap();
+        let out = stackc(dir.path(), &["build"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("0 added, 0 changed, 0 removed"),
+            "after {renames} renames: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            before,
+            without_internal(snapshot_dir(dir.path())),
+            "after {renames} renames"
+        );
+    }
+}
+
+#[test]
+fn two_builds_cannot_interleave() {
+    let dir = project();
+    let lock = fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("out/.stackc.lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    fs::write(dir.path().join("stack.kdl"), v2()).unwrap();
+    let before = without_internal(snapshot_dir(dir.path()));
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another stackc build is writing"));
+    assert_eq!(before, without_internal(snapshot_dir(dir.path())));
+    drop(lock);
+    assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_not_followed_out_of_the_directory() {
+    let dir = project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    // A directory link: writes under it would land outside out/.
+    fs::remove_dir_all(dir.path().join("out/clusters/c/a")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("out/clusters/c/a")).unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "nothing written through the link"
+    );
+    // A file link to a file outside: never overwritten.
+    let dir = project();
+    let victim = elsewhere.path().join("victim");
+    fs::write(&victim, "keep").unwrap();
+    let web = dir.path().join("out/clusters/c/a/deployment-web.yaml");
+    fs::remove_file(&web).unwrap();
+    std::os::unix::fs::symlink(&victim, &web).unwrap();
+    fs::write(dir.path().join("stack.kdl"), v2()).unwrap();
+    assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+}
+
+#[test]
+fn a_tampered_manifest_cannot_point_outside() {
+    let dir = project();
+    let outside = dir.path().join("precious.txt");
+    fs::write(&outside, "keep").unwrap();
+    let manifest = dir.path().join("out/.stackc-owned");
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    text.push_str("../precious.txt\n");
+    fs::write(&manifest, text).unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "keep");
+}
