@@ -84,11 +84,9 @@ pub(super) fn roll_back(out: &Path) -> Result<(), EmitError> {
             };
             let target = safe_join(out, path)?;
             match op {
-                "add" => {
-                    if target.exists() {
-                        fs::remove_file(&target).map_err(io_error("rolling back", &target))?;
-                        remove_empty_parents(out, &target);
-                    }
+                "add" if target.exists() => {
+                    fs::remove_file(&target).map_err(io_error("rolling back", &target))?;
+                    remove_empty_parents(out, &target);
                 }
                 "replace" | "remove" => {
                     let saved = txn.join("backup").join(path);
