@@ -3,6 +3,7 @@
 mod cli;
 mod determinism;
 mod diagnostics;
+mod ecosystem;
 mod hostile;
 mod netpol;
 mod network;

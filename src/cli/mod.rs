@@ -3,6 +3,7 @@
 
 mod build;
 pub mod graph;
+mod init;
 pub mod report;
 mod verify;
 
@@ -39,6 +40,15 @@ pub enum Command {
     Explain(verify::ExplainArgs),
     /// Print the JSON Schema of the stack language.
     Schema,
+    /// Write a starter stack.kdl (and a .gitignore) that builds as it is.
+    Init(init::InitArgs),
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,6 +101,22 @@ pub fn main() -> i32 {
         Command::Graph(args) => graph::run(&args),
         Command::Verify(args) => verify::run_verify(&args),
         Command::Explain(args) => verify::run_explain(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "stackc", &mut std::io::stdout());
+            exit::OK
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit::INPUT
+                }
+            }
+        }
         Command::Schema => {
             let schema = schemars::schema_for!(crate::model::Stack);
             println!(

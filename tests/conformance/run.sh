@@ -31,8 +31,13 @@ check() {
 
 stacks=("stack.kdl")
 for example in examples/*/stack.kdl; do stacks+=("$example"); done
+# The starter `stackc init` writes must pass too.
+mkdir -p "$work/init-starter"
+"$stackc" init "$work/init-starter" 2>/dev/null
+stacks+=("$work/init-starter/stack.kdl")
 for stack in "${stacks[@]}"; do
-    name="$(basename "$(dirname "$repo/$stack")")"
+    case "$stack" in /*) path="$stack" ;; *) path="$repo/$stack" ;; esac
+    name="$(basename "$(dirname "$path")")"
     [ "$stack" = "stack.kdl" ] && name="seed"
     out="$work/$name"
     foreign=()

@@ -1,0 +1,119 @@
+//! Fitting the ecosystem: `init`, completions, the man page, and the
+//! pre-commit hooks, each run the way users run them.
+
+use std::fs;
+use std::process::Command;
+
+use crate::support::{root, stackc};
+
+#[test]
+fn init_writes_a_stack_that_builds_on_the_first_try() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stackc(dir.path(), &["init"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        fs::read_to_string(dir.path().join(".gitignore"))
+            .unwrap()
+            .contains("*.agekey")
+    );
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stackc(dir.path(), &["build", "--check"]).status.code(),
+        Some(0)
+    );
+    // Never overwrites.
+    let out = stackc(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_clap_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = stackc(dir.path(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("build") && text.contains("check"), "{shell}");
+    }
+    let out = stackc(dir.path(), &["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(".TH stackc 1"));
+}
+
+/// Every hook of `.pre-commit-hooks.yaml`, run as pre-commit runs it: the
+/// `entry` in the repository root, with the installed `stackc` on PATH.
+#[test]
+fn pre_commit_hooks_run_on_a_sample_repository() {
+    let hooks: serde_json::Value = serde_yaml_ng::from_str(
+        &fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap(),
+    )
+    .unwrap();
+    let entry = |id: &str| -> Vec<String> {
+        let hook = hooks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap();
+        assert_eq!(hook["pass_filenames"], false);
+        hook["entry"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    };
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_stackc"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |dir: &std::path::Path, argv: &[String]| {
+        Command::new(&argv[0])
+            .args(&argv[1..])
+            .current_dir(dir)
+            .env("PATH", &path)
+            .output()
+            .unwrap()
+    };
+    let repo = tempfile::tempdir().unwrap();
+    assert!(stackc(repo.path(), &["init"]).status.success());
+    let check = entry("stackc-check");
+    let build = entry("stackc-build");
+    // Nothing rendered yet: the check hook fails the commit.
+    assert_eq!(run(repo.path(), &check).status.code(), Some(1));
+    // The build hook renders; then the check hook passes.
+    assert!(run(repo.path(), &build).status.success());
+    assert_eq!(run(repo.path(), &check).status.code(), Some(0));
+    // An edit to the stack without re-rendering fails the check again.
+    let stack = repo.path().join("stack.kdl");
+    fs::write(
+        &stack,
+        fs::read_to_string(&stack)
+            .unwrap()
+            .replace("version=\"8\"", "version=\"7\""),
+    )
+    .unwrap();
+    let out = run(repo.path(), &check);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("changed: out/clusters/production/hello/statefulset-cache.yaml")
+    );
+}
