@@ -39,7 +39,7 @@ for stack in "${stacks[@]}"; do
     case "$stack" in /*) path="$stack" ;; *) path="$repo/$stack" ;; esac
     name="$(basename "$(dirname "$path")")"
     [ "$stack" = "stack.kdl" ] && name="seed"
-    out="$work/$name"
+    out="$work/tree-$name"
     foreign=()
     if [ "$stack" = "stack.kdl" ]; then
         cp -r out "$out"    # the committed tree, with its foreign gotk-components.yaml
