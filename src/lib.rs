@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod model;
 pub mod render;
+pub mod review;
 pub mod secrets;
 pub mod syntax;
 pub mod verify;

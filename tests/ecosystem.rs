@@ -117,3 +117,101 @@ fn pre_commit_hooks_run_on_a_sample_repository() {
             .contains("changed: out/clusters/production/hello/statefulset-cache.yaml")
     );
 }
+
+const SMALL: &str = r#"stack "s" {
+    cluster "c" distribution="k3s" version="1.33" {
+        api-server "10.0.0.1"
+    }
+    namespace "a" {
+        app "web" image="x:1" {
+            port "http" 8080
+            connects-to "db"
+        }
+        database "db" engine="redis" version="8" size="1Gi"
+    }
+}
+"#;
+
+fn changed() -> String {
+    SMALL
+        .replace("x:1", "x:2")
+        .replace(
+            "            connects-to \"db\"\n",
+            "            internet 443\n",
+        )
+        .replace("app \"web\" image", "app \"web\" api-access=#true image")
+}
+
+#[test]
+fn diff_summarizes_a_change_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("old.kdl"), SMALL).unwrap();
+    fs::write(dir.path().join("new.kdl"), changed()).unwrap();
+    let out = stackc(dir.path(), &["diff", "old.kdl", "new.kdl"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "### Connections closed (policies tightened)\n\n- `a/web` → `a/db` TCP 6379 (declared)",
+        "### Internet egress opened\n\n- `a/web` → internet TCP 443",
+        "### API server access granted\n\n- `a/web`",
+        "- `a/web` image: `x:1` → `x:2`",
+    ] {
+        assert!(text.contains(expected), "{expected}\n---\n{text}");
+    }
+    let out = stackc(
+        dir.path(),
+        &["diff", "old.kdl", "new.kdl", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["closed"][0]["to"], "a/db");
+    assert_eq!(json["internet_added"][0], serde_json::json!(["a/web", 443]));
+    assert_eq!(json["opened"], serde_json::json!([]));
+    let same = stackc(dir.path(), &["diff", "old.kdl", "old.kdl"]);
+    assert!(String::from_utf8_lossy(&same.stdout).contains("No change"));
+}
+
+#[test]
+fn diff_reads_git_revisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    fs::write(dir.path().join("stack.kdl"), SMALL).unwrap();
+    git(&["add", "stack.kdl"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-qm",
+        "v1",
+    ]);
+    fs::write(dir.path().join("stack.kdl"), changed()).unwrap();
+    let out = stackc(dir.path(), &["diff", "HEAD"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("## stackc diff: `HEAD` → `stack.kdl`"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Internet egress opened"));
+    let out = stackc(dir.path(), &["diff", "no-such-rev"]);
+    assert_eq!(out.status.code(), Some(2));
+}

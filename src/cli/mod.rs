@@ -2,6 +2,7 @@
 //! this module and `emit` touch the file system.
 
 mod build;
+mod diff;
 pub mod graph;
 mod init;
 pub mod report;
@@ -40,6 +41,8 @@ pub enum Command {
     Explain(verify::ExplainArgs),
     /// Print the JSON Schema of the stack language.
     Schema,
+    /// Summarize what a change to the stack means: connections, exposure, egress, workloads.
+    Diff(diff::DiffArgs),
     /// Write a starter stack.kdl (and a .gitignore) that builds as it is.
     Init(init::InitArgs),
     /// Print shell completions.
@@ -102,6 +105,7 @@ pub fn main() -> i32 {
         Command::Verify(args) => verify::run_verify(&args),
         Command::Explain(args) => verify::run_explain(&args),
         Command::Init(args) => init::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "stackc", &mut std::io::stdout());
