@@ -31,6 +31,14 @@ check() {
 
 stacks=("stack.kdl")
 for example in examples/*/stack.kdl; do stacks+=("$example"); done
+# Randomly generated stacks (cross-namespace connections, volumes, Flux).
+gen="$(dirname "$stackc")/examples/gen_stack"
+[ -x "$gen" ] || { echo "conformance: ERROR: $gen is missing; run: cargo build --examples"; exit 1; }
+for seed in 1 2 3; do
+    mkdir -p "$work/random-$seed"
+    "$gen" 40 --seed "$seed" >"$work/random-$seed/stack.kdl"
+    stacks+=("$work/random-$seed/stack.kdl")
+done
 # The starter `stackc init` writes must pass too.
 mkdir -p "$work/init-starter"
 "$stackc" init "$work/init-starter" 2>/dev/null
