@@ -303,25 +303,7 @@ fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
             issuers: r.children("issuer").filter_map(|n| issuer(n, d)).collect(),
         }
     });
-    let kyverno = r.child("kyverno", d).map(|n| {
-        let r = Reader::new(n, 0, &["version", "mode"], &[], d);
-        let mode = r
-            .string("mode", d)
-            .and_then(|s| match s.value.as_str() {
-                "audit" => Some(Spanned::new(PolicyMode::Audit, s.span)),
-                "enforce" => Some(Spanned::new(PolicyMode::Enforce, s.span)),
-                other => {
-                    d.push(one_of(s.span, "mode", other, &["audit", "enforce"]));
-                    None
-                }
-            })
-            .unwrap_or_else(|| Spanned::new(PolicyMode::Audit, n.name_span));
-        Kyverno {
-            span: n.name_span,
-            version: version(&r, "3.5.2", d),
-            mode,
-        }
-    });
+    let kyverno = r.child("kyverno", d).map(|n| super::kyverno::kyverno(n, d));
     Platform {
         flux,
         linkerd,
@@ -339,7 +321,7 @@ const INBOUND: &[&str] = &[
     "deny",
 ];
 
-fn version(r: &Reader<'_>, default: &str, d: &mut Diagnostics) -> Spanned<String> {
+pub(super) fn version(r: &Reader<'_>, default: &str, d: &mut Diagnostics) -> Spanned<String> {
     r.string("version", d)
         .unwrap_or_else(|| Spanned::new(default.to_owned(), r.name_span()))
 }

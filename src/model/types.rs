@@ -184,6 +184,17 @@ pub struct Kyverno {
     pub span: crate::diagnostic::Span,
     pub version: Spanned<String>,
     pub mode: Spanned<PolicyMode>,
+    /// Per-rule overrides: another mode, or the rule switched off.
+    pub rules: Vec<KyvernoRule>,
+}
+
+/// An override of one generated Kyverno rule.
+#[derive(Debug, Clone, JsonSchema)]
+pub struct KyvernoRule {
+    /// The rule's name, e.g. `restrict-image-registries`.
+    pub name: Name,
+    pub mode: Option<Spanned<PolicyMode>>,
+    pub enabled: bool,
 }
 
 /// Whether Kyverno blocks violations or only reports them.
