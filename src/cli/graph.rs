@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::json;
 
-use super::{Format, GraphArgs, exit, print_diagnostics, read_stack};
+use super::{Format, GraphArgs, exit, load_secrets, print_diagnostics, read_stack};
 use crate::derive::{EdgeReason, Graph};
 
 /// Output formats of `stackc graph`.
@@ -21,7 +21,11 @@ pub(super) fn run(args: &GraphArgs) -> i32 {
         Ok(read) => read,
         Err(code) => return code,
     };
-    match crate::analyze(&source) {
+    let secrets = match load_secrets(&args.input) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    match crate::analyze(&source, &secrets) {
         Ok((_, derived)) => {
             let text = match args.format {
                 GraphFormat::Json => json(&derived.graph),

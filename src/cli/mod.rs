@@ -4,6 +4,8 @@
 mod build;
 pub mod graph;
 pub mod report;
+mod secrets;
+mod tty;
 
 use std::path::PathBuf;
 
@@ -34,6 +36,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// Print the JSON Schema of the stack language.
     Schema,
+    /// Manage the encrypted values of the stack's Secrets (see docs/secrets.md).
+    #[command(subcommand)]
+    Secrets(secrets::SecretsCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +89,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Secrets(command) => secrets::run(&command),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::model::Stack);
             println!(
@@ -111,6 +117,22 @@ fn read_stack(args: &StackArgs) -> Result<(String, String), i32> {
             Err(exit::INPUT)
         }
     }
+}
+
+/// The directory of the stack file (its `secrets/` and `templates/` are there).
+fn stack_dir(args: &StackArgs) -> &std::path::Path {
+    args.stack
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+}
+
+/// Read the encrypted store beside the stack, or print why not.
+fn load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, i32> {
+    crate::secrets::load_store(stack_dir(args)).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::INPUT
+    })
 }
 
 /// Print diagnostics to stderr.
