@@ -5,6 +5,7 @@ mod determinism;
 mod diagnostics;
 mod hostile;
 mod netpol;
+mod secrets;
 mod sops;
 mod support;
 mod trees;
