@@ -38,8 +38,24 @@ pub(super) fn with_implicit(ns: &model::Namespace) -> Vec<model::Secret> {
     secrets
 }
 
-/// A declared `<db>-credentials` that stackc keeps must hold `password`.
+/// A Secret stackc keeps needs keys; a declared `<db>-credentials` that
+/// stackc keeps must hold `password`.
 pub(super) fn check_credentials(ns: &model::Namespace, d: &mut Diagnostics) {
+    for secret in ns
+        .secrets
+        .iter()
+        .filter(|s| !s.external && s.keys.is_empty())
+    {
+        d.push(
+            Diagnostic::error(
+                Code::MissingValue,
+                secret.name.span,
+                format!("Secret `{}` declares no keys", secret.name.value),
+            )
+            .label("no `key` inside")
+            .help("declare the keys workloads read (`key \"name\"`), or mark it `external=#true` if it is created outside stackc"),
+        );
+    }
     for db in ns.databases.iter().filter(|db| is_postgresql(db)) {
         let name = credentials_secret(&db.name.value);
         let Some(secret) = ns.secrets.iter().find(|s| s.name.value == name) else {

@@ -89,7 +89,8 @@ impl Project {
             command.env(key, value);
         }
         let mut child = command.spawn().expect("stackc runs");
-        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        // stackc may exit before reading stdin (an early error): ignore a broken pipe.
+        let _ = child.stdin.take().unwrap().write_all(stdin);
         child.wait_with_output().unwrap()
     }
 

@@ -224,3 +224,20 @@ fn a_declared_credentials_secret_must_hold_the_password() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_kept_secret_without_keys_is_an_error() {
+    let recipient = "age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd";
+    let project = Project::new(&[recipient]);
+    let stack = STACK.replace(
+        "        secret \"tokens\" {",
+        "        secret \"empty\"\n        secret \"tokens\" {",
+    );
+    project.write_stack(&stack, &[recipient]);
+    let out = project.expect(2, &["build"], b"", &[]);
+    assert!(
+        text(&out.stderr).contains("Secret `empty` declares no keys"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -117,3 +117,42 @@ fn relabelling_needs_no_identity_and_keeps_every_ciphertext() {
         assert!(text(&out.stdout).contains("part-of: renamed"));
     }
 }
+
+#[test]
+fn renaming_a_secret_and_its_store_file_needs_no_identity() {
+    let (project, identity) = Project::seeded("v");
+    let recipient = project.read("stack.kdl");
+    let recipient = recipient
+        .split('"')
+        .find(|s| s.starts_with("age1"))
+        .unwrap()
+        .to_owned();
+    project.write_stack(
+        &STACK.replace("\"tokens\"", "\"api-tokens\""),
+        &[&recipient],
+    );
+    std::fs::rename(
+        project.path().join("secrets/a/tokens.sops.yaml"),
+        project.path().join("secrets/a/api-tokens.sops.yaml"),
+    )
+    .unwrap();
+    project.ok(&["build"], b"", &[]);
+    let new = project.read("out/clusters/c/a/secret-api-tokens.yaml");
+    assert!(new.contains("name: api-tokens"), "{new}");
+    assert!(
+        !project
+            .path()
+            .join("out/clusters/c/a/secret-tokens.yaml")
+            .exists()
+    );
+    let path = project
+        .path()
+        .join("out/clusters/c/a/secret-api-tokens.yaml");
+    if let Some(out) = real_sops_decrypt(&path, &identity) {
+        assert!(
+            out.status.success(),
+            "MAC still verifies: {}",
+            text(&out.stderr)
+        );
+    }
+}
