@@ -88,15 +88,21 @@ pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnos
 }
 
 fn missing_file(stack: &ResolvedStack, id: &SecretId, secret: &model::Secret) -> Diagnostic {
-    let mut help = String::new();
+    let mut steps = Vec::new();
     if stack.cluster.age_recipients.is_empty() {
-        help.push_str(
-            "add an `age-recipient` to the cluster (`stackc secrets keygen` prints one), then ",
+        steps.push(
+            "add an `age-recipient` to the cluster (`stackc secrets keygen` prints one)".to_owned(),
         );
     }
-    help.push_str(&format!(
-        "run `stackc secrets generate` (generated keys) or `stackc secrets set {id} KEY` (reads the value from stdin)"
-    ));
+    if secret.keys.iter().any(|k| k.generated) {
+        steps.push("run `stackc secrets generate` for the generated keys".to_owned());
+    }
+    for key in secret.keys.iter().filter(|k| !k.generated) {
+        steps.push(format!(
+            "run `stackc secrets set {id} {}` (reads the value from stdin)",
+            key.name.value
+        ));
+    }
     Diagnostic::error(
         Code::MissingSecret,
         secret.name.span,
@@ -105,8 +111,8 @@ fn missing_file(stack: &ResolvedStack, id: &SecretId, secret: &model::Secret) ->
             id.store_path()
         ),
     )
-    .label("declared here")
-    .help(help)
+    .label("needs values")
+    .help(steps.join("; then "))
 }
 
 fn store_error(secret: &model::Secret, path: &str, reason: &str) -> Diagnostic {
