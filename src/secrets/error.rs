@@ -56,6 +56,10 @@ pub enum SecretsError {
         "Secret has no store file `{path}`: run `stackc secrets generate` or `stackc secrets set`"
     )]
     NoStoreFile { path: String },
+    #[error(
+        "no `--out` given, and neither XDG_CONFIG_HOME nor HOME is set to find the sops key file"
+    )]
+    NoDefaultLocation,
     #[error("the value is empty: nothing was stored")]
     EmptyValue,
     #[error("the value is not UTF-8 text; Secret values in stringData must be text")]
