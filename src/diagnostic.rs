@@ -104,6 +104,9 @@ codes! {
     Unenforceable => "unenforceable", "a connection stackc cannot express as policy";
     MissingPlatform => "missing-platform", "a feature used without the platform component it needs";
     Unsupported => "unsupported", "valid input that stackc does not support yet";
+    MissingSecret => "missing-secret", "a declared Secret or Secret key that has no value in the encrypted store";
+    SecretStore => "secret-store", "an encrypted store file stackc cannot use, or one no declaration needs";
+    StaleRecipients => "stale-recipients", "a Secret encrypted to other age recipients than the cluster lists";
     Template => "template", "a template in `templates/` that fails or changes the output's structure";
     Internal => "internal", "stackc produced output that failed its own checks (a bug)";
 }

@@ -10,7 +10,9 @@
 //! 6. [`render`]: Derived → [`render::Tree`] (path → bytes)
 //! 7. [`emit`]: Tree → `out/` (atomic write, or a drift report for `--check`)
 //!
-//! [`compile`] runs stages 1–6; only [`emit`] and [`cli`] touch the file system.
+//! [`compile`] runs stages 1–6 on the stack source and the encrypted secret
+//! store ([`secrets::SecretStore`], loaded beside the stack by the CLI); only
+//! [`emit`], [`secrets`] and [`cli`] touch the file system.
 
 pub mod check;
 pub mod cli;
@@ -34,26 +36,48 @@ pub struct Compiled {
     pub tree: render::Tree,
 }
 
-/// Run stages 1–4: source text to derived objects, not yet verified.
+/// What a compilation reads besides the stack source.
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    /// Templates and the source name for file headers.
+    pub render: render::RenderOptions,
+    /// The encrypted values of the stack's Secrets (ciphertexts only).
+    pub secrets: secrets::SecretStore,
+}
+
+/// Run stages 1–3: source text to the resolved stack (what the `secrets`
+/// commands need).
 ///
 /// # Errors
 /// Every diagnostic of the first stage that fails.
-pub fn analyze(source: &str) -> Result<(check::ResolvedStack, derive::Derived), Diagnostics> {
+pub fn resolve(source: &str) -> Result<check::ResolvedStack, Diagnostics> {
     let document = syntax::parse(source)?;
     let stack = model::lower(&document)?;
-    let resolved = check::check(stack)?;
-    let derived = derive::derive(&resolved)?;
+    check::check(stack)
+}
+
+/// Run stages 1–4: source text and store to derived objects, not yet verified.
+///
+/// # Errors
+/// Every diagnostic of the first stage that fails.
+pub fn analyze(
+    source: &str,
+    secrets: &secrets::SecretStore,
+) -> Result<(check::ResolvedStack, derive::Derived), Diagnostics> {
+    let resolved = resolve(source)?;
+    let derived = derive::derive(&resolved, secrets)?;
     Ok((resolved, derived))
 }
 
-/// Run stages 1–5: source text to the rendered tree.
+/// Run stages 1–6: source text and store to the rendered tree. Warnings are
+/// in `derived.warnings`.
 ///
 /// # Errors
 /// Every diagnostic of the first stage that fails.
-pub fn compile(source: &str, options: &render::RenderOptions) -> Result<Compiled, Diagnostics> {
-    let (stack, derived) = analyze(source)?;
+pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagnostics> {
+    let (stack, derived) = analyze(source, &options.secrets)?;
     verify::verify(&stack, &derived)?;
-    let tree = render::render(&derived, options)?;
+    let tree = render::render(&derived, &options.render)?;
     Ok(Compiled {
         stack,
         derived,

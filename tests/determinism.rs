@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use crate::support::{compile, root};
+use crate::support::{compile_in, root};
 
 /// Reorder the children of every node whose order does not matter: the
 /// stack's top level, namespaces, apps (connections, ports, env...).
@@ -43,7 +43,10 @@ fn shuffled(source: &str, seed: u64) -> String {
 #[test]
 fn two_builds_are_byte_identical() {
     let source = std::fs::read_to_string(root().join("stack.kdl")).unwrap();
-    assert_eq!(compile(&source).unwrap(), compile(&source).unwrap());
+    assert_eq!(
+        compile_in(&root(), &source).unwrap(),
+        compile_in(&root(), &source).unwrap()
+    );
 }
 
 proptest! {
@@ -56,8 +59,9 @@ proptest! {
             2 => root().join("examples/multi-namespace/stack.kdl"),
             _ => root().join("examples/mixed/stack.kdl"),
         };
-        let source = std::fs::read_to_string(path).unwrap();
+        let source = std::fs::read_to_string(&path).unwrap();
         let reordered = shuffled(&source, seed);
-        prop_assert_eq!(compile(&source).unwrap(), compile(&reordered).unwrap());
+        let dir = path.parent().unwrap();
+        prop_assert_eq!(compile_in(dir, &source).unwrap(), compile_in(dir, &reordered).unwrap());
     }
 }

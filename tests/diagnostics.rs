@@ -45,6 +45,10 @@ diagnostic_cases! {
     mesh_without_linkerd: "    namespace \"a\" mesh=#true {\n        app \"web\" image=\"x:1\"\n    }";
     kdl_syntax_error: "    namespace \"a\" {\n        app \"web\" image=\"x:1\n    }";
     mesh_client_without_identity: "    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" mesh=#true {\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\"\n        app \"x\" release=\"x\" workload=\"x\" {\n            pods \"app.kubernetes.io/name\"=\"x\"\n            connects-to \"db\"\n        }\n        database \"db\" engine=\"redis\" version=\"8\" size=\"1Gi\"\n    }";
+    secret_without_stored_values: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"TOKEN\" secret=\"tokens\" key=\"api\"\n        }\n        secret \"tokens\" {\n            key \"api\"\n        }\n    }";
+    database_password_without_stored_value: "    namespace \"a\" {\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n    }";
+    credentials_secret_without_password: "    namespace \"a\" {\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n        secret \"db-credentials\" {\n            key \"user\"\n        }\n    }";
+    kept_secret_without_keys: "    namespace \"a\" {\n        secret \"tokens\"\n    }";
     secret_key_not_declared: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"TOKEN\" secret=\"tokens\" key=\"api\"\n        }\n        secret \"tokens\" {\n            key \"apii\"\n        }\n    }";
 }
 

@@ -8,6 +8,7 @@ mod hostile;
 mod netpol;
 mod network;
 mod output;
+mod secrets;
 mod sops;
 mod support;
 mod trees;

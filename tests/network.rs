@@ -11,6 +11,10 @@ fn seed() -> String {
     std::fs::read_to_string(root().join("stack.kdl")).unwrap()
 }
 
+fn seed_store() -> stackc::secrets::SecretStore {
+    stackc::secrets::load_store(&root()).unwrap()
+}
+
 fn policy_mut<'a>(
     derived: &'a mut stackc::derive::Derived,
     namespace: &str,
@@ -40,7 +44,7 @@ fn verify_errors(
 
 #[test]
 fn verify_rejects_a_policy_that_allows_too_much() {
-    let (stack, mut derived) = stackc::analyze(&seed()).unwrap();
+    let (stack, mut derived) = stackc::analyze(&seed(), &seed_store()).unwrap();
     let body = policy_mut(&mut derived, "authentik", "postgres-ingress");
     body["spec"]["ingress"]
         .as_array_mut()
@@ -56,7 +60,7 @@ fn verify_rejects_a_policy_that_allows_too_much() {
 
 #[test]
 fn verify_rejects_a_policy_that_allows_too_little() {
-    let (stack, mut derived) = stackc::analyze(&seed()).unwrap();
+    let (stack, mut derived) = stackc::analyze(&seed(), &seed_store()).unwrap();
     let body = policy_mut(&mut derived, "linkwarden", "linkwarden-egress");
     body["spec"]["egress"].as_array_mut().unwrap().remove(0);
     let errors = verify_errors(&derived, &stack);
@@ -65,7 +69,7 @@ fn verify_rejects_a_policy_that_allows_too_little() {
 
 #[test]
 fn verify_rejects_an_open_internet_rule() {
-    let (stack, mut derived) = stackc::analyze(&seed()).unwrap();
+    let (stack, mut derived) = stackc::analyze(&seed(), &seed_store()).unwrap();
     let body = policy_mut(&mut derived, "linkwarden", "linkwarden-egress");
     let rules = body["spec"]["egress"].as_array_mut().unwrap();
     let internet = rules

@@ -4,17 +4,33 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use stackc::render::{RenderOptions, Tree};
+use stackc::secrets::SecretStore;
 
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Compile stack source with the built-in templates.
+/// Compile stack source with the built-in templates and no stored secrets.
 pub fn compile(source: &str) -> Result<Tree, String> {
-    let options = RenderOptions {
-        source_name: "stack.kdl".into(),
-        templates: Default::default(),
+    compile_with(source, SecretStore::default())
+}
+
+/// Compile stack source with the secret store of `dir` (the stack's directory).
+pub fn compile_in(dir: &Path, source: &str) -> Result<Tree, String> {
+    compile_with(
+        source,
+        stackc::secrets::load_store(dir).expect("store loads"),
+    )
+}
+
+fn compile_with(source: &str, secrets: SecretStore) -> Result<Tree, String> {
+    let options = stackc::CompileOptions {
+        render: RenderOptions {
+            source_name: "stack.kdl".into(),
+            templates: Default::default(),
+        },
+        secrets,
     };
     stackc::compile(source, &options)
         .map(|c| c.tree)

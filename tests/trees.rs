@@ -1,24 +1,29 @@
 //! Whole rendered trees of the repository's stack and every example, as
 //! snapshots; and the committed `out/` must equal a fresh build.
 
-use crate::support::{compile, root, tree_text};
+use crate::support::{compile_in, root, tree_text};
 
-fn example(name: &str) -> String {
-    std::fs::read_to_string(root().join("examples").join(name).join("stack.kdl"))
-        .expect("example exists")
+/// The rendered tree of an example, with its secret store.
+fn example_tree(name: &str) -> stackc::render::Tree {
+    let dir = root().join("examples").join(name);
+    let source = std::fs::read_to_string(dir.join("stack.kdl")).expect("example exists");
+    compile_in(&dir, &source).unwrap()
+}
+
+fn seed_tree() -> stackc::render::Tree {
+    let source = std::fs::read_to_string(root().join("stack.kdl")).unwrap();
+    compile_in(&root(), &source).unwrap()
 }
 
 #[test]
 fn seed_stack_tree() {
-    let source = std::fs::read_to_string(root().join("stack.kdl")).unwrap();
-    let tree = compile(&source).unwrap();
+    let tree = seed_tree();
     insta::assert_snapshot!("seed", tree_text(&tree));
 }
 
 #[test]
 fn committed_out_matches_the_stack() {
-    let source = std::fs::read_to_string(root().join("stack.kdl")).unwrap();
-    let tree = compile(&source).unwrap();
+    let tree = seed_tree();
     for (path, bytes) in &tree.files {
         let on_disk = std::fs::read(root().join("out").join(path))
             .unwrap_or_else(|_| panic!("out/{path} is missing"));
@@ -31,27 +36,27 @@ fn committed_out_matches_the_stack() {
 
 #[test]
 fn minimal_tree() {
-    insta::assert_snapshot!("minimal", tree_text(&compile(&example("minimal")).unwrap()));
+    insta::assert_snapshot!("minimal", tree_text(&example_tree("minimal")));
 }
 
 #[test]
 fn multi_namespace_tree() {
     insta::assert_snapshot!(
         "multi-namespace",
-        tree_text(&compile(&example("multi-namespace")).unwrap())
+        tree_text(&example_tree("multi-namespace"))
     );
 }
 
 #[test]
 fn mixed_tree() {
-    insta::assert_snapshot!("mixed", tree_text(&compile(&example("mixed")).unwrap()));
+    insta::assert_snapshot!("mixed", tree_text(&example_tree("mixed")));
 }
 
 #[test]
 fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
     use std::collections::{BTreeMap, BTreeSet};
     for name in ["minimal", "multi-namespace", "mixed"] {
-        let tree = compile(&example(name)).unwrap();
+        let tree = example_tree(name);
         let mut entries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for path in tree.files.keys().chain(tree.foreign.iter()) {
             let mut parts: Vec<&str> = path.split('/').collect();

@@ -6,6 +6,7 @@ mod cluster;
 mod databases;
 pub mod names;
 mod order;
+pub mod secrets;
 mod types;
 mod workloads;
 

@@ -186,7 +186,8 @@ fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Names
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
     let mut releases = ns.releases.clone();
     releases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-    let mut secrets = ns.secrets.clone();
+    super::secrets::check_credentials(ns, d);
+    let mut secrets = super::secrets::with_implicit(ns);
     secrets.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     for secret in &mut secrets {
         secret.keys.sort_by(|a, b| a.name.value.cmp(&b.name.value));
@@ -499,8 +500,9 @@ fn secret_key(
     key: &Spanned<String>,
     d: &mut Diagnostics,
 ) {
-    let names: Vec<&str> = ns.secrets.iter().map(|s| s.name.value.as_str()).collect();
-    let Some(decl) = ns.secrets.iter().find(|s| s.name.value == secret.value) else {
+    let secrets = super::secrets::with_implicit(ns);
+    let names: Vec<&str> = secrets.iter().map(|s| s.name.value.as_str()).collect();
+    let Some(decl) = secrets.iter().find(|s| s.name.value == secret.value) else {
         d.push(unknown_reference("secret", secret, &names).help(format!(
             "declare it in namespace `{}`: `secret \"{}\" {{ key \"{}\" }}`",
             ns.name.value,

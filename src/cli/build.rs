@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use super::{BuildArgs, exit, print_diagnostics, read_stack};
+use super::{BuildArgs, exit, load_secrets, print_diagnostics, read_stack};
+use crate::CompileOptions;
 use crate::emit;
 use crate::render::RenderOptions;
 
@@ -26,12 +27,24 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         .stack
         .file_name()
         .map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
-    let options = RenderOptions {
-        source_name: file_name,
-        templates,
+    let secrets = match load_secrets(&args.input) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let options = CompileOptions {
+        render: RenderOptions {
+            source_name: file_name,
+            templates,
+        },
+        secrets,
     };
     let compiled = match crate::compile(&source, &options) {
-        Ok(c) => c,
+        Ok(c) => {
+            if !c.derived.warnings.is_empty() {
+                print_diagnostics(&c.derived.warnings, &name, &source, args.format);
+            }
+            c
+        }
         Err(d) => {
             print_diagnostics(&d, &name, &source, args.format);
             return exit::INPUT;
@@ -76,7 +89,18 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
                 println!("{mark}: {}", args.out.join(path).display());
             }
         }
-        if plan.is_clean() {
+        let stale = &compiled.derived.stale_recipients;
+        for path in stale {
+            println!("stale-recipients: {path}");
+        }
+        if !stale.is_empty() {
+            eprintln!(
+                "stackc: {} Secret file{} encrypted to other recipients than the stack lists; run `stackc secrets rotate`",
+                stale.len(),
+                if stale.len() == 1 { " is" } else { "s are" }
+            );
+        }
+        if plan.is_clean() && stale.is_empty() {
             eprintln!(
                 "stackc: {} is up to date ({} files)",
                 args.out.display(),
@@ -84,13 +108,15 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             );
             return exit::OK;
         }
-        eprintln!(
-            "stackc: {} is out of date: {} added, {} changed, {} removed; run `stackc build`",
-            args.out.display(),
-            plan.added.len(),
-            plan.changed.len(),
-            plan.removed.len()
-        );
+        if !plan.is_clean() {
+            eprintln!(
+                "stackc: {} is out of date: {} added, {} changed, {} removed; run `stackc build`",
+                args.out.display(),
+                plan.added.len(),
+                plan.changed.len(),
+                plan.removed.len()
+            );
+        }
         return exit::DRIFT;
     }
     let Some(output) = output else {

@@ -36,8 +36,11 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
                 return exit::INPUT;
             }
         };
-        match crate::analyze(&source) {
-            Ok(a) => analyzed.push(a),
+        match crate::resolve(&source) {
+            Ok(stack) => {
+                let graph = crate::derive::network_graph(&stack);
+                analyzed.push((stack, graph));
+            }
             Err(d) => {
                 print_diagnostics(&d, spec, &source, Format::Human);
                 return exit::INPUT;

@@ -21,12 +21,14 @@ pub(super) fn run(args: &GraphArgs) -> i32 {
         Ok(read) => read,
         Err(code) => return code,
     };
-    match crate::analyze(&source) {
-        Ok((_, derived)) => {
+    // The graph follows from the stack alone: no secret values needed.
+    match crate::resolve(&source) {
+        Ok(stack) => {
+            let graph = crate::derive::network_graph(&stack);
             let text = match args.format {
-                GraphFormat::Json => json(&derived.graph),
-                GraphFormat::Mermaid => mermaid(&derived.graph),
-                GraphFormat::Dot => dot(&derived.graph),
+                GraphFormat::Json => json(&graph),
+                GraphFormat::Mermaid => mermaid(&graph),
+                GraphFormat::Dot => dot(&graph),
             };
             print!("{text}");
             exit::OK

@@ -6,6 +6,8 @@ mod diff;
 pub mod graph;
 mod init;
 pub mod report;
+mod secrets;
+mod tty;
 mod verify;
 
 use std::path::PathBuf;
@@ -52,6 +54,9 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Manage the encrypted values of the stack's Secrets (see docs/secrets.md).
+    #[command(subcommand)]
+    Secrets(secrets::SecretsCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,6 +126,7 @@ pub fn main() -> i32 {
                 }
             }
         }
+        Command::Secrets(command) => secrets::run(&command),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::model::Stack);
             println!(
@@ -148,6 +154,22 @@ fn read_stack(args: &StackArgs) -> Result<(String, String), i32> {
             Err(exit::INPUT)
         }
     }
+}
+
+/// The directory of the stack file (its `secrets/` and `templates/` are there).
+fn stack_dir(args: &StackArgs) -> &std::path::Path {
+    args.stack
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+}
+
+/// Read the encrypted store beside the stack, or print why not.
+fn load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, i32> {
+    crate::secrets::load_store(stack_dir(args)).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::INPUT
+    })
 }
 
 /// Print diagnostics to stderr.

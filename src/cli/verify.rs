@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::{Format, StackArgs, exit, print_diagnostics, read_stack};
+use super::{Format, StackArgs, exit, load_secrets, print_diagnostics, read_stack};
 use crate::check::ResolvedStack;
 use crate::cli::report::line_column;
 use crate::derive::{Derived, EdgeReason, GraphNode};
@@ -15,7 +15,11 @@ pub(super) fn run_verify(args: &StackArgs) -> i32 {
         Ok(read) => read,
         Err(code) => return code,
     };
-    let (stack, derived) = match crate::analyze(&source) {
+    let secrets = match load_secrets(args) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let (stack, derived) = match crate::analyze(&source, &secrets) {
         Ok(analyzed) => analyzed,
         Err(d) => {
             print_diagnostics(&d, &name, &source, Format::Human);
@@ -57,7 +61,11 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
         Ok(read) => read,
         Err(code) => return code,
     };
-    let (stack, derived) = match crate::analyze(&source) {
+    let secrets = match load_secrets(&args.input) {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let (stack, derived) = match crate::analyze(&source, &secrets) {
         Ok(analyzed) => analyzed,
         Err(d) => {
             print_diagnostics(&d, &name, &source, Format::Human);

@@ -91,6 +91,8 @@ pub(super) fn finish(
         components,
         flux_roots,
         graph,
+        stale_recipients: Vec::new(),
+        warnings: Diagnostics::default(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! The `flux-system` component: the GitRepository, the cluster's root
 //! Kustomization, and one Flux Kustomization per component with its
-//! `dependsOn`, pruning and SOPS decryption.
+//! `dependsOn`, pruning, and SOPS decryption for the directories that
+//! carry Secrets.
 
 use serde_json::{Value, json};
 
@@ -42,8 +43,8 @@ pub(super) fn component(stack: &ResolvedStack, flux: &Flux, components: &[Compon
             flux.span,
         ));
     }
-    let decrypt = !cluster.age_recipients.is_empty();
     for c in components {
+        let decrypt = c.objects.iter().any(|o| o.kind == "Secret");
         objects.push(kustomization(
             &c.name,
             &format!("./{}", c.dir),

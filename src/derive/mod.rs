@@ -13,6 +13,7 @@ mod network;
 mod object;
 mod platform;
 mod platform_pods;
+mod secrets;
 mod workloads;
 
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
@@ -21,6 +22,7 @@ pub use object::Object;
 
 use crate::check::ResolvedStack;
 use crate::diagnostic::Diagnostics;
+use crate::secrets::SecretStore;
 
 /// Everything the stack compiles to, before formatting.
 #[derive(Debug, Clone)]
@@ -33,6 +35,11 @@ pub struct Derived {
     pub flux_roots: std::collections::BTreeSet<String>,
     /// The network graph the policies are meant to allow.
     pub graph: Graph,
+    /// Store files encrypted to other recipients than the cluster lists
+    /// (`build --check` fails on them).
+    pub stale_recipients: Vec<String>,
+    /// Warnings found while deriving (the build goes on).
+    pub warnings: Diagnostics,
 }
 
 /// A directory of objects applied together by one Flux Kustomization.
@@ -48,16 +55,33 @@ pub struct Component {
     pub foreign: Vec<String>,
 }
 
-/// Derive every object of the stack.
+/// Only the network graph of a stack: what `diff` and `graph` need, without
+/// the objects (and so without the secret store).
+#[must_use]
+pub fn network_graph(stack: &ResolvedStack) -> Graph {
+    graph::graph(stack)
+}
+
+/// Derive every object of the stack. Secrets come from `store`, the
+/// encrypted values beside the stack, re-emitted without any key.
 ///
 /// # Errors
 /// Conflicts that only show once objects exist, such as two objects with
-/// the same kind, namespace and name.
-pub fn derive(stack: &ResolvedStack) -> Result<Derived, Diagnostics> {
+/// the same kind, namespace and name; Secrets without stored values.
+pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Diagnostics> {
     let graph = graph::graph(stack);
     let mut components = platform::components(stack, &graph);
+    let mut d = Diagnostics::default();
+    let mut stale_recipients = Vec::new();
     for ns in &stack.namespaces {
         let mut objects = workloads::objects(stack, ns);
+        objects.extend(secrets::objects(
+            stack,
+            ns,
+            store,
+            &mut d,
+            &mut stale_recipients,
+        ));
         objects.extend(exposure::objects(stack, ns));
         objects.extend(network::policies(stack, &ns.name, ns.span, &graph));
         objects.extend(mesh::policies(stack, ns, &graph));
@@ -69,5 +93,15 @@ pub fn derive(stack: &ResolvedStack) -> Result<Derived, Diagnostics> {
             foreign: Vec::new(),
         });
     }
-    components::finish(stack, components, graph)
+    secrets::unused(stack, store, &mut d);
+    let mut derived = components::finish(stack, components, graph).map_err(|mut e| {
+        e.extend(d.clone());
+        e
+    })?;
+    if d.has_errors() {
+        return Err(d);
+    }
+    derived.stale_recipients = stale_recipients;
+    derived.warnings = d;
+    Ok(derived)
 }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::object::Object;
 use super::platform::{ChartRef, common_labels, helm_release, namespace};
+use crate::check::secrets::{PASSWORD_KEY, credentials_secret};
 use crate::check::{Database, Engine, Namespace, ResolvedStack, Workload, WorkloadKind};
 use crate::model::{App, EnvValue, Resources, Security};
 
@@ -165,7 +166,8 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
     };
     let (data_path, mut env, args, scratch): EngineSetup = match db.engine {
         Engine::Postgresql { major } => {
-            let secret = json!({"secretKeyRef": {"name": format!("{}-credentials", w.name), "key": "password"}});
+            let secret =
+                json!({"secretKeyRef": {"name": credentials_secret(&w.name), "key": PASSWORD_KEY}});
             let (mount, pgdata) = if major >= 18 {
                 (
                     "/var/lib/postgresql",

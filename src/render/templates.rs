@@ -18,6 +18,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/object.yaml.j2"),
     ),
     (
+        "secret.yaml.j2",
+        include_str!("../../templates/secret.yaml.j2"),
+    ),
+    (
         "kustomization.yaml.j2",
         include_str!("../../templates/kustomization.yaml.j2"),
     ),

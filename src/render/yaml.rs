@@ -75,12 +75,33 @@ fn nested(value: &Value, indent: usize, out: &mut String) {
             out.push('\n');
             block_seq(items, indent + 2, out);
         }
+        Value::String(s) if is_literal_safe(s) => {
+            out.push_str(" |\n");
+            for line in s.lines() {
+                pad(indent + 2, out);
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
         other => {
             out.push(' ');
             scalar(other, out);
             out.push('\n');
         }
     }
+}
+
+/// Text that reads back exactly from a literal block (`|`): lines of
+/// printable ASCII, none empty or starting with a space, ending in exactly
+/// one newline (such as an armored age file).
+fn is_literal_safe(s: &str) -> bool {
+    s.len() > 1
+        && s.ends_with('\n')
+        && s[..s.len() - 1].split('\n').all(|line| {
+            !line.is_empty()
+                && !line.starts_with(' ')
+                && line.bytes().all(|b| (0x20..0x7f).contains(&b))
+        })
 }
 
 fn pad(indent: usize, out: &mut String) {
@@ -244,6 +265,22 @@ mod tests {
             to_yaml(&json!({"k": "ghcr.io/goauthentik/ldap:2025.10.1"})),
             "k: ghcr.io/goauthentik/ldap:2025.10.1\n"
         );
+    }
+
+    #[test]
+    fn newline_terminated_text_is_a_literal_block() {
+        let v = json!({"a": [{"enc": "-----BEGIN X-----\nabc+/=\n-----END X-----\n"}], "b": "x\n\n", "c": " x\n"});
+        let text = to_yaml(&v);
+        assert!(
+            text.starts_with("a:\n  - enc: |\n      -----BEGIN X-----\n      abc+/=\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("b: \"x\\n\\n\"\n") && text.contains("c: \" x\\n\"\n"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_yaml_ng::from_str(&text).expect("parses");
+        assert_eq!(back, v);
     }
 
     #[test]

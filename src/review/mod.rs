@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::check::{ResolvedStack, WorkloadKind};
-use crate::derive::Derived;
+use crate::derive::Graph;
 pub use render::{json, markdown};
 
 /// Everything that changed, each list sorted.
@@ -62,7 +62,7 @@ impl Review {
 
 /// Compare two analyzed stacks.
 #[must_use]
-pub fn review(old: (&ResolvedStack, &Derived), new: (&ResolvedStack, &Derived)) -> Review {
+pub fn review(old: (&ResolvedStack, &Graph), new: (&ResolvedStack, &Graph)) -> Review {
     let (old_edges, new_edges) = (connections(old.1), connections(new.1));
     let (old_hosts, new_hosts) = (hosts(old.1), hosts(new.1));
     let (old_net, new_net) = (internet(old.1), internet(new.1));
@@ -109,9 +109,8 @@ fn minus<T: Ord + Clone>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> Vec<T> {
     a.difference(b).cloned().collect()
 }
 
-fn connections(d: &Derived) -> BTreeSet<Connection> {
-    d.graph
-        .edges
+fn connections(g: &Graph) -> BTreeSet<Connection> {
+    g.edges
         .iter()
         .map(|e| Connection {
             from: e.from.clone(),
@@ -123,9 +122,8 @@ fn connections(d: &Derived) -> BTreeSet<Connection> {
         .collect()
 }
 
-fn hosts(d: &Derived) -> BTreeSet<Host> {
-    d.graph
-        .nodes
+fn hosts(g: &Graph) -> BTreeSet<Host> {
+    g.nodes
         .iter()
         .flat_map(|n| {
             n.hosts.iter().map(|h| Host {
@@ -136,18 +134,16 @@ fn hosts(d: &Derived) -> BTreeSet<Host> {
         .collect()
 }
 
-fn internet(d: &Derived) -> BTreeSet<(String, u16)> {
-    d.graph
-        .nodes
+fn internet(g: &Graph) -> BTreeSet<(String, u16)> {
+    g.nodes
         .iter()
         .filter(|n| n.managed)
         .flat_map(|n| n.internet.iter().map(|(p, _)| (n.id.clone(), *p)))
         .collect()
 }
 
-fn api_access(d: &Derived) -> BTreeSet<String> {
-    d.graph
-        .nodes
+fn api_access(g: &Graph) -> BTreeSet<String> {
+    g.nodes
         .iter()
         .filter(|n| n.managed && n.api_access)
         .map(|n| n.id.clone())

@@ -61,6 +61,12 @@ for stack in "${stacks[@]}"; do
         python3 tests/conformance/validate_tree.py "$out" --schemas "$shared/schemas/crds" "${foreign[@]}"
     check "$name: network-config-analyzer connectivity equals stackc graph" \
         python3 tests/conformance/netgraph.py "$out" "$work/$name.graph.json"
+    # Stacks with a secret store: the real sops decrypts every Secret (MAC verified) with
+    # the committed demo identity.
+    if [ -d "$(dirname "$stack")/secrets" ]; then
+        check "$name: sops decrypts every Secret with the demo identity" \
+            bash tests/conformance/sops_decrypt.sh "$out" examples/keys/demo.agekey --require
+    fi
 done
 check "harness self-test (broken trees must fail)" bash tests/conformance/selftest.sh
 

@@ -6,7 +6,7 @@
 
 use stackc::secrets::sops;
 
-mod common;
+pub(crate) mod common;
 mod decrypt_vectors;
 mod kat;
 mod real_sops;

@@ -1,0 +1,234 @@
+//! `stackc secrets …`: keygen, set, generate, rotate, show. The logic is in
+//! [`crate::secrets`]; this file parses arguments, finds identities, prints,
+//! and maps errors to exit codes. Only `show` ever prints a value.
+
+use std::path::PathBuf;
+
+use super::{StackArgs, exit, print_diagnostics, read_stack, stack_dir, tty};
+use crate::cli::Format;
+use crate::secrets::clock::now_utc;
+use crate::secrets::identity::default_identity_file;
+use crate::secrets::sops::{Identities, OsRng};
+use crate::secrets::{self, IdentitySources, Project, SecretId, SecretsError};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum SecretsCommand {
+    /// Create an age identity (mode 0600) and print its recipient.
+    Keygen {
+        /// Where to write it (default: the sops location, ~/.config/sops/age/keys.txt).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Store one value, read from stdin (without echo on a terminal).
+    Set {
+        /// The Secret, as NAMESPACE/NAME.
+        secret: String,
+        /// The key, as declared in the stack.
+        key: String,
+        #[command(flatten)]
+        input: StackArgs,
+        #[command(flatten)]
+        identity: IdentityArg,
+    },
+    /// Fill every `generated=#true` key that has no value with 256 random bits.
+    Generate {
+        #[command(flatten)]
+        input: StackArgs,
+        #[command(flatten)]
+        identity: IdentityArg,
+    },
+    /// Re-encrypt every store file with a new data key to the stack's current recipients.
+    Rotate {
+        #[command(flatten)]
+        input: StackArgs,
+        #[command(flatten)]
+        identity: IdentityArg,
+    },
+    /// Decrypt one Secret (MAC verified) and print `KEY=value` lines.
+    Show {
+        /// The Secret, as NAMESPACE/NAME.
+        secret: String,
+        #[command(flatten)]
+        input: StackArgs,
+        #[command(flatten)]
+        identity: IdentityArg,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IdentityArg {
+    /// An age identity file (default: SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, ~/.config/sops/age/keys.txt).
+    #[arg(long)]
+    identity: Option<PathBuf>,
+}
+
+pub(super) fn run(command: &SecretsCommand) -> i32 {
+    let result = match command {
+        SecretsCommand::Keygen { out } => keygen(out.as_ref()),
+        SecretsCommand::Set {
+            secret,
+            key,
+            input,
+            identity,
+        } => with_project(input, |p| set(p, secret, key, identity)),
+        SecretsCommand::Generate { input, identity } => {
+            with_project(input, |p| generate(p, identity))
+        }
+        SecretsCommand::Rotate { input, identity } => with_project(input, |p| rotate(p, identity)),
+        SecretsCommand::Show {
+            secret,
+            input,
+            identity,
+        } => with_project(input, |p| show(p, secret, identity)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Error(e)) => {
+            eprintln!("error: {e}");
+            exit::INPUT
+        }
+        Err(Failure::Exit(code)) => code,
+    }
+}
+
+enum Failure {
+    Error(SecretsError),
+    Exit(i32),
+}
+
+impl From<SecretsError> for Failure {
+    fn from(e: SecretsError) -> Self {
+        Self::Error(e)
+    }
+}
+
+type Outcome = Result<i32, Failure>;
+
+fn with_project(input: &StackArgs, f: impl FnOnce(&Project) -> Outcome) -> Outcome {
+    let (name, source) = read_stack(input).map_err(Failure::Exit)?;
+    match crate::resolve(&source) {
+        Ok(stack) => f(&Project::new(stack_dir(input), stack)),
+        Err(d) => {
+            print_diagnostics(&d, &name, &source, Format::Human);
+            Err(Failure::Exit(exit::INPUT))
+        }
+    }
+}
+
+fn warn(message: String) {
+    eprintln!("warning: {message}");
+}
+
+fn identities(arg: &IdentityArg) -> Result<Option<Identities>, SecretsError> {
+    IdentitySources::from_env(arg.identity.clone()).load(&mut warn)
+}
+
+fn required_identities(arg: &IdentityArg) -> Result<Identities, SecretsError> {
+    IdentitySources::from_env(arg.identity.clone()).require(&mut warn)
+}
+
+fn keygen(out: Option<&PathBuf>) -> Outcome {
+    let path = match out {
+        Some(path) => path.clone(),
+        None => default_identity_file(
+            std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from),
+            std::env::var_os("HOME").map(PathBuf::from),
+        )
+        .ok_or_else(|| {
+            Failure::Error(SecretsError::NoIdentity {
+                tried: "HOME".into(),
+            })
+        })?,
+    };
+    let recipient = secrets::keygen(&path, &now_utc())?;
+    println!("{recipient}");
+    eprintln!(
+        "stackc: wrote identity {} (mode 0600); add `age-recipient \"{recipient}\"` to the cluster in stack.kdl",
+        path.display()
+    );
+    Ok(exit::OK)
+}
+
+fn set(project: &Project, secret: &str, key: &str, identity: &IdentityArg) -> Outcome {
+    let id: SecretId = secret.parse().map_err(SecretsError::from)?;
+    project.find(&id)?;
+    let value = tty::read_value(&format!("value of {id} {key} (input hidden): ")).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidData {
+            SecretsError::NotUtf8
+        } else {
+            SecretsError::Io {
+                action: "reading",
+                path: "stdin".into(),
+                source: e,
+            }
+        }
+    })?;
+    let ids = identities(identity)?;
+    secrets::set(
+        project,
+        &id,
+        key,
+        value,
+        ids.as_ref(),
+        &now_utc(),
+        &mut OsRng,
+    )?;
+    eprintln!("stackc: stored {id} {key} in {}", id.store_path());
+    Ok(exit::OK)
+}
+
+fn generate(project: &Project, identity: &IdentityArg) -> Outcome {
+    let ids = identities(identity)?;
+    let report = secrets::generate(project, ids.as_ref(), &now_utc(), &mut OsRng)?;
+    for (id, keys) in &report.filled {
+        eprintln!("stackc: generated {id} {}", keys.join(", "));
+    }
+    for (id, error) in &report.failed {
+        eprintln!("error: {id}: {error}");
+    }
+    if report.filled.is_empty() && report.failed.is_empty() {
+        eprintln!("stackc: every generated key has a value; nothing to do");
+    }
+    Ok(if report.failed.is_empty() {
+        exit::OK
+    } else {
+        exit::INPUT
+    })
+}
+
+fn rotate(project: &Project, identity: &IdentityArg) -> Outcome {
+    let ids = required_identities(identity)?;
+    let report = secrets::rotate(project, &ids, &now_utc(), &mut OsRng)?;
+    for path in &report.rotated {
+        eprintln!("stackc: rotated {path}");
+    }
+    for id in &report.missing {
+        eprintln!("stackc: {id} has no store file; nothing to rotate");
+    }
+    for (id, error) in &report.failed {
+        eprintln!("error: {id}: {error}");
+    }
+    Ok(if report.failed.is_empty() {
+        exit::OK
+    } else {
+        exit::INPUT
+    })
+}
+
+fn show(project: &Project, secret: &str, identity: &IdentityArg) -> Outcome {
+    let id: SecretId = secret.parse().map_err(SecretsError::from)?;
+    let ids = required_identities(identity)?;
+    let plain = secrets::show(project, &id, &ids)?;
+    let mut out = String::new();
+    for (key, value) in &plain.string_data {
+        out.push_str(&format!("{key}={value}\n"));
+    }
+    for (key, value) in &plain.data {
+        out.push_str(&format!("{key}={value}\n"));
+    }
+    if !plain.data.is_empty() {
+        eprintln!("stackc: values of `data` are printed as stored (base64)");
+    }
+    print!("{out}");
+    Ok(exit::OK)
+}

@@ -1,0 +1,166 @@
+//! The encrypted store in memory: one sops file per Secret, read from
+//! `secrets/<namespace>/<name>.sops.yaml` beside the stack. Loading it is
+//! [`super::load_store`]'s job; the compiler only ever sees this type, so
+//! `derive` stays pure and never needs a private key.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use super::sops::{EncryptOptions, EncryptedFile, Rule};
+use crate::check::names::is_dns1123_label;
+
+/// The directory of the store, relative to the stack file's directory.
+pub const STORE_DIR: &str = "secrets";
+/// The file name suffix of a store file.
+pub const STORE_SUFFIX: &str = ".sops.yaml";
+/// What Flux needs: `apiVersion`, `kind` and `metadata` in clear text.
+pub const ENCRYPTED_REGEX: &str = "^(data|stringData)$";
+
+/// The rule and MAC mode of every file stackc writes: values under `data`
+/// and `stringData` encrypted, the MAC over encrypted values only, so that
+/// labels and names can change without the data key.
+#[must_use]
+pub fn store_options(lastmodified: String) -> EncryptOptions {
+    EncryptOptions {
+        rule: Rule::EncryptedRegex(ENCRYPTED_REGEX.to_owned()),
+        mac_only_encrypted: true,
+        lastmodified,
+    }
+}
+
+/// `secrets/<namespace>/<name>.sops.yaml`.
+#[must_use]
+pub fn store_path(namespace: &str, name: &str) -> String {
+    format!("{STORE_DIR}/{namespace}/{name}{STORE_SUFFIX}")
+}
+
+/// A Secret by namespace and name, written `NS/NAME`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SecretId {
+    pub namespace: String,
+    pub name: String,
+}
+
+impl SecretId {
+    #[must_use]
+    pub fn new(namespace: &str, name: &str) -> Self {
+        Self {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+
+    /// The store file of this Secret, relative to the stack's directory.
+    #[must_use]
+    pub fn store_path(&self) -> String {
+        store_path(&self.namespace, &self.name)
+    }
+}
+
+impl fmt::Display for SecretId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.namespace, self.name)
+    }
+}
+
+/// `NS/NAME` is not two DNS-1123 labels.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{given}` is not NAMESPACE/NAME (two DNS-1123 labels, e.g. `authentik/authentik-secrets`)"
+)]
+pub struct BadSecretId {
+    pub given: String,
+}
+
+impl FromStr for SecretId {
+    type Err = BadSecretId;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once('/') {
+            Some((ns, name)) if is_dns1123_label(ns) && is_dns1123_label(name) => {
+                Ok(Self::new(ns, name))
+            }
+            _ => Err(BadSecretId {
+                given: s.chars().take(80).collect(),
+            }),
+        }
+    }
+}
+
+/// One store file: its path and text, and the parsed file or why it does not
+/// parse. Holds only ciphertexts and clear-text metadata.
+#[derive(Clone)]
+pub struct StoredSecret {
+    /// Relative to the stack's directory, e.g. `secrets/a/db.sops.yaml`.
+    pub path: String,
+    /// The file as read.
+    pub text: String,
+    /// The parsed file, or the parse error's message (which never quotes values).
+    pub parsed: Result<EncryptedFile, String>,
+}
+
+impl fmt::Debug for StoredSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let recipients = self
+            .parsed
+            .as_ref()
+            .map(|p| p.metadata().age.len())
+            .unwrap_or_default();
+        f.debug_struct("StoredSecret")
+            .field("path", &self.path)
+            .field("bytes", &self.text.len())
+            .field("parsed", &self.parsed.is_ok())
+            .field("recipients", &recipients)
+            .finish()
+    }
+}
+
+/// Every store file found beside a stack, by Secret.
+#[derive(Clone, Debug, Default)]
+pub struct SecretStore {
+    entries: BTreeMap<SecretId, StoredSecret>,
+}
+
+impl SecretStore {
+    /// Adds (or replaces) the file of one Secret.
+    pub fn insert(&mut self, id: SecretId, stored: StoredSecret) {
+        self.entries.insert(id, stored);
+    }
+
+    /// The file of `namespace/name`, if there is one.
+    #[must_use]
+    pub fn get(&self, namespace: &str, name: &str) -> Option<&StoredSecret> {
+        self.entries.get(&SecretId::new(namespace, name))
+    }
+
+    /// All files, sorted by Secret.
+    pub fn iter(&self) -> impl Iterator<Item = (&SecretId, &StoredSecret)> {
+        self.entries.iter()
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parse_and_print() {
+        let id: SecretId = "a/db-credentials".parse().unwrap();
+        assert_eq!(id.to_string(), "a/db-credentials");
+        assert_eq!(id.store_path(), "secrets/a/db-credentials.sops.yaml");
+        for bad in ["a", "a/", "/b", "a/b/c", "A/b", "a/b c", "../x"] {
+            assert!(bad.parse::<SecretId>().is_err(), "{bad}");
+        }
+    }
+}
