@@ -68,3 +68,9 @@ fn all_errors_are_reported_at_once() {
     }
     assert!(text.contains("4 errors"), "{text}");
 }
+
+#[test]
+fn unknown_kyverno_rule() {
+    let source = "stack \"s\" {\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {\n        kyverno {\n            rule \"disallow-latest-tags\" enabled=#false\n        }\n    }\n}\n";
+    insta::assert_snapshot!("unknown_kyverno_rule", errors(source));
+}

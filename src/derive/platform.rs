@@ -8,7 +8,7 @@ use super::Component;
 use super::object::Object;
 use crate::check::ResolvedStack;
 use crate::diagnostic::Span;
-use crate::model::{DefaultInbound, DnsProvider, PolicyMode};
+use crate::model::{DefaultInbound, DnsProvider};
 
 /// Labels on every object stackc writes.
 pub(super) fn common_labels(stack: &ResolvedStack) -> Value {
@@ -203,8 +203,7 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             ),
         ];
         out.push(component("kyverno", &cluster_dir, objects));
-        let policies =
-            super::kyverno::policies(stack, k.mode.value == PolicyMode::Enforce, &labels, k.span);
+        let policies = super::kyverno::policies(stack, k, &labels);
         out.push(component("kyverno-policies", &cluster_dir, policies));
     }
     if super::platform_pods::platform_managed(stack) {

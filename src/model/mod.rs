@@ -9,5 +9,6 @@ mod types;
 mod values;
 mod workloads;
 
+pub use kyverno::KYVERNO_RULES;
 pub use lower::lower;
 pub use types::*;
