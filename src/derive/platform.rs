@@ -162,7 +162,23 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             "linkerd",
             &LINKERD,
             &l.version,
-            json!({"proxy": {"defaultInboundPolicy": inbound}}),
+            // Injected containers get requests and limits so pods still pass
+            // `require-resource-limits`.
+            json!({
+                "proxy": {
+                    "defaultInboundPolicy": inbound,
+                    "resources": {
+                        "cpu": {"request": "10m", "limit": "500m"},
+                        "memory": {"request": "20Mi", "limit": "250Mi"},
+                    },
+                },
+                "proxyInit": {
+                    "resources": {
+                        "cpu": {"request": "10m", "limit": "100m"},
+                        "memory": {"request": "10Mi", "limit": "20Mi"},
+                    },
+                },
+            }),
             &labels,
             l.span,
         );
