@@ -85,3 +85,31 @@ fn hostile_hosts_and_names_are_rejected_not_rendered() {
         assert!(err.contains("invalid-name"), "{name:?}: {err}");
     }
 }
+
+fn nested_values(depth: usize) -> String {
+    format!(
+        "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" {{\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\" {{\n            values {{\n{}{}            }}\n        }}\n    }}\n}}\n",
+        "k {\n".repeat(depth),
+        "}\n".repeat(depth)
+    )
+}
+
+#[test]
+fn deep_nesting_fails_cleanly_instead_of_overflowing() {
+    let err = compile(&nested_values(100_000)).expect_err("too deep");
+    assert!(err.contains("children nest deeper than 64 levels"), "{err}");
+    // Just inside the limit, the whole pipeline (parse, values, YAML, parse-back) copes.
+    let depth = stackc::syntax::MAX_DEPTH - 6;
+    let tree = compile(&nested_values(depth)).expect("nesting inside the limit builds");
+    let release = String::from_utf8(tree.files["clusters/c/a/helmrelease-x.yaml"].clone()).unwrap();
+    assert_eq!(release.matches("k:").count(), depth);
+}
+
+#[test]
+fn braces_in_strings_and_comments_do_not_count_as_nesting() {
+    let braces = "{".repeat(500);
+    let source = format!(
+        "// {braces}\n/* {braces} */\nstack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    namespace \"a\" {{\n        app \"web\" image=\"x:1\" {{\n            env \"A\" \"{braces}\"\n            env \"B\" #\"{braces}\"#\n        }}\n    }}\n}}\n"
+    );
+    compile(&source).expect("strings and comments may hold braces");
+}

@@ -2,7 +2,10 @@
 //! spans. This is the only module that touches the `kdl` crate; later stages
 //! see stackc's own node type.
 
+mod limits;
+
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+pub use limits::{MAX_BYTES, MAX_DEPTH};
 
 /// A parsed `stack.kdl`.
 #[derive(Debug, Clone)]
@@ -66,6 +69,11 @@ impl Scalar {
 /// # Errors
 /// Every syntax error of the input, when it is not valid KDL v2.
 pub fn parse(source: &str) -> Result<Document, Diagnostics> {
+    if let Some(limit) = limits::check(source) {
+        let mut d = Diagnostics::default();
+        d.push(limit);
+        return Err(d);
+    }
     let document = kdl::KdlDocument::parse_v2(source).map_err(|error| {
         let mut diagnostics = Diagnostics::default();
         for d in error.diagnostics {
