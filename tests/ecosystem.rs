@@ -215,3 +215,45 @@ fn diff_reads_git_revisions() {
     let out = stackc(dir.path(), &["diff", "no-such-rev"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Every manager of `stackc renovate` finds its dependency in the seed
+/// stack, with the version written there (Renovate's regexes are RE2, like
+/// regex-lite's).
+#[test]
+fn renovate_managers_find_every_image_and_chart_version() {
+    let out = stackc(&root(), &["renovate"]);
+    assert_eq!(out.status.code(), Some(0));
+    let config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stack = fs::read_to_string(root().join("stack.kdl")).unwrap();
+    let mut found = std::collections::BTreeMap::new();
+    for manager in config["customManagers"].as_array().unwrap() {
+        let mut hits = 0;
+        for pattern in manager["matchStrings"].as_array().unwrap() {
+            let re = regex_lite::Regex::new(pattern.as_str().unwrap()).unwrap();
+            for caps in re.captures_iter(&stack) {
+                hits += 1;
+                let dep = caps.name("depName").map_or_else(
+                    || manager["depNameTemplate"].as_str().unwrap().to_owned(),
+                    |m| m.as_str().to_owned(),
+                );
+                found.insert(dep, caps["currentValue"].to_owned());
+            }
+        }
+        assert!(hits > 0, "no match for {}", manager["description"]);
+    }
+    for (dep, version) in [
+        ("ghcr.io/goauthentik/ldap", "2025.10.1"),
+        ("ghcr.io/linkwarden/linkwarden", "v2.13.1"),
+        ("authentik", "2025.10.1"),
+        ("traefik", "37.1.2"),
+        ("cert-manager", "v1.19.1"),
+        ("linkerd-control-plane", "2025.10.7"),
+        ("kyverno", "3.5.2"),
+    ] {
+        assert_eq!(
+            found.get(dep).map(String::as_str),
+            Some(version),
+            "{dep}: {found:?}"
+        );
+    }
+}

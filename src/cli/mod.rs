@@ -5,6 +5,7 @@ mod build;
 mod diff;
 pub mod graph;
 mod init;
+pub mod renovate;
 pub mod report;
 mod secrets;
 mod tty;
@@ -47,6 +48,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Write a starter stack.kdl (and a .gitignore) that builds as it is.
     Init(init::InitArgs),
+    /// Print a renovate.json that bumps image tags and chart versions in the stack.
+    Renovate(StackArgs),
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -111,6 +114,7 @@ pub fn main() -> i32 {
         Command::Explain(args) => verify::run_explain(&args),
         Command::Init(args) => init::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Renovate(args) => renovate::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "stackc", &mut std::io::stdout());

@@ -19,6 +19,7 @@ mod workloads;
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
 pub use network::NOT_INTERNET;
 pub use object::Object;
+pub use platform::PLATFORM_CHARTS;
 
 use crate::check::ResolvedStack;
 use crate::diagnostic::Diagnostics;

@@ -48,6 +48,15 @@ const KYVERNO: Chart = Chart {
     chart: "kyverno",
 };
 
+/// The platform components that are Helm charts: the stack's node name, the
+/// chart, its repository URL (for `stackc renovate`).
+pub const PLATFORM_CHARTS: &[(&str, &str, &str)] = &[
+    ("traefik", TRAEFIK.chart, TRAEFIK.url),
+    ("cert-manager", CERT_MANAGER.chart, CERT_MANAGER.url),
+    ("linkerd", LINKERD.chart, LINKERD.url),
+    ("kyverno", KYVERNO.chart, KYVERNO.url),
+];
+
 /// The flux-system namespace where sources and Kustomizations live.
 pub(super) const FLUX_NAMESPACE: &str = "flux-system";
 
