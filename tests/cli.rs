@@ -230,7 +230,7 @@ fn schema_is_json_schema() {
             .unwrap()
             .contains("json-schema.org")
     );
-    assert!(json["properties"]["namespaces"].is_object());
+    assert!(json["properties"]["namespace"].is_object());
 }
 
 #[test]
@@ -295,5 +295,44 @@ fn a_template_that_changes_structure_is_rejected() {
         text(&out.stderr).contains("template `deployment.yaml.j2` failed"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+/// The schema is JSON Schema 2020-12 and documents every node and property
+/// (an enum variant's single property is documented on the variant).
+#[test]
+fn schema_describes_every_property() {
+    fn walk(node: &serde_json::Value, path: &str, missing: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                    let variant = props.len() == 1 && map.contains_key("description");
+                    for (key, value) in props {
+                        if value.get("description").is_none() && !variant {
+                            missing.push(format!("{path}.{key}"));
+                        }
+                        walk(value, &format!("{path}.{key}"), missing);
+                    }
+                }
+                for (key, value) in map.iter().filter(|(k, _)| *k != "properties") {
+                    walk(value, &format!("{path}/{key}"), missing);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, path, missing)),
+            _ => {}
+        }
+    }
+    let out = stackc(&root(), &["schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    let mut missing = Vec::new();
+    walk(&schema, "", &mut missing);
+    assert!(missing.is_empty(), "undocumented: {missing:?}");
+    assert!(
+        schema["$defs"]["App"]["properties"]["connects-to"].is_object(),
+        "names follow the KDL nodes"
     );
 }

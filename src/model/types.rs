@@ -13,6 +13,7 @@ pub type Name = Spanned<String>;
 
 /// A whole stack: one cluster, its platform, and the namespaces of apps.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Stack {
     /// The stack's name, used in the `app.kubernetes.io/part-of` label.
     pub name: Name,
@@ -21,13 +22,16 @@ pub struct Stack {
     /// Platform components: Flux, Linkerd, Traefik, cert-manager, Kyverno.
     pub platform: Platform,
     /// Helm repositories that app releases install charts from.
+    #[serde(rename = "helm-repository")]
     pub helm_repositories: Vec<HelmRepository>,
     /// Namespaces with their apps, databases, releases and secrets.
+    #[serde(rename = "namespace")]
     pub namespaces: Vec<Namespace>,
 }
 
 /// Facts about the cluster that no selector can express.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Cluster {
     /// Directory name under `clusters/`, e.g. `production`.
     pub name: Name,
@@ -44,8 +48,10 @@ pub struct Cluster {
     /// Pod and Service CIDRs, excluded from internet egress.
     pub networks: Networks,
     /// Storage classes PVCs may use; one is the default.
+    #[serde(rename = "storage-class")]
     pub storage_classes: Vec<StorageClass>,
     /// age recipients (`age1...`) that can decrypt this cluster's secrets.
+    #[serde(rename = "age-recipient")]
     pub age_recipients: Vec<Spanned<String>>,
 }
 
@@ -59,8 +65,11 @@ pub enum Distribution {
 
 /// The Git source Flux reconciles.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Git {
+    /// The repository URL, e.g. `ssh://git@github.com/acme/k3s-gitops`.
     pub url: Spanned<String>,
+    /// The branch Flux follows (default `main`).
     pub branch: Spanned<String>,
     /// How often Flux polls, e.g. `10m`.
     pub interval: Spanned<String>,
@@ -68,16 +77,21 @@ pub struct Git {
 
 /// The API server, reachable only by IP.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct ApiServer {
     /// An IP address or CIDR, e.g. `10.0.0.10/32`.
     pub address: Spanned<String>,
+    /// The API server port (default 6443).
     pub port: Spanned<u16>,
 }
 
 /// The cluster DNS: namespace, pod labels and port.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Dns {
+    /// The namespace of the DNS pods (default `kube-system`).
     pub namespace: Spanned<String>,
+    /// The DNS port (default 53), allowed over UDP and TCP.
     pub port: Spanned<u16>,
     /// Labels of the DNS pods, e.g. `k8s-app=kube-dns`.
     pub pods: BTreeMap<String, String>,
@@ -85,30 +99,43 @@ pub struct Dns {
 
 /// In-cluster address ranges.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Networks {
+    /// The pod CIDR (k3s default `10.42.0.0/16`).
     pub pods: Spanned<String>,
+    /// The Service CIDR (k3s default `10.43.0.0/16`).
     pub services: Spanned<String>,
 }
 
 /// A storage class PVCs may use.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct StorageClass {
+    /// The storage class name, e.g. `local-path`.
     pub name: Name,
+    /// PVCs that name no class use this one.
     pub default: bool,
 }
 
 /// Platform components. Each is optional; features that need one say so.
 #[derive(Debug, Clone, Default, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Platform {
+    /// Flux CD as the GitOps engine.
     pub flux: Option<Flux>,
+    /// The Linkerd service mesh.
     pub linkerd: Option<Linkerd>,
+    /// The Traefik ingress controller.
     pub traefik: Option<Traefik>,
+    /// cert-manager and its ACME issuers.
     pub cert_manager: Option<CertManager>,
+    /// Kyverno and the rules derived from the stack.
     pub kyverno: Option<Kyverno>,
 }
 
 /// Flux CD: Kustomizations with dependency ordering and SOPS decryption.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Flux {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -119,9 +146,11 @@ pub struct Flux {
 
 /// Linkerd service mesh: mTLS and identity-based policy.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Linkerd {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
+    /// The linkerd-crds and linkerd-control-plane chart version.
     pub version: Spanned<String>,
     /// The default inbound policy of meshed namespaces.
     pub inbound: Spanned<DefaultInbound>,
@@ -140,9 +169,11 @@ pub enum DefaultInbound {
 
 /// Traefik v3 ingress controller.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Traefik {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
+    /// The Traefik chart version.
     pub version: Spanned<String>,
     /// Redirect every HTTP request to HTTPS.
     pub redirect_http_to_https: bool,
@@ -150,17 +181,24 @@ pub struct Traefik {
 
 /// cert-manager with ACME issuers.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct CertManager {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
+    /// The cert-manager chart version.
     pub version: Spanned<String>,
+    /// ACME ClusterIssuers.
+    #[serde(rename = "issuer")]
     pub issuers: Vec<Issuer>,
 }
 
 /// An ACME ClusterIssuer solving DNS-01 challenges.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Issuer {
+    /// The ClusterIssuer name.
     pub name: Name,
+    /// The ACME account e-mail.
     pub acme_email: Spanned<String>,
     /// `production`, `staging`, or an ACME directory URL.
     pub server: Spanned<String>,
@@ -179,21 +217,28 @@ pub enum DnsProvider {
 
 /// Kyverno policy engine.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Kyverno {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
+    /// The Kyverno chart version.
     pub version: Spanned<String>,
+    /// `audit` (report) or `enforce` (reject) for every rule.
     pub mode: Spanned<PolicyMode>,
     /// Per-rule overrides: another mode, or the rule switched off.
+    #[serde(rename = "rule")]
     pub rules: Vec<KyvernoRule>,
 }
 
 /// An override of one generated Kyverno rule.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct KyvernoRule {
     /// The rule's name, e.g. `restrict-image-registries`.
     pub name: Name,
+    /// This rule's mode, overriding the default.
     pub mode: Option<Spanned<PolicyMode>>,
+    /// `#false` leaves the rule out.
     pub enabled: bool,
 }
 
@@ -207,32 +252,49 @@ pub enum PolicyMode {
 
 /// A Helm repository.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct HelmRepository {
+    /// The name releases refer to.
     pub name: Name,
+    /// An `https://` or `oci://` URL.
     pub url: Spanned<String>,
 }
 
 /// A namespace of the stack.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Namespace {
+    /// The namespace name.
     pub name: Name,
     /// Inject the Linkerd proxy into every pod (mTLS).
     pub mesh: bool,
     /// Namespaces whose Flux Kustomization must be ready first.
     pub depends_on: Vec<Name>,
+    /// Helm charts installed here.
+    #[serde(rename = "release")]
     pub releases: Vec<Release>,
+    /// Apps from images or from releases.
+    #[serde(rename = "app")]
     pub apps: Vec<App>,
+    /// PostgreSQL and Redis databases.
+    #[serde(rename = "database")]
     pub databases: Vec<Database>,
+    /// Secrets workloads read.
+    #[serde(rename = "secret")]
     pub secrets: Vec<Secret>,
 }
 
 /// A Helm chart installed by a Flux HelmRelease.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Release {
+    /// The HelmRelease name.
     pub name: Name,
+    /// The chart name in the repository.
     pub chart: Spanned<String>,
     /// The name of a `helm-repository`.
     pub repository: Name,
+    /// The chart version.
     pub version: Spanned<String>,
     /// Chart values, as nested nodes.
     pub values: serde_json::Value,
@@ -240,32 +302,51 @@ pub struct Release {
 
 /// An application: pods from an image, or pods a Helm release creates.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct App {
+    /// The app name: its Deployment, Service and ServiceAccount.
     pub name: Name,
+    /// Where the pods come from: `image=` or `release=`.
     pub source: AppSource,
+    /// The number of pods (default 1).
     pub replicas: Spanned<u32>,
+    /// Named container ports.
+    #[serde(rename = "port")]
     pub ports: Vec<Port>,
+    /// Hosts served through Traefik.
+    #[serde(rename = "expose")]
     pub exposes: Vec<Expose>,
+    /// Connections this app opens; the only traffic its policies allow.
+    #[serde(rename = "connects-to")]
     pub connects: Vec<Connect>,
+    /// CPU and memory requests and limits.
     pub resources: Resources,
+    /// Environment variables.
     pub env: Vec<Env>,
+    /// Mounted volumes.
+    #[serde(rename = "volume")]
     pub volumes: Vec<Volume>,
+    /// Overrides of the hardened security context.
     pub security: Security,
     /// The app talks to the Kubernetes API server.
     pub api_access: bool,
     /// Egress to the internet (outside cluster and private ranges).
     pub internet: Vec<InternetEgress>,
+    /// The container command.
     pub command: Vec<String>,
+    /// The container arguments.
     pub args: Vec<String>,
 }
 
 /// Where an app's pods come from.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum AppSource {
     /// A container image; stackc writes the Deployment.
     Image(Spanned<String>),
     /// Pods of a Helm release in the same namespace.
     Release {
+        /// The `release` in the same namespace.
         release: Name,
         /// The Deployment or StatefulSet name the chart gives these pods.
         workload: Name,
@@ -278,9 +359,13 @@ pub enum AppSource {
 
 /// A named container port.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Port {
+    /// An IANA service name (at most 15 characters).
     pub name: Name,
+    /// The container port.
     pub number: Spanned<u16>,
+    /// `TCP` (default) or `UDP`.
     pub protocol: Protocol,
 }
 
@@ -305,71 +390,108 @@ impl Protocol {
 
 /// A port given by name or by number.
 #[derive(Debug, Clone, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum PortRef {
+    /// A port name, e.g. `"http"`.
     Name(String),
+    /// A port number, e.g. `8080`.
     Number(u16),
 }
 
 /// Exposure through Traefik with a cert-manager certificate.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Expose {
+    /// The public host name.
     pub host: Spanned<String>,
+    /// The app port traffic arrives on.
     pub port: Spanned<PortRef>,
     /// For release apps: the Service the chart creates.
     pub service: Option<Spanned<(String, u16)>>,
     /// The ClusterIssuer; defaults to the only one declared.
     pub issuer: Option<Name>,
+    /// A path prefix (default `/`).
     pub path: Spanned<String>,
 }
 
 /// A connection this app opens: `connects-to "app"` or `"namespace/app"`.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Connect {
+    /// The target's namespace (default: this one).
     pub namespace: Option<String>,
+    /// The target app or database.
     pub target: Name,
+    /// The target port, by name or number; optional when it has one.
     pub port: Option<Spanned<PortRef>>,
 }
 
 /// CPU and memory requests and limits.
 #[derive(Debug, Clone, Default, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Resources {
+    /// CPU request, e.g. `100m`.
     pub requests_cpu: Option<Spanned<String>>,
+    /// Memory request, e.g. `128Mi`.
     pub requests_memory: Option<Spanned<String>>,
+    /// CPU limit, e.g. `500m`.
     pub limits_cpu: Option<Spanned<String>>,
+    /// Memory limit, e.g. `256Mi`.
     pub limits_memory: Option<Spanned<String>>,
 }
 
 /// An environment variable: a literal or a key of a Secret.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Env {
+    /// The variable name.
     pub name: Name,
+    /// A literal, or a key of a declared Secret.
     pub value: EnvValue,
 }
 
 /// Where an environment variable's value comes from.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum EnvValue {
+    /// `env "NAME" "value"`.
     Literal(String),
-    Secret { secret: Name, key: Name },
+    /// `env "NAME" secret="s" key="k"`.
+    Secret {
+        /// A Secret declared in the namespace.
+        secret: Name,
+        /// One of its keys.
+        key: Name,
+    },
 }
 
 /// A mounted volume: a PVC or an emptyDir.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Volume {
+    /// The volume name (the PVC is `<app>-<name>`).
     pub name: Name,
+    /// The absolute mount path.
     pub mount: Spanned<String>,
     /// PVC size; `None` means an emptyDir.
     pub size: Option<Spanned<String>>,
+    /// A declared storage class (default: the cluster default).
     pub storage_class: Option<Name>,
 }
 
 /// The container security context. Defaults are hardened.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Security {
+    /// The user id.
     pub run_as_user: Option<i64>,
+    /// The group id.
     pub run_as_group: Option<i64>,
+    /// The group owning mounted volumes.
     pub fs_group: Option<i64>,
+    /// A read-only root filesystem (default `#true`).
     pub read_only_root_filesystem: bool,
+    /// Refuse to run as root (default `#true`).
     pub run_as_non_root: bool,
 }
 
@@ -387,7 +509,9 @@ impl Default for Security {
 
 /// Egress to the internet on the given ports.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct InternetEgress {
+    /// TCP ports reachable on the internet.
     pub ports: Vec<Spanned<u16>>,
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -395,29 +519,42 @@ pub struct InternetEgress {
 
 /// A database run as a StatefulSet with a PVC.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Database {
+    /// The database name: its StatefulSet and Service.
     pub name: Name,
+    /// `postgresql` or `redis`.
     pub engine: Spanned<String>,
+    /// The major version.
     pub version: Spanned<String>,
+    /// The PVC size, e.g. `10Gi`.
     pub size: Spanned<String>,
+    /// A declared storage class.
     pub storage_class: Option<Name>,
     /// Redis: `aof` (append-only file) or `rdb` snapshots.
     pub persistence: Option<Spanned<String>>,
+    /// CPU and memory requests and limits.
     pub resources: Resources,
 }
 
 /// A Secret some workloads read.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct Secret {
+    /// The Secret name.
     pub name: Name,
     /// Created outside stackc (by hand, or another tool).
     pub external: bool,
+    /// The keys workloads read.
+    #[serde(rename = "key")]
     pub keys: Vec<SecretKey>,
 }
 
 /// One key of a Secret.
 #[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub struct SecretKey {
+    /// The key.
     pub name: Name,
     /// stackc generates a random value.
     pub generated: bool,

@@ -107,8 +107,14 @@ fn or_defaults() {
     ));
     // `false`, `[]` and null are false too.
     assert!(is("request.object.spec.hostNetwork || 'set'", json!("set")));
-    assert!(is("request.object.spec.containers[2].ports || 'none'", json!("none")));
-    assert!(is("request.object.spec.containers[1].securityContext || 'none'", json!("none")));
+    assert!(is(
+        "request.object.spec.containers[2].ports || 'none'",
+        json!("none")
+    ));
+    assert!(is(
+        "request.object.spec.containers[1].securityContext || 'none'",
+        json!("none")
+    ));
     assert!(is("request.object.metadata.labels.team || `{}`", json!({})));
     assert!(is(
         "request.object.spec.volumes || `[]` | length(@)",
