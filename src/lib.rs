@@ -77,6 +77,7 @@ pub fn analyze(
 pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagnostics> {
     let (stack, derived) = analyze(source, &options.secrets)?;
     verify::verify(&stack, &derived)?;
+    verify::policies(&derived)?;
     let tree = render::render(&derived, &options.render)?;
     Ok(Compiled {
         stack,

@@ -44,27 +44,25 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
     })?;
     let mut tree = Tree::default();
     let mut listings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut jobs = Vec::new();
     for component in &derived.components {
         let listing = listings.entry(component.dir.clone()).or_default();
         for object in &component.objects {
             let file = object.file_name();
             listing.insert(file.clone());
-            let template = templates.for_kind(object.kind, "object.yaml.j2");
-            let path = format!("{}/{file}", component.dir);
-            if let Some(text) = render_checked(
-                &templates,
-                &template,
-                options,
-                &object.body,
-                object.origin,
-                &mut d,
-            ) {
-                tree.files.insert(path, text.into_bytes());
-            }
+            jobs.push((format!("{}/{file}", component.dir), object));
         }
         for foreign in &component.foreign {
             listing.insert(foreign.clone());
             tree.foreign.insert(format!("{}/{foreign}", component.dir));
+        }
+    }
+    for (path, rendered) in render_all(&templates, options, &jobs) {
+        match rendered {
+            Ok(text) => {
+                tree.files.insert(path, text.into_bytes());
+            }
+            Err(diagnostic) => d.push(diagnostic),
         }
     }
     add_parent_listings(&mut listings, &derived.flux_roots);
@@ -91,6 +89,59 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
         }
     }
     if d.has_errors() { Err(d) } else { Ok(tree) }
+}
+
+/// Render objects on every core; the result is in job order whatever the
+/// thread timing, so the output stays deterministic.
+fn render_all(
+    templates: &Templates,
+    options: &RenderOptions,
+    jobs: &[(String, &crate::derive::Object)],
+) -> Vec<(String, Result<String, Diagnostic>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
+    let chunk = jobs.len().div_ceil(threads).max(64);
+    let render_chunk =
+        |part: &[(String, &crate::derive::Object)]| -> Vec<(String, Result<String, Diagnostic>)> {
+            part.iter()
+                .map(|(path, object)| {
+                    let template = templates.for_kind(object.kind, "object.yaml.j2");
+                    let mut d = Diagnostics::default();
+                    let text = render_checked(
+                        templates,
+                        &template,
+                        options,
+                        &object.body,
+                        object.origin,
+                        &mut d,
+                    );
+                    let result = text.ok_or_else(|| {
+                        d.into_sorted()
+                            .into_iter()
+                            .next()
+                            .unwrap_or_else(|| template_error(&template, "no output"))
+                    });
+                    (path.clone(), result)
+                })
+                .collect()
+        };
+    if jobs.len() <= chunk {
+        return render_chunk(jobs);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || render_chunk(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Every ancestor directory lists its child directories, except those a

@@ -6,7 +6,11 @@
 //! server and internet egress the stack declares. `build` refuses a tree
 //! that fails this: it would be a compiler bug.
 
+pub mod kyverno;
 pub mod netpol;
+mod policies;
+
+pub use policies::policies;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;

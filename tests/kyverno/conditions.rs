@@ -175,6 +175,9 @@ fn duration_operators() {
     assert!(holds(json!("30m"), "DurationLessThan", json!(3600)));
     assert!(holds(json!("1h"), "DurationLessThanOrEquals", json!("60m")));
     assert!(!holds(json!("nope"), "DurationLessThan", json!("1h")));
+    // Only durations: quantities are not, and numbers are whole seconds.
+    assert!(!holds(json!("2Gi"), "DurationGreaterThan", json!("1Gi")));
+    assert!(!holds(json!(1.5), "DurationGreaterThan", json!(1)));
 }
 
 // "Deny rules": `any` is OR, `all` is AND, both must hold; a legacy plain

@@ -102,6 +102,10 @@ fn typed_scalars() {
     // A string pattern of a number compares as a quantity.
     assert!(ok(json!("2"), json!(2)));
     assert!(ok(json!("0.5"), json!("500m")));
+    // Kyverno turns a float into text as Go's `%E` before wildcard matching.
+    assert!(ok(json!("*E-01"), json!(0.5)));
+    assert!(ok(json!("1.5E+00"), json!(1.5)));
+    assert!(!ok(json!("0.5*"), json!(0.5)));
 }
 
 // "Operators": >, <, >=, <=, ! (https://kyverno.io/docs/writing-policies/validate/#operators).

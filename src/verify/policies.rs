@@ -1,0 +1,85 @@
+//! Self-conformance with Kyverno: every object stackc writes is evaluated
+//! against every ClusterPolicy stackc writes ([`kyverno`](super::kyverno)),
+//! and a violation (or a rule the evaluator cannot decide) fails the build
+//! at the stack line of the object, naming the rule.
+
+use serde_json::Value;
+
+use super::kyverno::{Context, Policy};
+use crate::derive::Derived;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+
+/// Evaluate every generated object against every generated Kyverno policy.
+///
+/// # Errors
+/// One diagnostic per object and rule it would violate.
+pub fn policies(derived: &Derived) -> Result<usize, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let objects: Vec<&crate::derive::Object> =
+        derived.components.iter().flat_map(|c| &c.objects).collect();
+    let mut parsed = Vec::new();
+    for object in objects.iter().filter(|o| o.kind == "ClusterPolicy") {
+        match Policy::parse(&object.body) {
+            Ok(policy) => parsed.push((policy, object)),
+            Err(e) => d.push(
+                Diagnostic::error(
+                    Code::Internal,
+                    object.origin,
+                    format!("stackc wrote a Kyverno policy it cannot evaluate: {e}"),
+                )
+                .help("this is a bug in stackc; please report it with this stack"),
+            ),
+        }
+    }
+    let mut context = Context::new();
+    for object in objects.iter().filter(|o| o.kind == "Namespace") {
+        let labels = object
+            .body
+            .pointer("/metadata/labels")
+            .and_then(Value::as_object);
+        let labels: Vec<(String, String)> = labels
+            .map(|l| {
+                l.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        context = context.namespace(&object.name, labels);
+    }
+    // Namespaces stackc does not create (flux-system, ...) carry only
+    // their name label.
+    for namespace in objects.iter().filter_map(|o| o.namespace.as_deref()) {
+        if !objects
+            .iter()
+            .any(|o| o.kind == "Namespace" && o.name == namespace)
+        {
+            context = context.namespace(namespace, Vec::<(String, String)>::new());
+        }
+    }
+    let mut checks = 0;
+    for object in &objects {
+        for (policy, policy_object) in &parsed {
+            let results = policy.evaluate_in(&object.body, &context);
+            for result in results.iter().flatten() {
+                checks += 1;
+                if result.is_violation() {
+                    d.push(violation(object, policy_object.origin, &result.to_string()));
+                }
+            }
+            if let Err(e) = results {
+                d.push(violation(object, policy_object.origin, &e.to_string()));
+            }
+        }
+    }
+    if d.has_errors() { Err(d) } else { Ok(checks) }
+}
+
+fn violation(object: &crate::derive::Object, _policy: Span, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::PolicyViolation,
+        object.origin,
+        format!("{} `{}` would break a generated Kyverno rule: {what}", object.kind, object.name),
+    )
+    .label("declared here")
+    .help("change the declaration, or override the rule with `kyverno { rule \"<name>\" enabled=#false }` (docs/policies.md)")
+}
