@@ -77,8 +77,10 @@ pub fn analyze(
 pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagnostics> {
     let (stack, derived) = analyze(source, &options.secrets)?;
     verify::verify(&stack, &derived)?;
-    verify::policies(&derived)?;
-    let tree = render::render(&derived, &options.render)?;
+    let report = verify::policies(&derived)?;
+    let mut tree = render::render(&derived, &options.render)?;
+    tree.files
+        .extend(render::kyverno_tests::files(&derived, &report));
     Ok(Compiled {
         stack,
         derived,

@@ -61,6 +61,48 @@ fn the_seed_stack_is_checked_against_every_rule() {
     let source = std::fs::read_to_string(root.join("stack.kdl")).unwrap();
     let store = stackc::secrets::load_store(&root).unwrap();
     let (_, derived) = stackc::analyze(&source, &store).unwrap();
-    let checks = stackc::verify::policies(&derived).unwrap();
-    assert!(checks > 1000, "{checks} rule evaluations");
+    let report = stackc::verify::policies(&derived).unwrap();
+    assert!(
+        report.results.len() > 60,
+        "{} applicable rule results",
+        report.results.len()
+    );
+    assert!(report.results.iter().all(|r| r.pass));
+    assert!(
+        report
+            .results
+            .iter()
+            .any(|r| r.rule == "autogen-restrict-image-registries")
+    );
+}
+
+#[test]
+fn a_kyverno_cli_suite_sits_beside_the_policies() {
+    let source = stack(
+        "kyverno",
+        "image=\"nginx:1.29\" {\n            port \"http\" 8080\n        }",
+    );
+    let tree = compile(&source).unwrap();
+    let dir = "clusters/c/kyverno-policies/.kyverno-test/a";
+    let test: serde_json::Value =
+        serde_yaml_ng::from_slice(&tree.files[&format!("{dir}/kyverno-test.yaml")]).unwrap();
+    assert_eq!(test["kind"], "Test");
+    assert_eq!(test["policies"], serde_json::json!(["policies.yaml"]));
+    let results = test["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["policy"] == "restrict-service-types"
+                && r["kind"] == "Service"
+                && r["resources"][0] == "web"
+                && r["result"] == "pass")
+    );
+    assert!(
+        results
+            .iter()
+            .any(|r| r["rule"] == "autogen-validate-image-tag" && r["kind"] == "Deployment")
+    );
+    let resources =
+        String::from_utf8(tree.files[&format!("{dir}/resources.yaml")].clone()).unwrap();
+    assert!(resources.contains("kind: Deployment") && resources.contains("\n---\n"));
 }

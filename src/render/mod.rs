@@ -3,6 +3,7 @@
 //! through templates, and parses every file back to prove that the bytes
 //! hold exactly the object (no value and no template changed its shape).
 
+pub mod kyverno_tests;
 pub mod templates;
 pub mod yaml;
 

@@ -10,7 +10,7 @@ pub mod kyverno;
 pub mod netpol;
 mod policies;
 
-pub use policies::policies;
+pub use policies::{Expected, PolicyReport, policies};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;

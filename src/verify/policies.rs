@@ -9,11 +9,29 @@ use super::kyverno::{Context, Policy};
 use crate::derive::Derived;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 
+/// The outcome of one rule on one object that the rule applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub namespace: Option<String>,
+    pub kind: &'static str,
+    pub name: String,
+    pub policy: String,
+    /// The rule as Kyverno names it (`autogen-...` on pod controllers).
+    pub rule: String,
+    pub pass: bool,
+}
+
+/// Every applicable (not skipped) rule result, in object and policy order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyReport {
+    pub results: Vec<Expected>,
+}
+
 /// Evaluate every generated object against every generated Kyverno policy.
 ///
 /// # Errors
 /// One diagnostic per object and rule it would violate.
-pub fn policies(derived: &Derived) -> Result<usize, Diagnostics> {
+pub fn policies(derived: &Derived) -> Result<PolicyReport, Diagnostics> {
     let mut d = Diagnostics::default();
     let objects: Vec<&crate::derive::Object> =
         derived.components.iter().flat_map(|c| &c.objects).collect();
@@ -56,14 +74,23 @@ pub fn policies(derived: &Derived) -> Result<usize, Diagnostics> {
             context = context.namespace(namespace, Vec::<(String, String)>::new());
         }
     }
-    let mut checks = 0;
+    let mut report = PolicyReport::default();
     for object in &objects {
         for (policy, policy_object) in &parsed {
             let results = policy.evaluate_in(&object.body, &context);
             for result in results.iter().flatten() {
-                checks += 1;
                 if result.is_violation() {
                     d.push(violation(object, policy_object.origin, &result.to_string()));
+                }
+                if result.is_pass() || result.is_fail() {
+                    report.results.push(Expected {
+                        namespace: object.namespace.clone(),
+                        kind: object.kind,
+                        name: object.name.clone(),
+                        policy: result.policy.clone(),
+                        rule: result.rule.clone(),
+                        pass: result.is_pass(),
+                    });
                 }
             }
             if let Err(e) = results {
@@ -71,7 +98,7 @@ pub fn policies(derived: &Derived) -> Result<usize, Diagnostics> {
             }
         }
     }
-    if d.has_errors() { Err(d) } else { Ok(checks) }
+    if d.has_errors() { Err(d) } else { Ok(report) }
 }
 
 fn violation(object: &crate::derive::Object, _policy: Span, what: &str) -> Diagnostic {
