@@ -1,0 +1,18 @@
+//! Arbitrary bytes through parse → check → derive → verify → render: never a
+//! panic, a hang or a runaway allocation, and the same result twice.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use stackc::render::RenderOptions;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(source) = std::str::from_utf8(data) else { return };
+    let options = RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() };
+    let first = stackc::compile(source, &options);
+    let second = stackc::compile(source, &options);
+    match (first, second) {
+        (Ok(a), Ok(b)) => assert_eq!(a.tree, b.tree),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        _ => panic!("the same input compiled once and failed once"),
+    }
+});

@@ -1,0 +1,133 @@
+//! Structured random stacks: namespaces, apps with ports and connections,
+//! databases, exposures, odd names and values. Each is written as KDL and
+//! compiled; a stack that compiles must verify (compile runs the network
+//! proof) and give the same bytes twice.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use stackc::render::RenderOptions;
+
+#[derive(Debug, Arbitrary)]
+struct Stack {
+    mesh: bool,
+    api_server: bool,
+    namespaces: Vec<Namespace>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct Namespace {
+    name: Name,
+    mesh: bool,
+    apps: Vec<App>,
+    databases: Vec<(Name, bool, u8)>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct App {
+    name: Name,
+    ports: Vec<(Name, u16, bool)>,
+    connects: Vec<(u8, u8, u8)>,
+    expose: Option<(Name, u8)>,
+    env: Vec<(Name, String)>,
+    internet: Vec<u16>,
+    api_access: bool,
+    replicas: u8,
+}
+
+/// Mostly valid DNS labels, sometimes anything at all.
+#[derive(Debug, Arbitrary)]
+enum Name {
+    Short(u8),
+    Raw(String),
+}
+
+impl Name {
+    fn text(&self) -> String {
+        match self {
+            Name::Short(n) => format!("n{}", n % 12),
+            Name::Raw(s) => s.chars().take(70).collect(),
+        }
+    }
+}
+
+fn kdl_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() || !c.is_ascii() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn render(stack: &Stack) -> String {
+    let mut s = String::from("stack \"fuzz\" {\n  cluster \"c\" distribution=\"k3s\" version=\"1.33\" {\n");
+    if stack.api_server {
+        s.push_str("    api-server \"10.0.0.1\"\n");
+    }
+    s.push_str("  }\n  platform {\n    traefik\n    cert-manager {\n      issuer \"le\" acme-email=\"a@example.org\" dns01=\"cloudflare\" token-secret=\"cf\"\n    }\n");
+    if stack.mesh {
+        s.push_str("    linkerd\n");
+    }
+    s.push_str("  }\n");
+    let all_apps: Vec<(String, String)> = stack
+        .namespaces
+        .iter()
+        .flat_map(|ns| ns.apps.iter().map(move |a| (ns.name.text(), a.name.text())))
+        .collect();
+    for ns in stack.namespaces.iter().take(6) {
+        let mesh = if ns.mesh { " mesh=#true" } else { "" };
+        s.push_str(&format!("  namespace {}{mesh} {{\n", kdl_string(&ns.name.text())));
+        for app in ns.apps.iter().take(8) {
+            let api = if app.api_access { " api-access=#true" } else { "" };
+            s.push_str(&format!("    app {} image=\"x:1\" replicas={}{api} {{\n", kdl_string(&app.name.text()), app.replicas % 4));
+            for (name, port, udp) in app.ports.iter().take(4) {
+                let protocol = if *udp { " protocol=\"UDP\"" } else { "" };
+                s.push_str(&format!("      port {} {port}{protocol}\n", kdl_string(&name.text())));
+            }
+            for (target, _port, _) in app.connects.iter().take(5) {
+                if all_apps.is_empty() {
+                    break;
+                }
+                let (tns, tapp) = &all_apps[*target as usize % all_apps.len()];
+                s.push_str(&format!("      connects-to {}\n", kdl_string(&format!("{tns}/{tapp}"))));
+            }
+            if let Some((host, _)) = &app.expose {
+                s.push_str(&format!("      expose {} port=\"http\"\n", kdl_string(&format!("{}.example.org", host.text()))));
+            }
+            for (name, value) in app.env.iter().take(4) {
+                s.push_str(&format!("      env {} {}\n", kdl_string(&name.text()), kdl_string(value)));
+            }
+            if !app.internet.is_empty() {
+                let ports: Vec<String> = app.internet.iter().take(3).map(u16::to_string).collect();
+                s.push_str(&format!("      internet {}\n", ports.join(" ")));
+            }
+            s.push_str("    }\n");
+        }
+        for (name, redis, size) in ns.databases.iter().take(3) {
+            let engine = if *redis { "engine=\"redis\" version=\"8\"" } else { "engine=\"postgresql\" version=\"17\"" };
+            s.push_str(&format!("    database {} {engine} size=\"{}Gi\"\n", kdl_string(&name.text()), size % 50 + 1));
+        }
+        s.push_str("  }\n");
+    }
+    s.push_str("}\n");
+    s
+}
+
+fuzz_target!(|stack: Stack| {
+    let source = render(&stack);
+    let options = RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() };
+    let first = stackc::compile(&source, &options);
+    let second = stackc::compile(&source, &options);
+    match (first, second) {
+        (Ok(a), Ok(b)) => assert_eq!(a.tree, b.tree),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        _ => panic!("the same input compiled once and failed once"),
+    }
+});
