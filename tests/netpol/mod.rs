@@ -3,10 +3,13 @@
 mod basics;
 mod common;
 mod docs;
+mod equivalence;
 mod explain;
 mod ipblock;
 mod parsing;
 mod peers;
 mod ports;
 mod props;
+mod scale;
+mod stackgen;
 mod units;

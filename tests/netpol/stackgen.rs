@@ -2,8 +2,10 @@
 //! workloads over `n / 10` namespaces, a default-deny per namespace, one
 //! ingress and one egress policy per workload allowing exactly its declared
 //! edges (about 3 callees each, a quarter of them in another namespace),
-//! and DNS egress to a `kube-system` pod. Also returns what reachability
-//! must report. Uses only the public API, deterministically (no RNG crate).
+//! and DNS egress to a `kube-system` pod (by selector, or to any peer on
+//! port 53, which changes nothing since every other pod admits only its
+//! callers). Also returns what reachability must report. Uses only the
+//! public API, deterministically (no RNG crate).
 
 use std::collections::BTreeMap;
 
@@ -48,7 +50,7 @@ fn pods_named(name: &str) -> LabelSelector {
 
 /// The stack with `n` workloads (at least one namespace of up to 10).
 #[must_use]
-pub fn stack_shaped(n: usize, seed: u64) -> Stack {
+pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
     let nsc = (n / 10).max(1);
     let mut rng = Rng(seed);
     let ns_of = |i: usize| i % nsc;
@@ -141,13 +143,17 @@ pub fn stack_shaped(n: usize, seed: u64) -> Stack {
         egress: Vec::new(),
     };
     let dns = Rule {
-        peers: vec![Peer::Pods {
-            namespace_selector: Some(LabelSelector::labels([(
-                NAMESPACE_NAME_LABEL,
-                "kube-system",
-            )])),
-            pod_selector: Some(LabelSelector::labels([("k8s-app", "kube-dns")])),
-        }],
+        peers: if dns_anywhere {
+            Vec::new()
+        } else {
+            vec![Peer::Pods {
+                namespace_selector: Some(LabelSelector::labels([(
+                    NAMESPACE_NAME_LABEL,
+                    "kube-system",
+                )])),
+                pod_selector: Some(LabelSelector::labels([("k8s-app", "kube-dns")])),
+            }]
+        },
         ports: vec![
             spec(Protocol::Udp, PortMatch::Range { start: 53, end: 53 }),
             spec(Protocol::Tcp, PortMatch::Range { start: 53, end: 53 }),
@@ -166,22 +172,30 @@ pub fn stack_shaped(n: usize, seed: u64) -> Stack {
             egress: Vec::new(),
         })
         .collect();
-    for i in 0..n {
-        let mut ing = policy(i, "ingress", PolicyTypes {
-            ingress: true,
-            egress: false,
-        });
-        ing.ingress = incoming[i]
+    for (i, callers) in incoming.iter().enumerate() {
+        let mut ing = policy(
+            i,
+            "ingress",
+            PolicyTypes {
+                ingress: true,
+                egress: false,
+            },
+        );
+        ing.ingress = callers
             .iter()
             .map(|&(from, ports)| rule(i, from, ports))
             .collect();
         if !ing.ingress.is_empty() {
             policies.push(ing);
         }
-        let mut eg = policy(i, "egress", PolicyTypes {
-            ingress: false,
-            egress: true,
-        });
+        let mut eg = policy(
+            i,
+            "egress",
+            PolicyTypes {
+                ingress: false,
+                egress: true,
+            },
+        );
         eg.egress = edges
             .range((i, 0)..(i + 1, 0))
             .map(|(&(_, to), ports)| rule(i, to, ports))

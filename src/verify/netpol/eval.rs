@@ -87,8 +87,14 @@ impl<'c> Ctx<'c> {
         }
     }
 
-    fn ns_matches(&self, sel: &LabelSelector, ns: &str) -> bool {
-        let labels = self.ns_labels.get(ns).copied();
+    /// The declared labels of namespace `ns` (`None` when undeclared).
+    pub fn ns_labels(&self, ns: &str) -> Option<&'c Labels> {
+        self.ns_labels.get(ns).copied()
+    }
+
+    /// Whether namespace `ns` matches `sel` (its name label included).
+    pub fn ns_matches(&self, sel: &LabelSelector, ns: &str) -> bool {
+        let labels = self.ns_labels(ns);
         sel.matches_with(|k| label_of(ns, labels, k))
     }
 
@@ -113,7 +119,7 @@ impl<'c> Ctx<'c> {
     }
 
     /// Whether `peer` of a rule of `pol` matches `remote`.
-    fn peer_matches(&self, pol: &Policy, peer: &Peer, remote: Endpoint) -> bool {
+    pub fn peer_matches(&self, pol: &Policy, peer: &Peer, remote: Endpoint) -> bool {
         match (peer, remote) {
             (Peer::IpBlock(b), Endpoint::External(ip)) => b.contains(ip),
             (Peer::IpBlock(_), Endpoint::Pod(_)) | (Peer::Pods { .. }, Endpoint::External(_)) => {

@@ -24,13 +24,18 @@
 //!
 //! Layout: `policy` (the typed policy), `parse` (policy from JSON),
 //! `selector` (label selectors), `cidr` (IP blocks), `ports` (port sets),
-//! `model` (cluster and endpoints), `eval` (the semantics), `reach` (all
-//! pairs at once), `explain` (verdicts with reasons), `error`, `json`.
+//! `model` (cluster and endpoints), `eval` (the semantics), `index`
+//! (inverted label indexes), `tables` (per-rule admitted pods and candidate
+//! peers), `reach` (all pairs at once, near-linear), `exhaustive` (the
+//! quadratic reference it is tested against), `explain` (verdicts with
+//! reasons), `error`, `json`.
 
 mod cidr;
 mod error;
 mod eval;
+mod exhaustive;
 mod explain;
+mod index;
 mod json;
 mod model;
 mod parse;
@@ -38,6 +43,7 @@ mod policy;
 mod ports;
 mod reach;
 mod selector;
+mod tables;
 
 pub use cidr::{Cidr, IpBlock};
 pub use error::NetpolError;

@@ -1,83 +1,16 @@
-//! All-pairs reachability ([`Cluster::reachability`]): precomputes, once,
-//! which policies isolate each pod per direction and, per rule, a bitset of
-//! the pods its peers admit, so that each pair costs only a bit test per
-//! rule of the policies selecting its two pods, with no per-port work.
+//! All-pairs reachability ([`Cluster::reachability`]) in near-linear time:
+//! the `tables` resolve every rule through inverted indexes once, then each
+//! pod is paired only with its candidate peers (the pods its egress rules
+//! admit, or the pods whose ingress rules admit it, whichever is fewer);
+//! every other pair is denied by one side and has nothing to report. Each
+//! visited pair goes through the same `pair` function as
+//! [`Cluster::allowed`], and the output is produced already sorted.
 
-use std::borrow::Cow;
 use std::net::IpAddr;
 
-use super::eval::{Ctx, Oracle, pair, rules};
-use super::model::{Cluster, Direction, Endpoint, Reach};
-
-/// Precomputed isolation per pod and matching pods per rule.
-struct Index<'a, 'c> {
-    ctx: &'a Ctx<'c>,
-    /// `[dir][pod]` -> isolating policies.
-    isolating: [Vec<Vec<usize>>; 2],
-    /// `[policy][dir][rule]` -> bitset over pods admitted by the rule's peers
-    /// (empty vectors for policies that isolate no pod in `dir`).
-    admits: Vec<[Vec<Vec<u64>>; 2]>,
-}
-
-impl<'a, 'c> Index<'a, 'c> {
-    fn build(ctx: &'a Ctx<'c>) -> Self {
-        let c = ctx.cluster;
-        let dirs = [Direction::Ingress, Direction::Egress];
-        let isolating: [Vec<Vec<usize>>; 2] =
-            dirs.map(|d| (0..c.pods.len()).map(|i| ctx.isolating(i, d)).collect());
-        let mut used = vec![[false; 2]; c.policies.len()];
-        for (d, per_pod) in isolating.iter().enumerate() {
-            for &p in per_pod.iter().flatten() {
-                used[p][d] = true;
-            }
-        }
-        let words = c.pods.len().div_ceil(64);
-        let admits = c
-            .policies
-            .iter()
-            .zip(&used)
-            .map(|(pol, used)| {
-                dirs.map(|d| {
-                    if !used[d.slot()] {
-                        return Vec::new();
-                    }
-                    rules(pol, d)
-                        .iter()
-                        .map(|rule| {
-                            let mut bits = vec![0u64; words];
-                            for j in 0..c.pods.len() {
-                                if ctx.rule_admits(pol, rule, Endpoint::Pod(j)) {
-                                    bits[j / 64] |= 1 << (j % 64);
-                                }
-                            }
-                            bits
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        Self {
-            ctx,
-            isolating,
-            admits,
-        }
-    }
-}
-
-impl<'c> Oracle<'c> for Index<'_, 'c> {
-    fn ctx(&self) -> &Ctx<'c> {
-        self.ctx
-    }
-    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]> {
-        Cow::Borrowed(&self.isolating[dir.slot()][pod])
-    }
-    fn admits(&self, policy: usize, dir: Direction, rule: usize, remote: Endpoint) -> bool {
-        match remote {
-            Endpoint::Pod(j) => self.admits[policy][dir.slot()][rule][j / 64] >> (j % 64) & 1 == 1,
-            Endpoint::External(_) => self.ctx.admits(policy, dir, rule, remote),
-        }
-    }
-}
+use super::eval::{Ctx, pair};
+use super::model::{Cluster, Endpoint, Reach};
+use super::tables::Tables;
 
 impl Cluster {
     /// Every pod -> pod, pod -> external and external -> pod pair with a
@@ -85,29 +18,56 @@ impl Cluster {
     /// replica of a workload talking to another). `externals` is
     /// deduplicated. Sorted by `from` then `to`, pods (by id) before
     /// externals (by address).
+    ///
+    /// Costs about O(pods × candidate peers × rules per pod), plus
+    /// O(pods × externals), instead of visiting all pairs.
     #[must_use]
     pub fn reachability(&self, externals: &[IpAddr]) -> Vec<Reach> {
         let ctx = Ctx::new(self);
-        let index = Index::build(&ctx);
+        let tables = Tables::build(&ctx);
         let mut ext = externals.to_vec();
         ext.sort_unstable();
         ext.dedup();
-        let pods = || (0..self.pods.len()).map(Endpoint::Pod);
         let exts = || ext.iter().copied().map(Endpoint::External);
-        let pairs = pods()
-            .flat_map(|f| pods().chain(exts()).map(move |t| (f, t)))
-            .chain(exts().flat_map(|f| pods().map(move |t| (f, t))));
-        let mut out: Vec<Reach> = pairs
-            .filter_map(|(from, to)| {
-                let allowed = pair(&index, from, to);
-                (!allowed.is_empty()).then_some(Reach { from, to, allowed })
-            })
-            .collect();
-        let key = |e: Endpoint| match e {
-            Endpoint::Pod(i) => (0, Some((self.pods[i].id.as_str(), i)), None),
-            Endpoint::External(ip) => (1, None, Some(ip)),
+        // Pods in output order (by id, then index), and each pod's rank.
+        let mut order: Vec<usize> = (0..self.pods.len()).collect();
+        order.sort_by(|&a, &b| (self.pods[a].id.as_str(), a).cmp(&(self.pods[b].id.as_str(), b)));
+        let mut rank = vec![0; order.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r;
+        }
+        let mut out = Vec::new();
+        let mut push = |from, to| {
+            let allowed = pair(&tables, from, to);
+            if !allowed.is_empty() {
+                out.push(Reach { from, to, allowed });
+            }
         };
-        out.sort_by(|a, b| (key(a.from), key(a.to)).cmp(&(key(b.from), key(b.to))));
+        for &a in &order {
+            let from = Endpoint::Pod(a);
+            match tables.candidates(a) {
+                Some(mut cands) => {
+                    cands.sort_unstable_by_key(|&b| rank[b]);
+                    cands.dedup();
+                    for b in cands {
+                        push(from, Endpoint::Pod(b));
+                    }
+                }
+                None => {
+                    for &b in &order {
+                        push(from, Endpoint::Pod(b));
+                    }
+                }
+            }
+            for to in exts() {
+                push(from, to);
+            }
+        }
+        for from in exts() {
+            for &b in &order {
+                push(from, Endpoint::Pod(b));
+            }
+        }
         out
     }
 }
