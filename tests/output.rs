@@ -49,7 +49,7 @@ fn a_build_killed_mid_write_is_rolled_back() {
         let killed = Command::new(env!("CARGO_BIN_EXE_stackc"))
             .arg("build")
             .current_dir(dir.path())
-            .env("STACKC_FAULT_AFTER_RENAMES", renames.to_string())
+            .env("STACKC_FAULT_AFTER_WRITES", renames.to_string())
             .output()
             .unwrap();
         assert!(
@@ -75,13 +75,13 @@ fn a_build_killed_mid_write_is_rolled_back() {
         );
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("0 added, 0 changed, 0 removed"),
-            "after {renames} renames: {}",
+            "after {renames} writes: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         assert_eq!(
             before,
             without_internal(snapshot_dir(dir.path())),
-            "after {renames} renames"
+            "after {renames} writes"
         );
     }
 }

@@ -3,11 +3,15 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use stackc::CompileOptions;
 use stackc::render::RenderOptions;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = std::str::from_utf8(data) else { return };
-    let options = RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() };
+    let options = CompileOptions {
+        render: RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() },
+        secrets: Default::default(),
+    };
     let first = stackc::compile(source, &options);
     let second = stackc::compile(source, &options);
     match (first, second) {

@@ -6,6 +6,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
+use stackc::CompileOptions;
 use stackc::render::RenderOptions;
 
 #[derive(Debug, Arbitrary)]
@@ -122,7 +123,10 @@ fn render(stack: &Stack) -> String {
 
 fuzz_target!(|stack: Stack| {
     let source = render(&stack);
-    let options = RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() };
+    let options = CompileOptions {
+        render: RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() },
+        secrets: Default::default(),
+    };
     let first = stackc::compile(&source, &options);
     let second = stackc::compile(&source, &options);
     match (first, second) {

@@ -17,6 +17,54 @@ pub struct Graph {
     pub nodes: Vec<GraphNode>,
     /// Sorted, unique by (from, to, port, protocol).
     pub edges: Vec<Edge>,
+    index: Index,
+}
+
+/// Lookups built once, so derivation stays linear in the size of the graph.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    node: BTreeMap<String, usize>,
+    from: BTreeMap<String, Vec<usize>>,
+    to: BTreeMap<String, Vec<usize>>,
+    namespace: BTreeMap<String, Vec<usize>>,
+}
+
+impl Graph {
+    /// A graph of `nodes` (sorted by id) and `edges` (sorted), indexed.
+    #[must_use]
+    pub fn new(nodes: Vec<GraphNode>, edges: Vec<Edge>) -> Self {
+        let mut index = Index::default();
+        for (i, n) in nodes.iter().enumerate() {
+            index.node.insert(n.id.clone(), i);
+            index.namespace.entry(n.namespace.clone()).or_default().push(i);
+        }
+        for (i, e) in edges.iter().enumerate() {
+            index.from.entry(e.from.clone()).or_default().push(i);
+            index.to.entry(e.to.clone()).or_default().push(i);
+        }
+        Self { nodes, edges, index }
+    }
+
+    /// The node with this id.
+    #[must_use]
+    pub fn node(&self, id: &str) -> Option<&GraphNode> {
+        self.index.node.get(id).map(|i| &self.nodes[*i])
+    }
+
+    /// Edges leaving `id`, in edge order.
+    pub fn edges_from<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
+        self.index.from.get(id).into_iter().flatten().map(|i| &self.edges[*i])
+    }
+
+    /// Edges arriving at `id`, in edge order.
+    pub fn edges_to<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
+        self.index.to.get(id).into_iter().flatten().map(|i| &self.edges[*i])
+    }
+
+    /// Nodes of a namespace, in id order.
+    pub fn nodes_in<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a GraphNode> + 'a {
+        self.index.namespace.get(namespace).into_iter().flatten().map(|i| &self.nodes[*i])
+    }
 }
 
 /// Pods with one identity.
@@ -108,7 +156,7 @@ pub(super) fn graph(stack: &ResolvedStack) -> Graph {
     nodes.extend(platform_nodes(stack));
     nodes.sort_by(|a, b| a.id.cmp(&b.id));
     let edges = edges(stack, &nodes);
-    Graph { nodes, edges }
+    Graph::new(nodes, edges)
 }
 
 fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {

@@ -5,7 +5,7 @@
 //! and, for clients outside the mesh, the cluster's pod network
 //! (`NetworkAuthentication`, narrowed to the exact pods by NetworkPolicy).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
@@ -21,14 +21,8 @@ pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> 
         return Vec::new();
     }
     let labels = common_labels(stack);
-    let nodes: BTreeMap<&str, &GraphNode> =
-        graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let mut out = Vec::new();
-    for node in graph
-        .nodes
-        .iter()
-        .filter(|n| n.namespace == ns.name && n.managed)
-    {
+    for node in graph.nodes_in(&ns.name).filter(|n| n.managed) {
         for (port_name, port, _) in &node.ports {
             let server = format!("{}-{port_name}", node.name);
             let protocol = if OPAQUE_PORTS.contains(port) {
@@ -52,18 +46,16 @@ pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> 
                 node.span,
             ));
             let clients: BTreeSet<&str> = graph
-                .edges
-                .iter()
+                .edges_to(&node.id)
                 .filter(|e| {
-                    e.to == node.id
-                        && e.port == *port
+                    e.port == *port
                         && matches!(e.reason, EdgeReason::Declared | EdgeReason::Ingress)
                 })
                 .map(|e| e.from.as_str())
                 .collect();
             let (meshed, unmeshed): (Vec<&GraphNode>, Vec<&GraphNode>) = clients
                 .iter()
-                .filter_map(|c| nodes.get(c).copied())
+                .filter_map(|c| graph.node(c))
                 .partition(|c| c.meshed);
             if !meshed.is_empty() {
                 let identities: Vec<Value> = meshed

@@ -32,8 +32,6 @@ pub(super) fn policies(
     graph: &Graph,
 ) -> Vec<Object> {
     let labels = common_labels(stack);
-    let nodes: BTreeMap<&str, &GraphNode> =
-        graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let mut out = vec![Object::new(
         "networking.k8s.io/v1",
         "NetworkPolicy",
@@ -43,31 +41,19 @@ pub(super) fn policies(
         json!({"spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}),
         span,
     )];
-    for node in graph
-        .nodes
-        .iter()
-        .filter(|n| n.namespace == namespace && n.managed)
-    {
+    for node in graph.nodes_in(namespace).filter(|n| n.managed) {
         let mut ingress: BTreeMap<&str, Vec<(u16, Protocol)>> = BTreeMap::new();
         let mut egress: BTreeMap<&str, Vec<(u16, Protocol)>> = BTreeMap::new();
-        for e in &graph.edges {
-            if e.to == node.id {
-                ingress
-                    .entry(e.from.as_str())
-                    .or_default()
-                    .push((e.port, e.protocol));
-            }
-            if e.from == node.id {
-                egress
-                    .entry(e.to.as_str())
-                    .or_default()
-                    .push((e.port, e.protocol));
-            }
+        for e in graph.edges_to(&node.id) {
+            ingress.entry(e.from.as_str()).or_default().push((e.port, e.protocol));
+        }
+        for e in graph.edges_from(&node.id) {
+            egress.entry(e.to.as_str()).or_default().push((e.port, e.protocol));
         }
         let selector = json!({"matchLabels": node.labels});
         let mut rules: Vec<Value> = ingress
             .iter()
-            .map(|(peer, ports)| json!({"from": [peer_of(namespace, nodes[peer])], "ports": port_list(ports)}))
+            .map(|(peer, ports)| json!({"from": [peer_of(namespace, graph.node(peer).expect("edges join nodes of the graph"))], "ports": port_list(ports)}))
             .collect();
         rules.extend(external_ingress(stack, node));
         if !rules.is_empty() {
@@ -85,7 +71,7 @@ pub(super) fn policies(
         }
         let mut rules: Vec<Value> = egress
             .iter()
-            .map(|(peer, ports)| json!({"to": [peer_of(namespace, nodes[peer])], "ports": port_list(ports)}))
+            .map(|(peer, ports)| json!({"to": [peer_of(namespace, graph.node(peer).expect("edges join nodes of the graph"))], "ports": port_list(ports)}))
             .collect();
         rules.extend(external_egress(stack, node));
         let spec =

@@ -15,13 +15,13 @@ use std::path::{Path, PathBuf};
 
 use crate::render::Tree;
 use journal::Change;
-use paths::{safe_join, with_suffix};
+use paths::safe_join;
 
 /// The manifest of owned files, at the top of the output directory.
 pub const OWNED: &str = ".stackc-owned";
 const TMP_SUFFIX: &str = ".stackc-tmp";
-/// Test hook: abort the process after this many renames, as a kill would.
-const FAULT_ENV: &str = "STACKC_FAULT_AFTER_RENAMES";
+/// Test hook: abort the process after this many writes, as a kill would.
+const FAULT_ENV: &str = "STACKC_FAULT_AFTER_WRITES";
 
 /// What a build changes, file by file (relative paths, sorted).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -148,37 +148,27 @@ impl Output {
         plan(tree, &self.dir)
     }
 
-    /// Apply a plan made for the same tree: stage every file under a
-    /// temporary name, journal the change with backups, then rename.
+    /// Apply a plan made for the same tree: journal the change (with
+    /// backups of what it replaces or removes), then write in place. A build
+    /// that fails or dies is rolled back from the journal.
     ///
     /// # Errors
-    /// Any I/O failure; the directory then keeps its old contents (staged
-    /// files are removed, applied changes rolled back).
+    /// Any I/O failure; the directory then keeps its old contents.
     pub fn write(&self, tree: &Tree, plan: &Plan) -> Result<(), EmitError> {
         let out = self.dir.as_path();
-        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-        if let Err(e) = stage(tree, out, plan, &mut staged) {
-            for (tmp, _) in &staged {
-                let _ = fs::remove_file(tmp);
-            }
-            return Err(e);
-        }
-        let mut changes: Vec<Change> = Vec::new();
-        for (_, target) in &staged {
-            let relative = target
-                .strip_prefix(out)
-                .unwrap_or(target)
-                .to_string_lossy()
-                .into_owned();
-            changes.push(if target.exists() {
-                Change::Replace(relative)
-            } else {
-                Change::Add(relative)
-            });
+        let manifest = manifest(tree);
+        let manifest_path = out.join(OWNED);
+        let old_manifest = fs::read_to_string(&manifest_path).ok();
+        let mut changes: Vec<Change> = plan.added.iter().cloned().map(Change::Add).collect();
+        changes.extend(plan.changed.iter().cloned().map(Change::Replace));
+        match &old_manifest {
+            Some(old) if *old == manifest => {}
+            Some(_) => changes.push(Change::Replace(OWNED.to_owned())),
+            None => changes.push(Change::Add(OWNED.to_owned())),
         }
         changes.extend(plan.removed.iter().cloned().map(Change::Remove));
         journal::begin(out, &changes)?;
-        match apply(out, plan, &staged) {
+        match apply(out, tree, &changes, &manifest) {
             Ok(()) => journal::finish(out),
             Err(e) => {
                 journal::roll_back(out)?;
@@ -188,49 +178,40 @@ impl Output {
     }
 }
 
-fn apply(out: &Path, plan: &Plan, staged: &[(PathBuf, PathBuf)]) -> Result<(), EmitError> {
+/// The ownership manifest of a tree.
+fn manifest(tree: &Tree) -> String {
+    std::iter::once("# Files written by stackc; it removes them when they go stale.\n".to_owned())
+        .chain(tree.files.keys().map(|p| format!("{p}\n")))
+        .collect()
+}
+
+/// Write and remove in journal order. Paths were checked by [`plan`] (no
+/// escape, no link) under the lock.
+fn apply(out: &Path, tree: &Tree, changes: &[Change], manifest: &str) -> Result<(), EmitError> {
     let fault: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
-    for (done, (tmp, target)) in staged.iter().enumerate() {
+    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
+    for (done, change) in changes.iter().enumerate() {
         if fault == Some(done) {
             std::process::abort();
         }
-        fs::rename(tmp, target).map_err(io_error("renaming into", target))?;
-    }
-    for path in &plan.removed {
-        let full = safe_join(out, path)?;
-        fs::remove_file(&full).map_err(io_error("removing", &full))?;
-        paths::remove_empty_parents(out, &full);
-    }
-    Ok(())
-}
-
-fn stage(
-    tree: &Tree,
-    out: &Path,
-    plan: &Plan,
-    staged: &mut Vec<(PathBuf, PathBuf)>,
-) -> Result<(), EmitError> {
-    for path in plan.added.iter().chain(&plan.changed) {
-        let target = safe_join(out, path)?;
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
+        match change {
+            Change::Add(path) | Change::Replace(path) => {
+                let target = out.join(path);
+                if let Some(parent) = target.parent()
+                    && !made.contains(parent)
+                {
+                    fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
+                    made.insert(parent.to_path_buf());
+                }
+                let bytes = if path == OWNED { manifest.as_bytes() } else { &tree.files[path] };
+                fs::write(&target, bytes).map_err(io_error("writing", &target))?;
+            }
+            Change::Remove(path) => {
+                let full = out.join(path);
+                fs::remove_file(&full).map_err(io_error("removing", &full))?;
+                paths::remove_empty_parents(out, &full);
+            }
         }
-        let tmp = with_suffix(&target, TMP_SUFFIX);
-        fs::write(&tmp, &tree.files[path]).map_err(io_error("writing", &tmp))?;
-        staged.push((tmp, target));
-    }
-    let manifest: String = std::iter::once(
-        "# Files written by stackc; it removes them when they go stale.\n".to_owned(),
-    )
-    .chain(tree.files.keys().map(|p| format!("{p}\n")))
-    .collect();
-    let target = out.join(OWNED);
-    let current = fs::read_to_string(&target).unwrap_or_default();
-    if current != manifest {
-        fs::create_dir_all(out).map_err(io_error("creating", out))?;
-        let tmp = with_suffix(&target, TMP_SUFFIX);
-        fs::write(&tmp, manifest).map_err(io_error("writing", &tmp))?;
-        staged.push((tmp, target));
     }
     Ok(())
 }
