@@ -49,6 +49,7 @@ diagnostic_cases! {
     database_password_without_stored_value: "    namespace \"a\" {\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n    }";
     credentials_secret_without_password: "    namespace \"a\" {\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n        secret \"db-credentials\" {\n            key \"user\"\n        }\n    }";
     kept_secret_without_keys: "    namespace \"a\" {\n        secret \"tokens\"\n    }";
+    metrics_without_prometheus: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"metrics\" 9100\n            metrics port=\"metrcis\"\n        }\n    }";
     secret_key_not_declared: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"TOKEN\" secret=\"tokens\" key=\"api\"\n        }\n        secret \"tokens\" {\n            key \"apii\"\n        }\n    }";
 }
 

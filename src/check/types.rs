@@ -58,6 +58,17 @@ pub struct Workload {
     /// The ServiceAccount the pods run as: their mesh identity. Unknown for
     /// a release app that does not declare `service-account`.
     pub service_account: Option<String>,
+    /// Metrics the platform's Prometheus scrapes.
+    pub metrics: Option<ResolvedMetrics>,
+}
+
+/// An app's metrics endpoint.
+#[derive(Debug, Clone)]
+pub struct ResolvedMetrics {
+    pub port: u16,
+    pub path: String,
+    pub interval: String,
+    pub span: Span,
 }
 
 /// What creates a workload's pods.

@@ -332,7 +332,7 @@ fn app(
     }
     internet.sort_by_key(|(p, _)| *p);
     internet.dedup_by_key(|(p, _)| *p);
-    Some(Workload {
+    let mut workload = Workload {
         name: app.name.value.clone(),
         namespace: ns.name.value.clone(),
         span: app.name.span,
@@ -350,6 +350,51 @@ fn app(
                 service_account, ..
             } => service_account.as_ref().map(|s| s.value.clone()),
         },
+        metrics: None,
+    };
+    if let Some(m) = &app.metrics {
+        workload.metrics = metrics(stack, &workload, m, d);
+    }
+    Some(workload)
+}
+
+fn metrics(
+    stack: &Stack,
+    w: &Workload,
+    m: &model::Metrics,
+    d: &mut Diagnostics,
+) -> Option<ResolvedMetrics> {
+    if stack.platform.prometheus.is_none() {
+        d.push(
+            Diagnostic::error(
+                Code::MissingPlatform,
+                m.port.span,
+                "scraping metrics needs Prometheus",
+            )
+            .label("metrics")
+            .help("add `prometheus namespace=\"monitoring\"` to `platform { ... }`"),
+        );
+    }
+    if !super::names::is_duration(&m.interval) {
+        d.push(invalid(
+            m.interval.span,
+            "a duration like `30s`",
+            &m.interval,
+        ));
+    }
+    if !m.path.starts_with('/') || m.path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        d.push(invalid(
+            m.path.span,
+            "a URL path starting with `/`",
+            &m.path,
+        ));
+    }
+    let port = find_port(w, &m.port, d)?;
+    Some(ResolvedMetrics {
+        port: port.number,
+        path: m.path.value.clone(),
+        interval: m.interval.value.clone(),
+        span: m.port.span,
     })
 }
 
@@ -379,6 +424,7 @@ fn database(
         api_access: false,
         internet: Vec::new(),
         service_account: Some(db.name.value.clone()),
+        metrics: None,
     })
 }
 
@@ -751,6 +797,7 @@ fn exposure(
         api_access: false,
         internet: Vec::new(),
         service_account: None,
+        metrics: None,
     };
     let port = find_port(&probe, &e.port, d)?;
     let (service, service_port) = match (&app.source, &e.service) {

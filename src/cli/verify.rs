@@ -142,6 +142,7 @@ fn print_sources(
             EdgeReason::Ingress => "derived: the ingress controller serves an exposed host",
             EdgeReason::Dns => "derived: every pod resolves names through the cluster DNS",
             EdgeReason::MeshControl => "derived: the Linkerd proxy talks to its control plane",
+            EdgeReason::Metrics => "derived: Prometheus scrapes the app's `metrics`",
             EdgeReason::MeshProxy => {
                 "derived: Linkerd sends opaque meshed traffic to the proxy's inbound port"
             }

@@ -36,13 +36,21 @@ impl Graph {
         let mut index = Index::default();
         for (i, n) in nodes.iter().enumerate() {
             index.node.insert(n.id.clone(), i);
-            index.namespace.entry(n.namespace.clone()).or_default().push(i);
+            index
+                .namespace
+                .entry(n.namespace.clone())
+                .or_default()
+                .push(i);
         }
         for (i, e) in edges.iter().enumerate() {
             index.from.entry(e.from.clone()).or_default().push(i);
             index.to.entry(e.to.clone()).or_default().push(i);
         }
-        Self { nodes, edges, index }
+        Self {
+            nodes,
+            edges,
+            index,
+        }
     }
 
     /// The node with this id.
@@ -53,17 +61,32 @@ impl Graph {
 
     /// Edges leaving `id`, in edge order.
     pub fn edges_from<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index.from.get(id).into_iter().flatten().map(|i| &self.edges[*i])
+        self.index
+            .from
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.edges[*i])
     }
 
     /// Edges arriving at `id`, in edge order.
     pub fn edges_to<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index.to.get(id).into_iter().flatten().map(|i| &self.edges[*i])
+        self.index
+            .to
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.edges[*i])
     }
 
     /// Nodes of a namespace, in id order.
     pub fn nodes_in<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a GraphNode> + 'a {
-        self.index.namespace.get(namespace).into_iter().flatten().map(|i| &self.nodes[*i])
+        self.index
+            .namespace
+            .get(namespace)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.nodes[*i])
     }
 }
 
@@ -122,6 +145,8 @@ pub enum EdgeReason {
     MeshControl,
     /// Linkerd's inbound proxy port for opaque (non-HTTP) meshed traffic.
     MeshProxy,
+    /// Prometheus scrapes an app's `metrics`.
+    Metrics,
 }
 
 impl EdgeReason {
@@ -133,6 +158,7 @@ impl EdgeReason {
             EdgeReason::Dns => "dns",
             EdgeReason::MeshControl => "mesh-control",
             EdgeReason::MeshProxy => "mesh-proxy",
+            EdgeReason::Metrics => "metrics",
         }
     }
 }
@@ -224,6 +250,17 @@ fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
             ));
         }
     }
+    if let Some(p) = &stack.platform.prometheus {
+        let mut n = node(
+            &prometheus_id(stack).unwrap_or_default(),
+            "prometheus",
+            &p.namespace,
+            p.pods.clone(),
+            p.span,
+        );
+        n.service_account = Some(p.service_account.value.clone());
+        nodes.push(n);
+    }
     let managed = platform_managed(stack);
     for pod in platform_pods(stack) {
         let labels = pod
@@ -309,6 +346,16 @@ fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
                     e.span,
                 ));
             }
+            if let (Some(m), Some(prometheus)) = (&w.metrics, prometheus_id(stack)) {
+                edges.push(edge(
+                    &prometheus,
+                    &from,
+                    m.port,
+                    Protocol::Tcp,
+                    EdgeReason::Metrics,
+                    m.span,
+                ));
+            }
         }
     }
     let dns = dns_id(stack);
@@ -348,6 +395,16 @@ fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
         (&a.from, &a.to, a.port, a.protocol) == (&b.from, &b.to, b.port, b.protocol)
     });
     edges
+}
+
+/// The graph id of the platform's Prometheus, if the stack names one.
+#[must_use]
+pub fn prometheus_id(stack: &ResolvedStack) -> Option<String> {
+    stack
+        .platform
+        .prometheus
+        .as_ref()
+        .map(|p| format!("{}/prometheus", p.namespace.value))
 }
 
 fn dns_id(stack: &ResolvedStack) -> String {

@@ -9,6 +9,7 @@ mod flux;
 mod graph;
 mod kyverno;
 mod mesh;
+mod monitoring;
 mod network;
 mod object;
 mod platform;
@@ -84,6 +85,7 @@ pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Dia
             &mut stale_recipients,
         ));
         objects.extend(exposure::objects(stack, ns));
+        objects.extend(monitoring::objects(stack, ns));
         objects.extend(network::policies(stack, &ns.name, ns.span, &graph));
         objects.extend(mesh::policies(stack, ns, &graph));
         components.push(Component {

@@ -45,10 +45,16 @@ pub(super) fn policies(
         let mut ingress: BTreeMap<&str, Vec<(u16, Protocol)>> = BTreeMap::new();
         let mut egress: BTreeMap<&str, Vec<(u16, Protocol)>> = BTreeMap::new();
         for e in graph.edges_to(&node.id) {
-            ingress.entry(e.from.as_str()).or_default().push((e.port, e.protocol));
+            ingress
+                .entry(e.from.as_str())
+                .or_default()
+                .push((e.port, e.protocol));
         }
         for e in graph.edges_from(&node.id) {
-            egress.entry(e.to.as_str()).or_default().push((e.port, e.protocol));
+            egress
+                .entry(e.to.as_str())
+                .or_default()
+                .push((e.port, e.protocol));
         }
         let selector = json!({"matchLabels": node.labels});
         let mut rules: Vec<Value> = ingress

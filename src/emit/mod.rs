@@ -203,7 +203,11 @@ fn apply(out: &Path, tree: &Tree, changes: &[Change], manifest: &str) -> Result<
                     fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
                     made.insert(parent.to_path_buf());
                 }
-                let bytes = if path == OWNED { manifest.as_bytes() } else { &tree.files[path] };
+                let bytes = if path == OWNED {
+                    manifest.as_bytes()
+                } else {
+                    &tree.files[path]
+                };
                 fs::write(&target, bytes).map_err(io_error("writing", &target))?;
             }
             Change::Remove(path) => {

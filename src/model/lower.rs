@@ -252,7 +252,14 @@ fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
         node,
         0,
         &[],
-        &["flux", "linkerd", "traefik", "cert-manager", "kyverno"],
+        &[
+            "flux",
+            "linkerd",
+            "traefik",
+            "cert-manager",
+            "kyverno",
+            "prometheus",
+        ],
         d,
     );
     let flux = r.child("flux", d).map(|n| {
@@ -304,7 +311,9 @@ fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
         }
     });
     let kyverno = r.child("kyverno", d).map(|n| super::kyverno::kyverno(n, d));
+    let prometheus = r.child("prometheus", d).map(|n| prometheus(n, d));
     Platform {
+        prometheus,
         flux,
         linkerd,
         traefik,
@@ -399,4 +408,32 @@ pub(super) fn string_args(node: &Node, d: &mut Diagnostics) -> Vec<String> {
             }
         })
         .collect()
+}
+
+fn prometheus(node: &Node, d: &mut Diagnostics) -> Prometheus {
+    let r = Reader::new(
+        node,
+        0,
+        &["namespace", "service-account"],
+        &["pods", "monitor-labels"],
+        d,
+    );
+    let pods = r.child("pods", d).map_or_else(
+        || BTreeMap::from([("app.kubernetes.io/name".to_owned(), "prometheus".to_owned())]),
+        |n| labels(n, d).value,
+    );
+    Prometheus {
+        span: node.name_span,
+        namespace: r
+            .string("namespace", d)
+            .unwrap_or_else(|| Spanned::new("monitoring".into(), node.name_span)),
+        pods,
+        service_account: r
+            .string("service-account", d)
+            .unwrap_or_else(|| Spanned::new("prometheus".into(), node.name_span)),
+        monitor_labels: r
+            .child("monitor-labels", d)
+            .map(|n| labels(n, d).value)
+            .unwrap_or_default(),
+    }
 }

@@ -131,6 +131,37 @@ pub struct Platform {
     pub cert_manager: Option<CertManager>,
     /// Kyverno and the rules derived from the stack.
     pub kyverno: Option<Kyverno>,
+    /// An existing Prometheus (Prometheus Operator) that scrapes apps.
+    pub prometheus: Option<Prometheus>,
+}
+
+/// The Prometheus that scrapes apps' `metrics`: stackc writes PodMonitors
+/// and the policy that lets exactly its pods in.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Prometheus {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// The namespace Prometheus runs in (default `monitoring`).
+    pub namespace: Name,
+    /// The labels of the Prometheus pods (default `app.kubernetes.io/name=prometheus`).
+    pub pods: BTreeMap<String, String>,
+    /// Its ServiceAccount, the mesh identity (default `prometheus`).
+    pub service_account: Name,
+    /// Labels PodMonitors need for this Prometheus to select them, e.g. `release=kube-prometheus-stack`.
+    pub monitor_labels: BTreeMap<String, String>,
+}
+
+/// Metrics an app exposes for Prometheus.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Metrics {
+    /// The app port serving metrics.
+    pub port: Spanned<PortRef>,
+    /// The HTTP path (default `/metrics`).
+    pub path: Spanned<String>,
+    /// The scrape interval (default `30s`).
+    pub interval: Spanned<String>,
 }
 
 /// Flux CD: Kustomizations with dependency ordering and SOPS decryption.
@@ -332,6 +363,8 @@ pub struct App {
     pub api_access: bool,
     /// Egress to the internet (outside cluster and private ranges).
     pub internet: Vec<InternetEgress>,
+    /// Metrics scraped by the platform's Prometheus.
+    pub metrics: Option<Metrics>,
     /// The container command.
     pub command: Vec<String>,
     /// The container arguments.

@@ -73,6 +73,7 @@ const APP_CHILDREN: &[&str] = &[
     "volume",
     "security",
     "internet",
+    "metrics",
     "command",
     "args",
 ];
@@ -147,6 +148,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         volumes,
         security,
         api_access: r.bool("api-access", false, d),
+        metrics: r.child("metrics", d).and_then(|n| metrics(n, d)),
         internet,
         command,
         args,
@@ -472,5 +474,25 @@ fn secret(node: &Node, d: &mut Diagnostics) -> Option<Secret> {
         name: r.arg_string(0, "name", d)?,
         external: r.bool("external", false, d),
         keys,
+    })
+}
+
+fn metrics(node: &Node, d: &mut Diagnostics) -> Option<Metrics> {
+    let r = Reader::new(node, 0, &["port", "path", "interval"], &[], d);
+    let port = match r.prop("port") {
+        Some((value, span)) => port_ref(value, span, d),
+        None => {
+            d.push(missing(node, "property `port`"));
+            None
+        }
+    };
+    Some(Metrics {
+        port: port?,
+        path: r
+            .string("path", d)
+            .unwrap_or_else(|| Spanned::new("/metrics".into(), node.name_span)),
+        interval: r
+            .string("interval", d)
+            .unwrap_or_else(|| Spanned::new("30s".into(), node.name_span)),
     })
 }

@@ -50,7 +50,11 @@ pub fn policies(derived: &Derived) -> Result<PolicyReport, Diagnostics> {
         }
     }
     if parsed.is_empty() {
-        return if d.has_errors() { Err(d) } else { Ok(PolicyReport::default()) };
+        return if d.has_errors() {
+            Err(d)
+        } else {
+            Ok(PolicyReport::default())
+        };
     }
     let mut context = Context::new();
     for object in objects.iter().filter(|o| o.kind == "Namespace") {
@@ -69,10 +73,16 @@ pub fn policies(derived: &Derived) -> Result<PolicyReport, Diagnostics> {
     }
     // Namespaces stackc does not create (flux-system, ...) carry only
     // their name label.
-    let created: std::collections::BTreeSet<&str> =
-        objects.iter().filter(|o| o.kind == "Namespace").map(|o| o.name.as_str()).collect();
-    let others: std::collections::BTreeSet<&str> =
-        objects.iter().filter_map(|o| o.namespace.as_deref()).filter(|n| !created.contains(n)).collect();
+    let created: std::collections::BTreeSet<&str> = objects
+        .iter()
+        .filter(|o| o.kind == "Namespace")
+        .map(|o| o.name.as_str())
+        .collect();
+    let others: std::collections::BTreeSet<&str> = objects
+        .iter()
+        .filter_map(|o| o.namespace.as_deref())
+        .filter(|n| !created.contains(n))
+        .collect();
     for namespace in others {
         context = context.namespace(namespace, Vec::<(String, String)>::new());
     }
