@@ -8,7 +8,7 @@ use super::Component;
 use super::object::Object;
 use crate::check::ResolvedStack;
 use crate::diagnostic::Span;
-use crate::model::{DefaultInbound, DnsProvider};
+use crate::model::DnsProvider;
 
 /// Labels on every object stackc writes.
 pub(super) fn common_labels(stack: &ResolvedStack) -> Value {
@@ -150,13 +150,7 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
     }
     if let Some(l) = &p.linkerd {
         platform_chart(&LINKERD, l.span);
-        let inbound = match l.inbound.value {
-            DefaultInbound::AllUnauthenticated => "all-unauthenticated",
-            DefaultInbound::AllAuthenticated => "all-authenticated",
-            DefaultInbound::ClusterAuthenticated => "cluster-authenticated",
-            DefaultInbound::ClusterUnauthenticated => "cluster-unauthenticated",
-            DefaultInbound::Deny => "deny",
-        };
+        let inbound = l.inbound.value.as_str();
         let crds = release(
             "linkerd-crds",
             "linkerd",
@@ -299,7 +293,6 @@ pub(super) fn namespace(name: &str, labels: &Value, inject: Option<&str>, origin
     }
 }
 
-/// A Flux HelmRelease of a chart from a repository in `flux-system`.
 /// Which chart a HelmRelease installs: chart name, repository, version.
 #[derive(Clone, Copy)]
 pub(super) struct ChartRef<'a> {

@@ -12,12 +12,17 @@ use crate::model::{App, EnvValue, Resources, Security};
 
 pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
     let labels = common_labels(stack);
-    let mut out = vec![namespace(
-        &ns.name,
-        &labels,
-        ns.mesh.then_some("enabled"),
-        ns.span,
-    )];
+    let mut namespace_object = namespace(&ns.name, &labels, ns.mesh.then_some("enabled"), ns.span);
+    if ns.mesh
+        && let Some(linkerd) = &stack.platform.linkerd
+    {
+        // The stack's default inbound policy, on the namespace itself too.
+        namespace_object = namespace_object.annotated(json!({
+            "linkerd.io/inject": "enabled",
+            "config.linkerd.io/default-inbound-policy": linkerd.inbound.value.as_str(),
+        }));
+    }
+    let mut out = vec![namespace_object];
     for release in &ns.releases {
         let chart = ChartRef {
             chart: &release.chart,

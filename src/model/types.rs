@@ -198,6 +198,20 @@ pub enum DefaultInbound {
     Deny,
 }
 
+impl DefaultInbound {
+    /// The value Linkerd's chart and annotation take.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DefaultInbound::AllUnauthenticated => "all-unauthenticated",
+            DefaultInbound::AllAuthenticated => "all-authenticated",
+            DefaultInbound::ClusterAuthenticated => "cluster-authenticated",
+            DefaultInbound::ClusterUnauthenticated => "cluster-unauthenticated",
+            DefaultInbound::Deny => "deny",
+        }
+    }
+}
+
 /// Traefik v3 ingress controller.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
