@@ -113,3 +113,22 @@ fn braces_in_strings_and_comments_do_not_count_as_nesting() {
     );
     compile(&source).expect("strings and comments may hold braces");
 }
+
+#[test]
+fn a_stack_over_the_workload_limit_fails_cleanly() {
+    let source = "stack \"s\" {\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    namespace \"a\" {\n        app \"web\" image=\"x:1\"\n    }\n}\n";
+    let document = stackc::syntax::parse(source).unwrap();
+    let mut stack = stackc::model::lower(&document).unwrap();
+    let app = stack.namespaces[0].apps[0].clone();
+    stack.namespaces[0].apps = vec![app; stackc::check::MAX_WORKLOADS + 1];
+    let errors = stackc::check::check(stack).expect_err("too many workloads");
+    let message = errors.iter().next().unwrap().message.clone();
+    assert_eq!(
+        message,
+        format!(
+            "the stack declares {} workloads; stackc compiles at most {}",
+            stackc::check::MAX_WORKLOADS + 1,
+            stackc::check::MAX_WORKLOADS
+        )
+    );
+}

@@ -15,12 +15,33 @@ pub use types::*;
 use crate::diagnostic::Diagnostics;
 use crate::model::Stack;
 
+/// Stacks with more workloads are refused before any work: memory grows by
+/// roughly 60 KB per workload, so this bounds a build near 1.2 GB.
+pub const MAX_WORKLOADS: usize = 20_000;
+
 /// Resolve and validate a stack.
 ///
 /// # Errors
 /// Every problem found, sorted by position.
 pub fn check(stack: Stack) -> Result<ResolvedStack, Diagnostics> {
     let mut d = Diagnostics::default();
+    let workloads: usize = stack
+        .namespaces
+        .iter()
+        .map(|n| n.apps.len() + n.databases.len())
+        .sum();
+    if workloads > MAX_WORKLOADS {
+        d.push(
+            crate::diagnostic::Diagnostic::error(
+                crate::diagnostic::Code::Unsupported,
+                stack.name.span,
+                format!("the stack declares {workloads} workloads; stackc compiles at most {MAX_WORKLOADS}"),
+            )
+            .label("too large")
+            .help("split the stack, one per cluster or team; memory grows with every workload's objects"),
+        );
+        return Err(d);
+    }
     cluster::check_cluster(&stack, &mut d);
     let namespaces = workloads::resolve(&stack, &mut d);
     let namespace_order = order::namespace_order(&namespaces, &mut d);
