@@ -79,11 +79,6 @@ pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagn
     verify::verify(&stack, &derived)?;
     let report = verify::policies(&derived)?;
     let mut tree = render::render(&derived, &options.render)?;
-    tree.files
-        .extend(render::kyverno_tests::files(&derived, &report));
-    Ok(Compiled {
-        stack,
-        derived,
-        tree,
-    })
+    tree.files.extend(render::kyverno_tests::files(&derived, &report));
+    Ok(Compiled { stack, derived, tree })
 }

@@ -50,63 +50,39 @@ fn check_reports_added_changed_and_removed_files() {
     fs::remove_file(dir.path().join("out/clusters/c/a/service-api.yaml")).unwrap();
     fs::write(
         dir.path().join("stack.kdl"),
-        STACK.replace(
-            "        app \"api\" image=\"y:1\" {\n            port \"http\" 8080\n        }\n",
-            "",
-        ),
+        STACK.replace("        app \"api\" image=\"y:1\" {\n            port \"http\" 8080\n        }\n", ""),
     )
     .unwrap();
     let before = snapshot_dir(dir.path());
     let out = stackc(dir.path(), &["build", "--check"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.contains("changed: out/clusters/c/a/deployment-web.yaml"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("removed: out/clusters/c/a/deployment-api.yaml"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("changed: out/clusters/c/a/deployment-web.yaml"), "{stdout}");
+    assert!(stdout.contains("removed: out/clusters/c/a/deployment-api.yaml"), "{stdout}");
     assert_eq!(before, snapshot_dir(dir.path()), "--check wrote something");
     // Restore the stack with api: the deleted service shows as added.
     fs::write(dir.path().join("stack.kdl"), STACK).unwrap();
     let stdout = text(&stackc(dir.path(), &["build", "--check"]).stdout);
-    assert!(
-        stdout.contains("added: out/clusters/c/a/service-api.yaml"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("added: out/clusters/c/a/service-api.yaml"), "{stdout}");
 }
 
 #[test]
 fn rebuild_removes_stale_owned_files_and_keeps_foreign_ones() {
     let dir = project(STACK);
     assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
-    let gotk = dir
-        .path()
-        .join("out/clusters/c/flux-system/gotk-components.yaml");
+    let gotk = dir.path().join("out/clusters/c/flux-system/gotk-components.yaml");
     fs::write(&gotk, "# flux install --export\n").unwrap();
     let notes = dir.path().join("out/clusters/c/a/NOTES.md");
     fs::write(&notes, "mine\n").unwrap();
     fs::write(
         dir.path().join("stack.kdl"),
-        STACK.replace(
-            "        app \"api\" image=\"y:1\" {\n            port \"http\" 8080\n        }\n",
-            "",
-        ),
+        STACK.replace("        app \"api\" image=\"y:1\" {\n            port \"http\" 8080\n        }\n", ""),
     )
     .unwrap();
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(
-        !dir.path()
-            .join("out/clusters/c/a/deployment-api.yaml")
-            .exists()
-    );
-    assert_eq!(
-        fs::read_to_string(&gotk).unwrap(),
-        "# flux install --export\n"
-    );
+    assert!(!dir.path().join("out/clusters/c/a/deployment-api.yaml").exists());
+    assert_eq!(fs::read_to_string(&gotk).unwrap(), "# flux install --export\n");
     assert_eq!(fs::read_to_string(&notes).unwrap(), "mine\n");
 }
 
@@ -118,11 +94,7 @@ fn refuses_to_overwrite_a_file_it_did_not_write() {
     fs::write(&foreign, "hand-written\n").unwrap();
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("was not written by stackc"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("was not written by stackc"), "{}", text(&out.stderr));
     assert_eq!(fs::read_to_string(&foreign).unwrap(), "hand-written\n");
     assert!(!dir.path().join("out/.stackc-owned").exists());
 }
@@ -132,27 +104,16 @@ fn input_errors_exit_2_and_leave_out_untouched() {
     let dir = project(STACK);
     assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
     let before = snapshot_dir(dir.path());
-    fs::write(
-        dir.path().join("stack.kdl"),
-        STACK.replace("port \"http\" 8080", "port \"http\" \"eighty\""),
-    )
-    .unwrap();
+    fs::write(dir.path().join("stack.kdl"), STACK.replace("port \"http\" 8080", "port \"http\" \"eighty\"")).unwrap();
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("wrong-type"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("wrong-type"), "{}", text(&out.stderr));
     let mut after = snapshot_dir(dir.path());
     after.retain(|(p, _)| p != std::path::Path::new("stack.kdl"));
     let mut before_out = before.clone();
     before_out.retain(|(p, _)| p != std::path::Path::new("stack.kdl"));
     assert_eq!(before_out, after);
-    assert_eq!(
-        stackc(dir.path(), &["build", "--check"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(stackc(dir.path(), &["build", "--check"]).status.code(), Some(2));
 }
 
 #[test]
@@ -169,12 +130,7 @@ fn json_diagnostics_carry_code_line_and_column() {
     let out = stackc(dir.path(), &["build", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
     let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
-    let first = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "unknown-property")
-        .unwrap();
+    let first = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-property").unwrap();
     assert_eq!(first["code"], "unknown-property");
     assert_eq!(first["line"], 7);
     assert_eq!(first["column"], 19);
@@ -184,13 +140,7 @@ fn json_diagnostics_carry_code_line_and_column() {
 #[test]
 fn the_repository_out_is_current() {
     let out = stackc(&root(), &["build", "--check"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
 }
 
 #[test]
@@ -199,23 +149,14 @@ fn graph_json_has_the_documented_shape() {
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let edges = json["edges"].as_array().unwrap();
+    assert!(edges.iter().any(|e| e["from"] == "authentik/authentik-server"
+        && e["to"] == "authentik/postgres"
+        && e["port"] == 5432
+        && e["protocol"] == "TCP"));
     assert!(
-        edges
-            .iter()
-            .any(|e| e["from"] == "authentik/authentik-server"
-                && e["to"] == "authentik/postgres"
-                && e["port"] == 5432
-                && e["protocol"] == "TCP")
+        edges.iter().any(|e| e["from"] == "traefik/traefik" && e["to"] == "linkwarden/linkwarden" && e["port"] == 3000)
     );
-    assert!(edges.iter().any(|e| e["from"] == "traefik/traefik"
-        && e["to"] == "linkwarden/linkwarden"
-        && e["port"] == 3000));
-    let node = json["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n["id"] == "authentik/authentik-worker")
-        .unwrap();
+    let node = json["nodes"].as_array().unwrap().iter().find(|n| n["id"] == "authentik/authentik-worker").unwrap();
     assert_eq!(node["labels"]["app.kubernetes.io/component"], "worker");
 }
 
@@ -224,12 +165,7 @@ fn schema_is_json_schema() {
     let out = stackc(&root(), &["schema"]);
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(
-        json["$schema"]
-            .as_str()
-            .unwrap()
-            .contains("json-schema.org")
-    );
+    assert!(json["$schema"].as_str().unwrap().contains("json-schema.org"));
     assert!(json["properties"]["namespace"].is_object());
 }
 
@@ -242,24 +178,13 @@ fn a_templates_directory_overrides_formatting() {
         "# {{ object.kind }} {{ object.metadata.name }} (house format)\n{{ yaml }}\n",
     )
     .unwrap();
-    fs::write(
-        dir.path().join("templates/service.yaml.j2"),
-        "# a Service\n{{ yaml }}\n",
-    )
-    .unwrap();
+    fs::write(dir.path().join("templates/service.yaml.j2"), "# a Service\n{{ yaml }}\n").unwrap();
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let deployment =
-        fs::read_to_string(dir.path().join("out/clusters/c/a/deployment-web.yaml")).unwrap();
-    assert!(
-        deployment.starts_with("# Deployment web (house format)\napiVersion: apps/v1\n"),
-        "{deployment}"
-    );
+    let deployment = fs::read_to_string(dir.path().join("out/clusters/c/a/deployment-web.yaml")).unwrap();
+    assert!(deployment.starts_with("# Deployment web (house format)\napiVersion: apps/v1\n"), "{deployment}");
     let service = fs::read_to_string(dir.path().join("out/clusters/c/a/service-web.yaml")).unwrap();
-    assert!(
-        service.starts_with("# a Service\napiVersion: v1\n"),
-        "{service}"
-    );
+    assert!(service.starts_with("# a Service\napiVersion: v1\n"), "{service}");
 }
 
 #[test]
@@ -269,33 +194,19 @@ fn a_template_that_changes_structure_is_rejected() {
     let before = snapshot_dir(dir.path());
     fs::create_dir(dir.path().join("templates")).unwrap();
     // Pasting a value into YAML by hand instead of serializing it.
-    fs::write(
-        dir.path().join("templates/deployment.yaml.j2"),
-        "{{ yaml }}\nextra: {{ object.metadata.name }}\n",
-    )
-    .unwrap();
+    fs::write(dir.path().join("templates/deployment.yaml.j2"), "{{ yaml }}\nextra: {{ object.metadata.name }}\n")
+        .unwrap();
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("template `deployment.yaml.j2` changed the structure"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("template `deployment.yaml.j2` changed the structure"), "{stderr}");
     let mut after = snapshot_dir(dir.path());
     after.retain(|(p, _)| !p.starts_with("templates"));
     assert_eq!(before, after);
-    fs::write(
-        dir.path().join("templates/deployment.yaml.j2"),
-        "{{ yaml }\n",
-    )
-    .unwrap();
+    fs::write(dir.path().join("templates/deployment.yaml.j2"), "{{ yaml }\n").unwrap();
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("template `deployment.yaml.j2` failed"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("template `deployment.yaml.j2` failed"), "{}", text(&out.stderr));
 }
 
 /// The schema is JSON Schema 2020-12 and documents every node and property
@@ -324,15 +235,9 @@ fn schema_describes_every_property() {
     }
     let out = stackc(&root(), &["schema"]);
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        schema["$schema"],
-        "https://json-schema.org/draft/2020-12/schema"
-    );
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
     let mut missing = Vec::new();
     walk(&schema, "", &mut missing);
     assert!(missing.is_empty(), "undocumented: {missing:?}");
-    assert!(
-        schema["$defs"]["App"]["properties"]["connects-to"].is_object(),
-        "names follow the KDL nodes"
-    );
+    assert!(schema["$defs"]["App"]["properties"]["connects-to"].is_object(), "names follow the KDL nodes");
 }

@@ -43,10 +43,7 @@ fn shuffled(source: &str, seed: u64) -> String {
 #[test]
 fn two_builds_are_byte_identical() {
     let source = std::fs::read_to_string(root().join("stack.kdl")).unwrap();
-    assert_eq!(
-        compile_in(&root(), &source).unwrap(),
-        compile_in(&root(), &source).unwrap()
-    );
+    assert_eq!(compile_in(&root(), &source).unwrap(), compile_in(&root(), &source).unwrap());
 }
 
 proptest! {

@@ -59,12 +59,7 @@ fn all_errors_are_reported_at_once() {
         "    namespace \"A\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"nope\"\n        }\n        database \"db\" engine=\"mysql\" version=\"8\" size=\"1GB\"\n    }",
     );
     let text = errors(&source);
-    for code in [
-        "invalid-name",
-        "unknown-reference",
-        "unknown-engine",
-        "invalid-quantity",
-    ] {
+    for code in ["invalid-name", "unknown-reference", "unknown-engine", "invalid-quantity"] {
         assert!(text.contains(code), "{code} missing from:\n{text}");
     }
     assert!(text.contains("4 errors"), "{text}");

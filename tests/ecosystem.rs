@@ -10,28 +10,11 @@ use crate::support::{root, stackc};
 fn init_writes_a_stack_that_builds_on_the_first_try() {
     let dir = tempfile::tempdir().unwrap();
     let out = stackc(dir.path(), &["init"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        fs::read_to_string(dir.path().join(".gitignore"))
-            .unwrap()
-            .contains("*.agekey")
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fs::read_to_string(dir.path().join(".gitignore")).unwrap().contains("*.agekey"));
     let out = stackc(dir.path(), &["build"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        stackc(dir.path(), &["build", "--check"]).status.code(),
-        Some(0)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stackc(dir.path(), &["build", "--check"]).status.code(), Some(0));
     // Never overwrites.
     let out = stackc(dir.path(), &["init"]);
     assert_eq!(out.status.code(), Some(2));
@@ -56,41 +39,17 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
 /// `entry` in the repository root, with the installed `stackc` on PATH.
 #[test]
 fn pre_commit_hooks_run_on_a_sample_repository() {
-    let hooks: serde_json::Value = serde_yaml_ng::from_str(
-        &fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap(),
-    )
-    .unwrap();
+    let hooks: serde_json::Value =
+        serde_yaml_ng::from_str(&fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap()).unwrap();
     let entry = |id: &str| -> Vec<String> {
-        let hook = hooks
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|h| h["id"] == id)
-            .unwrap();
+        let hook = hooks.as_array().unwrap().iter().find(|h| h["id"] == id).unwrap();
         assert_eq!(hook["pass_filenames"], false);
-        hook["entry"]
-            .as_str()
-            .unwrap()
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect()
+        hook["entry"].as_str().unwrap().split_whitespace().map(str::to_owned).collect()
     };
-    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_stackc"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_stackc")).parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let run = |dir: &std::path::Path, argv: &[String]| {
-        Command::new(&argv[0])
-            .args(&argv[1..])
-            .current_dir(dir)
-            .env("PATH", &path)
-            .output()
-            .unwrap()
+        Command::new(&argv[0]).args(&argv[1..]).current_dir(dir).env("PATH", &path).output().unwrap()
     };
     let repo = tempfile::tempdir().unwrap();
     assert!(stackc(repo.path(), &["init"]).status.success());
@@ -103,18 +62,11 @@ fn pre_commit_hooks_run_on_a_sample_repository() {
     assert_eq!(run(repo.path(), &check).status.code(), Some(0));
     // An edit to the stack without re-rendering fails the check again.
     let stack = repo.path().join("stack.kdl");
-    fs::write(
-        &stack,
-        fs::read_to_string(&stack)
-            .unwrap()
-            .replace("version=\"8\"", "version=\"7\""),
-    )
-    .unwrap();
+    fs::write(&stack, fs::read_to_string(&stack).unwrap().replace("version=\"8\"", "version=\"7\"")).unwrap();
     let out = run(repo.path(), &check);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .contains("changed: out/clusters/production/hello/statefulset-cache.yaml")
+        String::from_utf8_lossy(&out.stdout).contains("changed: out/clusters/production/hello/statefulset-cache.yaml")
     );
 }
 
@@ -135,10 +87,7 @@ const SMALL: &str = r#"stack "s" {
 fn changed() -> String {
     SMALL
         .replace("x:1", "x:2")
-        .replace(
-            "            connects-to \"db\"\n",
-            "            internet 443\n",
-        )
+        .replace("            connects-to \"db\"\n", "            internet 443\n")
         .replace("app \"web\" image", "app \"web\" api-access=#true image")
 }
 
@@ -148,12 +97,7 @@ fn diff_summarizes_a_change_for_review() {
     fs::write(dir.path().join("old.kdl"), SMALL).unwrap();
     fs::write(dir.path().join("new.kdl"), changed()).unwrap();
     let out = stackc(dir.path(), &["diff", "old.kdl", "new.kdl"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     for expected in [
         "### Connections closed (policies tightened)\n\n- `a/web` → `a/db` TCP 6379 (declared)",
@@ -163,10 +107,7 @@ fn diff_summarizes_a_change_for_review() {
     ] {
         assert!(text.contains(expected), "{expected}\n---\n{text}");
     }
-    let out = stackc(
-        dir.path(),
-        &["diff", "old.kdl", "new.kdl", "--format", "json"],
-    );
+    let out = stackc(dir.path(), &["diff", "old.kdl", "new.kdl", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["closed"][0]["to"], "a/db");
     assert_eq!(json["internet_added"][0], serde_json::json!(["a/web", 443]));
@@ -179,37 +120,16 @@ fn diff_summarizes_a_change_for_review() {
 fn diff_reads_git_revisions() {
     let dir = tempfile::tempdir().unwrap();
     let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Command::new("git").args(args).current_dir(dir.path()).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     };
     git(&["init", "-q"]);
     fs::write(dir.path().join("stack.kdl"), SMALL).unwrap();
     git(&["add", "stack.kdl"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.org",
-        "commit",
-        "-qm",
-        "v1",
-    ]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "v1"]);
     fs::write(dir.path().join("stack.kdl"), changed()).unwrap();
     let out = stackc(dir.path(), &["diff", "HEAD"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("## stackc diff: `HEAD` → `stack.kdl`"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Internet egress opened"));
     let out = stackc(dir.path(), &["diff", "no-such-rev"]);
@@ -232,10 +152,9 @@ fn renovate_managers_find_every_image_and_chart_version() {
             let re = regex_lite::Regex::new(pattern.as_str().unwrap()).unwrap();
             for caps in re.captures_iter(&stack) {
                 hits += 1;
-                let dep = caps.name("depName").map_or_else(
-                    || manager["depNameTemplate"].as_str().unwrap().to_owned(),
-                    |m| m.as_str().to_owned(),
-                );
+                let dep = caps
+                    .name("depName")
+                    .map_or_else(|| manager["depNameTemplate"].as_str().unwrap().to_owned(), |m| m.as_str().to_owned());
                 found.insert(dep, caps["currentValue"].to_owned());
             }
         }
@@ -250,10 +169,6 @@ fn renovate_managers_find_every_image_and_chart_version() {
         ("linkerd-control-plane", "2025.10.7"),
         ("kyverno", "3.5.2"),
     ] {
-        assert_eq!(
-            found.get(dep).map(String::as_str),
-            Some(version),
-            "{dep}: {found:?}"
-        );
+        assert_eq!(found.get(dep).map(String::as_str), Some(version), "{dep}: {found:?}");
     }
 }

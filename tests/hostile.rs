@@ -31,18 +31,12 @@ fn env_values_cannot_change_structure() {
             "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    namespace \"a\" {{\n        app \"web\" image=\"x:1\" {{\n            env \"V\" \"{escaped}\"\n        }}\n    }}\n}}\n"
         );
         let tree = compile(&source).unwrap_or_else(|e| panic!("{value:?}: {e}"));
-        let text =
-            String::from_utf8(tree.files["clusters/c/a/deployment-web.yaml"].clone()).unwrap();
-        let docs: Vec<serde_json::Value> = serde_yaml_ng::Deserializer::from_str(&text)
-            .map(|d| serde::Deserialize::deserialize(d).unwrap())
-            .collect();
+        let text = String::from_utf8(tree.files["clusters/c/a/deployment-web.yaml"].clone()).unwrap();
+        let docs: Vec<serde_json::Value> =
+            serde_yaml_ng::Deserializer::from_str(&text).map(|d| serde::Deserialize::deserialize(d).unwrap()).collect();
         assert_eq!(docs.len(), 1, "{value:?} added a document:\n{text}");
         let env = &docs[0]["spec"]["template"]["spec"]["containers"][0]["env"];
-        assert_eq!(
-            env,
-            &serde_json::json!([{"name": "V", "value": value}]),
-            "{value:?}:\n{text}"
-        );
+        assert_eq!(env, &serde_json::json!([{"name": "V", "value": value}]), "{value:?}:\n{text}");
     }
 }
 
@@ -63,12 +57,7 @@ fn kdl_escape(value: &str) -> String {
 
 #[test]
 fn hostile_hosts_and_names_are_rejected_not_rendered() {
-    for host in [
-        "a`) || Host(`evil.io",
-        "web.acme.io\nx",
-        "../etc",
-        "web.acme.io/x",
-    ] {
+    for host in ["a`) || Host(`evil.io", "web.acme.io\nx", "../etc", "web.acme.io/x"] {
         let escaped = kdl_escape(host);
         let source = format!(
             "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {{\n        traefik\n        cert-manager {{\n            issuer \"le\" acme-email=\"ops@acme.io\" dns01=\"cloudflare\" token-secret=\"cf\"\n        }}\n    }}\n    namespace \"a\" {{\n        app \"web\" image=\"x:1\" {{\n            port \"http\" 80\n            expose \"{escaped}\" port=\"http\"\n        }}\n    }}\n}}\n"

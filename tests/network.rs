@@ -15,47 +15,29 @@ fn seed_store() -> stackc::secrets::SecretStore {
     stackc::secrets::load_store(&root()).unwrap()
 }
 
-fn policy_mut<'a>(
-    derived: &'a mut stackc::derive::Derived,
-    namespace: &str,
-    name: &str,
-) -> &'a mut serde_json::Value {
+fn policy_mut<'a>(derived: &'a mut stackc::derive::Derived, namespace: &str, name: &str) -> &'a mut serde_json::Value {
     derived
         .components
         .iter_mut()
         .flat_map(|c| c.objects.iter_mut())
-        .find(|o| {
-            o.kind == "NetworkPolicy" && o.name == name && o.namespace.as_deref() == Some(namespace)
-        })
+        .find(|o| o.kind == "NetworkPolicy" && o.name == name && o.namespace.as_deref() == Some(namespace))
         .map(|o| &mut o.body)
         .expect("policy exists")
 }
 
-fn verify_errors(
-    derived: &stackc::derive::Derived,
-    stack: &stackc::check::ResolvedStack,
-) -> String {
-    let d = stackc::verify::verify(stack, derived)
-        .expect_err("verify must reject the tampered policies");
-    d.iter()
-        .map(|x| format!("{} {}\n", x.code, x.message))
-        .collect()
+fn verify_errors(derived: &stackc::derive::Derived, stack: &stackc::check::ResolvedStack) -> String {
+    let d = stackc::verify::verify(stack, derived).expect_err("verify must reject the tampered policies");
+    d.iter().map(|x| format!("{} {}\n", x.code, x.message)).collect()
 }
 
 #[test]
 fn verify_rejects_a_policy_that_allows_too_much() {
     let (stack, mut derived) = stackc::analyze(&seed(), &seed_store()).unwrap();
     let body = policy_mut(&mut derived, "authentik", "postgres-ingress");
-    body["spec"]["ingress"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({"from": [{"namespaceSelector": {}}]}));
+    body["spec"]["ingress"].as_array_mut().unwrap().push(json!({"from": [{"namespaceSelector": {}}]}));
     let errors = verify_errors(&derived, &stack);
     assert!(errors.contains("internal"), "{errors}");
-    assert!(
-        errors.contains("kube-system/coredns → authentik/postgres: all"),
-        "{errors}"
-    );
+    assert!(errors.contains("kube-system/coredns → authentik/postgres: all"), "{errors}");
 }
 
 #[test]
@@ -72,10 +54,7 @@ fn verify_rejects_an_open_internet_rule() {
     let (stack, mut derived) = stackc::analyze(&seed(), &seed_store()).unwrap();
     let body = policy_mut(&mut derived, "linkwarden", "linkwarden-egress");
     let rules = body["spec"]["egress"].as_array_mut().unwrap();
-    let internet = rules
-        .iter_mut()
-        .find(|r| r["to"][0]["ipBlock"].is_object())
-        .unwrap();
+    let internet = rules.iter_mut().find(|r| r["to"][0]["ipBlock"].is_object()).unwrap();
     internet["to"][0]["ipBlock"]["except"] = json!([]);
     let errors = verify_errors(&derived, &stack);
     assert!(errors.contains("linkwarden/linkwarden → 10."), "{errors}");
@@ -110,14 +89,8 @@ fn random_stack(
             if ns % namespaces != n {
                 continue;
             }
-            let flags = if api.contains(&i) {
-                " api-access=#true"
-            } else {
-                ""
-            };
-            s.push_str(&format!(
-                "        app \"a{i}\" image=\"ghcr.io/acme/a{i}:1.0\"{flags} {{\n"
-            ));
+            let flags = if api.contains(&i) { " api-access=#true" } else { "" };
+            s.push_str(&format!("        app \"a{i}\" image=\"ghcr.io/acme/a{i}:1.0\"{flags} {{\n"));
             for p in 0..*ports {
                 s.push_str(&format!("            port \"p{p}\" {}\n", 8000 + p));
             }
@@ -128,14 +101,10 @@ fn random_stack(
                 }
                 let target_ns = apps[to].0 % namespaces;
                 let port = port % apps[to].1;
-                s.push_str(&format!(
-                    "            connects-to \"n{target_ns}/a{to}\" port=\"p{port}\"\n"
-                ));
+                s.push_str(&format!("            connects-to \"n{target_ns}/a{to}\" port=\"p{port}\"\n"));
             }
             if exposed.iter().any(|e| e % apps.len() == i) {
-                s.push_str(&format!(
-                    "            expose \"a{i}.example.org\" port=\"p0\"\n"
-                ));
+                s.push_str(&format!("            expose \"a{i}.example.org\" port=\"p0\"\n"));
             }
             if internet.iter().any(|e| e % apps.len() == i) {
                 s.push_str("            internet 443\n");
@@ -178,38 +147,17 @@ fn verify_command_proves_the_seed_stack() {
 
 #[test]
 fn explain_names_the_policies_and_stack_lines() {
-    let out = stackc(
-        &root(),
-        &["explain", "authentik/server", "authentik/postgres"],
-    );
+    let out = stackc(&root(), &["explain", "authentik/server", "authentik/postgres"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.starts_with("ALLOW authentik/authentik-server -> authentik/postgres 5432/TCP"),
-        "{text}"
-    );
-    assert!(
-        text.contains("graph: declared by `connects-to` (stack.kdl:"),
-        "{text}"
-    );
+    assert!(text.starts_with("ALLOW authentik/authentik-server -> authentik/postgres 5432/TCP"), "{text}");
+    assert!(text.contains("graph: declared by `connects-to` (stack.kdl:"), "{text}");
     assert!(text.contains("NetworkPolicy authentik/postgres-ingress: clusters/production/authentik/networkpolicy-postgres-ingress.yaml from stack.kdl:"), "{text}");
-    let out = stackc(
-        &root(),
-        &["explain", "authentik/worker", "authentik/ldap-outpost:ldap"],
-    );
+    let out = stackc(&root(), &["explain", "authentik/worker", "authentik/ldap-outpost:ldap"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.starts_with("DENY authentik/authentik-worker -> authentik/ldap-outpost 3389/TCP"),
-        "{text}"
-    );
-    let out = stackc(
-        &root(),
-        &["explain", "linkwarden/linkwarden", "192.168.1.20:443"],
-    );
-    assert!(
-        String::from_utf8_lossy(&out.stdout).starts_with("DENY"),
-        "private addresses are not the internet"
-    );
+    assert!(text.starts_with("DENY authentik/authentik-worker -> authentik/ldap-outpost 3389/TCP"), "{text}");
+    let out = stackc(&root(), &["explain", "linkwarden/linkwarden", "192.168.1.20:443"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("DENY"), "private addresses are not the internet");
 }
 
 #[test]

@@ -33,9 +33,7 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
-fn without_internal(
-    mut files: Vec<(std::path::PathBuf, Vec<u8>)>,
-) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+fn without_internal(mut files: Vec<(std::path::PathBuf, Vec<u8>)>) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files.retain(|(p, _)| !p.ends_with(".stackc.lock") && p != std::path::Path::new("stack.kdl"));
     files
 }
@@ -52,14 +50,8 @@ fn a_build_killed_mid_write_is_rolled_back() {
             .env("STACKC_FAULT_AFTER_WRITES", renames.to_string())
             .output()
             .unwrap();
-        assert!(
-            !killed.status.success(),
-            "the fault hook must kill the build"
-        );
-        assert!(
-            dir.path().join("out/.stackc-txn").exists(),
-            "a journal is left behind"
-        );
+        assert!(!killed.status.success(), "the fault hook must kill the build");
+        assert!(dir.path().join("out/.stackc-txn").exists(), "a journal is left behind");
         // --check refuses to judge a half-written tree.
         let check = stackc(dir.path(), &["build", "--check"]);
         assert_eq!(check.status.code(), Some(2));
@@ -67,32 +59,20 @@ fn a_build_killed_mid_write_is_rolled_back() {
         // The next build rolls back first: with the old stack, nothing changes.
         fs::write(dir.path().join("stack.kdl"), V1).unwrap();
         let out = stackc(dir.path(), &["build"]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("0 added, 0 changed, 0 removed"),
             "after {renames} writes: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert_eq!(
-            before,
-            without_internal(snapshot_dir(dir.path())),
-            "after {renames} writes"
-        );
+        assert_eq!(before, without_internal(snapshot_dir(dir.path())), "after {renames} writes");
     }
 }
 
 #[test]
 fn two_builds_cannot_interleave() {
     let dir = project();
-    let lock = fs::OpenOptions::new()
-        .write(true)
-        .open(dir.path().join("out/.stackc.lock"))
-        .unwrap();
+    let lock = fs::OpenOptions::new().write(true).open(dir.path().join("out/.stackc.lock")).unwrap();
     lock.try_lock().unwrap();
     fs::write(dir.path().join("stack.kdl"), v2()).unwrap();
     let before = without_internal(snapshot_dir(dir.path()));
@@ -114,16 +94,8 @@ fn symbolic_links_are_not_followed_out_of_the_directory() {
     std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("out/clusters/c/a")).unwrap();
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        fs::read_dir(elsewhere.path()).unwrap().count(),
-        0,
-        "nothing written through the link"
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing written through the link");
     // A file link to a file outside: never overwritten.
     let dir = project();
     let victim = elsewhere.path().join("victim");

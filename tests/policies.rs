@@ -25,12 +25,7 @@ fn an_override_switches_the_rule_off() {
         "image=\"nginx:latest\"",
     ))
     .unwrap();
-    assert!(
-        !tree
-            .files
-            .keys()
-            .any(|p| p.ends_with("clusterpolicy-disallow-latest-tag.yaml"))
-    );
+    assert!(!tree.files.keys().any(|p| p.ends_with("clusterpolicy-disallow-latest-tag.yaml")));
 }
 
 #[test]
@@ -38,7 +33,11 @@ fn relaxed_security_breaks_pod_security_unless_overridden() {
     let app = "image=\"nginx:1.29\" {\n            security run-as-non-root=#false\n        }";
     let err = compile(&stack("kyverno mode=\"enforce\"", app)).expect_err("root is refused");
     assert!(err.contains("run-as-non-root"), "{err}");
-    compile(&stack("kyverno mode=\"enforce\" {\n            rule \"restrict-pod-security\" enabled=#false\n        }", app)).unwrap();
+    compile(&stack(
+        "kyverno mode=\"enforce\" {\n            rule \"restrict-pod-security\" enabled=#false\n        }",
+        app,
+    ))
+    .unwrap();
 }
 
 #[test]
@@ -48,8 +47,7 @@ fn a_volume_on_an_undeclared_class_is_impossible_and_declared_ones_pass() {
     let app = "image=\"nginx:1.29\" {\n            volume \"data\" mount=\"/data\" size=\"1Gi\"\n        }";
     let tree = compile(&stack("kyverno", app)).unwrap();
     let policy = String::from_utf8(
-        tree.files["clusters/c/kyverno-policies/clusterpolicy-restrict-storage-classes.yaml"]
-            .clone(),
+        tree.files["clusters/c/kyverno-policies/clusterpolicy-restrict-storage-classes.yaml"].clone(),
     )
     .unwrap();
     assert!(policy.contains("storageClassName: local-path"), "{policy}");
@@ -62,47 +60,25 @@ fn the_seed_stack_is_checked_against_every_rule() {
     let store = stackc::secrets::load_store(&root).unwrap();
     let (_, derived) = stackc::analyze(&source, &store).unwrap();
     let report = stackc::verify::policies(&derived).unwrap();
-    assert!(
-        report.results.len() > 60,
-        "{} applicable rule results",
-        report.results.len()
-    );
+    assert!(report.results.len() > 60, "{} applicable rule results", report.results.len());
     assert!(report.results.iter().all(|r| r.pass));
-    assert!(
-        report
-            .results
-            .iter()
-            .any(|r| r.rule == "autogen-restrict-image-registries")
-    );
+    assert!(report.results.iter().any(|r| r.rule == "autogen-restrict-image-registries"));
 }
 
 #[test]
 fn a_kyverno_cli_suite_sits_beside_the_policies() {
-    let source = stack(
-        "kyverno",
-        "image=\"nginx:1.29\" {\n            port \"http\" 8080\n        }",
-    );
+    let source = stack("kyverno", "image=\"nginx:1.29\" {\n            port \"http\" 8080\n        }");
     let tree = compile(&source).unwrap();
     let dir = "clusters/c/kyverno-policies/.kyverno-test/a";
-    let test: serde_json::Value =
-        serde_yaml_ng::from_slice(&tree.files[&format!("{dir}/kyverno-test.yaml")]).unwrap();
+    let test: serde_json::Value = serde_yaml_ng::from_slice(&tree.files[&format!("{dir}/kyverno-test.yaml")]).unwrap();
     assert_eq!(test["kind"], "Test");
     assert_eq!(test["policies"], serde_json::json!(["policies.yaml"]));
     let results = test["results"].as_array().unwrap();
-    assert!(
-        results
-            .iter()
-            .any(|r| r["policy"] == "restrict-service-types"
-                && r["kind"] == "Service"
-                && r["resources"][0] == "web"
-                && r["result"] == "pass")
-    );
-    assert!(
-        results
-            .iter()
-            .any(|r| r["rule"] == "autogen-validate-image-tag" && r["kind"] == "Deployment")
-    );
-    let resources =
-        String::from_utf8(tree.files[&format!("{dir}/resources.yaml")].clone()).unwrap();
+    assert!(results.iter().any(|r| r["policy"] == "restrict-service-types"
+        && r["kind"] == "Service"
+        && r["resources"][0] == "web"
+        && r["result"] == "pass"));
+    assert!(results.iter().any(|r| r["rule"] == "autogen-validate-image-tag" && r["kind"] == "Deployment"));
+    let resources = String::from_utf8(tree.files[&format!("{dir}/resources.yaml")].clone()).unwrap();
     assert!(resources.contains("kind: Deployment") && resources.contains("\n---\n"));
 }

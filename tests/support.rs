@@ -18,23 +18,15 @@ pub fn compile(source: &str) -> Result<Tree, String> {
 
 /// Compile stack source with the secret store of `dir` (the stack's directory).
 pub fn compile_in(dir: &Path, source: &str) -> Result<Tree, String> {
-    compile_with(
-        source,
-        stackc::secrets::load_store(dir).expect("store loads"),
-    )
+    compile_with(source, stackc::secrets::load_store(dir).expect("store loads"))
 }
 
 fn compile_with(source: &str, secrets: SecretStore) -> Result<Tree, String> {
     let options = stackc::CompileOptions {
-        render: RenderOptions {
-            source_name: "stack.kdl".into(),
-            templates: Default::default(),
-        },
+        render: RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() },
         secrets,
     };
-    stackc::compile(source, &options)
-        .map(|c| c.tree)
-        .map_err(|d| render_diagnostics(&d, source))
+    stackc::compile(source, &options).map(|c| c.tree).map_err(|d| render_diagnostics(&d, source))
 }
 
 /// Human diagnostics without colour, as the CLI prints them.
@@ -77,10 +69,7 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                out.push((
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                ));
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
             }
         }
     }

@@ -25,12 +25,8 @@ fn seed_stack_tree() {
 fn committed_out_matches_the_stack() {
     let tree = seed_tree();
     for (path, bytes) in &tree.files {
-        let on_disk = std::fs::read(root().join("out").join(path))
-            .unwrap_or_else(|_| panic!("out/{path} is missing"));
-        assert!(
-            on_disk == *bytes,
-            "out/{path} differs from a fresh build; run `stackc build`"
-        );
+        let on_disk = std::fs::read(root().join("out").join(path)).unwrap_or_else(|_| panic!("out/{path} is missing"));
+        assert!(on_disk == *bytes, "out/{path} differs from a fresh build; run `stackc build`");
     }
 }
 
@@ -41,10 +37,7 @@ fn minimal_tree() {
 
 #[test]
 fn multi_namespace_tree() {
-    insta::assert_snapshot!(
-        "multi-namespace",
-        tree_text(&example_tree("multi-namespace"))
-    );
+    insta::assert_snapshot!("multi-namespace", tree_text(&example_tree("multi-namespace")));
 }
 
 #[test]
@@ -59,66 +52,35 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
         let tree = example_tree(name);
         let mut entries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         // Hidden directories (the Kyverno CLI suite) are tooling, not manifests.
-        for path in tree
-            .files
-            .keys()
-            .chain(tree.foreign.iter())
-            .filter(|p| !p.split('/').any(|c| c.starts_with('.')))
-        {
+        for path in tree.files.keys().chain(tree.foreign.iter()).filter(|p| !p.split('/').any(|c| c.starts_with('.'))) {
             let mut parts: Vec<&str> = path.split('/').collect();
             let file = parts.pop().unwrap().to_owned();
             if file != "kustomization.yaml" {
                 entries.entry(parts.join("/")).or_default().insert(file);
             }
             while let Some(child) = parts.pop() {
-                entries
-                    .entry(parts.join("/"))
-                    .or_default()
-                    .insert(child.to_owned());
+                entries.entry(parts.join("/")).or_default().insert(child.to_owned());
             }
         }
         let flux_roots: BTreeSet<String> = tree
             .files
             .values()
             .filter_map(|bytes| serde_yaml_ng::from_slice::<serde_json::Value>(bytes).ok())
-            .filter(|o| {
-                o["apiVersion"]
-                    .as_str()
-                    .is_some_and(|a| a.starts_with("kustomize.toolkit.fluxcd.io/"))
-            })
-            .filter_map(|o| {
-                o["spec"]["path"]
-                    .as_str()
-                    .map(|p| p.trim_start_matches("./").to_owned())
-            })
+            .filter(|o| o["apiVersion"].as_str().is_some_and(|a| a.starts_with("kustomize.toolkit.fluxcd.io/")))
+            .filter_map(|o| o["spec"]["path"].as_str().map(|p| p.trim_start_matches("./").to_owned()))
             .collect();
         for (dir, present) in &entries {
-            let k = if dir.is_empty() {
-                "kustomization.yaml".to_owned()
-            } else {
-                format!("{dir}/kustomization.yaml")
-            };
-            let text = tree
-                .files
-                .get(&k)
-                .unwrap_or_else(|| panic!("{name}: {k} missing"));
+            let k = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
+            let text = tree.files.get(&k).unwrap_or_else(|| panic!("{name}: {k} missing"));
             let parsed: serde_json::Value = serde_yaml_ng::from_slice(text).unwrap();
-            let listed: BTreeSet<String> = parsed["resources"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r.as_str().unwrap().to_owned())
-                .collect();
+            let listed: BTreeSet<String> =
+                parsed["resources"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_owned()).collect();
             // A directory a Flux Kustomization applies is not listed by its
             // parent, or it would be applied twice.
             let expected: BTreeSet<String> = present
                 .iter()
                 .filter(|e| {
-                    let child = if dir.is_empty() {
-                        (*e).clone()
-                    } else {
-                        format!("{dir}/{e}")
-                    };
+                    let child = if dir.is_empty() { (*e).clone() } else { format!("{dir}/{e}") };
                     !flux_roots.contains(&child)
                 })
                 .cloned()

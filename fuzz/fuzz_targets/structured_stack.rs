@@ -77,17 +77,18 @@ fn render(stack: &Stack) -> String {
         s.push_str("    linkerd\n");
     }
     s.push_str("  }\n");
-    let all_apps: Vec<(String, String)> = stack
-        .namespaces
-        .iter()
-        .flat_map(|ns| ns.apps.iter().map(move |a| (ns.name.text(), a.name.text())))
-        .collect();
+    let all_apps: Vec<(String, String)> =
+        stack.namespaces.iter().flat_map(|ns| ns.apps.iter().map(move |a| (ns.name.text(), a.name.text()))).collect();
     for ns in stack.namespaces.iter().take(6) {
         let mesh = if ns.mesh { " mesh=#true" } else { "" };
         s.push_str(&format!("  namespace {}{mesh} {{\n", kdl_string(&ns.name.text())));
         for app in ns.apps.iter().take(8) {
             let api = if app.api_access { " api-access=#true" } else { "" };
-            s.push_str(&format!("    app {} image=\"x:1\" replicas={}{api} {{\n", kdl_string(&app.name.text()), app.replicas % 4));
+            s.push_str(&format!(
+                "    app {} image=\"x:1\" replicas={}{api} {{\n",
+                kdl_string(&app.name.text()),
+                app.replicas % 4
+            ));
             for (name, port, udp) in app.ports.iter().take(4) {
                 let protocol = if *udp { " protocol=\"UDP\"" } else { "" };
                 s.push_str(&format!("      port {} {port}{protocol}\n", kdl_string(&name.text())));
@@ -100,7 +101,10 @@ fn render(stack: &Stack) -> String {
                 s.push_str(&format!("      connects-to {}\n", kdl_string(&format!("{tns}/{tapp}"))));
             }
             if let Some((host, _)) = &app.expose {
-                s.push_str(&format!("      expose {} port=\"http\"\n", kdl_string(&format!("{}.example.org", host.text()))));
+                s.push_str(&format!(
+                    "      expose {} port=\"http\"\n",
+                    kdl_string(&format!("{}.example.org", host.text()))
+                ));
             }
             for (name, value) in app.env.iter().take(4) {
                 s.push_str(&format!("      env {} {}\n", kdl_string(&name.text()), kdl_string(value)));

@@ -15,12 +15,9 @@ pub(super) fn resolve(db: &model::Database, d: &mut Diagnostics) -> Option<Datab
         "postgresql" => POSTGRESQL,
         "redis" => REDIS,
         other => {
-            let mut diagnostic = Diagnostic::error(
-                Code::UnknownEngine,
-                db.engine.span,
-                format!("unknown database engine `{other}`"),
-            )
-            .label("unknown engine");
+            let mut diagnostic =
+                Diagnostic::error(Code::UnknownEngine, db.engine.span, format!("unknown database engine `{other}`"))
+                    .label("unknown engine");
             diagnostic = match did_you_mean(other, ENGINES.iter().copied()) {
                 Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
                 None => diagnostic.help(format!("stackc runs: {}", ENGINES.join(", "))),
@@ -34,10 +31,7 @@ pub(super) fn resolve(db: &model::Database, d: &mut Diagnostics) -> Option<Datab
             Diagnostic::error(
                 Code::UnknownEngine,
                 db.version.span,
-                format!(
-                    "{} version `{}` is not supported",
-                    db.engine.value, db.version.value
-                ),
+                format!("{} version `{}` is not supported", db.engine.value, db.version.value),
             )
             .label("unknown version")
             .help(format!("supported major versions: {}", versions.join(", "))),
@@ -47,11 +41,7 @@ pub(super) fn resolve(db: &model::Database, d: &mut Diagnostics) -> Option<Datab
     let major: u32 = db.version.value.parse().ok()?;
     let engine = if db.engine.value == "postgresql" {
         if let Some(p) = &db.persistence {
-            d.push(invalid(
-                p.span,
-                "a setting PostgreSQL takes (`persistence` is for Redis)",
-                &p.value,
-            ));
+            d.push(invalid(p.span, "a setting PostgreSQL takes (`persistence` is for Redis)", &p.value));
         }
         Engine::Postgresql { major }
     } else {
@@ -69,12 +59,7 @@ pub(super) fn resolve(db: &model::Database, d: &mut Diagnostics) -> Option<Datab
         Engine::Postgresql { major } => format!("docker.io/library/postgres:{major}"),
         Engine::Redis { .. } => format!("docker.io/library/redis:{major}"),
     };
-    Some(Database {
-        decl: db.clone(),
-        engine,
-        image,
-        storage_class: None,
-    })
+    Some(Database { decl: db.clone(), engine, image, storage_class: None })
 }
 
 impl Engine {
@@ -82,16 +67,10 @@ impl Engine {
     #[must_use]
     pub fn port(self) -> ResolvedPort {
         match self {
-            Engine::Postgresql { .. } => ResolvedPort {
-                name: "postgresql".into(),
-                number: 5432,
-                protocol: Protocol::Tcp,
-            },
-            Engine::Redis { .. } => ResolvedPort {
-                name: "redis".into(),
-                number: 6379,
-                protocol: Protocol::Tcp,
-            },
+            Engine::Postgresql { .. } => {
+                ResolvedPort { name: "postgresql".into(), number: 5432, protocol: Protocol::Tcp }
+            }
+            Engine::Redis { .. } => ResolvedPort { name: "redis".into(), number: 6379, protocol: Protocol::Tcp },
         }
     }
 

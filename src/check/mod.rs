@@ -3,7 +3,9 @@
 //! problems are reported at once.
 
 mod cluster;
+mod connections;
 mod databases;
+mod exposure;
 pub mod names;
 mod order;
 pub mod secrets;
@@ -25,11 +27,7 @@ pub const MAX_WORKLOADS: usize = 20_000;
 /// Every problem found, sorted by position.
 pub fn check(stack: Stack) -> Result<ResolvedStack, Diagnostics> {
     let mut d = Diagnostics::default();
-    let workloads: usize = stack
-        .namespaces
-        .iter()
-        .map(|n| n.apps.len() + n.databases.len())
-        .sum();
+    let workloads: usize = stack.namespaces.iter().map(|n| n.apps.len() + n.databases.len()).sum();
     if workloads > MAX_WORKLOADS {
         d.push(
             crate::diagnostic::Diagnostic::error(
@@ -45,17 +43,10 @@ pub fn check(stack: Stack) -> Result<ResolvedStack, Diagnostics> {
     cluster::check_cluster(&stack, &mut d);
     let namespaces = workloads::resolve(&stack, &mut d);
     let namespace_order = order::namespace_order(&namespaces, &mut d);
-    let used: std::collections::BTreeSet<&str> = stack
-        .namespaces
-        .iter()
-        .flat_map(|n| n.releases.iter().map(|r| r.repository.value.as_str()))
-        .collect();
-    let mut helm_repositories: Vec<_> = stack
-        .helm_repositories
-        .iter()
-        .filter(|r| used.contains(r.name.value.as_str()))
-        .cloned()
-        .collect();
+    let used: std::collections::BTreeSet<&str> =
+        stack.namespaces.iter().flat_map(|n| n.releases.iter().map(|r| r.repository.value.as_str())).collect();
+    let mut helm_repositories: Vec<_> =
+        stack.helm_repositories.iter().filter(|r| used.contains(r.name.value.as_str())).cloned().collect();
     helm_repositories.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     if d.has_errors() {
         return Err(d);

@@ -8,9 +8,7 @@ pub fn is_dns1123_label(name: &str) -> bool {
     let bytes = name.as_bytes();
     !bytes.is_empty()
         && bytes.len() <= 63
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes[0] != b'-'
         && bytes[bytes.len() - 1] != b'-'
 }
@@ -47,8 +45,7 @@ pub fn is_label_value(value: &str) -> bool {
     let b = value.as_bytes();
     b.is_empty()
         || (b.len() <= 63
-            && b.iter()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
             && b[0].is_ascii_alphanumeric()
             && b[b.len() - 1].is_ascii_alphanumeric())
 }
@@ -62,27 +59,11 @@ pub fn is_quantity(q: &str) -> bool {
         .map_or(q.len(), |(i, _)| i);
     let (number, suffix) = q.split_at(number_end);
     let digits = number.trim_start_matches(['+', '-']);
-    let valid_number = !digits.is_empty()
-        && digits != "."
-        && digits.matches('.').count() <= 1
-        && !number.starts_with('-');
+    let valid_number =
+        !digits.is_empty() && digits != "." && digits.matches('.').count() <= 1 && !number.starts_with('-');
     let valid_suffix = matches!(
         suffix,
-        "" | "Ki"
-            | "Mi"
-            | "Gi"
-            | "Ti"
-            | "Pi"
-            | "Ei"
-            | "n"
-            | "u"
-            | "m"
-            | "k"
-            | "M"
-            | "G"
-            | "T"
-            | "P"
-            | "E"
+        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
     ) || is_exponent(suffix);
     valid_number && valid_suffix
 }
@@ -106,9 +87,7 @@ pub fn is_duration(d: &str) -> bool {
             return false;
         }
         rest = &rest[digits..];
-        let unit = ["ms", "h", "m", "s"]
-            .into_iter()
-            .find(|u| rest.starts_with(u));
+        let unit = ["ms", "h", "m", "s"].into_iter().find(|u| rest.starts_with(u));
         let Some(unit) = unit else { return false };
         rest = &rest[unit.len()..];
         parts += 1;
@@ -168,9 +147,7 @@ mod tests {
 
     #[test]
     fn durations_and_cidrs() {
-        assert!(
-            is_duration("10m") && is_duration("1h30m") && !is_duration("10") && !is_duration("m")
-        );
+        assert!(is_duration("10m") && is_duration("1h30m") && !is_duration("10") && !is_duration("m"));
         assert_eq!(cidr("10.0.0.10").as_deref(), Some("10.0.0.10/32"));
         assert_eq!(cidr("10.42.0.0/16").as_deref(), Some("10.42.0.0/16"));
         assert_eq!(cidr("10.0.0.1/33"), None);

@@ -8,20 +8,12 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 /// Namespaces in an order where each comes after what it depends on; ties
 /// broken by name. A cycle is reported at every namespace on it.
 pub(super) fn namespace_order(namespaces: &[Namespace], d: &mut Diagnostics) -> Vec<String> {
-    let index: BTreeMap<&str, &Namespace> =
-        namespaces.iter().map(|n| (n.name.as_str(), n)).collect();
+    let index: BTreeMap<&str, &Namespace> = namespaces.iter().map(|n| (n.name.as_str(), n)).collect();
     let mut state: BTreeMap<&str, Mark> = BTreeMap::new();
     let mut order = Vec::new();
     for ns in namespaces {
         let mut path = Vec::new();
-        visit(
-            ns.name.as_str(),
-            &index,
-            &mut state,
-            &mut path,
-            &mut order,
-            d,
-        );
+        visit(ns.name.as_str(), &index, &mut state, &mut path, &mut order, d);
     }
     order
 }

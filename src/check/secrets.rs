@@ -41,11 +41,7 @@ pub(super) fn with_implicit(ns: &model::Namespace) -> Vec<model::Secret> {
 /// A Secret stackc keeps needs keys; a declared `<db>-credentials` that
 /// stackc keeps must hold `password`.
 pub(super) fn check_credentials(ns: &model::Namespace, d: &mut Diagnostics) {
-    for secret in ns
-        .secrets
-        .iter()
-        .filter(|s| !s.external && s.keys.is_empty())
-    {
+    for secret in ns.secrets.iter().filter(|s| !s.external && s.keys.is_empty()) {
         d.push(
             Diagnostic::error(
                 Code::MissingValue,

@@ -4,18 +4,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::cluster::{invalid, label, printable, unique};
-use super::names::{is_host, is_label_key, is_label_value, is_quantity};
+use super::connections::Targets;
+use super::exposure::{exposure, metrics};
+use super::names::{is_label_key, is_label_value, is_quantity};
 use super::types::*;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned, did_you_mean};
-use crate::model::{self, AppSource, PortRef, Stack};
+use crate::model::{self, AppSource, Stack};
 
 pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
     unique(stack.namespaces.iter().map(|n| &n.name), "namespace", d);
-    let mut namespaces: Vec<Namespace> = stack
-        .namespaces
-        .iter()
-        .map(|ns| namespace(stack, ns, d))
-        .collect();
+    let mut namespaces: Vec<Namespace> = stack.namespaces.iter().map(|ns| namespace(stack, ns, d)).collect();
     namespaces.sort_by(|a, b| a.name.cmp(&b.name));
     namespaces.dedup_by(|a, b| a.name == b.name);
     let targets = Targets::new(&namespaces);
@@ -23,36 +21,21 @@ pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
     let mut resolved = Vec::new();
     for ns_decl in &stack.namespaces {
         for app in &ns_decl.apps {
-            let connects: Vec<Connection> = app
-                .connects
-                .iter()
-                .filter_map(|c| targets.connection(&ns_decl.name, c, d))
-                .collect();
-            let exposes = app
-                .exposes
-                .iter()
-                .filter_map(|e| exposure(stack, app, e, &mut hosts, d))
-                .collect();
-            resolved.push((
-                ns_decl.name.value.clone(),
-                app.name.value.clone(),
-                connects,
-                exposes,
-            ));
+            let connects: Vec<Connection> =
+                app.connects.iter().filter_map(|c| targets.connection(&ns_decl.name, c, d)).collect();
+            let exposes = app.exposes.iter().filter_map(|e| exposure(stack, app, e, &mut hosts, d)).collect();
+            resolved.push((ns_decl.name.value.clone(), app.name.value.clone(), connects, exposes));
         }
     }
     for (ns, app, mut connects, exposes) in resolved {
-        let Some(workload) = namespaces
-            .iter_mut()
-            .find(|n| n.name == ns)
-            .and_then(|n| n.workloads.iter_mut().find(|w| w.name == app))
+        let Some(workload) =
+            namespaces.iter_mut().find(|n| n.name == ns).and_then(|n| n.workloads.iter_mut().find(|w| w.name == app))
         else {
             continue;
         };
         connects.sort();
         connects.dedup_by(|a, b| {
-            (&a.namespace, &a.workload, a.port, a.protocol)
-                == (&b.namespace, &b.workload, b.port, b.protocol)
+            (&a.namespace, &a.workload, a.port, a.protocol) == (&b.namespace, &b.workload, b.port, b.protocol)
         });
         workload.connects = connects;
         workload.exposes = exposes;
@@ -69,17 +52,10 @@ pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
 /// A meshed release app that opens connections to meshed workloads must
 /// say which ServiceAccount the chart runs it as: Linkerd authorizes by it.
 fn mesh_identities(namespaces: &[Namespace], d: &mut Diagnostics) {
-    let meshed: BTreeSet<&str> = namespaces
-        .iter()
-        .filter(|n| n.mesh)
-        .map(|n| n.name.as_str())
-        .collect();
+    let meshed: BTreeSet<&str> = namespaces.iter().filter(|n| n.mesh).map(|n| n.name.as_str()).collect();
     for ns in namespaces.iter().filter(|n| n.mesh) {
         for w in &ns.workloads {
-            let to_mesh = w
-                .connects
-                .iter()
-                .any(|c| meshed.contains(c.namespace.as_str()));
+            let to_mesh = w.connects.iter().any(|c| meshed.contains(c.namespace.as_str()));
             if w.service_account.is_none() && to_mesh {
                 d.push(
                     Diagnostic::error(
@@ -99,30 +75,18 @@ fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Names
     label(&ns.name, "namespace", d);
     if ns.mesh && stack.platform.linkerd.is_none() {
         d.push(
-            Diagnostic::error(
-                Code::MissingPlatform,
-                ns.name.span,
-                "a meshed namespace needs Linkerd",
-            )
-            .label("mesh=#true")
-            .help("add `linkerd` to `platform { ... }`, or drop `mesh=#true`"),
+            Diagnostic::error(Code::MissingPlatform, ns.name.span, "a meshed namespace needs Linkerd")
+                .label("mesh=#true")
+                .help("add `linkerd` to `platform { ... }`, or drop `mesh=#true`"),
         );
     }
-    let known: Vec<&str> = stack
-        .namespaces
-        .iter()
-        .map(|n| n.name.value.as_str())
-        .collect();
+    let known: Vec<&str> = stack.namespaces.iter().map(|n| n.name.value.as_str()).collect();
     let mut depends_on = BTreeSet::new();
     for dep in &ns.depends_on {
         if dep.value == ns.name.value {
             d.push(
-                Diagnostic::error(
-                    Code::DependencyCycle,
-                    dep.span,
-                    "a namespace cannot depend on itself",
-                )
-                .label("itself"),
+                Diagnostic::error(Code::DependencyCycle, dep.span, "a namespace cannot depend on itself")
+                    .label("itself"),
             );
         } else if known.contains(&dep.value.as_str()) {
             depends_on.insert(dep.value.clone());
@@ -131,19 +95,11 @@ fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Names
         }
     }
     unique(ns.releases.iter().map(|r| &r.name), "release", d);
-    let repositories: Vec<&str> = stack
-        .helm_repositories
-        .iter()
-        .map(|r| r.name.value.as_str())
-        .collect();
+    let repositories: Vec<&str> = stack.helm_repositories.iter().map(|r| r.name.value.as_str()).collect();
     for release in &ns.releases {
         label(&release.name, "release", d);
         if !repositories.contains(&release.repository.value.as_str()) {
-            d.push(unknown_reference(
-                "helm repository",
-                &release.repository,
-                &repositories,
-            ));
+            d.push(unknown_reference("helm repository", &release.repository, &repositories));
         }
     }
     unique(ns.secrets.iter().map(|s| &s.name), "secret", d);
@@ -152,37 +108,15 @@ fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Names
         unique(secret.keys.iter().map(|k| &k.name), "secret key", d);
         for key in &secret.keys {
             if key.name.is_empty()
-                || !key
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                || !key.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             {
-                d.push(invalid(
-                    key.name.span,
-                    "a Secret key (letters, digits, `-`, `_`, `.`)",
-                    &key.name,
-                ));
+                d.push(invalid(key.name.span, "a Secret key (letters, digits, `-`, `_`, `.`)", &key.name));
             }
         }
     }
-    unique(
-        ns.apps
-            .iter()
-            .map(|a| &a.name)
-            .chain(ns.databases.iter().map(|db| &db.name)),
-        "workload",
-        d,
-    );
-    let mut workloads: Vec<Workload> = ns
-        .apps
-        .iter()
-        .filter_map(|app| self::app(stack, ns, app, d))
-        .collect();
-    workloads.extend(
-        ns.databases
-            .iter()
-            .filter_map(|db| database(stack, ns, db, d)),
-    );
+    unique(ns.apps.iter().map(|a| &a.name).chain(ns.databases.iter().map(|db| &db.name)), "workload", d);
+    let mut workloads: Vec<Workload> = ns.apps.iter().filter_map(|app| self::app(stack, ns, app, d)).collect();
+    workloads.extend(ns.databases.iter().filter_map(|db| database(stack, ns, db, d)));
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
     let mut releases = ns.releases.clone();
     releases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
@@ -203,12 +137,7 @@ fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Names
     }
 }
 
-fn app(
-    stack: &Stack,
-    ns: &model::Namespace,
-    app: &model::App,
-    d: &mut Diagnostics,
-) -> Option<Workload> {
+fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnostics) -> Option<Workload> {
     label(&app.name, "app", d);
     ports(&app.ports, d);
     resources(&app.resources, d);
@@ -220,18 +149,9 @@ fn app(
             let mut app = app.clone();
             app.env.sort_by(|a, b| a.name.value.cmp(&b.name.value));
             app.volumes.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-            (
-                identity_labels(&app.name),
-                app.name.value.clone(),
-                WorkloadKind::Image(Box::new(app)),
-            )
+            (identity_labels(&app.name), app.name.value.clone(), WorkloadKind::Image(Box::new(app)))
         }
-        AppSource::Release {
-            release,
-            workload,
-            pods,
-            service_account,
-        } => {
+        AppSource::Release { release, workload, pods, service_account } => {
             if let Some(sa) = service_account {
                 label(sa, "service account", d);
             }
@@ -242,11 +162,7 @@ fn app(
             label(workload, "workload", d);
             for (key, value) in &pods.value {
                 if !is_label_key(key) || !is_label_value(value) {
-                    d.push(invalid(
-                        pods.span,
-                        "a valid Kubernetes label",
-                        &format!("{key}={value}"),
-                    ));
+                    d.push(invalid(pods.span, "a valid Kubernetes label", &format!("{key}={value}")));
                 }
             }
             for (what, present) in [
@@ -266,28 +182,15 @@ fn app(
                     );
                 }
             }
-            (
-                pods.value.clone(),
-                workload.value.clone(),
-                WorkloadKind::Release {
-                    release: release.value.clone(),
-                },
-            )
+            (pods.value.clone(), workload.value.clone(), WorkloadKind::Release { release: release.value.clone() })
         }
     };
     for env in &app.env {
         if env.name.is_empty()
-            || !env
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            || !env.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
             || env.name.starts_with(|c: char| c.is_ascii_digit())
         {
-            d.push(invalid(
-                env.name.span,
-                "an environment variable name",
-                &env.name,
-            ));
+            d.push(invalid(env.name.span, "an environment variable name", &env.name));
         }
         if let model::EnvValue::Secret { secret, key } = &env.value {
             secret_key(ns, secret, key, d);
@@ -298,11 +201,7 @@ fn app(
     for volume in &app.volumes {
         label(&volume.name, "volume", d);
         if !volume.mount.starts_with('/') {
-            d.push(invalid(
-                volume.mount.span,
-                "an absolute mount path",
-                &volume.mount,
-            ));
+            d.push(invalid(volume.mount.span, "an absolute mount path", &volume.mount));
         }
         if let Some(size) = &volume.size {
             quantity(size, d);
@@ -311,20 +210,13 @@ fn app(
     }
     if app.api_access && stack.cluster.api_server.is_none() {
         d.push(
-            Diagnostic::error(
-                Code::MissingValue,
-                app.name.span,
-                "`api-access` needs the API server's address",
-            )
-            .label("needs the API server")
-            .help("add `api-server \"10.0.0.10\" port=6443` to `cluster { ... }`"),
+            Diagnostic::error(Code::MissingValue, app.name.span, "`api-access` needs the API server's address")
+                .label("needs the API server")
+                .help("add `api-server \"10.0.0.10\" port=6443` to `cluster { ... }`"),
         );
     }
-    let mut internet: Vec<(u16, Span)> = app
-        .internet
-        .iter()
-        .flat_map(|i| i.ports.iter().map(|p| (p.value, p.span)))
-        .collect();
+    let mut internet: Vec<(u16, Span)> =
+        app.internet.iter().flat_map(|i| i.ports.iter().map(|p| (p.value, p.span))).collect();
     for (port, span) in &internet {
         if *port == 0 {
             d.push(invalid(*span, "a port from 1 to 65535", "0"));
@@ -346,9 +238,7 @@ fn app(
         internet,
         service_account: match &app.source {
             AppSource::Image(_) => Some(app.name.value.clone()),
-            AppSource::Release {
-                service_account, ..
-            } => service_account.as_ref().map(|s| s.value.clone()),
+            AppSource::Release { service_account, .. } => service_account.as_ref().map(|s| s.value.clone()),
         },
         metrics: None,
     };
@@ -358,52 +248,7 @@ fn app(
     Some(workload)
 }
 
-fn metrics(
-    stack: &Stack,
-    w: &Workload,
-    m: &model::Metrics,
-    d: &mut Diagnostics,
-) -> Option<ResolvedMetrics> {
-    if stack.platform.prometheus.is_none() {
-        d.push(
-            Diagnostic::error(
-                Code::MissingPlatform,
-                m.port.span,
-                "scraping metrics needs Prometheus",
-            )
-            .label("metrics")
-            .help("add `prometheus namespace=\"monitoring\"` to `platform { ... }`"),
-        );
-    }
-    if !super::names::is_duration(&m.interval) {
-        d.push(invalid(
-            m.interval.span,
-            "a duration like `30s`",
-            &m.interval,
-        ));
-    }
-    if !m.path.starts_with('/') || m.path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        d.push(invalid(
-            m.path.span,
-            "a URL path starting with `/`",
-            &m.path,
-        ));
-    }
-    let port = find_port(w, &m.port, d)?;
-    Some(ResolvedMetrics {
-        port: port.number,
-        path: m.path.value.clone(),
-        interval: m.interval.value.clone(),
-        span: m.port.span,
-    })
-}
-
-fn database(
-    stack: &Stack,
-    ns: &model::Namespace,
-    db: &model::Database,
-    d: &mut Diagnostics,
-) -> Option<Workload> {
+fn database(stack: &Stack, ns: &model::Namespace, db: &model::Database, d: &mut Diagnostics) -> Option<Workload> {
     label(&db.name, "database", d);
     quantity(&db.size, d);
     resources(&db.resources, d);
@@ -440,27 +285,26 @@ fn ports(ports: &[model::Port], d: &mut Diagnostics) {
         let name = port.name.value.as_str();
         let iana = !name.is_empty()
             && name.len() <= 15
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && name.chars().any(|c| c.is_ascii_lowercase())
             && !name.starts_with('-')
             && !name.ends_with('-')
             && !name.contains("--");
         if !iana {
             d.push(
-                Diagnostic::error(Code::InvalidName, port.name.span, format!("`{}` is not a valid port name", printable(name)))
-                    .label("not an IANA service name")
-                    .help("use at most 15 lowercase letters, digits and single `-`, with at least one letter"),
+                Diagnostic::error(
+                    Code::InvalidName,
+                    port.name.span,
+                    format!("`{}` is not a valid port name", printable(name)),
+                )
+                .label("not an IANA service name")
+                .help("use at most 15 lowercase letters, digits and single `-`, with at least one letter"),
             );
         }
         if port.number.value == 0 {
             d.push(invalid(port.number.span, "a port from 1 to 65535", "0"));
         }
-        if numbers
-            .insert((port.number.value, port.protocol), port.number.span)
-            .is_some()
-        {
+        if numbers.insert((port.number.value, port.protocol), port.number.span).is_some() {
             d.push(
                 Diagnostic::error(
                     Code::DuplicateName,
@@ -473,29 +317,17 @@ fn ports(ports: &[model::Port], d: &mut Diagnostics) {
     }
 }
 
-fn resolved_ports(ports: &[model::Port]) -> Vec<ResolvedPort> {
+pub(super) fn resolved_ports(ports: &[model::Port]) -> Vec<ResolvedPort> {
     let mut out: Vec<ResolvedPort> = ports
         .iter()
-        .map(|p| ResolvedPort {
-            name: p.name.value.clone(),
-            number: p.number.value,
-            protocol: p.protocol,
-        })
+        .map(|p| ResolvedPort { name: p.name.value.clone(), number: p.number.value, protocol: p.protocol })
         .collect();
     out.sort();
     out
 }
 
 fn resources(r: &model::Resources, d: &mut Diagnostics) {
-    for q in [
-        &r.requests_cpu,
-        &r.requests_memory,
-        &r.limits_cpu,
-        &r.limits_memory,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for q in [&r.requests_cpu, &r.requests_memory, &r.limits_cpu, &r.limits_memory].into_iter().flatten() {
         quantity(q, d);
     }
 }
@@ -514,38 +346,19 @@ fn quantity(q: &Spanned<String>, d: &mut Diagnostics) {
     }
 }
 
-fn storage_class(
-    stack: &Stack,
-    class: Option<&Spanned<String>>,
-    d: &mut Diagnostics,
-) -> Option<String> {
-    let classes: Vec<&str> = stack
-        .cluster
-        .storage_classes
-        .iter()
-        .map(|s| s.name.value.as_str())
-        .collect();
+fn storage_class(stack: &Stack, class: Option<&Spanned<String>>, d: &mut Diagnostics) -> Option<String> {
+    let classes: Vec<&str> = stack.cluster.storage_classes.iter().map(|s| s.name.value.as_str()).collect();
     match class {
         Some(class) if classes.contains(&class.value.as_str()) => Some(class.value.clone()),
         Some(class) => {
             d.push(unknown_reference("storage class", class, &classes));
             None
         }
-        None => stack
-            .cluster
-            .storage_classes
-            .iter()
-            .find(|s| s.default)
-            .map(|s| s.name.value.clone()),
+        None => stack.cluster.storage_classes.iter().find(|s| s.default).map(|s| s.name.value.clone()),
     }
 }
 
-fn secret_key(
-    ns: &model::Namespace,
-    secret: &Spanned<String>,
-    key: &Spanned<String>,
-    d: &mut Diagnostics,
-) {
+fn secret_key(ns: &model::Namespace, secret: &Spanned<String>, key: &Spanned<String>, d: &mut Diagnostics) {
     let secrets = super::secrets::with_implicit(ns);
     let names: Vec<&str> = secrets.iter().map(|s| s.name.value.as_str()).collect();
     let Some(decl) = secrets.iter().find(|s| s.name.value == secret.value) else {
@@ -564,265 +377,12 @@ fn secret_key(
 }
 
 pub(super) fn unknown_reference(what: &str, name: &Spanned<String>, known: &[&str]) -> Diagnostic {
-    let diagnostic = Diagnostic::error(
-        Code::UnknownReference,
-        name.span,
-        format!("unknown {what} `{}`", printable(name)),
-    )
-    .label(format!("no such {what}"));
+    let diagnostic =
+        Diagnostic::error(Code::UnknownReference, name.span, format!("unknown {what} `{}`", printable(name)))
+            .label(format!("no such {what}"));
     match did_you_mean(name, known.iter().copied()) {
         Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
         None if known.is_empty() => diagnostic.help(format!("no {what} is declared here")),
         None => diagnostic.help(format!("declared: {}", known.join(", "))),
     }
-}
-
-/// Every workload of the stack, for resolving connections.
-struct Targets<'a> {
-    namespaces: BTreeMap<&'a str, BTreeMap<&'a str, &'a Workload>>,
-}
-
-impl<'a> Targets<'a> {
-    fn new(namespaces: &'a [Namespace]) -> Self {
-        let namespaces = namespaces
-            .iter()
-            .map(|ns| {
-                (
-                    ns.name.as_str(),
-                    ns.workloads.iter().map(|w| (w.name.as_str(), w)).collect(),
-                )
-            })
-            .collect();
-        Self { namespaces }
-    }
-
-    fn connection(
-        &self,
-        from_ns: &Spanned<String>,
-        c: &model::Connect,
-        d: &mut Diagnostics,
-    ) -> Option<Connection> {
-        let ns_name = c.namespace.as_deref().unwrap_or(&from_ns.value);
-        let Some(workloads) = self.namespaces.get(ns_name) else {
-            let known: Vec<&str> = self.namespaces.keys().copied().collect();
-            d.push(
-                unknown_reference("namespace", &Spanned::new(ns_name.to_owned(), c.target.span), &known)
-                    .label("not a namespace of this stack")
-                    .help("stackc can only allow connections into namespaces it manages; declare the namespace and the app"),
-            );
-            return None;
-        };
-        let Some(target) = workloads.get(c.target.value.as_str()) else {
-            let known: Vec<&str> = workloads.keys().copied().collect();
-            d.push(unknown_reference(
-                &format!("app in namespace `{ns_name}`"),
-                &c.target,
-                &known,
-            ));
-            return None;
-        };
-        let port = match &c.port {
-            Some(port) => find_port(target, port, d)?,
-            None => match target.ports.as_slice() {
-                [only] => only.clone(),
-                [] => {
-                    d.push(
-                        Diagnostic::error(
-                            Code::UndeclaredPort,
-                            c.target.span,
-                            format!("`{}` declares no port to connect to", target.name),
-                        )
-                        .label("no ports"),
-                    );
-                    return None;
-                }
-                many => {
-                    let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
-                    d.push(
-                        Diagnostic::error(
-                            Code::UndeclaredPort,
-                            c.target.span,
-                            format!("`{}` has several ports; say which", target.name),
-                        )
-                        .label("which port?")
-                        .help(format!(
-                            "add `port=\"{}\"` (ports: {})",
-                            names[0],
-                            names.join(", ")
-                        )),
-                    );
-                    return None;
-                }
-            },
-        };
-        Some(Connection {
-            namespace: ns_name.to_owned(),
-            workload: target.name.clone(),
-            port: port.number,
-            protocol: port.protocol,
-            span: c.target.span,
-        })
-    }
-}
-
-fn find_port(
-    target: &Workload,
-    port: &Spanned<PortRef>,
-    d: &mut Diagnostics,
-) -> Option<ResolvedPort> {
-    let found = target.ports.iter().find(|p| match &port.value {
-        PortRef::Name(name) => &p.name == name,
-        PortRef::Number(n) => p.number == *n,
-    });
-    if found.is_none() {
-        let shown = match &port.value {
-            PortRef::Name(n) => format!("`{}`", printable(n)),
-            PortRef::Number(n) => n.to_string(),
-        };
-        let names: Vec<String> = target
-            .ports
-            .iter()
-            .map(|p| format!("{} ({})", p.name, p.number))
-            .collect();
-        let mut diagnostic = Diagnostic::error(
-            Code::UndeclaredPort,
-            port.span,
-            format!("`{}` does not declare port {shown}", target.name),
-        )
-        .label("undeclared port");
-        diagnostic = if let PortRef::Name(n) = &port.value
-            && let Some(close) = did_you_mean(n, target.ports.iter().map(|p| p.name.as_str()))
-        {
-            diagnostic.help(format!("did you mean `{close}`?"))
-        } else if names.is_empty() {
-            diagnostic.help(format!("`{}` declares no ports", target.name))
-        } else {
-            diagnostic.help(format!("declared ports: {}", names.join(", ")))
-        };
-        d.push(diagnostic);
-    }
-    found.cloned()
-}
-
-fn exposure(
-    stack: &Stack,
-    app: &model::App,
-    e: &model::Expose,
-    hosts: &mut BTreeMap<String, Span>,
-    d: &mut Diagnostics,
-) -> Option<Exposure> {
-    if stack.platform.traefik.is_none() {
-        d.push(
-            Diagnostic::error(
-                Code::MissingPlatform,
-                e.host.span,
-                "exposing an app needs Traefik",
-            )
-            .help("add `traefik` to `platform { ... }`"),
-        );
-    }
-    if !is_host(&e.host) {
-        d.push(invalid(
-            e.host.span,
-            "a host name like `app.example.com`",
-            &e.host,
-        ));
-    } else if let Some(first) = hosts.insert(e.host.value.to_ascii_lowercase(), e.host.span) {
-        d.push(
-            Diagnostic::error(
-                Code::DuplicateHost,
-                e.host.span,
-                format!("host `{}` is exposed twice", e.host.value),
-            )
-            .label("exposed again here")
-            .help(format!("the first exposure is at byte {}", first.offset)),
-        );
-    }
-    if !e.path.starts_with('/') || e.path.contains('`') || e.path.chars().any(char::is_control) {
-        d.push(invalid(
-            e.path.span,
-            "a URL path starting with `/`",
-            &e.path,
-        ));
-    }
-    let issuers: Vec<&str> = stack
-        .platform
-        .cert_manager
-        .iter()
-        .flat_map(|c| c.issuers.iter().map(|i| i.name.value.as_str()))
-        .collect();
-    let issuer = match (&e.issuer, issuers.as_slice()) {
-        (Some(name), _) if issuers.contains(&name.value.as_str()) => Some(name.value.clone()),
-        (Some(name), _) => {
-            d.push(unknown_reference("issuer", name, &issuers));
-            None
-        }
-        (None, [only]) => Some((*only).to_owned()),
-        (None, []) => {
-            d.push(
-                Diagnostic::error(
-                    Code::MissingPlatform,
-                    e.host.span,
-                    "exposing an app needs a cert-manager issuer for its certificate",
-                )
-                .help("add `cert-manager { issuer \"letsencrypt\" ... }` to `platform`"),
-            );
-            None
-        }
-        (None, _) => {
-            d.push(
-                Diagnostic::error(
-                    Code::MissingValue,
-                    e.host.span,
-                    "several issuers are declared; say which one",
-                )
-                .help("add `issuer=\"...\"`"),
-            );
-            None
-        }
-    };
-    let ports = resolved_ports(&app.ports);
-    let probe = Workload {
-        name: app.name.value.clone(),
-        namespace: String::new(),
-        span: app.name.span,
-        kind: WorkloadKind::Release {
-            release: String::new(),
-        },
-        pod_labels: BTreeMap::new(),
-        object_name: String::new(),
-        ports,
-        connects: Vec::new(),
-        exposes: Vec::new(),
-        api_access: false,
-        internet: Vec::new(),
-        service_account: None,
-        metrics: None,
-    };
-    let port = find_port(&probe, &e.port, d)?;
-    let (service, service_port) = match (&app.source, &e.service) {
-        (_, Some(s)) => s.value.clone(),
-        (AppSource::Image(_), None) => (app.name.value.clone(), port.number),
-        (AppSource::Release { .. }, None) => {
-            d.push(
-                Diagnostic::error(
-                    Code::MissingValue,
-                    e.host.span,
-                    "an app from a release needs the chart's Service to expose",
-                )
-                .label("which Service?")
-                .help("add `service=\"<chart's service>\" service-port=80`"),
-            );
-            return None;
-        }
-    };
-    Some(Exposure {
-        host: e.host.value.clone(),
-        path: e.path.value.clone(),
-        port: port.number,
-        service,
-        service_port,
-        issuer: issuer?,
-        span: e.host.span,
-    })
 }

@@ -22,22 +22,12 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             return exit::INPUT;
         }
     };
-    let file_name = args
-        .input
-        .stack
-        .file_name()
-        .map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
+    let file_name = args.input.stack.file_name().map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
     let secrets = match load_secrets(&args.input) {
         Ok(store) => store,
         Err(code) => return code,
     };
-    let options = CompileOptions {
-        render: RenderOptions {
-            source_name: file_name,
-            templates,
-        },
-        secrets,
-    };
+    let options = CompileOptions { render: RenderOptions { source_name: file_name, templates }, secrets };
     let compiled = match crate::compile(&source, &options) {
         Ok(c) => {
             if !c.derived.warnings.is_empty() {
@@ -80,11 +70,7 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         );
     }
     if args.check {
-        for (mark, paths) in [
-            ("added", &plan.added),
-            ("changed", &plan.changed),
-            ("removed", &plan.removed),
-        ] {
+        for (mark, paths) in [("added", &plan.added), ("changed", &plan.changed), ("removed", &plan.removed)] {
             for path in paths {
                 println!("{mark}: {}", args.out.join(path).display());
             }
@@ -101,11 +87,7 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             );
         }
         if plan.is_clean() && stale.is_empty() {
-            eprintln!(
-                "stackc: {} is up to date ({} files)",
-                args.out.display(),
-                compiled.tree.files.len()
-            );
+            eprintln!("stackc: {} is up to date ({} files)", args.out.display(), compiled.tree.files.len());
             return exit::OK;
         }
         if !plan.is_clean() {
@@ -126,12 +108,7 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         eprintln!("error: {}: {e}", args.out.display());
         return exit::INPUT;
     }
-    let objects: usize = compiled
-        .derived
-        .components
-        .iter()
-        .map(|c| c.objects.len())
-        .sum();
+    let objects: usize = compiled.derived.components.iter().map(|c| c.objects.len()).sum();
     eprintln!(
         "stackc: {objects} objects, {} files: {} added, {} changed, {} removed, {} unchanged in {} ms",
         compiled.tree.files.len(),

@@ -61,15 +61,8 @@ fn load(spec: &str) -> Result<String, String> {
     if std::path::Path::new(spec).is_file() {
         return std::fs::read_to_string(spec).map_err(|e| format!("cannot read `{spec}`: {e}"));
     }
-    let object = if spec.contains(':') {
-        spec.to_owned()
-    } else {
-        format!("{spec}:stack.kdl")
-    };
-    let out = Command::new("git")
-        .args(["show", &object])
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+    let object = if spec.contains(':') { spec.to_owned() } else { format!("{spec}:stack.kdl") };
+    let out = Command::new("git").args(["show", &object]).output().map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
         return Err(format!(
             "`{spec}` is neither a file nor a Git revision ({})",

@@ -53,8 +53,7 @@ pub fn json(graph: &Graph) -> String {
         .iter()
         .map(|e| json!({"from": e.from, "to": e.to, "port": e.port, "protocol": e.protocol.as_str(), "reason": e.reason.as_str()}))
         .collect();
-    let mut text =
-        serde_json::to_string_pretty(&json!({"nodes": nodes, "edges": edges})).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&json!({"nodes": nodes, "edges": edges})).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -65,24 +64,15 @@ fn key(id: &str) -> String {
 
 /// Group edges by (from, to) so each arrow lists its ports.
 fn grouped(graph: &Graph) -> BTreeMap<(&str, &str), (Vec<String>, bool)> {
-    let meshed: BTreeMap<&str, bool> = graph
-        .nodes
-        .iter()
-        .map(|n| (n.id.as_str(), n.meshed))
-        .collect();
+    let meshed: BTreeMap<&str, bool> = graph.nodes.iter().map(|n| (n.id.as_str(), n.meshed)).collect();
     let mut out: BTreeMap<(&str, &str), (Vec<String>, bool)> = BTreeMap::new();
     for e in &graph.edges {
-        if matches!(
-            e.reason,
-            EdgeReason::Dns | EdgeReason::MeshControl | EdgeReason::MeshProxy
-        ) {
+        if matches!(e.reason, EdgeReason::Dns | EdgeReason::MeshControl | EdgeReason::MeshProxy) {
             continue;
         }
         let mtls = meshed.get(e.from.as_str()).copied().unwrap_or(false)
             && meshed.get(e.to.as_str()).copied().unwrap_or(false);
-        let entry = out
-            .entry((e.from.as_str(), e.to.as_str()))
-            .or_insert((Vec::new(), mtls));
+        let entry = out.entry((e.from.as_str(), e.to.as_str())).or_insert((Vec::new(), mtls));
         entry.0.push(if e.protocol.as_str() == "TCP" {
             e.port.to_string()
         } else {
@@ -120,11 +110,7 @@ pub fn mermaid(graph: &Graph) -> String {
     }
     for ((from, to), (ports, mtls)) in grouped(graph) {
         let arrow = if mtls { "==>" } else { "-->" };
-        let label = if mtls {
-            format!("mTLS {}", ports.join(","))
-        } else {
-            ports.join(",")
-        };
+        let label = if mtls { format!("mTLS {}", ports.join(",")) } else { ports.join(",") };
         let _ = writeln!(out, "    {} {arrow}|{label}| {}", key(from), key(to));
     }
     out
@@ -136,32 +122,18 @@ pub fn dot(graph: &Graph) -> String {
     let mut out = String::from("digraph stack {\n    rankdir=LR;\n");
     let mut by_ns: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for n in &graph.nodes {
-        by_ns
-            .entry(n.namespace.as_str())
-            .or_default()
-            .push(n.id.as_str());
+        by_ns.entry(n.namespace.as_str()).or_default().push(n.id.as_str());
     }
     for (ns, ids) in by_ns {
-        let _ = writeln!(
-            out,
-            "    subgraph \"cluster_{ns}\" {{\n        label=\"{ns}\";"
-        );
+        let _ = writeln!(out, "    subgraph \"cluster_{ns}\" {{\n        label=\"{ns}\";");
         for id in ids {
             let _ = writeln!(out, "        \"{id}\";");
         }
         out.push_str("    }\n");
     }
     for ((from, to), (ports, mtls)) in grouped(graph) {
-        let style = if mtls {
-            ", style=bold, color=darkgreen"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "    \"{from}\" -> \"{to}\" [label=\"{}\"{style}];",
-            ports.join(",")
-        );
+        let style = if mtls { ", style=bold, color=darkgreen" } else { "" };
+        let _ = writeln!(out, "    \"{from}\" -> \"{to}\" [label=\"{}\"{style}];", ports.join(","));
     }
     out.push_str("}\n");
     out

@@ -52,15 +52,11 @@ stack "NAME" {
 }
 "#;
 
-const GITIGNORE: &str = "# age identities never belong in Git\n*.agekey\n# held while stackc writes out/\n.stackc.lock\n";
+const GITIGNORE: &str =
+    "# age identities never belong in Git\n*.agekey\n# held while stackc writes out/\n.stackc.lock\n";
 
 pub(super) fn run(args: &InitArgs) -> i32 {
-    if !args
-        .name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        || args.name.is_empty()
-    {
+    if !args.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') || args.name.is_empty() {
         eprintln!(
             "error: `{}` is not a valid stack name (lowercase letters, digits and `-`)",
             args.name.escape_default()
@@ -69,10 +65,7 @@ pub(super) fn run(args: &InitArgs) -> i32 {
     }
     let stack = args.dir.join("stack.kdl");
     if stack.exists() {
-        eprintln!(
-            "error: {} already exists; stackc init never overwrites it",
-            stack.display()
-        );
+        eprintln!("error: {} already exists; stackc init never overwrites it", stack.display());
         return exit::INPUT;
     }
     if let Err(e) = fs::create_dir_all(&args.dir) {

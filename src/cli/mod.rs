@@ -100,11 +100,7 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                exit::INPUT
-            } else {
-                exit::OK
-            };
+            return if e.use_stderr() { exit::INPUT } else { exit::OK };
         }
     };
     match cli.command {
@@ -133,10 +129,7 @@ pub fn main() -> i32 {
         Command::Secrets(command) => secrets::run(&command),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::model::Stack);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
+            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
             exit::OK
         }
     }
@@ -162,10 +155,7 @@ fn read_stack(args: &StackArgs) -> Result<(String, String), i32> {
 
 /// The directory of the stack file (its `secrets/` and `templates/` are there).
 fn stack_dir(args: &StackArgs) -> &std::path::Path {
-    args.stack
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."))
+    args.stack.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."))
 }
 
 /// Read the encrypted store beside the stack, or print why not.

@@ -19,10 +19,7 @@ pub(super) fn run(args: &StackArgs) -> i32 {
             return exit::INPUT;
         }
     };
-    let file = args.stack.file_name().map_or_else(
-        || "stack.kdl".to_owned(),
-        |f| f.to_string_lossy().into_owned(),
-    );
+    let file = args.stack.file_name().map_or_else(|| "stack.kdl".to_owned(), |f| f.to_string_lossy().into_owned());
     let mut text = serde_json::to_string_pretty(&config(&stack, &file)).unwrap_or_default();
     text.push('\n');
     print!("{text}");
@@ -40,20 +37,13 @@ pub fn config(stack: &crate::check::ResolvedStack, file: &str) -> Value {
         "matchStrings": [r#"image="(?<depName>[^"\s@]+):(?<currentValue>[^"\s@]+)(@(?<currentDigest>sha256:[a-f0-9]+))?""#],
         "datasourceTemplate": "docker",
     })];
-    let repositories: std::collections::BTreeMap<&str, &str> = stack
-        .helm_repositories
-        .iter()
-        .map(|r| (r.name.value.as_str(), r.url.value.as_str()))
-        .collect();
+    let repositories: std::collections::BTreeMap<&str, &str> =
+        stack.helm_repositories.iter().map(|r| (r.name.value.as_str(), r.url.value.as_str())).collect();
     let mut charts: Vec<(String, &str)> = stack
         .namespaces
         .iter()
         .flat_map(|ns| &ns.releases)
-        .filter_map(|r| {
-            repositories
-                .get(r.repository.value.as_str())
-                .map(|url| (r.chart.value.clone(), *url))
-        })
+        .filter_map(|r| repositories.get(r.repository.value.as_str()).map(|url| (r.chart.value.clone(), *url)))
         .collect();
     charts.sort_unstable();
     charts.dedup();

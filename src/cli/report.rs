@@ -17,49 +17,27 @@ pub enum Format {
 
 /// Render all diagnostics of one file.
 #[must_use]
-pub fn render(
-    diagnostics: &Diagnostics,
-    file: &str,
-    source: &str,
-    format: Format,
-    color: bool,
-) -> String {
+pub fn render(diagnostics: &Diagnostics, file: &str, source: &str, format: Format, color: bool) -> String {
     let sorted = diagnostics.clone().into_sorted();
     match format {
         Format::Json => {
             let items: Vec<_> = sorted.iter().map(|d| json_of(d, file, source)).collect();
-            let mut text =
-                serde_json::to_string_pretty(&json!({"diagnostics": items})).unwrap_or_default();
+            let mut text = serde_json::to_string_pretty(&json!({"diagnostics": items})).unwrap_or_default();
             text.push('\n');
             text
         }
         Format::Human => {
-            let theme = if color {
-                GraphicalTheme::unicode()
-            } else {
-                GraphicalTheme::unicode_nocolor()
-            };
-            let handler = GraphicalReportHandler::new_themed(theme)
-                .with_width(100)
-                .with_links(false);
+            let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+            let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
             let mut out = String::new();
             for d in &sorted {
-                let report = Report {
-                    d,
-                    source: NamedSource::new(file, source.to_owned()),
-                };
+                let report = Report { d, source: NamedSource::new(file, source.to_owned()) };
                 let _ = handler.render_report(&mut out, &report);
                 out.push('\n');
             }
-            let errors = sorted
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
+            let errors = sorted.iter().filter(|d| d.severity == Severity::Error).count();
             if errors > 0 {
-                out.push_str(&format!(
-                    "error: {file}: {errors} error{}\n",
-                    if errors == 1 { "" } else { "s" }
-                ));
+                out.push_str(&format!("error: {file}: {errors} error{}\n", if errors == 1 { "" } else { "s" }));
             }
             out
         }
@@ -120,18 +98,12 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.d
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(self.d.label.clone()),
-            self.d.span,
-        ))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.d.label.clone()), self.d.span))))
     }
 }

@@ -65,21 +65,10 @@ pub struct IdentityArg {
 pub(super) fn run(command: &SecretsCommand) -> i32 {
     let result = match command {
         SecretsCommand::Keygen { out } => keygen(out.as_ref()),
-        SecretsCommand::Set {
-            secret,
-            key,
-            input,
-            identity,
-        } => with_project(input, |p| set(p, secret, key, identity)),
-        SecretsCommand::Generate { input, identity } => {
-            with_project(input, |p| generate(p, identity))
-        }
+        SecretsCommand::Set { secret, key, input, identity } => with_project(input, |p| set(p, secret, key, identity)),
+        SecretsCommand::Generate { input, identity } => with_project(input, |p| generate(p, identity)),
         SecretsCommand::Rotate { input, identity } => with_project(input, |p| rotate(p, identity)),
-        SecretsCommand::Show {
-            secret,
-            input,
-            identity,
-        } => with_project(input, |p| show(p, secret, identity)),
+        SecretsCommand::Show { secret, input, identity } => with_project(input, |p| show(p, secret, identity)),
     };
     match result {
         Ok(code) => code,
@@ -134,11 +123,7 @@ fn keygen(out: Option<&PathBuf>) -> Outcome {
             std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from),
             std::env::var_os("HOME").map(PathBuf::from),
         )
-        .ok_or_else(|| {
-            Failure::Error(SecretsError::NoIdentity {
-                tried: "HOME".into(),
-            })
-        })?,
+        .ok_or_else(|| Failure::Error(SecretsError::NoIdentity { tried: "HOME".into() }))?,
     };
     let recipient = secrets::keygen(&path, &now_utc())?;
     println!("{recipient}");
@@ -156,23 +141,11 @@ fn set(project: &Project, secret: &str, key: &str, identity: &IdentityArg) -> Ou
         if e.kind() == std::io::ErrorKind::InvalidData {
             SecretsError::NotUtf8
         } else {
-            SecretsError::Io {
-                action: "reading",
-                path: "stdin".into(),
-                source: e,
-            }
+            SecretsError::Io { action: "reading", path: "stdin".into(), source: e }
         }
     })?;
     let ids = identities(identity)?;
-    secrets::set(
-        project,
-        &id,
-        key,
-        value,
-        ids.as_ref(),
-        &now_utc(),
-        &mut OsRng,
-    )?;
+    secrets::set(project, &id, key, value, ids.as_ref(), &now_utc(), &mut OsRng)?;
     eprintln!("stackc: stored {id} {key} in {}", id.store_path());
     Ok(exit::OK)
 }
@@ -189,11 +162,7 @@ fn generate(project: &Project, identity: &IdentityArg) -> Outcome {
     if report.filled.is_empty() && report.failed.is_empty() {
         eprintln!("stackc: every generated key has a value; nothing to do");
     }
-    Ok(if report.failed.is_empty() {
-        exit::OK
-    } else {
-        exit::INPUT
-    })
+    Ok(if report.failed.is_empty() { exit::OK } else { exit::INPUT })
 }
 
 fn rotate(project: &Project, identity: &IdentityArg) -> Outcome {
@@ -208,11 +177,7 @@ fn rotate(project: &Project, identity: &IdentityArg) -> Outcome {
     for (id, error) in &report.failed {
         eprintln!("error: {id}: {error}");
     }
-    Ok(if report.failed.is_empty() {
-        exit::OK
-    } else {
-        exit::INPUT
-    })
+    Ok(if report.failed.is_empty() { exit::OK } else { exit::INPUT })
 }
 
 fn show(project: &Project, secret: &str, identity: &IdentityArg) -> Outcome {

@@ -36,11 +36,7 @@ pub(super) fn run_verify(args: &StackArgs) -> i32 {
         }
         Err(d) => {
             print_diagnostics(&d, &name, &source, Format::Human);
-            if d.iter().all(|x| x.code == Code::Internal) {
-                exit::DRIFT
-            } else {
-                exit::INPUT
-            }
+            if d.iter().all(|x| x.code == Code::Internal) { exit::DRIFT } else { exit::INPUT }
         }
     }
 }
@@ -80,10 +76,8 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
         }
     };
     let (to, port) = split_port(&args.to);
-    let (Some(from_ep), Some(to_ep)) = (
-        endpoint(&cluster, &derived, &args.from),
-        endpoint(&cluster, &derived, to),
-    ) else {
+    let (Some(from_ep), Some(to_ep)) = (endpoint(&cluster, &derived, &args.from), endpoint(&cluster, &derived, to))
+    else {
         let known: Vec<&str> = derived.graph.nodes.iter().map(|n| n.id.as_str()).collect();
         eprintln!(
             "error: unknown endpoint; use `namespace/app`, a workload id or an IP address; known: {}",
@@ -101,12 +95,7 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
             }
         },
         None => to_node
-            .map(|n| {
-                n.ports
-                    .iter()
-                    .map(|(_, port, proto)| (*port, protocol(*proto)))
-                    .collect()
-            })
+            .map(|n| n.ports.iter().map(|(_, port, proto)| (*port, protocol(*proto))).collect())
             .unwrap_or_default(),
     };
     if ports.is_empty() {
@@ -123,34 +112,28 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
 }
 
 /// The stack lines behind a verdict: the edge, and each deciding policy.
-fn print_sources(
-    stack: &ResolvedStack,
-    derived: &Derived,
-    source: &str,
-    file: &str,
-    v: &netpol::Verdict,
-) {
+fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &str, v: &netpol::Verdict) {
     let at = |span: crate::diagnostic::Span| {
         let (line, column) = line_column(source, span.offset);
         format!("{file}:{line}:{column}")
     };
-    for e in derived.graph.edges.iter().filter(|e| {
-        e.from == v.from && e.to == v.to && e.port == v.port && protocol(e.protocol) == v.protocol
-    }) {
+    for e in derived
+        .graph
+        .edges
+        .iter()
+        .filter(|e| e.from == v.from && e.to == v.to && e.port == v.port && protocol(e.protocol) == v.protocol)
+    {
         let why = match e.reason {
             EdgeReason::Declared => "declared by `connects-to`",
             EdgeReason::Ingress => "derived: the ingress controller serves an exposed host",
             EdgeReason::Dns => "derived: every pod resolves names through the cluster DNS",
             EdgeReason::MeshControl => "derived: the Linkerd proxy talks to its control plane",
             EdgeReason::Metrics => "derived: Prometheus scrapes the app's `metrics`",
-            EdgeReason::MeshProxy => {
-                "derived: Linkerd sends opaque meshed traffic to the proxy's inbound port"
-            }
+            EdgeReason::MeshProxy => "derived: Linkerd sends opaque meshed traffic to the proxy's inbound port",
         };
         println!("  graph: {why} ({})", at(e.span));
     }
-    let mut policies: std::collections::BTreeSet<&netpol::PolicyRef> =
-        std::collections::BTreeSet::new();
+    let mut policies: std::collections::BTreeSet<&netpol::PolicyRef> = std::collections::BTreeSet::new();
     for side in [&v.egress, &v.ingress] {
         match side {
             netpol::SideVerdict::Allowed { by } => policies.extend(by.iter().map(|r| &r.policy)),
@@ -159,36 +142,20 @@ fn print_sources(
         }
     }
     for p in policies {
-        let origin = derived
-            .components
-            .iter()
-            .flat_map(|c| c.objects.iter().map(move |o| (c, o)))
-            .find(|(_, o)| {
-                o.kind == "NetworkPolicy"
-                    && o.name == p.name
-                    && o.namespace.as_deref() == Some(p.namespace.as_str())
-            });
+        let origin = derived.components.iter().flat_map(|c| c.objects.iter().map(move |o| (c, o))).find(|(_, o)| {
+            o.kind == "NetworkPolicy" && o.name == p.name && o.namespace.as_deref() == Some(p.namespace.as_str())
+        });
         if let Some((component, object)) = origin {
-            println!(
-                "  NetworkPolicy {p}: {}/{} from {}",
-                component.dir,
-                object.file_name(),
-                at(object.origin)
-            );
+            println!("  NetworkPolicy {p}: {}/{} from {}", component.dir, object.file_name(), at(object.origin));
         }
     }
     if stack.platform.linkerd.is_some()
-        && let Some(server) = derived
-            .components
-            .iter()
-            .flat_map(|c| &c.objects)
-            .find(|o| {
-                o.kind == "Server"
-                    && o.namespace.as_deref() == v.to.split('/').next()
-                    && o.body["spec"]["port"] == v.port
-                    && v.to
-                        .ends_with(&format!("/{}", object_workload(derived, &v.to)))
-            })
+        && let Some(server) = derived.components.iter().flat_map(|c| &c.objects).find(|o| {
+            o.kind == "Server"
+                && o.namespace.as_deref() == v.to.split('/').next()
+                && o.body["spec"]["port"] == v.port
+                && v.to.ends_with(&format!("/{}", object_workload(derived, &v.to)))
+        })
     {
         println!(
             "  Linkerd: Server {}/{} (deny by default; AuthorizationPolicy `{}` names the allowed identities) from {}",
@@ -206,9 +173,7 @@ fn object_workload(derived: &Derived, id: &str) -> String {
         .nodes
         .iter()
         .find(|n| n.id == id)
-        .map_or_else(String::new, |n| {
-            n.id.rsplit('/').next().unwrap_or_default().to_owned()
-        })
+        .map_or_else(String::new, |n| n.id.rsplit('/').next().unwrap_or_default().to_owned())
 }
 
 fn split_port(text: &str) -> (&str, Option<&str>) {
@@ -225,25 +190,13 @@ fn endpoint(cluster: &netpol::Cluster, derived: &Derived, text: &str) -> Option<
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Some(netpol::Endpoint::External(ip));
     }
-    let node = derived
-        .graph
-        .nodes
-        .iter()
-        .find(|n| n.id == text || format!("{}/{}", n.namespace, n.name) == text)?;
+    let node = derived.graph.nodes.iter().find(|n| n.id == text || format!("{}/{}", n.namespace, n.name) == text)?;
     cluster.pod(&node.id)
 }
 
-fn node_of<'a>(
-    cluster: &netpol::Cluster,
-    derived: &'a Derived,
-    ep: netpol::Endpoint,
-) -> Option<&'a GraphNode> {
+fn node_of<'a>(cluster: &netpol::Cluster, derived: &'a Derived, ep: netpol::Endpoint) -> Option<&'a GraphNode> {
     match ep {
-        netpol::Endpoint::Pod(i) => derived
-            .graph
-            .nodes
-            .iter()
-            .find(|n| n.id == cluster.pods[i].id),
+        netpol::Endpoint::Pod(i) => derived.graph.nodes.iter().find(|n| n.id == cluster.pods[i].id),
         netpol::Endpoint::External(_) => None,
     }
 }
@@ -253,22 +206,10 @@ fn node_of<'a>(
 fn resolve_port(node: Option<&GraphNode>, text: &str) -> Option<Vec<(u16, netpol::Protocol)>> {
     let ports = node.map(|n| n.ports.as_slice()).unwrap_or_default();
     if let Ok(number) = text.parse::<u16>() {
-        let found: Vec<_> = ports
-            .iter()
-            .filter(|p| p.1 == number)
-            .map(|p| (number, protocol(p.2)))
-            .collect();
-        return Some(if found.is_empty() {
-            vec![(number, netpol::Protocol::Tcp)]
-        } else {
-            found
-        });
+        let found: Vec<_> = ports.iter().filter(|p| p.1 == number).map(|p| (number, protocol(p.2))).collect();
+        return Some(if found.is_empty() { vec![(number, netpol::Protocol::Tcp)] } else { found });
     }
-    let found: Vec<_> = ports
-        .iter()
-        .filter(|p| p.0 == text)
-        .map(|p| (p.1, protocol(p.2)))
-        .collect();
+    let found: Vec<_> = ports.iter().filter(|p| p.0 == text).map(|p| (p.1, protocol(p.2))).collect();
     (!found.is_empty()).then_some(found)
 }
 

@@ -21,10 +21,7 @@ fn provider(object: &super::Object) -> Option<&'static str> {
         ("kyverno.io", _) => Some("kyverno"),
         ("policy.linkerd.io", _) => Some("linkerd"),
         ("", "Namespace") => {
-            let inject = object
-                .body
-                .pointer("/metadata/annotations/linkerd.io~1inject")
-                .and_then(Value::as_str);
+            let inject = object.body.pointer("/metadata/annotations/linkerd.io~1inject").and_then(Value::as_str);
             inject.map(|_| "linkerd")
         }
         _ => None,
@@ -37,21 +34,15 @@ pub(super) fn finish(
     graph: Graph,
 ) -> Result<Derived, Diagnostics> {
     let mut d = Diagnostics::default();
-    let platform: BTreeSet<String> = components
-        .iter()
-        .filter(|c| !is_namespace(stack, c))
-        .map(|c| c.name.clone())
-        .collect();
+    let platform: BTreeSet<String> =
+        components.iter().filter(|c| !is_namespace(stack, c)).map(|c| c.name.clone()).collect();
     for ns in &stack.namespaces {
         if platform.contains(&ns.name) || ns.name == "flux-system" {
             d.push(
                 Diagnostic::error(
                     Code::DuplicateName,
                     ns.span,
-                    format!(
-                        "namespace `{}` has the name of a platform component",
-                        ns.name
-                    ),
+                    format!("namespace `{}` has the name of a platform component", ns.name),
                 )
                 .label("reserved name")
                 .help("the platform owns this namespace and directory; choose another name"),
@@ -108,26 +99,16 @@ fn is_namespace(stack: &ResolvedStack, c: &Component) -> bool {
 fn duplicates(components: &[Component], d: &mut Diagnostics) {
     let mut seen: BTreeMap<(&str, Option<&str>, &str), &super::Object> = BTreeMap::new();
     for object in components.iter().flat_map(|c| &c.objects) {
-        let key = (
-            object.kind,
-            object.namespace.as_deref(),
-            object.name.as_str(),
-        );
+        let key = (object.kind, object.namespace.as_deref(), object.name.as_str());
         if let Some(first) = seen.insert(key, object) {
             d.push(
                 Diagnostic::error(
                     Code::DuplicateName,
                     object.origin,
-                    format!(
-                        "two {} objects are both named `{}`",
-                        object.kind, object.name
-                    ),
+                    format!("two {} objects are both named `{}`", object.kind, object.name),
                 )
                 .label("this declaration")
-                .help(format!(
-                    "the other one comes from byte {}; rename one of them",
-                    first.origin.offset
-                )),
+                .help(format!("the other one comes from byte {}; rename one of them", first.origin.offset)),
             );
         }
     }

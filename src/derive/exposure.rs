@@ -37,15 +37,7 @@ pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
                 "routes": [{"kind": "Rule", "match": rule, "services": [{"name": e.service, "port": e.service_port}]}],
                 "tls": {"secretName": secret},
             }});
-            out.push(Object::new(
-                "traefik.io/v1alpha1",
-                "IngressRoute",
-                &name,
-                Some(&ns.name),
-                &labels,
-                route,
-                e.span,
-            ));
+            out.push(Object::new("traefik.io/v1alpha1", "IngressRoute", &name, Some(&ns.name), &labels, route, e.span));
         }
     }
     out
@@ -53,7 +45,5 @@ pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
 
 /// `auth.acme.io` → `auth-acme-io`; `*.acme.io` → `wildcard-acme-io`.
 fn host_slug(host: &str) -> String {
-    host.replacen('*', "wildcard", 1)
-        .replace('.', "-")
-        .to_ascii_lowercase()
+    host.replacen('*', "wildcard", 1).replace('.', "-").to_ascii_lowercase()
 }

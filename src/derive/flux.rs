@@ -17,10 +17,7 @@ pub const SOPS_SECRET: &str = "sops-age";
 pub(super) fn component(stack: &ResolvedStack, flux: &Flux, components: &[Component]) -> Component {
     let labels = common_labels(stack);
     let cluster = &stack.cluster;
-    let interval = cluster
-        .git
-        .as_ref()
-        .map_or("10m", |g| g.interval.value.as_str());
+    let interval = cluster.git.as_ref().map_or("10m", |g| g.interval.value.as_str());
     let mut objects = Vec::new();
     if let Some(git) = &cluster.git {
         let spec = json!({"spec": {"interval": git.interval.value, "url": git.url.value, "ref": {"branch": git.branch.value}, "secretRef": {"name": FLUX_NAMESPACE}}});
@@ -60,11 +57,7 @@ pub(super) fn component(stack: &ResolvedStack, flux: &Flux, components: &[Compon
         dir: format!("clusters/{}/{FLUX_NAMESPACE}", cluster.name.value),
         objects,
         depends_on: Vec::new(),
-        foreign: flux
-            .install_manifest
-            .iter()
-            .map(|m| m.value.clone())
-            .collect(),
+        foreign: flux.install_manifest.iter().map(|m| m.value.clone()).collect(),
     }
 }
 
@@ -86,12 +79,7 @@ fn kustomization(
         "sourceRef": {"kind": "GitRepository", "name": FLUX_NAMESPACE},
     });
     if !depends_on.is_empty() {
-        spec["dependsOn"] = json!(
-            depends_on
-                .iter()
-                .map(|d| json!({"name": d}))
-                .collect::<Vec<_>>()
-        );
+        spec["dependsOn"] = json!(depends_on.iter().map(|d| json!({"name": d})).collect::<Vec<_>>());
     }
     if decrypt {
         spec["decryption"] = json!({"provider": "sops", "secretRef": {"name": SOPS_SECRET}});

@@ -36,21 +36,13 @@ impl Graph {
         let mut index = Index::default();
         for (i, n) in nodes.iter().enumerate() {
             index.node.insert(n.id.clone(), i);
-            index
-                .namespace
-                .entry(n.namespace.clone())
-                .or_default()
-                .push(i);
+            index.namespace.entry(n.namespace.clone()).or_default().push(i);
         }
         for (i, e) in edges.iter().enumerate() {
             index.from.entry(e.from.clone()).or_default().push(i);
             index.to.entry(e.to.clone()).or_default().push(i);
         }
-        Self {
-            nodes,
-            edges,
-            index,
-        }
+        Self { nodes, edges, index }
     }
 
     /// The node with this id.
@@ -61,32 +53,17 @@ impl Graph {
 
     /// Edges leaving `id`, in edge order.
     pub fn edges_from<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index
-            .from
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|i| &self.edges[*i])
+        self.index.from.get(id).into_iter().flatten().map(|i| &self.edges[*i])
     }
 
     /// Edges arriving at `id`, in edge order.
     pub fn edges_to<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index
-            .to
-            .get(id)
-            .into_iter()
-            .flatten()
-            .map(|i| &self.edges[*i])
+        self.index.to.get(id).into_iter().flatten().map(|i| &self.edges[*i])
     }
 
     /// Nodes of a namespace, in id order.
     pub fn nodes_in<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a GraphNode> + 'a {
-        self.index
-            .namespace
-            .get(namespace)
-            .into_iter()
-            .flatten()
-            .map(|i| &self.nodes[*i])
+        self.index.namespace.get(namespace).into_iter().flatten().map(|i| &self.nodes[*i])
     }
 }
 
@@ -197,17 +174,9 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
                 meshed: ns.mesh,
                 managed: true,
                 hosts: w.exposes.iter().map(|e| e.host.clone()).collect(),
-                ports: w
-                    .ports
-                    .iter()
-                    .map(|p| (p.name.clone(), p.number, p.protocol))
-                    .collect(),
+                ports: w.ports.iter().map(|p| (p.name.clone(), p.number, p.protocol)).collect(),
                 api_access: w.api_access,
-                internet: w
-                    .internet
-                    .iter()
-                    .map(|(p, _)| (*p, Protocol::Tcp))
-                    .collect(),
+                internet: w.internet.iter().map(|(p, _)| (*p, Protocol::Tcp)).collect(),
                 world_ingress: Vec::new(),
                 api_ingress: Vec::new(),
                 service_account: w.service_account.clone(),
@@ -222,67 +191,30 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
 fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
     let mut nodes = Vec::new();
     let dns = &stack.cluster.dns;
-    let mut dns_node = node(
-        &dns_id(stack),
-        "coredns",
-        &dns.namespace,
-        dns.pods.clone(),
-        dns.namespace.span,
-    );
-    dns_node.ports = vec![
-        ("dns".into(), dns.port.value, Protocol::Udp),
-        ("dns-tcp".into(), dns.port.value, Protocol::Tcp),
-    ];
+    let mut dns_node = node(&dns_id(stack), "coredns", &dns.namespace, dns.pods.clone(), dns.namespace.span);
+    dns_node.ports =
+        vec![("dns".into(), dns.port.value, Protocol::Udp), ("dns-tcp".into(), dns.port.value, Protocol::Tcp)];
     nodes.push(dns_node);
     if let Some(l) = &stack.platform.linkerd {
         for (component, _) in LINKERD_CONTROL {
-            let labels = BTreeMap::from([(
-                "linkerd.io/control-plane-component".to_owned(),
-                (*component).to_owned(),
-            )]);
+            let labels = BTreeMap::from([("linkerd.io/control-plane-component".to_owned(), (*component).to_owned())]);
             let name = format!("linkerd-{component}");
-            nodes.push(node(
-                &format!("linkerd/{name}"),
-                &name,
-                "linkerd",
-                labels,
-                l.span,
-            ));
+            nodes.push(node(&format!("linkerd/{name}"), &name, "linkerd", labels, l.span));
         }
     }
     if let Some(p) = &stack.platform.prometheus {
-        let mut n = node(
-            &prometheus_id(stack).unwrap_or_default(),
-            "prometheus",
-            &p.namespace,
-            p.pods.clone(),
-            p.span,
-        );
+        let mut n = node(&prometheus_id(stack).unwrap_or_default(), "prometheus", &p.namespace, p.pods.clone(), p.span);
         n.service_account = Some(p.service_account.value.clone());
         nodes.push(n);
     }
     let managed = platform_managed(stack);
     for pod in platform_pods(stack) {
-        let labels = pod
-            .labels
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let labels = pod.labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let span = platform_span(stack, pod.namespace);
-        let mut n = node(
-            &format!("{}/{}", pod.namespace, pod.workload),
-            pod.workload,
-            pod.namespace,
-            labels,
-            span,
-        );
+        let mut n = node(&format!("{}/{}", pod.namespace, pod.workload), pod.workload, pod.namespace, labels, span);
         n.managed = managed;
         n.meshed = pod.namespace == "traefik" && stack.platform.linkerd.is_some();
-        n.ports = pod
-            .ports
-            .iter()
-            .map(|(name, port)| ((*name).to_owned(), *port, Protocol::Tcp))
-            .collect();
+        n.ports = pod.ports.iter().map(|(name, port)| ((*name).to_owned(), *port, Protocol::Tcp)).collect();
         n.api_access = pod.api_server;
         n.internet = pod.internet.to_vec();
         n.world_ingress = pod.world_ingress.to_vec();
@@ -312,49 +244,17 @@ fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
         for w in &ns.workloads {
             let from = id(w);
             for c in &w.connects {
-                let to = format!(
-                    "{}/{}",
-                    c.namespace,
-                    object_name(stack, &c.namespace, &c.workload)
-                );
+                let to = format!("{}/{}", c.namespace, object_name(stack, &c.namespace, &c.workload));
                 if is_meshed(&from) && is_meshed(&to) && OPAQUE_PORTS.contains(&c.port) {
-                    edges.push(edge(
-                        &from,
-                        &to,
-                        PROXY_INBOUND_PORT,
-                        Protocol::Tcp,
-                        EdgeReason::MeshProxy,
-                        c.span,
-                    ));
+                    edges.push(edge(&from, &to, PROXY_INBOUND_PORT, Protocol::Tcp, EdgeReason::MeshProxy, c.span));
                 }
-                edges.push(edge(
-                    &from,
-                    &to,
-                    c.port,
-                    c.protocol,
-                    EdgeReason::Declared,
-                    c.span,
-                ));
+                edges.push(edge(&from, &to, c.port, c.protocol, EdgeReason::Declared, c.span));
             }
             for e in &w.exposes {
-                edges.push(edge(
-                    &traefik_id(),
-                    &from,
-                    e.port,
-                    Protocol::Tcp,
-                    EdgeReason::Ingress,
-                    e.span,
-                ));
+                edges.push(edge(&traefik_id(), &from, e.port, Protocol::Tcp, EdgeReason::Ingress, e.span));
             }
             if let (Some(m), Some(prometheus)) = (&w.metrics, prometheus_id(stack)) {
-                edges.push(edge(
-                    &prometheus,
-                    &from,
-                    m.port,
-                    Protocol::Tcp,
-                    EdgeReason::Metrics,
-                    m.span,
-                ));
+                edges.push(edge(&prometheus, &from, m.port, Protocol::Tcp, EdgeReason::Metrics, m.span));
             }
         }
     }
@@ -362,62 +262,35 @@ fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
     let dns_port = stack.cluster.dns.port.value;
     for n in nodes.iter().filter(|n| n.managed) {
         for protocol in [Protocol::Udp, Protocol::Tcp] {
-            edges.push(edge(
-                &n.id,
-                &dns,
-                dns_port,
-                protocol,
-                EdgeReason::Dns,
-                n.span,
-            ));
+            edges.push(edge(&n.id, &dns, dns_port, protocol, EdgeReason::Dns, n.span));
         }
         if n.meshed {
             for (component, ports) in LINKERD_CONTROL {
                 for port in *ports {
                     let to = format!("linkerd/linkerd-{component}");
-                    edges.push(edge(
-                        &n.id,
-                        &to,
-                        *port,
-                        Protocol::Tcp,
-                        EdgeReason::MeshControl,
-                        n.span,
-                    ));
+                    edges.push(edge(&n.id, &to, *port, Protocol::Tcp, EdgeReason::MeshControl, n.span));
                 }
             }
         }
     }
     edges.sort_by(|a, b| {
-        (&a.from, &a.to, a.port, a.protocol, a.reason)
-            .cmp(&(&b.from, &b.to, b.port, b.protocol, b.reason))
+        (&a.from, &a.to, a.port, a.protocol, a.reason).cmp(&(&b.from, &b.to, b.port, b.protocol, b.reason))
     });
-    edges.dedup_by(|a, b| {
-        (&a.from, &a.to, a.port, a.protocol) == (&b.from, &b.to, b.port, b.protocol)
-    });
+    edges.dedup_by(|a, b| (&a.from, &a.to, a.port, a.protocol) == (&b.from, &b.to, b.port, b.protocol));
     edges
 }
 
 /// The graph id of the platform's Prometheus, if the stack names one.
 #[must_use]
 pub fn prometheus_id(stack: &ResolvedStack) -> Option<String> {
-    stack
-        .platform
-        .prometheus
-        .as_ref()
-        .map(|p| format!("{}/prometheus", p.namespace.value))
+    stack.platform.prometheus.as_ref().map(|p| format!("{}/prometheus", p.namespace.value))
 }
 
 fn dns_id(stack: &ResolvedStack) -> String {
     format!("{}/coredns", stack.cluster.dns.namespace.value)
 }
 
-fn node(
-    id: &str,
-    name: &str,
-    namespace: &str,
-    labels: BTreeMap<String, String>,
-    span: Span,
-) -> GraphNode {
+fn node(id: &str, name: &str, namespace: &str, labels: BTreeMap<String, String>, span: Span) -> GraphNode {
     GraphNode {
         id: id.to_owned(),
         name: name.to_owned(),
@@ -436,22 +309,8 @@ fn node(
     }
 }
 
-fn edge(
-    from: &str,
-    to: &str,
-    port: u16,
-    protocol: Protocol,
-    reason: EdgeReason,
-    span: Span,
-) -> Edge {
-    Edge {
-        from: from.to_owned(),
-        to: to.to_owned(),
-        port,
-        protocol,
-        reason,
-        span,
-    }
+fn edge(from: &str, to: &str, port: u16, protocol: Protocol, reason: EdgeReason, span: Span) -> Edge {
+    Edge { from: from.to_owned(), to: to.to_owned(), port, protocol, reason, span }
 }
 
 /// The graph id of a workload.

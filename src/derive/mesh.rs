@@ -25,11 +25,7 @@ pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> 
     for node in graph.nodes_in(&ns.name).filter(|n| n.managed) {
         for (port_name, port, _) in &node.ports {
             let server = format!("{}-{port_name}", node.name);
-            let protocol = if OPAQUE_PORTS.contains(port) {
-                "opaque"
-            } else {
-                "unknown"
-            };
+            let protocol = if OPAQUE_PORTS.contains(port) { "opaque" } else { "unknown" };
             let spec = json!({"spec": {
                 "podSelector": {"matchLabels": node.labels},
                 "port": port,
@@ -47,16 +43,11 @@ pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> 
             ));
             let clients: BTreeSet<&str> = graph
                 .edges_to(&node.id)
-                .filter(|e| {
-                    e.port == *port
-                        && matches!(e.reason, EdgeReason::Declared | EdgeReason::Ingress)
-                })
+                .filter(|e| e.port == *port && matches!(e.reason, EdgeReason::Declared | EdgeReason::Ingress))
                 .map(|e| e.from.as_str())
                 .collect();
-            let (meshed, unmeshed): (Vec<&GraphNode>, Vec<&GraphNode>) = clients
-                .iter()
-                .filter_map(|c| graph.node(c))
-                .partition(|c| c.meshed);
+            let (meshed, unmeshed): (Vec<&GraphNode>, Vec<&GraphNode>) =
+                clients.iter().filter_map(|c| graph.node(c)).partition(|c| c.meshed);
             if !meshed.is_empty() {
                 let identities: Vec<Value> = meshed
                     .iter()
@@ -76,20 +67,11 @@ pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> 
                     spec,
                     node.span,
                 ));
-                out.push(authorization(
-                    &server,
-                    &server,
-                    "MeshTLSAuthentication",
-                    &authn,
-                    &ns.name,
-                    &labels,
-                    node,
-                ));
+                out.push(authorization(&server, &server, "MeshTLSAuthentication", &authn, &ns.name, &labels, node));
             }
             if !unmeshed.is_empty() {
                 let authn = format!("{server}-unmeshed");
-                let spec =
-                    json!({"spec": {"networks": [{"cidr": stack.cluster.networks.pods.value}]}});
+                let spec = json!({"spec": {"networks": [{"cidr": stack.cluster.networks.pods.value}]}});
                 out.push(Object::new(
                     "policy.linkerd.io/v1alpha1",
                     "NetworkAuthentication",
@@ -99,15 +81,7 @@ pub(super) fn policies(stack: &ResolvedStack, ns: &Namespace, graph: &Graph) -> 
                     spec,
                     node.span,
                 ));
-                out.push(authorization(
-                    &authn,
-                    &server,
-                    "NetworkAuthentication",
-                    &authn,
-                    &ns.name,
-                    &labels,
-                    node,
-                ));
+                out.push(authorization(&authn, &server, "NetworkAuthentication", &authn, &ns.name, &labels, node));
             }
         }
     }
@@ -128,13 +102,5 @@ fn authorization(
         "targetRef": {"group": API, "kind": "Server", "name": server},
         "requiredAuthenticationRefs": [{"group": API, "kind": kind, "name": authn}],
     }});
-    Object::new(
-        "policy.linkerd.io/v1alpha1",
-        "AuthorizationPolicy",
-        name,
-        Some(namespace),
-        labels,
-        spec,
-        node.span,
-    )
+    Object::new("policy.linkerd.io/v1alpha1", "AuthorizationPolicy", name, Some(namespace), labels, spec, node.span)
 }

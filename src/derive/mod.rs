@@ -77,13 +77,7 @@ pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Dia
     let mut stale_recipients = Vec::new();
     for ns in &stack.namespaces {
         let mut objects = workloads::objects(stack, ns);
-        objects.extend(secrets::objects(
-            stack,
-            ns,
-            store,
-            &mut d,
-            &mut stale_recipients,
-        ));
+        objects.extend(secrets::objects(stack, ns, store, &mut d, &mut stale_recipients));
         objects.extend(exposure::objects(stack, ns));
         objects.extend(monitoring::objects(stack, ns));
         objects.extend(network::policies(stack, &ns.name, ns.span, &graph));

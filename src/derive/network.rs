@@ -15,22 +15,11 @@ use crate::diagnostic::Span;
 use crate::model::Protocol;
 
 /// Private and special ranges internet egress never reaches.
-pub const NOT_INTERNET: &[&str] = &[
-    "10.0.0.0/8",
-    "100.64.0.0/10",
-    "127.0.0.0/8",
-    "169.254.0.0/16",
-    "172.16.0.0/12",
-    "192.168.0.0/16",
-];
+pub const NOT_INTERNET: &[&str] =
+    &["10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"];
 
 /// The policies of namespace `namespace`; `span` is its declaration.
-pub(super) fn policies(
-    stack: &ResolvedStack,
-    namespace: &str,
-    span: Span,
-    graph: &Graph,
-) -> Vec<Object> {
+pub(super) fn policies(stack: &ResolvedStack, namespace: &str, span: Span, graph: &Graph) -> Vec<Object> {
     let labels = common_labels(stack);
     let mut out = vec![Object::new(
         "networking.k8s.io/v1",
@@ -45,16 +34,10 @@ pub(super) fn policies(
         let mut ingress: BTreeMap<&str, Vec<(u16, Protocol)>> = BTreeMap::new();
         let mut egress: BTreeMap<&str, Vec<(u16, Protocol)>> = BTreeMap::new();
         for e in graph.edges_to(&node.id) {
-            ingress
-                .entry(e.from.as_str())
-                .or_default()
-                .push((e.port, e.protocol));
+            ingress.entry(e.from.as_str()).or_default().push((e.port, e.protocol));
         }
         for e in graph.edges_from(&node.id) {
-            egress
-                .entry(e.to.as_str())
-                .or_default()
-                .push((e.port, e.protocol));
+            egress.entry(e.to.as_str()).or_default().push((e.port, e.protocol));
         }
         let selector = json!({"matchLabels": node.labels});
         let mut rules: Vec<Value> = ingress
@@ -80,8 +63,7 @@ pub(super) fn policies(
             .map(|(peer, ports)| json!({"to": [peer_of(namespace, graph.node(peer).expect("edges join nodes of the graph"))], "ports": port_list(ports)}))
             .collect();
         rules.extend(external_egress(stack, node));
-        let spec =
-            json!({"spec": {"podSelector": selector, "policyTypes": ["Egress"], "egress": rules}});
+        let spec = json!({"spec": {"podSelector": selector, "policyTypes": ["Egress"], "egress": rules}});
         let name = format!("{}-egress", node.name);
         out.push(Object::new(
             "networking.k8s.io/v1",
@@ -114,19 +96,11 @@ fn port_list(ports: &[(u16, Protocol)]) -> Vec<Value> {
     let mut ports = ports.to_vec();
     ports.sort();
     ports.dedup();
-    ports
-        .iter()
-        .map(|(port, protocol)| json!({"protocol": protocol.as_str(), "port": port}))
-        .collect()
+    ports.iter().map(|(port, protocol)| json!({"protocol": protocol.as_str(), "port": port})).collect()
 }
 
 fn tcp_ports(ports: &[u16]) -> Vec<Value> {
-    port_list(
-        &ports
-            .iter()
-            .map(|p| (*p, Protocol::Tcp))
-            .collect::<Vec<_>>(),
-    )
+    port_list(&ports.iter().map(|p| (*p, Protocol::Tcp)).collect::<Vec<_>>())
 }
 
 /// Ingress from outside the cluster: clients of the ingress controller, and
@@ -137,15 +111,9 @@ fn external_ingress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
         rules.push(json!({"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": tcp_ports(&node.world_ingress)}));
     }
     if !node.api_ingress.is_empty()
-        && let Some(block) = stack
-            .cluster
-            .api_server
-            .as_ref()
-            .and_then(|a| cidr(&a.address))
+        && let Some(block) = stack.cluster.api_server.as_ref().and_then(|a| cidr(&a.address))
     {
-        rules.push(
-            json!({"from": [{"ipBlock": {"cidr": block}}], "ports": tcp_ports(&node.api_ingress)}),
-        );
+        rules.push(json!({"from": [{"ipBlock": {"cidr": block}}], "ports": tcp_ports(&node.api_ingress)}));
     }
     rules
 }
@@ -157,7 +125,9 @@ fn external_egress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
         && let Some(api) = &stack.cluster.api_server
         && let Some(block) = cidr(&api.address)
     {
-        rules.push(json!({"to": [{"ipBlock": {"cidr": block}}], "ports": [{"protocol": "TCP", "port": api.port.value}]}));
+        rules.push(
+            json!({"to": [{"ipBlock": {"cidr": block}}], "ports": [{"protocol": "TCP", "port": api.port.value}]}),
+        );
     }
     if !node.internet.is_empty() {
         rules.push(json!({"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": internet_except(stack)}}], "ports": port_list(&node.internet)}));
@@ -168,10 +138,7 @@ fn external_egress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
 /// Private, special and cluster ranges, sorted and unique.
 pub fn internet_except(stack: &ResolvedStack) -> Vec<String> {
     let mut except: Vec<String> = NOT_INTERNET.iter().map(|s| (*s).to_owned()).collect();
-    for net in [
-        &stack.cluster.networks.pods,
-        &stack.cluster.networks.services,
-    ] {
+    for net in [&stack.cluster.networks.pods, &stack.cluster.networks.services] {
         if let Some(block) = cidr(net)
             && block.contains('.')
             && !except.contains(&block)

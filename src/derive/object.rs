@@ -43,13 +43,7 @@ impl Object {
         if let Value::Object(rest) = rest {
             body.extend(rest);
         }
-        Self {
-            kind,
-            name: name.to_owned(),
-            namespace: namespace.map(str::to_owned),
-            body: Value::Object(body),
-            origin,
-        }
+        Self { kind, name: name.to_owned(), namespace: namespace.map(str::to_owned), body: Value::Object(body), origin }
     }
 
     /// Add annotations to `metadata`.
@@ -64,10 +58,7 @@ impl Object {
     /// The API group of this object's apiVersion (`""` for the core group).
     #[must_use]
     pub fn api_version(&self) -> &str {
-        self.body
-            .get("apiVersion")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        self.body.get("apiVersion").and_then(Value::as_str).unwrap_or_default()
     }
 
     /// The file name inside its component directory: `<kind>-<name>.yaml`.

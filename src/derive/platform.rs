@@ -22,31 +22,12 @@ struct Chart {
     chart: &'static str,
 }
 
-const TRAEFIK: Chart = Chart {
-    repository: "traefik",
-    url: "https://traefik.github.io/charts",
-    chart: "traefik",
-};
-const CERT_MANAGER: Chart = Chart {
-    repository: "jetstack",
-    url: "https://charts.jetstack.io",
-    chart: "cert-manager",
-};
-const LINKERD_CRDS: Chart = Chart {
-    repository: "linkerd",
-    url: "https://helm.linkerd.io/edge",
-    chart: "linkerd-crds",
-};
-const LINKERD: Chart = Chart {
-    repository: "linkerd",
-    url: "https://helm.linkerd.io/edge",
-    chart: "linkerd-control-plane",
-};
-const KYVERNO: Chart = Chart {
-    repository: "kyverno",
-    url: "https://kyverno.github.io/kyverno/",
-    chart: "kyverno",
-};
+const TRAEFIK: Chart = Chart { repository: "traefik", url: "https://traefik.github.io/charts", chart: "traefik" };
+const CERT_MANAGER: Chart = Chart { repository: "jetstack", url: "https://charts.jetstack.io", chart: "cert-manager" };
+const LINKERD_CRDS: Chart = Chart { repository: "linkerd", url: "https://helm.linkerd.io/edge", chart: "linkerd-crds" };
+const LINKERD: Chart =
+    Chart { repository: "linkerd", url: "https://helm.linkerd.io/edge", chart: "linkerd-control-plane" };
+const KYVERNO: Chart = Chart { repository: "kyverno", url: "https://kyverno.github.io/kyverno/", chart: "kyverno" };
 
 /// The platform components that are Helm charts: the stack's node name, the
 /// chart, its repository URL (for `stackc renovate`).
@@ -65,16 +46,10 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
     let p = &stack.platform;
     let cluster_dir = format!("clusters/{}", stack.cluster.name.value);
     let mut out = Vec::new();
-    let mut repositories: Vec<(String, String, Span)> = stack
-        .helm_repositories
-        .iter()
-        .map(|r| (r.name.value.clone(), r.url.value.clone(), r.name.span))
-        .collect();
+    let mut repositories: Vec<(String, String, Span)> =
+        stack.helm_repositories.iter().map(|r| (r.name.value.clone(), r.url.value.clone(), r.name.span)).collect();
     let mut platform_chart = |chart: &Chart, span: Span| {
-        if !repositories
-            .iter()
-            .any(|(name, _, _)| name == chart.repository)
-        {
+        if !repositories.iter().any(|(name, _, _)| name == chart.repository) {
             repositories.push((chart.repository.to_owned(), chart.url.to_owned(), span));
         }
     };
@@ -92,15 +67,8 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             "ingressRoute": {"dashboard": {"enabled": false}},
             "providers": {"kubernetesCRD": {"allowCrossNamespace": false}},
         });
-        let mut objects = vec![namespace(
-            "traefik",
-            &labels,
-            p.linkerd.is_some().then_some("ingress"),
-            t.span,
-        )];
-        objects.push(release(
-            "traefik", "traefik", &TRAEFIK, &t.version, values, &labels, t.span,
-        ));
+        let mut objects = vec![namespace("traefik", &labels, p.linkerd.is_some().then_some("ingress"), t.span)];
+        objects.push(release("traefik", "traefik", &TRAEFIK, &t.version, values, &labels, t.span));
         out.push(component("traefik", &cluster_dir, objects));
     }
     if let Some(cm) = &p.cert_manager {
@@ -108,15 +76,7 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
         let values = json!({"crds": {"enabled": true}, "dns01RecursiveNameserversOnly": true, "dns01RecursiveNameservers": "1.1.1.1:53,1.0.0.1:53"});
         let objects = vec![
             namespace("cert-manager", &labels, None, cm.span),
-            release(
-                "cert-manager",
-                "cert-manager",
-                &CERT_MANAGER,
-                &cm.version,
-                values,
-                &labels,
-                cm.span,
-            ),
+            release("cert-manager", "cert-manager", &CERT_MANAGER, &cm.version, values, &labels, cm.span),
         ];
         out.push(component("cert-manager", &cluster_dir, objects));
         let issuers = cm
@@ -151,15 +111,7 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
     if let Some(l) = &p.linkerd {
         platform_chart(&LINKERD, l.span);
         let inbound = l.inbound.value.as_str();
-        let crds = release(
-            "linkerd-crds",
-            "linkerd",
-            &LINKERD_CRDS,
-            &l.version,
-            json!({}),
-            &labels,
-            l.span,
-        );
+        let crds = release("linkerd-crds", "linkerd", &LINKERD_CRDS, &l.version, json!({}), &labels, l.span);
         let mut control_plane = release(
             "linkerd-control-plane",
             "linkerd",
@@ -185,11 +137,7 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             &labels,
             l.span,
         );
-        if let Some(spec) = control_plane
-            .body
-            .get_mut("spec")
-            .and_then(Value::as_object_mut)
-        {
+        if let Some(spec) = control_plane.body.get_mut("spec").and_then(Value::as_object_mut) {
             spec.insert("dependsOn".into(), json!([{"name": "linkerd-crds"}]));
             spec.insert(
                 "valuesFrom".into(),
@@ -200,11 +148,7 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
                 ]),
             );
         }
-        let objects = vec![
-            namespace("linkerd", &labels, None, l.span),
-            crds,
-            control_plane,
-        ];
+        let objects = vec![namespace("linkerd", &labels, None, l.span), crds, control_plane];
         out.push(component("linkerd", &cluster_dir, objects));
     }
     if let Some(k) = &p.kyverno {
@@ -227,18 +171,10 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
     }
     if super::platform_pods::platform_managed(stack) {
         for c in &mut out {
-            if let Some(pod) = super::platform_pods::platform_pods(stack)
-                .into_iter()
-                .find(|p| p.namespace == c.name)
-            {
-                let span = graph
-                    .nodes
-                    .iter()
-                    .find(|n| n.namespace == pod.namespace)
-                    .map(|n| n.span)
-                    .unwrap_or_default();
-                c.objects
-                    .extend(super::network::policies(stack, pod.namespace, span, graph));
+            if let Some(pod) = super::platform_pods::platform_pods(stack).into_iter().find(|p| p.namespace == c.name) {
+                let span =
+                    graph.nodes.iter().find(|n| n.namespace == pod.namespace).map(|n| n.span).unwrap_or_default();
+                c.objects.extend(super::network::policies(stack, pod.namespace, span, graph));
             }
         }
     }
@@ -309,11 +245,7 @@ pub(super) fn helm_release(
     labels: &Value,
     origin: Span,
 ) -> Object {
-    let ChartRef {
-        chart,
-        repository,
-        version,
-    } = *chart;
+    let ChartRef { chart, repository, version } = *chart;
     let mut spec = json!({
         "interval": "30m",
         "chart": {"spec": {
@@ -351,11 +283,7 @@ fn release(
     helm_release(
         name,
         namespace,
-        &ChartRef {
-            chart: chart.chart,
-            repository: chart.repository,
-            version,
-        },
+        &ChartRef { chart: chart.chart, repository: chart.repository, version },
         values,
         labels,
         origin,

@@ -43,30 +43,20 @@ const CERT_MANAGER: &[PlatformPod] = &[
     PlatformPod {
         namespace: "cert-manager",
         workload: "cert-manager",
-        labels: &[
-            ("app.kubernetes.io/name", "cert-manager"),
-            ("app.kubernetes.io/component", "controller"),
-        ],
+        labels: &[("app.kubernetes.io/name", "cert-manager"), ("app.kubernetes.io/component", "controller")],
         service_account: "cert-manager",
         ports: &[("http-metrics", 9402)],
         api_server: true,
         // ACME and the DNS provider's API over HTTPS; DNS-01 self-checks
         // against public recursive resolvers.
-        internet: &[
-            (53, Protocol::Udp),
-            (53, Protocol::Tcp),
-            (443, Protocol::Tcp),
-        ],
+        internet: &[(53, Protocol::Udp), (53, Protocol::Tcp), (443, Protocol::Tcp)],
         world_ingress: &[],
         api_ingress: &[],
     },
     PlatformPod {
         namespace: "cert-manager",
         workload: "cert-manager-webhook",
-        labels: &[
-            ("app.kubernetes.io/name", "webhook"),
-            ("app.kubernetes.io/component", "webhook"),
-        ],
+        labels: &[("app.kubernetes.io/name", "webhook"), ("app.kubernetes.io/component", "webhook")],
         service_account: "cert-manager-webhook",
         ports: &[("https", 10250)],
         api_server: true,
@@ -77,10 +67,7 @@ const CERT_MANAGER: &[PlatformPod] = &[
     PlatformPod {
         namespace: "cert-manager",
         workload: "cert-manager-cainjector",
-        labels: &[
-            ("app.kubernetes.io/name", "cainjector"),
-            ("app.kubernetes.io/component", "cainjector"),
-        ],
+        labels: &[("app.kubernetes.io/name", "cainjector"), ("app.kubernetes.io/component", "cainjector")],
         service_account: "cert-manager-cainjector",
         ports: &[],
         api_server: true,
@@ -94,10 +81,7 @@ const KYVERNO: &[PlatformPod] = &[
     PlatformPod {
         namespace: "kyverno",
         workload: "kyverno-admission-controller",
-        labels: &[
-            ("app.kubernetes.io/component", "admission-controller"),
-            ("app.kubernetes.io/instance", "kyverno"),
-        ],
+        labels: &[("app.kubernetes.io/component", "admission-controller"), ("app.kubernetes.io/instance", "kyverno")],
         service_account: "kyverno-admission-controller",
         ports: &[("https", 9443)],
         api_server: true,
@@ -109,10 +93,7 @@ const KYVERNO: &[PlatformPod] = &[
     PlatformPod {
         namespace: "kyverno",
         workload: "kyverno-background-controller",
-        labels: &[
-            ("app.kubernetes.io/component", "background-controller"),
-            ("app.kubernetes.io/instance", "kyverno"),
-        ],
+        labels: &[("app.kubernetes.io/component", "background-controller"), ("app.kubernetes.io/instance", "kyverno")],
         service_account: "kyverno-background-controller",
         ports: &[],
         api_server: true,
@@ -123,10 +104,7 @@ const KYVERNO: &[PlatformPod] = &[
     PlatformPod {
         namespace: "kyverno",
         workload: "kyverno-cleanup-controller",
-        labels: &[
-            ("app.kubernetes.io/component", "cleanup-controller"),
-            ("app.kubernetes.io/instance", "kyverno"),
-        ],
+        labels: &[("app.kubernetes.io/component", "cleanup-controller"), ("app.kubernetes.io/instance", "kyverno")],
         service_account: "kyverno-cleanup-controller",
         ports: &[("https", 9443)],
         api_server: true,
@@ -137,10 +115,7 @@ const KYVERNO: &[PlatformPod] = &[
     PlatformPod {
         namespace: "kyverno",
         workload: "kyverno-reports-controller",
-        labels: &[
-            ("app.kubernetes.io/component", "reports-controller"),
-            ("app.kubernetes.io/instance", "kyverno"),
-        ],
+        labels: &[("app.kubernetes.io/component", "reports-controller"), ("app.kubernetes.io/instance", "kyverno")],
         service_account: "kyverno-reports-controller",
         ports: &[],
         api_server: true,

@@ -42,11 +42,7 @@ pub(super) fn objects(
                 }
             };
             let [document] = file.documents() else {
-                d.push(store_error(
-                    secret,
-                    &stored.path,
-                    "it must hold exactly one YAML document",
-                ));
+                d.push(store_error(secret, &stored.path, "it must hold exactly one YAML document"));
                 return None;
             };
             check_keys(&id, secret, document, &stored.path, d);
@@ -62,26 +58,16 @@ pub(super) fn objects(
 pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnostics) {
     for (id, stored) in store.iter() {
         let ns = stack.namespaces.iter().find(|n| n.name == id.namespace);
-        let kept = ns.is_some_and(|ns| {
-            ns.secrets
-                .iter()
-                .any(|s| !s.external && s.name.value == id.name)
-        });
+        let kept = ns.is_some_and(|ns| ns.secrets.iter().any(|s| !s.external && s.name.value == id.name));
         if !kept {
             d.push(
                 Diagnostic::warning(
                     Code::SecretStore,
                     ns.map(|n| n.span).unwrap_or_default(),
-                    format!(
-                        "store file `{}` belongs to no Secret the stack keeps values of",
-                        stored.path
-                    ),
+                    format!("store file `{}` belongs to no Secret the stack keeps values of", stored.path),
                 )
                 .label("not declared here")
-                .help(format!(
-                    "declare `secret \"{}\"` in namespace `{}`, or delete the file",
-                    id.name, id.namespace
-                )),
+                .help(format!("declare `secret \"{}\"` in namespace `{}`, or delete the file", id.name, id.namespace)),
             );
         }
     }
@@ -90,39 +76,27 @@ pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnos
 fn missing_file(stack: &ResolvedStack, id: &SecretId, secret: &model::Secret) -> Diagnostic {
     let mut steps = Vec::new();
     if stack.cluster.age_recipients.is_empty() {
-        steps.push(
-            "add an `age-recipient` to the cluster (`stackc secrets keygen` prints one)".to_owned(),
-        );
+        steps.push("add an `age-recipient` to the cluster (`stackc secrets keygen` prints one)".to_owned());
     }
     if secret.keys.iter().any(|k| k.generated) {
         steps.push("run `stackc secrets generate` for the generated keys".to_owned());
     }
     for key in secret.keys.iter().filter(|k| !k.generated) {
-        steps.push(format!(
-            "run `stackc secrets set {id} {}` (reads the value from stdin)",
-            key.name.value
-        ));
+        steps.push(format!("run `stackc secrets set {id} {}` (reads the value from stdin)", key.name.value));
     }
     Diagnostic::error(
         Code::MissingSecret,
         secret.name.span,
-        format!(
-            "Secret `{id}` has no values: `{}` does not exist",
-            id.store_path()
-        ),
+        format!("Secret `{id}` has no values: `{}` does not exist", id.store_path()),
     )
     .label("needs values")
     .help(steps.join("; then "))
 }
 
 fn store_error(secret: &model::Secret, path: &str, reason: &str) -> Diagnostic {
-    Diagnostic::error(
-        Code::SecretStore,
-        secret.name.span,
-        format!("cannot use store file `{path}`: {reason}"),
-    )
-    .label("values of this Secret")
-    .help("run `stackc secrets rotate` (needs an identity) to rewrite it, or restore it from Git")
+    Diagnostic::error(Code::SecretStore, secret.name.span, format!("cannot use store file `{path}`: {reason}"))
+        .label("values of this Secret")
+        .help("run `stackc secrets rotate` (needs an identity) to rewrite it, or restore it from Git")
 }
 
 /// Keys under `stringData` and `data`, as stored.
@@ -138,13 +112,7 @@ fn stored_keys(document: &Node) -> Vec<&str> {
 }
 
 /// Every declared key needs a value; a stored key nobody declared is a warning.
-fn check_keys(
-    id: &SecretId,
-    secret: &model::Secret,
-    document: &Node,
-    path: &str,
-    d: &mut Diagnostics,
-) {
+fn check_keys(id: &SecretId, secret: &model::Secret, document: &Node, path: &str, d: &mut Diagnostics) {
     let stored = stored_keys(document);
     for key in &secret.keys {
         if !stored.contains(&key.name.value.as_str()) {
@@ -157,10 +125,7 @@ fn check_keys(
                 Diagnostic::error(
                     Code::MissingSecret,
                     key.name.span,
-                    format!(
-                        "key `{}` of Secret `{id}` has no value in `{path}`",
-                        key.name.value
-                    ),
+                    format!("key `{}` of Secret `{id}` has no value in `{path}`", key.name.value),
                 )
                 .label("no value")
                 .help(format!("run `{command}`")),
@@ -190,27 +155,12 @@ fn check_recipients(
     path: &str,
     d: &mut Diagnostics,
 ) -> bool {
-    let stored: BTreeSet<&str> = file
-        .metadata()
-        .age
-        .iter()
-        .map(|e| e.recipient.as_str())
-        .collect();
-    let wanted: BTreeSet<&str> = stack
-        .cluster
-        .age_recipients
-        .iter()
-        .map(|r| r.value.as_str())
-        .collect();
+    let stored: BTreeSet<&str> = file.metadata().age.iter().map(|e| e.recipient.as_str()).collect();
+    let wanted: BTreeSet<&str> = stack.cluster.age_recipients.iter().map(|r| r.value.as_str()).collect();
     if stored == wanted {
         return false;
     }
-    let list = |set: BTreeSet<&&str>| {
-        set.iter()
-            .map(|r| format!("`{r}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |set: BTreeSet<&&str>| set.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
     let mut message = format!("`{path}` is encrypted to other recipients than the cluster lists");
     let extra: BTreeSet<_> = stored.difference(&wanted).collect();
     if !extra.is_empty() {
@@ -263,12 +213,7 @@ fn object(
         Value::Object(rest),
         secret.name.span,
     );
-    let recipients: Vec<String> = file
-        .metadata()
-        .age
-        .iter()
-        .map(|e| e.recipient.clone())
-        .collect();
+    let recipients: Vec<String> = file.metadata().age.iter().map(|e| e.recipient.clone()).collect();
     let options = store_options(file.metadata().lastmodified.clone());
     let body = match reencrypt_without_key(file, &[object.body.clone()], &recipients, &options) {
         Ok(mut documents) => documents.remove(0),

@@ -24,19 +24,8 @@ pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
     }
     let mut out = vec![namespace_object];
     for release in &ns.releases {
-        let chart = ChartRef {
-            chart: &release.chart,
-            repository: &release.repository,
-            version: &release.version,
-        };
-        out.push(helm_release(
-            &release.name,
-            &ns.name,
-            &chart,
-            release.values.clone(),
-            &labels,
-            release.name.span,
-        ));
+        let chart = ChartRef { chart: &release.chart, repository: &release.repository, version: &release.version };
+        out.push(helm_release(&release.name, &ns.name, &chart, release.values.clone(), &labels, release.name.span));
     }
     for w in &ns.workloads {
         match &w.kind {
@@ -73,8 +62,11 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
         container.insert("args".into(), json!(app.args));
     }
     if !w.ports.is_empty() {
-        let ports: Vec<Value> =
-            w.ports.iter().map(|p| json!({"name": p.name, "containerPort": p.number, "protocol": p.protocol.as_str()})).collect();
+        let ports: Vec<Value> = w
+            .ports
+            .iter()
+            .map(|p| json!({"name": p.name, "containerPort": p.number, "protocol": p.protocol.as_str()}))
+            .collect();
         container.insert("ports".into(), json!(ports));
     }
     if !app.env.is_empty() {
@@ -90,10 +82,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
             .collect();
         container.insert("env".into(), json!(env));
     }
-    container.insert(
-        "resources".into(),
-        resources(&app.resources, ("50m", "64Mi"), ("500m", "256Mi")),
-    );
+    container.insert("resources".into(), resources(&app.resources, ("50m", "64Mi"), ("500m", "256Mi")));
     container.insert("securityContext".into(), container_security(&app.security));
     let mut volumes = Vec::new();
     let mut mounts = Vec::new();
@@ -102,14 +91,8 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
         match &v.size {
             Some(size) => {
                 let claim = format!("{}-{}", w.name, v.name.value);
-                volumes.push(
-                    json!({"name": v.name.value, "persistentVolumeClaim": {"claimName": claim}}),
-                );
-                let class = v
-                    .storage_class
-                    .as_ref()
-                    .map(|c| c.value.clone())
-                    .or_else(|| default_class(stack));
+                volumes.push(json!({"name": v.name.value, "persistentVolumeClaim": {"claimName": claim}}));
+                let class = v.storage_class.as_ref().map(|c| c.value.clone()).or_else(|| default_class(stack));
                 out.push(Object::new(
                     "v1",
                     "PersistentVolumeClaim",
@@ -135,15 +118,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
         "selector": {"matchLabels": w.pod_labels},
         "template": {"metadata": {"labels": labels}, "spec": pod},
     }});
-    out.push(Object::new(
-        "apps/v1",
-        "Deployment",
-        &w.object_name,
-        ns,
-        &labels,
-        spec,
-        w.span,
-    ));
+    out.push(Object::new("apps/v1", "Deployment", &w.object_name, ns, &labels, spec, w.span));
     if !w.ports.is_empty() {
         out.push(service(w, &labels));
     }
@@ -151,66 +126,37 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
 }
 
 /// Data mount path, env, args and scratch (emptyDir) mounts of an engine.
-type EngineSetup = (
-    &'static str,
-    Vec<Value>,
-    Vec<&'static str>,
-    Vec<(&'static str, &'static str)>,
-);
+type EngineSetup = (&'static str, Vec<Value>, Vec<&'static str>, Vec<(&'static str, &'static str)>);
 
 fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
     let labels = workload_labels(stack, w);
     let ns = Some(w.namespace.as_str());
     let port = db.engine.port();
     let uid = db.engine.uid();
-    let security = Security {
-        run_as_user: Some(uid),
-        run_as_group: Some(uid),
-        fs_group: Some(uid),
-        ..Security::default()
-    };
+    let security =
+        Security { run_as_user: Some(uid), run_as_group: Some(uid), fs_group: Some(uid), ..Security::default() };
     let (data_path, mut env, args, scratch): EngineSetup = match db.engine {
         Engine::Postgresql { major } => {
-            let secret =
-                json!({"secretKeyRef": {"name": credentials_secret(&w.name), "key": PASSWORD_KEY}});
+            let secret = json!({"secretKeyRef": {"name": credentials_secret(&w.name), "key": PASSWORD_KEY}});
             let (mount, pgdata) = if major >= 18 {
-                (
-                    "/var/lib/postgresql",
-                    format!("/var/lib/postgresql/{major}/docker"),
-                )
+                ("/var/lib/postgresql", format!("/var/lib/postgresql/{major}/docker"))
             } else {
-                (
-                    "/var/lib/postgresql/data",
-                    "/var/lib/postgresql/data/pgdata".to_owned(),
-                )
+                ("/var/lib/postgresql/data", "/var/lib/postgresql/data/pgdata".to_owned())
             };
             let env = vec![
                 json!({"name": "PGDATA", "value": pgdata}),
                 json!({"name": "POSTGRES_PASSWORD", "valueFrom": secret}),
             ];
-            (
-                mount,
-                env,
-                Vec::new(),
-                vec![("run", "/var/run/postgresql"), ("tmp", "/tmp")],
-            )
+            (mount, env, Vec::new(), vec![("run", "/var/run/postgresql"), ("tmp", "/tmp")])
         }
         Engine::Redis { aof } => {
-            let args = if aof {
-                vec!["--appendonly", "yes"]
-            } else {
-                vec!["--appendonly", "no"]
-            };
+            let args = if aof { vec!["--appendonly", "yes"] } else { vec!["--appendonly", "no"] };
             ("/data", Vec::new(), args, vec![("tmp", "/tmp")])
         }
     };
     env.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
     let mut mounts = vec![json!({"name": "data", "mountPath": data_path})];
-    mounts.extend(
-        scratch
-            .iter()
-            .map(|(name, path)| json!({"name": name, "mountPath": path})),
-    );
+    mounts.extend(scratch.iter().map(|(name, path)| json!({"name": name, "mountPath": path})));
     let mut container = json!({
         "name": w.name,
         "image": db.image,
@@ -229,12 +175,7 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
         container["args"] = json!(args);
     }
     let mut pod = pod_spec(w, &security, container, false);
-    pod["volumes"] = json!(
-        scratch
-            .iter()
-            .map(|(name, _)| json!({"name": name, "emptyDir": {}}))
-            .collect::<Vec<_>>()
-    );
+    pod["volumes"] = json!(scratch.iter().map(|(name, _)| json!({"name": name, "emptyDir": {}})).collect::<Vec<_>>());
     let claim = json!({"metadata": {"name": "data"}, "spec": pvc_spec(&db.decl.size, db.storage_class.as_deref())});
     let spec = json!({"spec": {
         "serviceName": w.name,
@@ -245,15 +186,7 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
     }});
     vec![
         service_account(w, &labels),
-        Object::new(
-            "apps/v1",
-            "StatefulSet",
-            &w.object_name,
-            ns,
-            &labels,
-            spec,
-            w.span,
-        ),
+        Object::new("apps/v1", "StatefulSet", &w.object_name, ns, &labels, spec, w.span),
         service(w, &labels),
     ]
 }
@@ -277,25 +210,15 @@ fn service(w: &Workload, labels: &Value) -> Object {
         .map(|p| json!({"name": p.name, "port": p.number, "targetPort": p.name, "protocol": p.protocol.as_str()}))
         .collect();
     let spec = json!({"spec": {"type": "ClusterIP", "selector": w.pod_labels, "ports": ports}});
-    Object::new(
-        "v1",
-        "Service",
-        &w.name,
-        Some(&w.namespace),
-        labels,
-        spec,
-        w.span,
-    )
+    Object::new("v1", "Service", &w.name, Some(&w.namespace), labels, spec, w.span)
 }
 
 fn pod_spec(w: &Workload, security: &Security, container: Value, api_access: bool) -> Value {
     let mut context = Map::new();
     context.insert("runAsNonRoot".into(), json!(security.run_as_non_root));
-    for (key, value) in [
-        ("runAsUser", security.run_as_user),
-        ("runAsGroup", security.run_as_group),
-        ("fsGroup", security.fs_group),
-    ] {
+    for (key, value) in
+        [("runAsUser", security.run_as_user), ("runAsGroup", security.run_as_group), ("fsGroup", security.fs_group)]
+    {
         if let Some(v) = value {
             context.insert(key.into(), json!(v));
         }
@@ -320,8 +243,7 @@ fn container_security(security: &Security) -> Value {
 
 fn resources(r: &Resources, requests: (&str, &str), limits: (&str, &str)) -> Value {
     let pick = |v: &Option<crate::diagnostic::Spanned<String>>, default: &str| {
-        v.as_ref()
-            .map_or_else(|| default.to_owned(), |s| s.value.clone())
+        v.as_ref().map_or_else(|| default.to_owned(), |s| s.value.clone())
     };
     json!({
         "requests": {"cpu": pick(&r.requests_cpu, requests.0), "memory": pick(&r.requests_memory, requests.1)},
@@ -330,8 +252,7 @@ fn resources(r: &Resources, requests: (&str, &str), limits: (&str, &str)) -> Val
 }
 
 fn pvc_spec(size: &str, class: Option<&str>) -> Value {
-    let mut spec =
-        json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}});
+    let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}});
     if let Some(class) = class {
         spec["storageClassName"] = json!(class);
     }
@@ -339,12 +260,7 @@ fn pvc_spec(size: &str, class: Option<&str>) -> Value {
 }
 
 fn default_class(stack: &ResolvedStack) -> Option<String> {
-    stack
-        .cluster
-        .storage_classes
-        .iter()
-        .find(|s| s.default)
-        .map(|s| s.name.value.clone())
+    stack.cluster.storage_classes.iter().find(|s| s.default).map(|s| s.name.value.clone())
 }
 
 impl App {

@@ -60,8 +60,7 @@ pub(super) fn begin(out: &Path, changes: &[Change]) -> Result<(), EmitError> {
     journal.push_str("commit\n");
     let path = txn.join("journal");
     let mut file = fs::File::create(&path).map_err(io_error("writing", &path))?;
-    file.write_all(journal.as_bytes())
-        .map_err(io_error("writing", &path))?;
+    file.write_all(journal.as_bytes()).map_err(io_error("writing", &path))?;
     file.sync_all().map_err(io_error("writing", &path))?;
     Ok(())
 }

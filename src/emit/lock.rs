@@ -17,12 +17,8 @@ pub struct Lock {
 pub(super) fn lock(out: &Path) -> Result<Lock, EmitError> {
     fs::create_dir_all(out).map_err(io_error("creating", out))?;
     let path = out.join(LOCK_FILE);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io_error("opening", &path))?;
+    let file =
+        OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io_error("opening", &path))?;
     match file.try_lock() {
         Ok(()) => Ok(Lock { _file: file }),
         Err(TryLockError::WouldBlock) => Err(EmitError::Locked),

@@ -57,20 +57,12 @@ pub enum EmitError {
     #[error("an interrupted build left a journal; run `stackc build` (it rolls back first)")]
     Interrupted,
     #[error("{action} `{path}`: {source}")]
-    Io {
-        action: &'static str,
-        path: String,
-        source: io::Error,
-    },
+    Io { action: &'static str, path: String, source: io::Error },
 }
 
 pub(crate) fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> EmitError {
     let path = path.display().to_string();
-    move |source| EmitError::Io {
-        action,
-        path,
-        source,
-    }
+    move |source| EmitError::Io { action, path, source }
 }
 
 /// Compare the tree with the output directory.
@@ -134,10 +126,7 @@ impl Output {
         if journal::pending(dir) {
             journal::roll_back(dir)?;
         }
-        Ok(Self {
-            dir: dir.to_path_buf(),
-            _lock: lock,
-        })
+        Ok(Self { dir: dir.to_path_buf(), _lock: lock })
     }
 
     /// See [`plan`].
@@ -203,11 +192,7 @@ fn apply(out: &Path, tree: &Tree, changes: &[Change], manifest: &str) -> Result<
                     fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
                     made.insert(parent.to_path_buf());
                 }
-                let bytes = if path == OWNED {
-                    manifest.as_bytes()
-                } else {
-                    &tree.files[path]
-                };
+                let bytes = if path == OWNED { manifest.as_bytes() } else { &tree.files[path] };
                 fs::write(&target, bytes).map_err(io_error("writing", &target))?;
             }
             Change::Remove(path) => {
@@ -224,11 +209,8 @@ fn read_owned(out: &Path) -> Result<BTreeSet<String>, EmitError> {
     let path = out.join(OWNED);
     match fs::read_to_string(&path) {
         Ok(text) => {
-            let owned: BTreeSet<String> = text
-                .lines()
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_owned)
-                .collect();
+            let owned: BTreeSet<String> =
+                text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect();
             for p in &owned {
                 safe_join(out, p)?;
             }

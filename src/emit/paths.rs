@@ -9,9 +9,7 @@ use super::EmitError;
 /// `out/relative`, refusing anything that could leave `out`: absolute paths,
 /// `..`, empty or odd components, and symbolic links on the way.
 pub(super) fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, EmitError> {
-    let bad = || EmitError::BadPath {
-        path: relative.to_owned(),
-    };
+    let bad = || EmitError::BadPath { path: relative.to_owned() };
     let mut full = out.to_path_buf();
     for part in relative.split('/') {
         if part.is_empty() || part == "." || part == ".." || part.contains(['\\', '\0']) {
@@ -21,9 +19,7 @@ pub(super) fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, EmitError
         if let Ok(meta) = fs::symlink_metadata(&full)
             && meta.file_type().is_symlink()
         {
-            return Err(EmitError::Symlink {
-                path: relative.to_owned(),
-            });
+            return Err(EmitError::Symlink { path: relative.to_owned() });
         }
     }
     Ok(full)

@@ -32,26 +32,12 @@ pub(super) fn kyverno(node: &Node, d: &mut Diagnostics) -> Kyverno {
             let r = Reader::new(n, 1, &["mode", "enabled"], &[], d);
             let name = r.arg_string(0, "rule name", d)?;
             if !KYVERNO_RULES.contains(&name.value.as_str()) {
-                d.push(one_of(
-                    name.span,
-                    "Kyverno rule",
-                    &name.value,
-                    KYVERNO_RULES,
-                ));
+                d.push(one_of(name.span, "Kyverno rule", &name.value, KYVERNO_RULES));
             }
-            Some(KyvernoRule {
-                name,
-                mode: mode(&r, d),
-                enabled: r.bool("enabled", true, d),
-            })
+            Some(KyvernoRule { name, mode: mode(&r, d), enabled: r.bool("enabled", true, d) })
         })
         .collect();
-    Kyverno {
-        span: node.name_span,
-        version: version(&r, "3.5.2", d),
-        mode: default,
-        rules,
-    }
+    Kyverno { span: node.name_span, version: version(&r, "3.5.2", d), mode: default, rules }
 }
 
 fn mode(r: &Reader<'_>, d: &mut Diagnostics) -> Option<Spanned<PolicyMode>> {

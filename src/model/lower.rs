@@ -19,30 +19,22 @@ pub fn lower(document: &Document) -> Result<Stack, Diagnostics> {
     for node in &document.nodes {
         if node.name != "stack" {
             d.push(
-                Diagnostic::error(
-                    Code::UnknownNode,
-                    node.name_span,
-                    format!("unknown top-level node `{}`", node.name),
-                )
-                .label("unknown node")
-                .help("a stack file holds one `stack \"name\" { ... }` node"),
+                Diagnostic::error(Code::UnknownNode, node.name_span, format!("unknown top-level node `{}`", node.name))
+                    .label("unknown node")
+                    .help("a stack file holds one `stack \"name\" { ... }` node"),
             );
         }
     }
     let Some(node) = stacks.next() else {
-        d.push(Diagnostic::error(Code::MissingValue, Span::default(), "no `stack` node").help(
-            "start the file with `stack \"name\" { cluster ... }`; `stackc init` writes a starter",
-        ));
+        d.push(
+            Diagnostic::error(Code::MissingValue, Span::default(), "no `stack` node")
+                .help("start the file with `stack \"name\" { cluster ... }`; `stackc init` writes a starter"),
+        );
         return Err(d);
     };
     for extra in stacks {
         d.push(
-            Diagnostic::error(
-                Code::DuplicateName,
-                extra.name_span,
-                "a file holds one `stack`",
-            )
-            .label("second stack"),
+            Diagnostic::error(Code::DuplicateName, extra.name_span, "a file holds one `stack`").label("second stack"),
         );
     }
     let stack = stack(node, &mut d);
@@ -53,38 +45,17 @@ pub fn lower(document: &Document) -> Result<Stack, Diagnostics> {
 }
 
 fn stack(node: &Node, d: &mut Diagnostics) -> Option<Stack> {
-    let r = Reader::new(
-        node,
-        1,
-        &[],
-        &["cluster", "platform", "helm-repository", "namespace"],
-        d,
-    );
+    let r = Reader::new(node, 1, &[], &["cluster", "platform", "helm-repository", "namespace"], d);
     let name = r.arg_string(0, "name", d);
     let cluster_node = r.child("cluster", d);
     if cluster_node.is_none() {
         d.push(missing(node, "a `cluster` node"));
     }
     let cluster = cluster_node.and_then(|n| cluster(n, d));
-    let platform = r
-        .child("platform", d)
-        .map(|n| platform(n, d))
-        .unwrap_or_default();
-    let helm_repositories = r
-        .children("helm-repository")
-        .filter_map(|n| helm_repository(n, d))
-        .collect();
-    let namespaces = r
-        .children("namespace")
-        .filter_map(|n| namespace(n, d))
-        .collect();
-    Some(Stack {
-        name: name?,
-        cluster: cluster?,
-        platform,
-        helm_repositories,
-        namespaces,
-    })
+    let platform = r.child("platform", d).map(|n| platform(n, d)).unwrap_or_default();
+    let helm_repositories = r.children("helm-repository").filter_map(|n| helm_repository(n, d)).collect();
+    let namespaces = r.children("namespace").filter_map(|n| namespace(n, d)).collect();
+    Some(Stack { name: name?, cluster: cluster?, platform, helm_repositories, namespaces })
 }
 
 fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
@@ -92,52 +63,32 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         node,
         1,
         &["distribution", "version"],
-        &[
-            "git",
-            "api-server",
-            "dns",
-            "networks",
-            "storage-class",
-            "age-recipient",
-        ],
+        &["git", "api-server", "dns", "networks", "storage-class", "age-recipient"],
         d,
     );
     let name = r.arg_string(0, "name", d);
-    let distribution = r
-        .required_string("distribution", d)
-        .and_then(|s| match s.value.as_str() {
-            "k3s" => Some(Spanned::new(Distribution::K3s, s.span)),
-            "kubernetes" => Some(Spanned::new(Distribution::Kubernetes, s.span)),
-            other => {
-                d.push(one_of(
-                    s.span,
-                    "distribution",
-                    other,
-                    &["k3s", "kubernetes"],
-                ));
-                None
-            }
-        });
+    let distribution = r.required_string("distribution", d).and_then(|s| match s.value.as_str() {
+        "k3s" => Some(Spanned::new(Distribution::K3s, s.span)),
+        "kubernetes" => Some(Spanned::new(Distribution::Kubernetes, s.span)),
+        other => {
+            d.push(one_of(s.span, "distribution", other, &["k3s", "kubernetes"]));
+            None
+        }
+    });
     let version = r.required_string("version", d);
     let git = r.child("git", d).and_then(|n| {
         let r = Reader::new(n, 0, &["url", "branch", "interval"], &[], d);
         Some(Git {
             url: r.required_string("url", d)?,
-            branch: r
-                .string("branch", d)
-                .unwrap_or_else(|| Spanned::new("main".into(), n.name_span)),
-            interval: r
-                .string("interval", d)
-                .unwrap_or_else(|| Spanned::new("10m".into(), n.name_span)),
+            branch: r.string("branch", d).unwrap_or_else(|| Spanned::new("main".into(), n.name_span)),
+            interval: r.string("interval", d).unwrap_or_else(|| Spanned::new("10m".into(), n.name_span)),
         })
     });
     let api_server = r.child("api-server", d).and_then(|n| {
         let r = Reader::new(n, 1, &["port"], &[], d);
         Some(ApiServer {
             address: r.arg_string(0, "address", d)?,
-            port: r
-                .integer("port", d)
-                .unwrap_or_else(|| Spanned::new(6443, n.name_span)),
+            port: r.integer("port", d).unwrap_or_else(|| Spanned::new(6443, n.name_span)),
         })
     });
     let dns = match r.child("dns", d) {
@@ -156,12 +107,8 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         Some(n) => {
             let r = Reader::new(n, 0, &["pods", "services"], &[], d);
             Networks {
-                pods: r
-                    .string("pods", d)
-                    .unwrap_or_else(|| Spanned::new(pods.into(), n.name_span)),
-                services: r
-                    .string("services", d)
-                    .unwrap_or_else(|| Spanned::new(services.into(), n.name_span)),
+                pods: r.string("pods", d).unwrap_or_else(|| Spanned::new(pods.into(), n.name_span)),
+                services: r.string("services", d).unwrap_or_else(|| Spanned::new(services.into(), n.name_span)),
             }
         }
         None => Networks {
@@ -173,10 +120,7 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         .children("storage-class")
         .filter_map(|n| {
             let r = Reader::new(n, 1, &["default"], &[], d);
-            Some(StorageClass {
-                name: r.arg_string(0, "name", d)?,
-                default: r.bool("default", false, d),
-            })
+            Some(StorageClass { name: r.arg_string(0, "name", d)?, default: r.bool("default", false, d) })
         })
         .collect();
     let age_recipients = r
@@ -203,12 +147,8 @@ fn dns(node: &Node, d: &mut Diagnostics) -> Dns {
         .map(|n| labels(n, d).value)
         .unwrap_or_else(|| BTreeMap::from([("k8s-app".into(), "kube-dns".into())]));
     Dns {
-        namespace: r
-            .string("namespace", d)
-            .unwrap_or_else(|| Spanned::new("kube-system".into(), node.name_span)),
-        port: r
-            .integer("port", d)
-            .unwrap_or_else(|| Spanned::new(53, node.name_span)),
+        namespace: r.string("namespace", d).unwrap_or_else(|| Spanned::new("kube-system".into(), node.name_span)),
+        port: r.integer("port", d).unwrap_or_else(|| Spanned::new(53, node.name_span)),
         pods,
     }
 }
@@ -217,20 +157,12 @@ fn dns(node: &Node, d: &mut Diagnostics) -> Dns {
 pub(super) fn labels(node: &Node, d: &mut Diagnostics) -> Spanned<BTreeMap<String, String>> {
     for arg in &node.args {
         d.push(
-            Diagnostic::error(
-                Code::UnexpectedArgument,
-                arg.span,
-                "labels are written as `key=\"value\"`",
-            )
-            .label("not a label"),
+            Diagnostic::error(Code::UnexpectedArgument, arg.span, "labels are written as `key=\"value\"`")
+                .label("not a label"),
         );
     }
     for child in &node.children {
-        d.push(Diagnostic::error(
-            Code::UnknownNode,
-            child.name_span,
-            format!("`{}` takes no children", node.name),
-        ));
+        d.push(Diagnostic::error(Code::UnknownNode, child.name_span, format!("`{}` takes no children", node.name)));
     }
     let mut map = BTreeMap::new();
     for prop in &node.props {
@@ -239,35 +171,16 @@ pub(super) fn labels(node: &Node, d: &mut Diagnostics) -> Spanned<BTreeMap<Strin
         }
     }
     if map.is_empty() {
-        d.push(missing(
-            node,
-            "at least one label, e.g. `app.kubernetes.io/name=\"x\"`",
-        ));
+        d.push(missing(node, "at least one label, e.g. `app.kubernetes.io/name=\"x\"`"));
     }
     Spanned::new(map, node.span)
 }
 
 fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
-    let r = Reader::new(
-        node,
-        0,
-        &[],
-        &[
-            "flux",
-            "linkerd",
-            "traefik",
-            "cert-manager",
-            "kyverno",
-            "prometheus",
-        ],
-        d,
-    );
+    let r = Reader::new(node, 0, &[], &["flux", "linkerd", "traefik", "cert-manager", "kyverno", "prometheus"], d);
     let flux = r.child("flux", d).map(|n| {
         let r = Reader::new(n, 0, &["install-manifest"], &[], d);
-        Flux {
-            span: n.name_span,
-            install_manifest: r.string("install-manifest", d),
-        }
+        Flux { span: n.name_span, install_manifest: r.string("install-manifest", d) }
     });
     let linkerd = r.child("linkerd", d).map(|n| {
         let r = Reader::new(n, 0, &["version", "inbound"], &[], d);
@@ -288,11 +201,7 @@ fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
                 Some(Spanned::new(value, s.span))
             })
             .unwrap_or_else(|| Spanned::new(DefaultInbound::AllAuthenticated, n.name_span));
-        Linkerd {
-            span: n.name_span,
-            version: version(&r, "2025.10.7", d),
-            inbound,
-        }
+        Linkerd { span: n.name_span, version: version(&r, "2025.10.7", d), inbound }
     });
     let traefik = r.child("traefik", d).map(|n| {
         let r = Reader::new(n, 0, &["version", "redirect-http-to-https"], &[], d);
@@ -312,52 +221,29 @@ fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
     });
     let kyverno = r.child("kyverno", d).map(|n| super::kyverno::kyverno(n, d));
     let prometheus = r.child("prometheus", d).map(|n| prometheus(n, d));
-    Platform {
-        prometheus,
-        flux,
-        linkerd,
-        traefik,
-        cert_manager,
-        kyverno,
-    }
+    Platform { prometheus, flux, linkerd, traefik, cert_manager, kyverno }
 }
 
-const INBOUND: &[&str] = &[
-    "all-unauthenticated",
-    "all-authenticated",
-    "cluster-authenticated",
-    "cluster-unauthenticated",
-    "deny",
-];
+const INBOUND: &[&str] =
+    &["all-unauthenticated", "all-authenticated", "cluster-authenticated", "cluster-unauthenticated", "deny"];
 
 pub(super) fn version(r: &Reader<'_>, default: &str, d: &mut Diagnostics) -> Spanned<String> {
-    r.string("version", d)
-        .unwrap_or_else(|| Spanned::new(default.to_owned(), r.name_span()))
+    r.string("version", d).unwrap_or_else(|| Spanned::new(default.to_owned(), r.name_span()))
 }
 
 fn issuer(node: &Node, d: &mut Diagnostics) -> Option<Issuer> {
-    let r = Reader::new(
-        node,
-        1,
-        &["acme-email", "server", "dns01", "token-secret"],
-        &[],
-        d,
-    );
-    let dns01 = r
-        .required_string("dns01", d)
-        .and_then(|s| match s.value.as_str() {
-            "cloudflare" => Some(Spanned::new(DnsProvider::Cloudflare, s.span)),
-            other => {
-                d.push(one_of(s.span, "DNS-01 provider", other, &["cloudflare"]));
-                None
-            }
-        });
+    let r = Reader::new(node, 1, &["acme-email", "server", "dns01", "token-secret"], &[], d);
+    let dns01 = r.required_string("dns01", d).and_then(|s| match s.value.as_str() {
+        "cloudflare" => Some(Spanned::new(DnsProvider::Cloudflare, s.span)),
+        other => {
+            d.push(one_of(s.span, "DNS-01 provider", other, &["cloudflare"]));
+            None
+        }
+    });
     Some(Issuer {
         name: r.arg_string(0, "name", d)?,
         acme_email: r.required_string("acme-email", d)?,
-        server: r
-            .string("server", d)
-            .unwrap_or_else(|| Spanned::new("production".into(), node.name_span)),
+        server: r.string("server", d).unwrap_or_else(|| Spanned::new("production".into(), node.name_span)),
         dns01: dns01?,
         token_secret: r.required_string("token-secret", d)?,
     })
@@ -365,35 +251,22 @@ fn issuer(node: &Node, d: &mut Diagnostics) -> Option<Issuer> {
 
 fn helm_repository(node: &Node, d: &mut Diagnostics) -> Option<HelmRepository> {
     let r = Reader::new(node, 1, &["url"], &[], d);
-    Some(HelmRepository {
-        name: r.arg_string(0, "name", d)?,
-        url: r.required_string("url", d)?,
-    })
+    Some(HelmRepository { name: r.arg_string(0, "name", d)?, url: r.required_string("url", d)? })
 }
 
 /// `invalid-value` for a string outside a fixed set.
 pub(super) fn one_of(span: Span, what: &str, found: &str, allowed: &[&str]) -> Diagnostic {
-    let diagnostic = Diagnostic::error(
-        Code::InvalidValue,
-        span,
-        format!("unknown {what} `{found}`"),
-    )
-    .label(format!("unknown {what}"));
+    let diagnostic = Diagnostic::error(Code::InvalidValue, span, format!("unknown {what} `{found}`"))
+        .label(format!("unknown {what}"));
     match crate::diagnostic::did_you_mean(found, allowed.iter().copied()) {
-        Some(close) => diagnostic.help(format!(
-            "did you mean `{close}`? expected one of: {}",
-            allowed.join(", ")
-        )),
+        Some(close) => diagnostic.help(format!("did you mean `{close}`? expected one of: {}", allowed.join(", "))),
         None => diagnostic.help(format!("expected one of: {}", allowed.join(", "))),
     }
 }
 
 /// Integer arguments of a node, e.g. `internet 443 80`.
 pub(super) fn integer_args<T: TryFrom<i128>>(node: &Node, d: &mut Diagnostics) -> Vec<Spanned<T>> {
-    node.args
-        .iter()
-        .filter_map(|a| integer(&a.value, a.span, d))
-        .collect()
+    node.args.iter().filter_map(|a| integer(&a.value, a.span, d)).collect()
 }
 
 /// String arguments of a node, e.g. `command "sh" "-c"`.
@@ -411,29 +284,18 @@ pub(super) fn string_args(node: &Node, d: &mut Diagnostics) -> Vec<String> {
 }
 
 fn prometheus(node: &Node, d: &mut Diagnostics) -> Prometheus {
-    let r = Reader::new(
-        node,
-        0,
-        &["namespace", "service-account"],
-        &["pods", "monitor-labels"],
-        d,
-    );
+    let r = Reader::new(node, 0, &["namespace", "service-account"], &["pods", "monitor-labels"], d);
     let pods = r.child("pods", d).map_or_else(
         || BTreeMap::from([("app.kubernetes.io/name".to_owned(), "prometheus".to_owned())]),
         |n| labels(n, d).value,
     );
     Prometheus {
         span: node.name_span,
-        namespace: r
-            .string("namespace", d)
-            .unwrap_or_else(|| Spanned::new("monitoring".into(), node.name_span)),
+        namespace: r.string("namespace", d).unwrap_or_else(|| Spanned::new("monitoring".into(), node.name_span)),
         pods,
         service_account: r
             .string("service-account", d)
             .unwrap_or_else(|| Spanned::new("prometheus".into(), node.name_span)),
-        monitor_labels: r
-            .child("monitor-labels", d)
-            .map(|n| labels(n, d).value)
-            .unwrap_or_default(),
+        monitor_labels: r.child("monitor-labels", d).map(|n| labels(n, d).value).unwrap_or_default(),
     }
 }

@@ -13,49 +13,25 @@ pub(super) struct Reader<'n> {
 impl<'n> Reader<'n> {
     /// Check the node's shape: at most `max_args` arguments, only `props`,
     /// only `children` as child node names.
-    pub fn new(
-        node: &'n Node,
-        max_args: usize,
-        props: &[&str],
-        children: &[&str],
-        d: &mut Diagnostics,
-    ) -> Self {
+    pub fn new(node: &'n Node, max_args: usize, props: &[&str], children: &[&str], d: &mut Diagnostics) -> Self {
         for arg in node.args.iter().skip(max_args) {
             d.push(
                 Diagnostic::error(
                     Code::UnexpectedArgument,
                     arg.span,
-                    format!(
-                        "`{}` takes {max_args} argument{}",
-                        node.name,
-                        plural(max_args)
-                    ),
+                    format!("`{}` takes {max_args} argument{}", node.name, plural(max_args)),
                 )
                 .label("unexpected argument"),
             );
         }
         for prop in &node.props {
             if !props.contains(&prop.key.as_str()) {
-                d.push(unknown(
-                    Code::UnknownProperty,
-                    "property",
-                    &prop.key,
-                    prop.key_span,
-                    &node.name,
-                    props,
-                ));
+                d.push(unknown(Code::UnknownProperty, "property", &prop.key, prop.key_span, &node.name, props));
             }
         }
         for child in &node.children {
             if !children.contains(&child.name.as_str()) {
-                d.push(unknown(
-                    Code::UnknownNode,
-                    "node",
-                    &child.name,
-                    child.name_span,
-                    &node.name,
-                    children,
-                ));
+                d.push(unknown(Code::UnknownNode, "node", &child.name, child.name_span, &node.name, children));
             }
         }
         Self { node }
@@ -92,12 +68,7 @@ impl<'n> Reader<'n> {
     }
 
     /// A required string argument.
-    pub fn arg_string(
-        &self,
-        index: usize,
-        what: &str,
-        d: &mut Diagnostics,
-    ) -> Option<Spanned<String>> {
+    pub fn arg_string(&self, index: usize, what: &str, d: &mut Diagnostics) -> Option<Spanned<String>> {
         match self.arg(index) {
             Some((value, span)) => string(value, span, d),
             None => {
@@ -108,11 +79,7 @@ impl<'n> Reader<'n> {
     }
 
     pub fn prop(&self, key: &str) -> Option<(&'n Scalar, Span)> {
-        self.node
-            .props
-            .iter()
-            .find(|p| p.key == key)
-            .map(|p| (&p.value, p.span))
+        self.node.props.iter().find(|p| p.key == key).map(|p| (&p.value, p.span))
     }
 
     pub fn string(&self, key: &str, d: &mut Diagnostics) -> Option<Spanned<String>> {
@@ -156,11 +123,7 @@ pub(super) fn string(value: &Scalar, span: Span, d: &mut Diagnostics) -> Option<
 }
 
 /// An integer that fits `T`, or a diagnostic.
-pub(super) fn integer<T: TryFrom<i128>>(
-    value: &Scalar,
-    span: Span,
-    d: &mut Diagnostics,
-) -> Option<Spanned<T>> {
+pub(super) fn integer<T: TryFrom<i128>>(value: &Scalar, span: Span, d: &mut Diagnostics) -> Option<Spanned<T>> {
     let Scalar::Integer(i) = value else {
         d.push(wrong_type(span, "an integer", value));
         return None;
@@ -171,44 +134,25 @@ pub(super) fn integer<T: TryFrom<i128>>(
         d.push(
             Diagnostic::error(Code::InvalidValue, span, format!("{i} is out of range"))
                 .label("out of range")
-                .help(format!(
-                    "expected a value that fits {}",
-                    std::any::type_name::<T>()
-                )),
+                .help(format!("expected a value that fits {}", std::any::type_name::<T>())),
         );
         None
     }
 }
 
 pub(super) fn wrong_type(span: Span, expected: &str, found: &Scalar) -> Diagnostic {
-    Diagnostic::error(
-        Code::WrongType,
-        span,
-        format!("expected {expected}, found {}", found.type_name()),
-    )
-    .label(format!("expected {expected}"))
+    Diagnostic::error(Code::WrongType, span, format!("expected {expected}, found {}", found.type_name()))
+        .label(format!("expected {expected}"))
 }
 
 pub(super) fn missing(node: &Node, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        Code::MissingValue,
-        node.name_span,
-        format!("`{}` needs {what}", node.name),
-    )
-    .label(format!("missing {what}"))
+    Diagnostic::error(Code::MissingValue, node.name_span, format!("`{}` needs {what}", node.name))
+        .label(format!("missing {what}"))
 }
 
-fn unknown(
-    code: Code,
-    kind: &str,
-    name: &str,
-    span: Span,
-    parent: &str,
-    allowed: &[&str],
-) -> Diagnostic {
-    let diagnostic =
-        Diagnostic::error(code, span, format!("unknown {kind} `{name}` in `{parent}`"))
-            .label(format!("unknown {kind}"));
+fn unknown(code: Code, kind: &str, name: &str, span: Span, parent: &str, allowed: &[&str]) -> Diagnostic {
+    let diagnostic = Diagnostic::error(code, span, format!("unknown {kind} `{name}` in `{parent}`"))
+        .label(format!("unknown {kind}"));
     match did_you_mean(name, allowed.iter().copied()) {
         Some(close) => diagnostic.help(format!("did you mean `{close}`?")),
         None if allowed.is_empty() => diagnostic.help(format!("`{parent}` takes no {kind}s")),

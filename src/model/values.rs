@@ -10,11 +10,7 @@ use crate::syntax::{Node, Scalar};
 /// The `values { ... }` node of a release, as a JSON object.
 pub(super) fn values(node: &Node, d: &mut Diagnostics) -> Value {
     if !node.args.is_empty() || !node.props.is_empty() {
-        d.push(Diagnostic::error(
-            Code::UnexpectedArgument,
-            node.name_span,
-            "`values` takes only child nodes",
-        ));
+        d.push(Diagnostic::error(Code::UnexpectedArgument, node.name_span, "`values` takes only child nodes"));
     }
     Value::Object(map(&node.children, d))
 }
@@ -41,21 +37,13 @@ fn map(children: &[Node], d: &mut Diagnostics) -> Map<String, Value> {
 fn value(node: &Node, d: &mut Diagnostics) -> Value {
     for prop in &node.props {
         d.push(
-            Diagnostic::error(
-                Code::UnknownProperty,
-                prop.key_span,
-                "values are nested nodes, not properties",
-            )
-            .help(format!("write `{} {{ {} ... }}`", node.name, prop.key)),
+            Diagnostic::error(Code::UnknownProperty, prop.key_span, "values are nested nodes, not properties")
+                .help(format!("write `{} {{ {} ... }}`", node.name, prop.key)),
         );
     }
     let has_children = !node.children.is_empty();
     if has_children && !node.args.is_empty() {
-        d.push(Diagnostic::error(
-            Code::InvalidValue,
-            node.name_span,
-            "a value has arguments or children, not both",
-        ));
+        d.push(Diagnostic::error(Code::InvalidValue, node.name_span, "a value has arguments or children, not both"));
     }
     if has_children {
         if node.children.iter().all(|c| c.name == "-") {
@@ -84,9 +72,7 @@ fn item(node: &Node, d: &mut Diagnostics) -> Value {
 fn scalar(value: &Scalar) -> Value {
     match value {
         Scalar::String(s) => Value::String(s.clone()),
-        Scalar::Integer(i) => {
-            i64::try_from(*i).map_or_else(|_| Value::String(i.to_string()), Value::from)
-        }
+        Scalar::Integer(i) => i64::try_from(*i).map_or_else(|_| Value::String(i.to_string()), Value::from),
         Scalar::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
         Scalar::Bool(b) => Value::Bool(*b),
         Scalar::Null => Value::Null,

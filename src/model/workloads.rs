@@ -9,51 +9,26 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
 use crate::syntax::{Node, Scalar};
 
 pub(super) fn namespace(node: &Node, d: &mut Diagnostics) -> Option<Namespace> {
-    let r = Reader::new(
-        node,
-        1,
-        &["mesh"],
-        &["depends-on", "release", "app", "database", "secret"],
-        d,
-    );
+    let r = Reader::new(node, 1, &["mesh"], &["depends-on", "release", "app", "database", "secret"], d);
     let name = r.arg_string(0, "name", d);
     let mesh = r.bool("mesh", false, d);
     let depends_on = r
         .children("depends-on")
         .flat_map(|n| {
             Reader::new(n, usize::MAX, &[], &[], d);
-            n.args
-                .iter()
-                .filter_map(|a| string(&a.value, a.span, d))
-                .collect::<Vec<_>>()
+            n.args.iter().filter_map(|a| string(&a.value, a.span, d)).collect::<Vec<_>>()
         })
         .collect();
-    let releases = r
-        .children("release")
-        .filter_map(|n| release(n, d))
-        .collect();
+    let releases = r.children("release").filter_map(|n| release(n, d)).collect();
     let apps = r.children("app").filter_map(|n| app(n, d)).collect();
-    let databases = r
-        .children("database")
-        .filter_map(|n| database(n, d))
-        .collect();
+    let databases = r.children("database").filter_map(|n| database(n, d)).collect();
     let secrets = r.children("secret").filter_map(|n| secret(n, d)).collect();
-    Some(Namespace {
-        name: name?,
-        mesh,
-        depends_on,
-        releases,
-        apps,
-        databases,
-        secrets,
-    })
+    Some(Namespace { name: name?, mesh, depends_on, releases, apps, databases, secrets })
 }
 
 fn release(node: &Node, d: &mut Diagnostics) -> Option<Release> {
     let r = Reader::new(node, 1, &["chart", "repository", "version"], &["values"], d);
-    let values = r
-        .child("values", d)
-        .map_or_else(|| serde_json::json!({}), |n| values(n, d));
+    let values = r.child("values", d).map_or_else(|| serde_json::json!({}), |n| values(n, d));
     Some(Release {
         name: r.arg_string(0, "name", d)?,
         chart: r.required_string("chart", d)?,
@@ -82,38 +57,20 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
     let r = Reader::new(
         node,
         1,
-        &[
-            "image",
-            "release",
-            "workload",
-            "service-account",
-            "replicas",
-            "api-access",
-        ],
+        &["image", "release", "workload", "service-account", "replicas", "api-access"],
         APP_CHILDREN,
         d,
     );
     let name = r.arg_string(0, "name", d);
     let source = app_source(&r, d);
-    let replicas = r
-        .integer("replicas", d)
-        .unwrap_or_else(|| Spanned::new(1, node.name_span));
+    let replicas = r.integer("replicas", d).unwrap_or_else(|| Spanned::new(1, node.name_span));
     let ports = r.children("port").filter_map(|n| port(n, d)).collect();
     let exposes = r.children("expose").filter_map(|n| expose(n, d)).collect();
-    let connects = r
-        .children("connects-to")
-        .filter_map(|n| connect(n, d))
-        .collect();
-    let resources = r
-        .child("resources", d)
-        .map(|n| resources(n, d))
-        .unwrap_or_default();
+    let connects = r.children("connects-to").filter_map(|n| connect(n, d)).collect();
+    let resources = r.child("resources", d).map(|n| resources(n, d)).unwrap_or_default();
     let env = r.children("env").filter_map(|n| env(n, d)).collect();
     let volumes = r.children("volume").filter_map(|n| volume(n, d)).collect();
-    let security = r
-        .child("security", d)
-        .map(|n| security(n, d))
-        .unwrap_or_default();
+    let security = r.child("security", d).map(|n| security(n, d)).unwrap_or_default();
     let internet = r
         .children("internet")
         .map(|n| {
@@ -122,20 +79,11 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
             if n.args.is_empty() {
                 d.push(missing(n, "at least one port, e.g. `internet 443`"));
             }
-            InternetEgress {
-                ports,
-                span: n.name_span,
-            }
+            InternetEgress { ports, span: n.name_span }
         })
         .collect();
-    let command = r
-        .child("command", d)
-        .map(|n| string_args(n, d))
-        .unwrap_or_default();
-    let args = r
-        .child("args", d)
-        .map(|n| string_args(n, d))
-        .unwrap_or_default();
+    let command = r.child("command", d).map(|n| string_args(n, d)).unwrap_or_default();
+    let args = r.child("args", d).map(|n| string_args(n, d)).unwrap_or_default();
     Some(App {
         name: name?,
         source: source?,
@@ -175,13 +123,9 @@ fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
             }
             if let Some(pods) = pods {
                 d.push(
-                    Diagnostic::error(
-                        Code::InvalidValue,
-                        pods.name_span,
-                        "`pods` is only for apps from a `release`",
-                    )
-                    .label("not with `image`")
-                    .help("stackc labels the pods of image apps itself"),
+                    Diagnostic::error(Code::InvalidValue, pods.name_span, "`pods` is only for apps from a `release`")
+                        .label("not with `image`")
+                        .help("stackc labels the pods of image apps itself"),
                 );
             }
             Some(AppSource::Image(image))
@@ -196,21 +140,12 @@ fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
                 return None;
             };
             let service_account = r.string("service-account", d);
-            Some(AppSource::Release {
-                release,
-                workload: workload?,
-                pods: labels(pods, d),
-                service_account,
-            })
+            Some(AppSource::Release { release, workload: workload?, pods: labels(pods, d), service_account })
         }
         (Some(_), Some(release)) => {
             d.push(
-                Diagnostic::error(
-                    Code::InvalidValue,
-                    release.span,
-                    "an app has either `image` or `release`, not both",
-                )
-                .label("second source"),
+                Diagnostic::error(Code::InvalidValue, release.span, "an app has either `image` or `release`, not both")
+                    .label("second source"),
             );
             None
         }
@@ -242,42 +177,22 @@ fn port(node: &Node, d: &mut Diagnostics) -> Option<Port> {
             }
         },
     };
-    Some(Port {
-        name: name?,
-        number: number?,
-        protocol: protocol?,
-    })
+    Some(Port { name: name?, number: number?, protocol: protocol? })
 }
 
-fn port_ref(
-    value: &Scalar,
-    span: crate::diagnostic::Span,
-    d: &mut Diagnostics,
-) -> Option<Spanned<PortRef>> {
+fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Diagnostics) -> Option<Spanned<PortRef>> {
     match value {
         Scalar::String(s) => Some(Spanned::new(PortRef::Name(s.clone()), span)),
-        Scalar::Integer(_) => {
-            integer::<u16>(value, span, d).map(|n| Spanned::new(PortRef::Number(n.value), span))
-        }
+        Scalar::Integer(_) => integer::<u16>(value, span, d).map(|n| Spanned::new(PortRef::Number(n.value), span)),
         other => {
-            d.push(super::reader::wrong_type(
-                span,
-                "a port name or number",
-                other,
-            ));
+            d.push(super::reader::wrong_type(span, "a port name or number", other));
             None
         }
     }
 }
 
 fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
-    let r = Reader::new(
-        node,
-        1,
-        &["port", "service", "service-port", "issuer", "path"],
-        &[],
-        d,
-    );
+    let r = Reader::new(node, 1, &["port", "service", "service-port", "issuer", "path"], &[], d);
     let host = r.arg_string(0, "host", d);
     let port = match r.prop("port") {
         Some((value, span)) => port_ref(value, span, d),
@@ -291,23 +206,15 @@ fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
         (None, None) => None,
         (Some(name), None) => {
             d.push(
-                Diagnostic::error(
-                    Code::MissingValue,
-                    name.span,
-                    "`service` needs `service-port`",
-                )
-                .label("which port of this Service?"),
+                Diagnostic::error(Code::MissingValue, name.span, "`service` needs `service-port`")
+                    .label("which port of this Service?"),
             );
             None
         }
         (None, Some(port)) => {
             d.push(
-                Diagnostic::error(
-                    Code::MissingValue,
-                    port.span,
-                    "`service-port` needs `service`",
-                )
-                .label("port of which Service?"),
+                Diagnostic::error(Code::MissingValue, port.span, "`service-port` needs `service`")
+                    .label("port of which Service?"),
             );
             None
         }
@@ -317,27 +224,19 @@ fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
         port: port?,
         service,
         issuer: r.string("issuer", d),
-        path: r
-            .string("path", d)
-            .unwrap_or_else(|| Spanned::new("/".into(), node.name_span)),
+        path: r.string("path", d).unwrap_or_else(|| Spanned::new("/".into(), node.name_span)),
     })
 }
 
 fn connect(node: &Node, d: &mut Diagnostics) -> Option<Connect> {
     let r = Reader::new(node, 1, &["port"], &[], d);
     let target = r.arg_string(0, "target app", d)?;
-    let port = r
-        .prop("port")
-        .and_then(|(value, span)| port_ref(value, span, d));
+    let port = r.prop("port").and_then(|(value, span)| port_ref(value, span, d));
     let (namespace, name) = match target.value.split_once('/') {
         Some((ns, app)) => (Some(ns.to_owned()), app.to_owned()),
         None => (None, target.value.clone()),
     };
-    Some(Connect {
-        namespace,
-        target: Spanned::new(name, target.span),
-        port,
-    })
+    Some(Connect { namespace, target: Spanned::new(name, target.span), port })
 }
 
 pub(super) fn resources(node: &Node, d: &mut Diagnostics) -> Resources {
@@ -374,12 +273,8 @@ fn env(node: &Node, d: &mut Diagnostics) -> Option<Env> {
         (None, Some(secret), Some(key)) => EnvValue::Secret { secret, key },
         (Some((_, span)), Some(_), _) | (Some((_, span)), _, Some(_)) => {
             d.push(
-                Diagnostic::error(
-                    Code::InvalidValue,
-                    span,
-                    "an env var has a value or `secret`+`key`, not both",
-                )
-                .label("value"),
+                Diagnostic::error(Code::InvalidValue, span, "an env var has a value or `secret`+`key`, not both")
+                    .label("value"),
             );
             return None;
         }
@@ -388,10 +283,7 @@ fn env(node: &Node, d: &mut Diagnostics) -> Option<Env> {
             return None;
         }
         (None, _, _) => {
-            d.push(missing(
-                node,
-                "a value (`env \"NAME\" \"value\"`) or `secret=\"...\" key=\"...\"`",
-            ));
+            d.push(missing(node, "a value (`env \"NAME\" \"value\"`) or `secret=\"...\" key=\"...\"`"));
             return None;
         }
     };
@@ -412,13 +304,7 @@ fn security(node: &Node, d: &mut Diagnostics) -> Security {
     let r = Reader::new(
         node,
         0,
-        &[
-            "run-as-user",
-            "run-as-group",
-            "fs-group",
-            "read-only-root-filesystem",
-            "run-as-non-root",
-        ],
+        &["run-as-user", "run-as-group", "fs-group", "read-only-root-filesystem", "run-as-non-root"],
         &[],
         d,
     );
@@ -427,23 +313,13 @@ fn security(node: &Node, d: &mut Diagnostics) -> Security {
         run_as_user: r.integer("run-as-user", d).map(|s| s.value),
         run_as_group: r.integer("run-as-group", d).map(|s| s.value),
         fs_group: r.integer("fs-group", d).map(|s| s.value),
-        read_only_root_filesystem: r.bool(
-            "read-only-root-filesystem",
-            defaults.read_only_root_filesystem,
-            d,
-        ),
+        read_only_root_filesystem: r.bool("read-only-root-filesystem", defaults.read_only_root_filesystem, d),
         run_as_non_root: r.bool("run-as-non-root", defaults.run_as_non_root, d),
     }
 }
 
 fn database(node: &Node, d: &mut Diagnostics) -> Option<Database> {
-    let r = Reader::new(
-        node,
-        1,
-        &["engine", "version", "size", "storage-class", "persistence"],
-        &["resources"],
-        d,
-    );
+    let r = Reader::new(node, 1, &["engine", "version", "size", "storage-class", "persistence"], &["resources"], d);
     Some(Database {
         name: r.arg_string(0, "name", d)?,
         engine: r.required_string("engine", d)?,
@@ -451,10 +327,7 @@ fn database(node: &Node, d: &mut Diagnostics) -> Option<Database> {
         size: r.required_string("size", d)?,
         storage_class: r.string("storage-class", d),
         persistence: r.string("persistence", d),
-        resources: r
-            .child("resources", d)
-            .map(|n| resources(n, d))
-            .unwrap_or_default(),
+        resources: r.child("resources", d).map(|n| resources(n, d)).unwrap_or_default(),
     })
 }
 
@@ -464,17 +337,10 @@ fn secret(node: &Node, d: &mut Diagnostics) -> Option<Secret> {
         .children("key")
         .filter_map(|n| {
             let r = Reader::new(n, 1, &["generated"], &[], d);
-            Some(SecretKey {
-                name: r.arg_string(0, "name", d)?,
-                generated: r.bool("generated", false, d),
-            })
+            Some(SecretKey { name: r.arg_string(0, "name", d)?, generated: r.bool("generated", false, d) })
         })
         .collect();
-    Some(Secret {
-        name: r.arg_string(0, "name", d)?,
-        external: r.bool("external", false, d),
-        keys,
-    })
+    Some(Secret { name: r.arg_string(0, "name", d)?, external: r.bool("external", false, d), keys })
 }
 
 fn metrics(node: &Node, d: &mut Diagnostics) -> Option<Metrics> {
@@ -488,11 +354,7 @@ fn metrics(node: &Node, d: &mut Diagnostics) -> Option<Metrics> {
     };
     Some(Metrics {
         port: port?,
-        path: r
-            .string("path", d)
-            .unwrap_or_else(|| Spanned::new("/metrics".into(), node.name_span)),
-        interval: r
-            .string("interval", d)
-            .unwrap_or_else(|| Spanned::new("30s".into(), node.name_span)),
+        path: r.string("path", d).unwrap_or_else(|| Spanned::new("/metrics".into(), node.name_span)),
+        interval: r.string("interval", d).unwrap_or_else(|| Spanned::new("30s".into(), node.name_span)),
     })
 }

@@ -15,33 +15,22 @@ use crate::verify::PolicyReport;
 /// Files of the suite (path → bytes); empty when the stack has no policies.
 #[must_use]
 pub fn files(derived: &Derived, report: &PolicyReport) -> Vec<(String, Vec<u8>)> {
-    let Some(policies_dir) = derived
-        .components
-        .iter()
-        .find(|c| c.name == "kyverno-policies")
-    else {
+    let Some(policies_dir) = derived.components.iter().find(|c| c.name == "kyverno-policies") else {
         return Vec::new();
     };
-    let policies: Vec<&Object> = policies_dir
-        .objects
-        .iter()
-        .filter(|o| o.kind == "ClusterPolicy")
-        .collect();
+    let policies: Vec<&Object> = policies_dir.objects.iter().filter(|o| o.kind == "ClusterPolicy").collect();
     if policies.is_empty() {
         return Vec::new();
     }
     let mut by_namespace: BTreeMap<String, Vec<&Object>> = BTreeMap::new();
     for object in derived.components.iter().flat_map(|c| &c.objects) {
-        if report.results.iter().any(|r| {
-            r.kind == object.kind && r.name == object.name && r.namespace == object.namespace
-        }) {
+        if report
+            .results
+            .iter()
+            .any(|r| r.kind == object.kind && r.name == object.name && r.namespace == object.namespace)
+        {
             by_namespace
-                .entry(
-                    object
-                        .namespace
-                        .clone()
-                        .unwrap_or_else(|| "cluster".to_owned()),
-                )
+                .entry(object.namespace.clone().unwrap_or_else(|| "cluster".to_owned()))
                 .or_default()
                 .push(object);
         }
@@ -72,18 +61,9 @@ pub fn files(derived: &Derived, report: &PolicyReport) -> Vec<(String, Vec<u8>)>
             "resources": ["resources.yaml"],
             "results": results,
         });
-        out.push((
-            format!("{dir}/kyverno-test.yaml"),
-            to_yaml(&test).into_bytes(),
-        ));
-        out.push((
-            format!("{dir}/policies.yaml"),
-            policy_docs.clone().into_bytes(),
-        ));
-        out.push((
-            format!("{dir}/resources.yaml"),
-            multi_doc(objects.iter().map(|o| &o.body)).into_bytes(),
-        ));
+        out.push((format!("{dir}/kyverno-test.yaml"), to_yaml(&test).into_bytes()));
+        out.push((format!("{dir}/policies.yaml"), policy_docs.clone().into_bytes()));
+        out.push((format!("{dir}/resources.yaml"), multi_doc(objects.iter().map(|o| &o.body)).into_bytes()));
     }
     out
 }

@@ -74,19 +74,9 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
             "kind": "Kustomization",
             "resources": resources.iter().collect::<Vec<_>>(),
         });
-        let path = if dir.is_empty() {
-            "kustomization.yaml".to_owned()
-        } else {
-            format!("{dir}/kustomization.yaml")
-        };
-        if let Some(text) = render_checked(
-            &templates,
-            "kustomization.yaml.j2",
-            options,
-            &body,
-            Span::default(),
-            &mut d,
-        ) {
+        let path = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
+        if let Some(text) = render_checked(&templates, "kustomization.yaml.j2", options, &body, Span::default(), &mut d)
+        {
             tree.files.insert(path, text.into_bytes());
         }
     }
@@ -100,59 +90,34 @@ fn render_all(
     options: &RenderOptions,
     jobs: &[(String, &crate::derive::Object)],
 ) -> Vec<(String, Result<String, Diagnostic>)> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(8);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
     let chunk = jobs.len().div_ceil(threads).max(64);
-    let render_chunk =
-        |part: &[(String, &crate::derive::Object)]| -> Vec<(String, Result<String, Diagnostic>)> {
-            part.iter()
-                .map(|(path, object)| {
-                    let template = templates.for_kind(object.kind, "object.yaml.j2");
-                    let mut d = Diagnostics::default();
-                    let text = render_checked(
-                        templates,
-                        &template,
-                        options,
-                        &object.body,
-                        object.origin,
-                        &mut d,
-                    );
-                    let result = text.ok_or_else(|| {
-                        d.into_sorted()
-                            .into_iter()
-                            .next()
-                            .unwrap_or_else(|| template_error(&template, "no output"))
-                    });
-                    (path.clone(), result)
-                })
-                .collect()
-        };
+    let render_chunk = |part: &[(String, &crate::derive::Object)]| -> Vec<(String, Result<String, Diagnostic>)> {
+        part.iter()
+            .map(|(path, object)| {
+                let template = templates.for_kind(object.kind, "object.yaml.j2");
+                let mut d = Diagnostics::default();
+                let text = render_checked(templates, &template, options, &object.body, object.origin, &mut d);
+                let result = text.ok_or_else(|| {
+                    d.into_sorted().into_iter().next().unwrap_or_else(|| template_error(&template, "no output"))
+                });
+                (path.clone(), result)
+            })
+            .collect()
+    };
     if jobs.len() <= chunk {
         return render_chunk(jobs);
     }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || render_chunk(part)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        let handles: Vec<_> = jobs.chunks(chunk).map(|part| scope.spawn(move || render_chunk(part))).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     })
 }
 
 /// Every ancestor directory lists its child directories, except those a
 /// Flux Kustomization applies on its own (listing them too would apply
 /// them twice).
-fn add_parent_listings(
-    listings: &mut BTreeMap<String, BTreeSet<String>>,
-    flux_roots: &BTreeSet<String>,
-) {
+fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, flux_roots: &BTreeSet<String>) {
     let dirs: Vec<String> = listings.keys().cloned().collect();
     for dir in dirs {
         let mut child = dir.as_str();
@@ -197,20 +162,14 @@ fn render_checked(
                     format!("template `{template}` changed the structure of the object it formats"),
                 )
                 .label("object from here")
-                .help(
-                    "templates may only format: emit values with `{{ yaml }}` or the `yaml` filter",
-                ),
+                .help("templates may only format: emit values with `{{ yaml }}` or the `yaml` filter"),
             );
             None
         }
         Err(e) => {
             d.push(
-                Diagnostic::error(
-                    Code::Template,
-                    origin,
-                    format!("template `{template}` produced invalid YAML: {e}"),
-                )
-                .label("object from here"),
+                Diagnostic::error(Code::Template, origin, format!("template `{template}` produced invalid YAML: {e}"))
+                    .label("object from here"),
             );
             None
         }
@@ -218,10 +177,6 @@ fn render_checked(
 }
 
 fn template_error(template: &str, message: &str) -> Diagnostic {
-    Diagnostic::error(
-        Code::Template,
-        Span::default(),
-        format!("template `{template}` failed: {message}"),
-    )
-    .label("while rendering this stack")
+    Diagnostic::error(Code::Template, Span::default(), format!("template `{template}` failed: {message}"))
+        .label("while rendering this stack")
 }

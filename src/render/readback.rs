@@ -14,9 +14,7 @@ use crate::secrets::sops::resolve::{Resolved, resolve_plain};
 /// Whether `text` is one YAML document holding exactly `expected`.
 #[must_use]
 pub fn holds(text: &str, expected: &Value) -> bool {
-    let mut reader = Reader {
-        parser: Parser::new_from_str(text),
-    };
+    let mut reader = Reader { parser: Parser::new_from_str(text) };
     reader.document(expected).unwrap_or(false)
 }
 
@@ -33,9 +31,7 @@ impl<'a> Reader<'a> {
     }
 
     fn document(&mut self, expected: &Value) -> Option<bool> {
-        if !matches!(self.next()?, Event::StreamStart)
-            || !matches!(self.next()?, Event::DocumentStart(_))
-        {
+        if !matches!(self.next()?, Event::StreamStart) || !matches!(self.next()?, Event::DocumentStart(_)) {
             return Some(false);
         }
         let event = self.next()?;
@@ -125,31 +121,13 @@ mod tests {
         let object = json!({"a": {"b": [1, {"c": "d", "e": []}], "f": {}}, "g": true, "h": null, "i": "1.33", "j": 2.5, "k": "yes"});
         let text = to_yaml(&object);
         assert!(holds(&text, &object));
-        assert!(
-            !holds(&format!("{text}extra: 1\n"), &object),
-            "an extra key"
-        );
-        assert!(
-            !holds(&format!("{text}---\nkind: Secret\n"), &object),
-            "a second document"
-        );
-        assert!(
-            !holds(&text.replace("\"1.33\"", "1.33"), &object),
-            "a string typed as a number"
-        );
-        assert!(
-            !holds(&text.replace("\"yes\"", "yes"), &json!({"k": "yes"})),
-            "yes stays quoted"
-        );
-        assert!(
-            !holds("a: &x 1\nb: *x\n", &json!({"a": 1, "b": 1})),
-            "anchors and aliases"
-        );
+        assert!(!holds(&format!("{text}extra: 1\n"), &object), "an extra key");
+        assert!(!holds(&format!("{text}---\nkind: Secret\n"), &object), "a second document");
+        assert!(!holds(&text.replace("\"1.33\"", "1.33"), &object), "a string typed as a number");
+        assert!(!holds(&text.replace("\"yes\"", "yes"), &json!({"k": "yes"})), "yes stays quoted");
+        assert!(!holds("a: &x 1\nb: *x\n", &json!({"a": 1, "b": 1})), "anchors and aliases");
         assert!(!holds("a: !!str 1\n", &json!({"a": "1"})), "tags");
-        assert!(
-            !holds("b: 1\na: 2\n", &json!({"a": 2, "b": 1})),
-            "key order"
-        );
+        assert!(!holds("b: 1\na: 2\n", &json!({"a": 2, "b": 1})), "key order");
         assert!(!holds("a: [1, 2\n", &json!({"a": [1, 2]})), "invalid YAML");
     }
 }

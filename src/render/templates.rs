@@ -13,18 +13,9 @@ use super::yaml::to_yaml;
 
 /// The built-in templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "object.yaml.j2",
-        include_str!("../../templates/object.yaml.j2"),
-    ),
-    (
-        "secret.yaml.j2",
-        include_str!("../../templates/secret.yaml.j2"),
-    ),
-    (
-        "kustomization.yaml.j2",
-        include_str!("../../templates/kustomization.yaml.j2"),
-    ),
+    ("object.yaml.j2", include_str!("../../templates/object.yaml.j2")),
+    ("secret.yaml.j2", include_str!("../../templates/secret.yaml.j2")),
+    ("kustomization.yaml.j2", include_str!("../../templates/kustomization.yaml.j2")),
 ];
 
 /// The template set of one build.
@@ -55,21 +46,15 @@ impl Templates {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_filter("yaml", yaml_filter);
         let mut names = Vec::new();
-        let direct = BUILTIN
-            .iter()
-            .map(|(name, _)| *name)
-            .filter(|name| !overrides.contains_key(*name))
-            .collect();
+        let direct = BUILTIN.iter().map(|(name, _)| *name).filter(|name| !overrides.contains_key(*name)).collect();
         for (name, source) in BUILTIN {
             if !overrides.contains_key(*name) {
-                env.add_template(name, source)
-                    .map_err(|e| error(name, &e))?;
+                env.add_template(name, source).map_err(|e| error(name, &e))?;
                 names.push((*name).to_owned());
             }
         }
         for (name, source) in overrides {
-            env.add_template_owned(name.clone(), source)
-                .map_err(|e| error(&name, &e))?;
+            env.add_template_owned(name.clone(), source).map_err(|e| error(&name, &e))?;
             names.push(name);
         }
         Ok(Self { env, names, direct })
@@ -79,23 +64,14 @@ impl Templates {
     #[must_use]
     pub fn for_kind(&self, kind: &str, fallback: &'static str) -> String {
         let specific = format!("{}.yaml.j2", kind.to_ascii_lowercase());
-        if self.names.contains(&specific) {
-            specific
-        } else {
-            fallback.to_owned()
-        }
+        if self.names.contains(&specific) { specific } else { fallback.to_owned() }
     }
 
     /// Render `object` with `template`.
     ///
     /// # Errors
     /// A template that fails at render time.
-    pub fn render(
-        &self,
-        template: &str,
-        source: &str,
-        object: &Value,
-    ) -> Result<String, TemplateError> {
+    pub fn render(&self, template: &str, source: &str, object: &Value) -> Result<String, TemplateError> {
         if self.direct.contains(&template) {
             return Ok(direct(template, source, object));
         }
@@ -103,16 +79,8 @@ impl Templates {
     }
 
     /// Render through minijinja, whatever the template.
-    fn render_engine(
-        &self,
-        template: &str,
-        source: &str,
-        object: &Value,
-    ) -> Result<String, TemplateError> {
-        let t = self
-            .env
-            .get_template(template)
-            .map_err(|e| error(template, &e))?;
+    fn render_engine(&self, template: &str, source: &str, object: &Value) -> Result<String, TemplateError> {
+        let t = self.env.get_template(template).map_err(|e| error(template, &e))?;
         let context = minijinja::context! {
             source => source,
             yaml => to_yaml(object),
@@ -137,16 +105,12 @@ fn direct(template: &str, source: &str, object: &Value) -> String {
 }
 
 fn yaml_filter(value: &Jinja) -> Result<String, Error> {
-    let json = serde_json::to_value(value)
-        .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
+    let json = serde_json::to_value(value).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))?;
     Ok(to_yaml(&json).trim_end_matches('\n').to_owned())
 }
 
 fn error(template: &str, e: &Error) -> TemplateError {
-    TemplateError {
-        template: template.to_owned(),
-        message: format!("{e:#}"),
-    }
+    TemplateError { template: template.to_owned(), message: format!("{e:#}") }
 }
 
 #[cfg(test)]

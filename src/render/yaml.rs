@@ -97,11 +97,9 @@ fn nested(value: &Value, indent: usize, out: &mut String) {
 fn is_literal_safe(s: &str) -> bool {
     s.len() > 1
         && s.ends_with('\n')
-        && s[..s.len() - 1].split('\n').all(|line| {
-            !line.is_empty()
-                && !line.starts_with(' ')
-                && line.bytes().all(|b| (0x20..0x7f).contains(&b))
-        })
+        && s[..s.len() - 1]
+            .split('\n')
+            .all(|line| !line.is_empty() && !line.starts_with(' ') && line.bytes().all(|b| (0x20..0x7f).contains(&b)))
 }
 
 fn pad(indent: usize, out: &mut String) {
@@ -115,11 +113,7 @@ fn scalar(value: &Value, out: &mut String) {
         Value::Number(n) => {
             let text = n.to_string();
             out.push_str(&text);
-            if n.is_f64()
-                && !text.contains(['.', 'e', 'E'])
-                && !text.contains("inf")
-                && !text.contains("NaN")
-            {
+            if n.is_f64() && !text.contains(['.', 'e', 'E']) && !text.contains("inf") && !text.contains("NaN") {
                 out.push_str(".0");
             }
         }
@@ -166,8 +160,8 @@ fn needs_escape(c: char) -> bool {
 
 /// Words YAML 1.1 (and so go-yaml or PyYAML) reads as null or booleans.
 const RESERVED: &[&str] = &[
-    "null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes",
-    "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", "=", "<<",
+    "null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
+    "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", "=", "<<",
 ];
 
 fn is_plain_safe(s: &str) -> bool {
@@ -189,26 +183,10 @@ fn is_plain_safe(s: &str) -> bool {
         c.is_ascii_alphanumeric()
             || matches!(
                 c,
-                '_' | '-'
-                    | '.'
-                    | '/'
-                    | ':'
-                    | '='
-                    | '@'
-                    | '+'
-                    | ' '
-                    | '('
-                    | ')'
-                    | ','
-                    | '~'
-                    | '$'
-                    | '^'
-                    | ';'
+                '_' | '-' | '.' | '/' | ':' | '=' | '@' | '+' | ' ' | '(' | ')' | ',' | '~' | '$' | '^' | ';'
             )
-    }) && !matches!(
-        first,
-        '~' | '@' | '(' | ')' | ',' | '$' | '^' | ';' | ' ' | ':' | '='
-    ) && !s.contains(',')
+    }) && !matches!(first, '~' | '@' | '(' | ')' | ',' | '$' | '^' | ';' | ' ' | ':' | '=')
+        && !s.contains(',')
 }
 
 #[cfg(test)]
@@ -220,10 +198,7 @@ mod tests {
     #[test]
     fn block_layout() {
         let v = json!({"a": {"b": [1, {"c": "d", "e": []}], "f": {}}, "g": true});
-        assert_eq!(
-            to_yaml(&v),
-            "a:\n  b:\n    - 1\n    - c: d\n      e: []\n  f: {}\ng: true\n"
-        );
+        assert_eq!(to_yaml(&v), "a:\n  b:\n    - 1\n    - c: d\n      e: []\n  f: {}\ng: true\n");
     }
 
     #[test]
@@ -271,14 +246,8 @@ mod tests {
     fn newline_terminated_text_is_a_literal_block() {
         let v = json!({"a": [{"enc": "-----BEGIN X-----\nabc+/=\n-----END X-----\n"}], "b": "x\n\n", "c": " x\n"});
         let text = to_yaml(&v);
-        assert!(
-            text.starts_with("a:\n  - enc: |\n      -----BEGIN X-----\n      abc+/=\n"),
-            "{text}"
-        );
-        assert!(
-            text.contains("b: \"x\\n\\n\"\n") && text.contains("c: \" x\\n\"\n"),
-            "{text}"
-        );
+        assert!(text.starts_with("a:\n  - enc: |\n      -----BEGIN X-----\n      abc+/=\n"), "{text}");
+        assert!(text.contains("b: \"x\\n\\n\"\n") && text.contains("c: \" x\\n\"\n"), "{text}");
         let back: serde_json::Value = serde_yaml_ng::from_str(&text).expect("parses");
         assert_eq!(back, v);
     }

@@ -89,16 +89,8 @@ pub fn review(old: (&ResolvedStack, &Graph), new: (&ResolvedStack, &Graph)) -> R
         internet_removed: minus(&old_net, &new_net),
         api_access_added: minus(&new_api, &old_api),
         api_access_removed: minus(&old_api, &new_api),
-        workloads_added: new_w
-            .keys()
-            .filter(|k| !old_w.contains_key(*k))
-            .cloned()
-            .collect(),
-        workloads_removed: old_w
-            .keys()
-            .filter(|k| !new_w.contains_key(*k))
-            .cloned()
-            .collect(),
+        workloads_added: new_w.keys().filter(|k| !old_w.contains_key(*k)).cloned().collect(),
+        workloads_removed: old_w.keys().filter(|k| !new_w.contains_key(*k)).cloned().collect(),
         workloads_changed: changed,
         meshed: minus(&new_mesh, &old_mesh),
         unmeshed: minus(&old_mesh, &new_mesh),
@@ -123,39 +115,19 @@ fn connections(g: &Graph) -> BTreeSet<Connection> {
 }
 
 fn hosts(g: &Graph) -> BTreeSet<Host> {
-    g.nodes
-        .iter()
-        .flat_map(|n| {
-            n.hosts.iter().map(|h| Host {
-                host: h.clone(),
-                workload: n.id.clone(),
-            })
-        })
-        .collect()
+    g.nodes.iter().flat_map(|n| n.hosts.iter().map(|h| Host { host: h.clone(), workload: n.id.clone() })).collect()
 }
 
 fn internet(g: &Graph) -> BTreeSet<(String, u16)> {
-    g.nodes
-        .iter()
-        .filter(|n| n.managed)
-        .flat_map(|n| n.internet.iter().map(|(p, _)| (n.id.clone(), *p)))
-        .collect()
+    g.nodes.iter().filter(|n| n.managed).flat_map(|n| n.internet.iter().map(|(p, _)| (n.id.clone(), *p))).collect()
 }
 
 fn api_access(g: &Graph) -> BTreeSet<String> {
-    g.nodes
-        .iter()
-        .filter(|n| n.managed && n.api_access)
-        .map(|n| n.id.clone())
-        .collect()
+    g.nodes.iter().filter(|n| n.managed && n.api_access).map(|n| n.id.clone()).collect()
 }
 
 fn meshed(s: &ResolvedStack) -> BTreeSet<String> {
-    s.namespaces
-        .iter()
-        .filter(|n| n.mesh)
-        .map(|n| n.name.clone())
-        .collect()
+    s.namespaces.iter().filter(|n| n.mesh).map(|n| n.name.clone()).collect()
 }
 
 /// The reviewable facts of each workload: image, replicas, chart version.
@@ -177,10 +149,7 @@ fn workloads(s: &ResolvedStack) -> BTreeMap<String, BTreeMap<String, String>> {
                 }
                 WorkloadKind::Release { release } => {
                     if let Some(r) = ns.releases.iter().find(|r| &r.name.value == release) {
-                        facts.insert(
-                            "chart".to_owned(),
-                            format!("{} {}", r.chart.value, r.version.value),
-                        );
+                        facts.insert("chart".to_owned(), format!("{} {}", r.chart.value, r.version.value));
                     }
                 }
             }

@@ -12,89 +12,40 @@ pub fn markdown(r: &Review, old: &str, new: &str) -> String {
         out.push_str("No change to connections, exposure, egress, workloads or the mesh.\n");
         return out;
     }
-    section(
-        &mut out,
-        "Connections opened (policies relaxed)",
-        r.opened.iter().map(connection),
-    );
-    section(
-        &mut out,
-        "Connections closed (policies tightened)",
-        r.closed.iter().map(connection),
-    );
-    section(
-        &mut out,
-        "Hosts exposed",
-        r.hosts_added
-            .iter()
-            .map(|h| format!("`{}` → `{}`", h.host, h.workload)),
-    );
+    section(&mut out, "Connections opened (policies relaxed)", r.opened.iter().map(connection));
+    section(&mut out, "Connections closed (policies tightened)", r.closed.iter().map(connection));
+    section(&mut out, "Hosts exposed", r.hosts_added.iter().map(|h| format!("`{}` → `{}`", h.host, h.workload)));
     section(
         &mut out,
         "Hosts no longer exposed",
-        r.hosts_removed
-            .iter()
-            .map(|h| format!("`{}` (was `{}`)", h.host, h.workload)),
+        r.hosts_removed.iter().map(|h| format!("`{}` (was `{}`)", h.host, h.workload)),
     );
     section(
         &mut out,
         "Internet egress opened",
-        r.internet_added
-            .iter()
-            .map(|(w, p)| format!("`{w}` → internet TCP {p}")),
+        r.internet_added.iter().map(|(w, p)| format!("`{w}` → internet TCP {p}")),
     );
     section(
         &mut out,
         "Internet egress closed",
-        r.internet_removed
-            .iter()
-            .map(|(w, p)| format!("`{w}` → internet TCP {p}")),
+        r.internet_removed.iter().map(|(w, p)| format!("`{w}` → internet TCP {p}")),
     );
-    section(
-        &mut out,
-        "API server access granted",
-        r.api_access_added.iter().map(|w| format!("`{w}`")),
-    );
-    section(
-        &mut out,
-        "API server access revoked",
-        r.api_access_removed.iter().map(|w| format!("`{w}`")),
-    );
-    section(
-        &mut out,
-        "Workloads added",
-        r.workloads_added.iter().map(|w| format!("`{w}`")),
-    );
-    section(
-        &mut out,
-        "Workloads removed",
-        r.workloads_removed.iter().map(|w| format!("`{w}`")),
-    );
+    section(&mut out, "API server access granted", r.api_access_added.iter().map(|w| format!("`{w}`")));
+    section(&mut out, "API server access revoked", r.api_access_removed.iter().map(|w| format!("`{w}`")));
+    section(&mut out, "Workloads added", r.workloads_added.iter().map(|w| format!("`{w}`")));
+    section(&mut out, "Workloads removed", r.workloads_removed.iter().map(|w| format!("`{w}`")));
     section(
         &mut out,
         "Workloads changed",
-        r.workloads_changed
-            .iter()
-            .map(|(w, what, a, b)| format!("`{w}` {what}: `{a}` → `{b}`")),
+        r.workloads_changed.iter().map(|(w, what, a, b)| format!("`{w}` {what}: `{a}` → `{b}`")),
     );
-    section(
-        &mut out,
-        "Namespaces joining the mesh",
-        r.meshed.iter().map(|n| format!("`{n}`")),
-    );
-    section(
-        &mut out,
-        "Namespaces leaving the mesh (no mTLS)",
-        r.unmeshed.iter().map(|n| format!("`{n}`")),
-    );
+    section(&mut out, "Namespaces joining the mesh", r.meshed.iter().map(|n| format!("`{n}`")));
+    section(&mut out, "Namespaces leaving the mesh (no mTLS)", r.unmeshed.iter().map(|n| format!("`{n}`")));
     out
 }
 
 fn connection(c: &Connection) -> String {
-    format!(
-        "`{}` → `{}` {} {} ({})",
-        c.from, c.to, c.protocol, c.port, c.reason
-    )
+    format!("`{}` → `{}` {} {} ({})", c.from, c.to, c.protocol, c.port, c.reason)
 }
 
 fn section(out: &mut String, title: &str, items: impl Iterator<Item = String>) {

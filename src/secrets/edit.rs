@@ -12,8 +12,7 @@ use super::files::{exists, read_stored, write_atomic};
 use super::plain::PlainSecret;
 use super::project::Project;
 use super::sops::{
-    CryptoRng, DecryptOptions, Decrypted, EncryptedFile, Identities, Node, RngCore, Scalar,
-    encrypt, reencrypt,
+    CryptoRng, DecryptOptions, Decrypted, EncryptedFile, Identities, Node, RngCore, Scalar, encrypt, reencrypt,
 };
 use super::store::{SecretId, store_options};
 use crate::render::yaml::to_yaml;
@@ -46,10 +45,7 @@ pub(super) fn existing(project: &Project, id: &SecretId) -> Result<Option<Existi
         return Ok(None);
     }
     let stored = read_stored(&project.dir, id)?;
-    let file = stored.parsed.map_err(|reason| SecretsError::BadStoreFile {
-        path: stored.path.clone(),
-        reason,
-    })?;
+    let file = stored.parsed.map_err(|reason| SecretsError::BadStoreFile { path: stored.path.clone(), reason })?;
     let document = file.documents().first();
     let mut keys = Vec::new();
     for field in ["stringData", "data"] {
@@ -61,23 +57,13 @@ pub(super) fn existing(project: &Project, id: &SecretId) -> Result<Option<Existi
         Some(Node::Scalar(Scalar::Str(t))) => Some(t.clone()),
         _ => None,
     };
-    Ok(Some(Existing {
-        path: stored.path,
-        file,
-        keys,
-        secret_type,
-    }))
+    Ok(Some(Existing { path: stored.path, file, keys, secret_type }))
 }
 
 /// Decrypts an existing file (MAC verified) into its values.
-pub(super) fn open(
-    existing: &Existing,
-    identities: &Identities,
-) -> Result<(Decrypted, PlainSecret), SecretsError> {
-    let decrypted = existing
-        .file
-        .decrypt(identities, DecryptOptions::default())
-        .map_err(SecretsError::sops(&existing.path))?;
+pub(super) fn open(existing: &Existing, identities: &Identities) -> Result<(Decrypted, PlainSecret), SecretsError> {
+    let decrypted =
+        existing.file.decrypt(identities, DecryptOptions::default()).map_err(SecretsError::sops(&existing.path))?;
     let plain = PlainSecret::from_decrypted(&existing.path, &decrypted)?;
     Ok((decrypted, plain))
 }
@@ -117,9 +103,7 @@ fn store_values(
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<(), SecretsError> {
     let existing = existing(project, id)?;
-    let replaces_all = existing
-        .as_ref()
-        .is_none_or(|e| e.keys.iter().all(|k| values.iter().any(|(v, _)| v == k)));
+    let replaces_all = existing.as_ref().is_none_or(|e| e.keys.iter().all(|k| values.iter().any(|(v, _)| v == k)));
     let fresh = |existing: Option<&Existing>| {
         let mut plain = PlainSecret::new();
         if let Some(t) = existing.and_then(|e| e.secret_type.clone()) {
@@ -134,10 +118,7 @@ fn store_values(
             Some(Ok((decrypted, plain))) => (plain, Some(decrypted)),
             Some(Err(error)) if !replaces_all => return Err(error),
             None if !replaces_all => {
-                return Err(SecretsError::NeedsIdentity {
-                    path: e.path.clone(),
-                    why: "no identity found".to_owned(),
-                });
+                return Err(SecretsError::NeedsIdentity { path: e.path.clone(), why: "no identity found".to_owned() });
             }
             // Every stored value is replaced: a fresh file loses nothing.
             _ => fresh(Some(e)),
@@ -176,14 +157,7 @@ pub fn set(
         return Err(SecretsError::EmptyValue);
     }
     project.recipients()?;
-    store_values(
-        project,
-        id,
-        vec![(key.to_owned(), value)],
-        identities,
-        now,
-        rng,
-    )
+    store_values(project, id, vec![(key.to_owned(), value)], identities, now, rng)
 }
 
 /// What `generate` did: the keys it filled per Secret, and the Secrets it
@@ -220,10 +194,7 @@ pub fn generate(
                 return Ok(missing);
             }
             project.recipients()?;
-            let values = missing
-                .iter()
-                .map(|k| (k.clone(), generate_value(rng)))
-                .collect();
+            let values = missing.iter().map(|k| (k.clone(), generate_value(rng))).collect();
             store_values(project, &id, values, identities, now, rng)?;
             Ok(missing)
         })();

@@ -15,11 +15,7 @@ use super::store::{BadSecretId, SecretId};
 #[derive(Debug, Error)]
 pub enum SecretsError {
     #[error("{action} `{path}`: {source}")]
-    Io {
-        action: &'static str,
-        path: String,
-        source: io::Error,
-    },
+    Io { action: &'static str, path: String, source: io::Error },
     #[error("`{path}`: {source}")]
     Sops { path: String, source: SopsError },
     #[error(transparent)]
@@ -28,37 +24,21 @@ pub enum SecretsError {
     BadStoreFile { path: String, reason: String },
     #[error("the stack declares no Secret `{id}`{known}")]
     UnknownSecret { id: SecretId, known: String },
-    #[error(
-        "Secret `{id}` is declared `external=#true`: it is created outside stackc and has no store file"
-    )]
+    #[error("Secret `{id}` is declared `external=#true`: it is created outside stackc and has no store file")]
     External { id: SecretId },
-    #[error(
-        "Secret `{id}` declares no key `{key}` (declared: {declared}); declare it in the stack first"
-    )]
-    UnknownKey {
-        id: SecretId,
-        key: String,
-        declared: String,
-    },
+    #[error("Secret `{id}` declares no key `{key}` (declared: {declared}); declare it in the stack first")]
+    UnknownKey { id: SecretId, key: String, declared: String },
     #[error(
         "cluster `{cluster}` lists no `age-recipient`: add one (`stackc secrets keygen` prints it) before storing secrets"
     )]
     NoRecipients { cluster: String },
-    #[error(
-        "no age identity found (tried {tried}); pass `--identity FILE`, or set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY"
-    )]
+    #[error("no age identity found (tried {tried}); pass `--identity FILE`, or set SOPS_AGE_KEY_FILE or SOPS_AGE_KEY")]
     NoIdentity { tried: String },
-    #[error(
-        "`{path}` already holds values; adding to it needs an age identity that can decrypt it ({why})"
-    )]
+    #[error("`{path}` already holds values; adding to it needs an age identity that can decrypt it ({why})")]
     NeedsIdentity { path: String, why: String },
-    #[error(
-        "Secret has no store file `{path}`: run `stackc secrets generate` or `stackc secrets set`"
-    )]
+    #[error("Secret has no store file `{path}`: run `stackc secrets generate` or `stackc secrets set`")]
     NoStoreFile { path: String },
-    #[error(
-        "no `--out` given, and neither XDG_CONFIG_HOME nor HOME is set to find the sops key file"
-    )]
+    #[error("no `--out` given, and neither XDG_CONFIG_HOME nor HOME is set to find the sops key file")]
     NoDefaultLocation,
     #[error("the value is empty: nothing was stored")]
     EmptyValue,
@@ -72,11 +52,7 @@ impl SecretsError {
     /// An I/O error with the action and path it happened on.
     pub fn io(action: &'static str, path: &std::path::Path) -> impl FnOnce(io::Error) -> Self {
         let path = path.display().to_string();
-        move |source| Self::Io {
-            action,
-            path,
-            source,
-        }
+        move |source| Self::Io { action, path, source }
     }
 
     /// A sops error on one file.

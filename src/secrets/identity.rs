@@ -43,10 +43,7 @@ impl fmt::Debug for IdentitySources {
 
 /// `$XDG_CONFIG_HOME/sops/age/keys.txt`, else `$HOME/.config/sops/age/keys.txt`.
 #[must_use]
-pub fn default_identity_file(
-    config_home: Option<PathBuf>,
-    home: Option<PathBuf>,
-) -> Option<PathBuf> {
+pub fn default_identity_file(config_home: Option<PathBuf>, home: Option<PathBuf>) -> Option<PathBuf> {
     config_home
         .filter(|p| p.is_absolute())
         .or_else(|| home.map(|h| h.join(".config")))
@@ -113,9 +110,7 @@ impl IdentitySources {
     /// # Errors
     /// [`SecretsError::NoIdentity`], and those of [`Self::load`].
     pub fn require(&self, warn: &mut dyn FnMut(String)) -> Result<Identities, SecretsError> {
-        self.load(warn)?.ok_or_else(|| SecretsError::NoIdentity {
-            tried: self.tried(),
-        })
+        self.load(warn)?.ok_or_else(|| SecretsError::NoIdentity { tried: self.tried() })
     }
 
     fn tried(&self) -> String {
@@ -154,18 +149,14 @@ fn read_identity_file(path: &Path, warn: &mut dyn FnMut(String)) -> Result<Strin
 /// [`SecretsError::Exists`] when `path` exists (nothing is overwritten), I/O errors.
 pub fn keygen(path: &Path, created: &str) -> Result<String, SecretsError> {
     if path.exists() {
-        return Err(SecretsError::Exists {
-            path: path.display().to_string(),
-        });
+        return Err(SecretsError::Exists { path: path.display().to_string() });
     }
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(parent)
-            .map_err(SecretsError::io("creating", parent))?;
+        builder.create(parent).map_err(SecretsError::io("creating", parent))?;
     }
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public().to_string();
@@ -176,19 +167,12 @@ pub fn keygen(path: &Path, created: &str) -> Result<String, SecretsError> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            SecretsError::Exists {
-                path: path.display().to_string(),
-            }
+            SecretsError::Exists { path: path.display().to_string() }
         } else {
             SecretsError::io("creating", path)(e)
         }
     })?;
-    let text = format!(
-        "# created: {created}\n# public key: {recipient}\n{}\n",
-        secret.expose_secret()
-    );
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(SecretsError::io("writing", path))?;
+    let text = format!("# created: {created}\n# public key: {recipient}\n{}\n", secret.expose_secret());
+    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(SecretsError::io("writing", path))?;
     Ok(recipient)
 }

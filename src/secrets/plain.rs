@@ -28,10 +28,7 @@ impl fmt::Debug for PlainSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PlainSecret")
             .field("type", &self.secret_type)
-            .field(
-                "string_data_keys",
-                &self.string_data.keys().collect::<Vec<_>>(),
-            )
+            .field("string_data_keys", &self.string_data.keys().collect::<Vec<_>>())
             .field("data_keys", &self.data.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
@@ -41,10 +38,7 @@ impl PlainSecret {
     /// An empty `Opaque` Secret.
     #[must_use]
     pub fn new() -> Self {
-        Self {
-            secret_type: OPAQUE.to_owned(),
-            ..Self::default()
-        }
+        Self { secret_type: OPAQUE.to_owned(), ..Self::default() }
     }
 
     /// Every key, from `stringData` and `data`.
@@ -70,10 +64,7 @@ impl PlainSecret {
     /// # Errors
     /// [`SecretsError::BadStoreFile`] when the shape is not a Secret's.
     pub fn from_decrypted(path: &str, decrypted: &Decrypted) -> Result<Self, SecretsError> {
-        let bad = |reason: String| SecretsError::BadStoreFile {
-            path: path.to_owned(),
-            reason,
-        };
+        let bad = |reason: String| SecretsError::BadStoreFile { path: path.to_owned(), reason };
         let [document] = decrypted.trees() else {
             return Err(bad("expected exactly one YAML document".to_owned()));
         };
@@ -81,16 +72,13 @@ impl PlainSecret {
         if let Some(Node::Scalar(Scalar::Str(t))) = document.get("type") {
             plain.secret_type.clone_from(t);
         }
-        for (field, target) in [
-            ("stringData", &mut plain.string_data),
-            ("data", &mut plain.data),
-        ] {
+        for (field, target) in [("stringData", &mut plain.string_data), ("data", &mut plain.data)] {
             match document.get(field) {
                 None | Some(Node::Null) => {}
                 Some(Node::Map(entries)) => {
                     for (key, value) in entries {
-                        let text = scalar_text(value)
-                            .ok_or_else(|| bad(format!("`{field}.{key}` is not a single value")))?;
+                        let text =
+                            scalar_text(value).ok_or_else(|| bad(format!("`{field}.{key}` is not a single value")))?;
                         target.insert(key.clone(), text);
                     }
                 }
@@ -112,10 +100,8 @@ impl PlainSecret {
         });
         for (field, values) in [("data", &self.data), ("stringData", &self.string_data)] {
             if !values.is_empty() {
-                let map: Map<String, Value> = values
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                    .collect();
+                let map: Map<String, Value> =
+                    values.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
                 doc[field] = Value::Object(map);
             }
         }
@@ -131,9 +117,7 @@ fn scalar_text(node: &Node) -> Option<String> {
     match node {
         Node::Scalar(Scalar::Str(s)) => Some(s.clone()),
         Node::Scalar(Scalar::Bool(b)) => Some(b.to_string()),
-        Node::Scalar(s) => s
-            .to_bytes()
-            .and_then(|b| String::from_utf8(b.into_owned()).ok()),
+        Node::Scalar(s) => s.to_bytes().and_then(|b| String::from_utf8(b.into_owned()).ok()),
         Node::Null => Some(String::new()),
         Node::Map(_) | Node::Seq(_) => None,
     }

@@ -18,20 +18,14 @@ pub struct Project {
 impl Project {
     #[must_use]
     pub fn new(dir: &Path, stack: ResolvedStack) -> Self {
-        Self {
-            dir: dir.to_path_buf(),
-            stack,
-        }
+        Self { dir: dir.to_path_buf(), stack }
     }
 
     /// Every Secret stackc keeps values of (not `external`), sorted, with the
     /// implicit `<db>-credentials` of PostgreSQL databases.
     pub fn declared(&self) -> impl Iterator<Item = (SecretId, &model::Secret)> {
         self.stack.namespaces.iter().flat_map(|ns| {
-            ns.secrets
-                .iter()
-                .filter(|s| !s.external)
-                .map(|s| (SecretId::new(&ns.name, &s.name.value), s))
+            ns.secrets.iter().filter(|s| !s.external).map(|s| (SecretId::new(&ns.name, &s.name.value), s))
         })
     }
 
@@ -53,11 +47,7 @@ impl Project {
                 let known: Vec<String> = self.declared().map(|(id, _)| id.to_string()).collect();
                 Err(SecretsError::UnknownSecret {
                     id: id.clone(),
-                    known: if known.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (declared: {})", known.join(", "))
-                    },
+                    known: if known.is_empty() { String::new() } else { format!(" (declared: {})", known.join(", ")) },
                 })
             }
         }
@@ -68,17 +58,9 @@ impl Project {
     /// # Errors
     /// [`SecretsError::NoRecipients`] when there are none.
     pub fn recipients(&self) -> Result<Vec<String>, SecretsError> {
-        let recipients: Vec<String> = self
-            .stack
-            .cluster
-            .age_recipients
-            .iter()
-            .map(|r| r.value.clone())
-            .collect();
+        let recipients: Vec<String> = self.stack.cluster.age_recipients.iter().map(|r| r.value.clone()).collect();
         if recipients.is_empty() {
-            return Err(SecretsError::NoRecipients {
-                cluster: self.stack.cluster.name.value.clone(),
-            });
+            return Err(SecretsError::NoRecipients { cluster: self.stack.cluster.name.value.clone() });
         }
         Ok(recipients)
     }

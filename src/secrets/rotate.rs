@@ -58,14 +58,8 @@ pub fn rotate(
 ///
 /// # Errors
 /// Undeclared Secret, no store file, decryption errors.
-pub fn show(
-    project: &Project,
-    id: &SecretId,
-    identities: &Identities,
-) -> Result<PlainSecret, SecretsError> {
+pub fn show(project: &Project, id: &SecretId, identities: &Identities) -> Result<PlainSecret, SecretsError> {
     project.find(id)?;
-    let found = existing(project, id)?.ok_or_else(|| SecretsError::NoStoreFile {
-        path: id.store_path(),
-    })?;
+    let found = existing(project, id)?.ok_or_else(|| SecretsError::NoStoreFile { path: id.store_path() })?;
     open(&found, identities).map(|(_, plain)| plain)
 }

@@ -22,11 +22,7 @@ pub const ENCRYPTED_REGEX: &str = "^(data|stringData)$";
 /// labels and names can change without the data key.
 #[must_use]
 pub fn store_options(lastmodified: String) -> EncryptOptions {
-    EncryptOptions {
-        rule: Rule::EncryptedRegex(ENCRYPTED_REGEX.to_owned()),
-        mac_only_encrypted: true,
-        lastmodified,
-    }
+    EncryptOptions { rule: Rule::EncryptedRegex(ENCRYPTED_REGEX.to_owned()), mac_only_encrypted: true, lastmodified }
 }
 
 /// `secrets/<namespace>/<name>.sops.yaml`.
@@ -45,10 +41,7 @@ pub struct SecretId {
 impl SecretId {
     #[must_use]
     pub fn new(namespace: &str, name: &str) -> Self {
-        Self {
-            namespace: namespace.to_owned(),
-            name: name.to_owned(),
-        }
+        Self { namespace: namespace.to_owned(), name: name.to_owned() }
     }
 
     /// The store file of this Secret, relative to the stack's directory.
@@ -66,9 +59,7 @@ impl fmt::Display for SecretId {
 
 /// `NS/NAME` is not two DNS-1123 labels.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`{given}` is not NAMESPACE/NAME (two DNS-1123 labels, e.g. `authentik/authentik-secrets`)"
-)]
+#[error("`{given}` is not NAMESPACE/NAME (two DNS-1123 labels, e.g. `authentik/authentik-secrets`)")]
 pub struct BadSecretId {
     pub given: String,
 }
@@ -78,12 +69,8 @@ impl FromStr for SecretId {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.split_once('/') {
-            Some((ns, name)) if is_dns1123_label(ns) && is_dns1123_label(name) => {
-                Ok(Self::new(ns, name))
-            }
-            _ => Err(BadSecretId {
-                given: s.chars().take(80).collect(),
-            }),
+            Some((ns, name)) if is_dns1123_label(ns) && is_dns1123_label(name) => Ok(Self::new(ns, name)),
+            _ => Err(BadSecretId { given: s.chars().take(80).collect() }),
         }
     }
 }
@@ -102,11 +89,7 @@ pub struct StoredSecret {
 
 impl fmt::Debug for StoredSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let recipients = self
-            .parsed
-            .as_ref()
-            .map(|p| p.metadata().age.len())
-            .unwrap_or_default();
+        let recipients = self.parsed.as_ref().map(|p| p.metadata().age.len()).unwrap_or_default();
         f.debug_struct("StoredSecret")
             .field("path", &self.path)
             .field("bytes", &self.text.len())

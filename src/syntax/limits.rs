@@ -16,23 +16,16 @@ pub(super) fn check(source: &str) -> Option<Diagnostic> {
             Diagnostic::error(
                 Code::Syntax,
                 Span::new(0, 0),
-                format!(
-                    "the stack is {} bytes; stackc reads at most {MAX_BYTES}",
-                    source.len()
-                ),
+                format!("the stack is {} bytes; stackc reads at most {MAX_BYTES}", source.len()),
             )
             .label("too large"),
         );
     }
     let open = deepest_brace(source)?;
     Some(
-        Diagnostic::error(
-            Code::Syntax,
-            Span::new(open, 1),
-            format!("children nest deeper than {MAX_DEPTH} levels"),
-        )
-        .label("too deep")
-        .help("a stack needs only a few levels; this input looks generated or corrupt"),
+        Diagnostic::error(Code::Syntax, Span::new(open, 1), format!("children nest deeper than {MAX_DEPTH} levels"))
+            .label("too deep")
+            .help("a stack needs only a few levels; this input looks generated or corrupt"),
     )
 }
 
@@ -52,9 +45,7 @@ fn deepest_brace(source: &str) -> Option<usize> {
             }
             b'}' => depth = depth.saturating_sub(1),
             b'"' => i = skip_quoted(bytes, i + 1),
-            b'#' if bytes.get(i + 1).is_some_and(|b| *b == b'#' || *b == b'"') => {
-                i = skip_raw(bytes, i)
-            }
+            b'#' if bytes.get(i + 1).is_some_and(|b| *b == b'#' || *b == b'"') => i = skip_raw(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
@@ -88,14 +79,7 @@ fn skip_raw(bytes: &[u8], mut i: usize) -> usize {
     }
     i += 1;
     while i < bytes.len() {
-        if bytes[i] == b'"'
-            && bytes[i + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|b| **b == b'#')
-                .count()
-                == hashes
-        {
+        if bytes[i] == b'"' && bytes[i + 1..].iter().take(hashes).filter(|b| **b == b'#').count() == hashes {
             return i + hashes;
         }
         i += 1;

@@ -86,11 +86,7 @@ pub fn parse(source: &str) -> Result<Document, Diagnostics> {
             diagnostics.push(diagnostic);
         }
         if diagnostics.is_empty() {
-            diagnostics.push(Diagnostic::error(
-                Code::Syntax,
-                Span::default(),
-                "invalid KDL",
-            ));
+            diagnostics.push(Diagnostic::error(Code::Syntax, Span::default(), "invalid KDL"));
         }
         diagnostics
     })?;
@@ -132,10 +128,7 @@ fn convert_node(node: &kdl::KdlNode, diagnostics: &mut Diagnostics) -> Node {
         }
         let value = convert_value(entry.value());
         match entry.name() {
-            None => args.push(Arg {
-                value,
-                span: entry.span().into(),
-            }),
+            None => args.push(Arg { value, span: entry.span().into() }),
             Some(key) => {
                 if let Some(previous) = props.iter().find(|p| p.key == key.value()) {
                     diagnostics.push(
@@ -162,10 +155,7 @@ fn convert_node(node: &kdl::KdlNode, diagnostics: &mut Diagnostics) -> Node {
             }
         }
     }
-    let children = node
-        .children()
-        .map(|doc| convert_nodes(doc.nodes(), diagnostics))
-        .unwrap_or_default();
+    let children = node.children().map(|doc| convert_nodes(doc.nodes(), diagnostics)).unwrap_or_default();
     Node {
         name: node.name().value().to_owned(),
         name_span: node.name().span().into(),

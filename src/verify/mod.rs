@@ -36,11 +36,7 @@ pub struct Proof {
 /// # Errors
 /// A NetworkPolicy the evaluator cannot parse (a compiler bug).
 pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
-    let objects = derived
-        .components
-        .iter()
-        .flat_map(|c| &c.objects)
-        .map(|o| &o.body);
+    let objects = derived.components.iter().flat_map(|c| &c.objects).map(|o| &o.body);
     let policies = netpol::parse_policies(objects)?;
     let pods = derived
         .graph
@@ -50,18 +46,10 @@ pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
             id: n.id.clone(),
             namespace: n.namespace.clone(),
             labels: n.labels.clone(),
-            named_ports: n
-                .ports
-                .iter()
-                .map(|(name, port, proto)| (name.clone(), (*port, protocol(*proto))))
-                .collect(),
+            named_ports: n.ports.iter().map(|(name, port, proto)| (name.clone(), (*port, protocol(*proto)))).collect(),
         })
         .collect();
-    Ok(Cluster {
-        namespaces: Vec::new(),
-        pods,
-        policies,
-    })
+    Ok(Cluster { namespaces: Vec::new(), pods, policies })
 }
 
 /// Sample addresses outside the cluster: the API server, a public address,
@@ -69,11 +57,7 @@ pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
 #[must_use]
 pub fn external_probes(stack: &ResolvedStack) -> Vec<IpAddr> {
     let mut probes: Vec<IpAddr> = vec![[1, 1, 1, 1].into(), [203, 0, 113, 7].into()];
-    let api = stack
-        .cluster
-        .api_server
-        .as_ref()
-        .and_then(|a| first_ip(&a.address));
+    let api = stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address));
     probes.extend(api);
     for block in excluded_ranges(stack) {
         probes.extend(first_ip(&block));
@@ -101,22 +85,11 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
         }
     };
     let expected = expected(derived);
-    let nodes: BTreeMap<&str, &GraphNode> = derived
-        .graph
-        .nodes
-        .iter()
-        .map(|n| (n.id.as_str(), n))
-        .collect();
+    let nodes: BTreeMap<&str, &GraphNode> = derived.graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let probes = external_probes(stack);
     let mut actual: BTreeMap<(String, String), Allowed> = BTreeMap::new();
     for reach in cluster.reachability(&probes) {
-        actual.insert(
-            (
-                cluster.endpoint_name(reach.from),
-                cluster.endpoint_name(reach.to),
-            ),
-            reach.allowed,
-        );
+        actual.insert((cluster.endpoint_name(reach.from), cluster.endpoint_name(reach.to)), reach.allowed);
     }
     let managed = |id: &str| nodes.get(id).is_some_and(|n| n.managed);
     // Only pairs that some side allows can differ: the ones reachability
@@ -133,10 +106,7 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
     }
     for (from, to) in keys.iter().filter(|(f, t)| managed(f) || managed(t)) {
         let want = expected_between(stack, &expected, &nodes, from, to);
-        let got = actual
-            .get(&(from.clone(), to.clone()))
-            .cloned()
-            .unwrap_or_else(Allowed::none);
+        let got = actual.get(&(from.clone(), to.clone())).cloned().unwrap_or_else(Allowed::none);
         if want != got {
             let span = nodes
                 .get(from.as_str())
@@ -144,9 +114,17 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
                 .or_else(|| nodes.get(to.as_str()))
                 .map_or(Span::default(), |n| n.span);
             d.push(
-                Diagnostic::error(Code::Internal, span, format!("the derived NetworkPolicies allow {from} → {to}: {}, but the stack declares: {}", show(&got), show(&want)))
-                    .label("for this workload")
-                    .help("this is a bug in stackc; please report it with this stack"),
+                Diagnostic::error(
+                    Code::Internal,
+                    span,
+                    format!(
+                        "the derived NetworkPolicies allow {from} → {to}: {}, but the stack declares: {}",
+                        show(&got),
+                        show(&want)
+                    ),
+                )
+                .label("for this workload")
+                .help("this is a bug in stackc; please report it with this stack"),
             );
         }
     }
@@ -156,33 +134,19 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
     if d.has_errors() {
         return Err(d);
     }
-    Ok(Proof {
-        workloads: cluster.pods.len(),
-        pairs,
-        edges: derived.graph.edges.len(),
-        externals: probes.len(),
-    })
+    Ok(Proof { workloads: cluster.pods.len(), pairs, edges: derived.graph.edges.len(), externals: probes.len() })
 }
 
 fn show(a: &Allowed) -> String {
-    if a.is_empty() {
-        "nothing".to_owned()
-    } else {
-        a.to_string()
-    }
+    if a.is_empty() { "nothing".to_owned() } else { a.to_string() }
 }
 
 /// The graph's edges as allowed port sets per pair.
 fn expected(derived: &Derived) -> BTreeMap<(String, String), Allowed> {
     let mut out: BTreeMap<(String, String), Allowed> = BTreeMap::new();
     for e in &derived.graph.edges {
-        let entry = out
-            .entry((e.from.clone(), e.to.clone()))
-            .or_insert_with(Allowed::none);
-        entry.union_with(&Allowed::only(
-            protocol(e.protocol),
-            PortSet::single(e.port),
-        ));
+        let entry = out.entry((e.from.clone(), e.to.clone())).or_insert_with(Allowed::none);
+        entry.union_with(&Allowed::only(protocol(e.protocol), PortSet::single(e.port)));
     }
     out
 }
@@ -198,11 +162,7 @@ fn expected_between(
     if let Some(a) = edges.get(&(from.to_owned(), to.to_owned())) {
         return a.clone();
     }
-    let api_ip = stack
-        .cluster
-        .api_server
-        .as_ref()
-        .and_then(|a| first_ip(&a.address));
+    let api_ip = stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address));
     let tcp = |ports: &mut dyn Iterator<Item = u16>| {
         let mut allowed = Allowed::none();
         for port in ports {
@@ -210,12 +170,7 @@ fn expected_between(
         }
         allowed
     };
-    match (
-        nodes.get(from),
-        from.parse::<IpAddr>(),
-        nodes.get(to),
-        to.parse::<IpAddr>(),
-    ) {
+    match (nodes.get(from), from.parse::<IpAddr>(), nodes.get(to), to.parse::<IpAddr>()) {
         // A pod to an address: the API server, the internet.
         (Some(node), _, None, Ok(ip)) => {
             let mut allowed = Allowed::none();
@@ -225,10 +180,7 @@ fn expected_between(
             {
                 allowed.union_with(&tcp(&mut std::iter::once(api.port.value)));
             }
-            if !excluded_ranges(stack)
-                .iter()
-                .any(|block| contains(block, ip))
-            {
+            if !excluded_ranges(stack).iter().any(|block| contains(block, ip)) {
                 for (port, proto) in &node.internet {
                     allowed.union_with(&Allowed::only(protocol(*proto), PortSet::single(*port)));
                 }
@@ -280,14 +232,9 @@ fn contains(block: &str, ip: IpAddr) -> bool {
     let Some((addr, bits)) = normal.split_once('/') else {
         return false;
     };
-    let (Ok(std::net::IpAddr::V4(net)), Ok(bits)) = (addr.parse::<IpAddr>(), bits.parse::<u32>())
-    else {
+    let (Ok(std::net::IpAddr::V4(net)), Ok(bits)) = (addr.parse::<IpAddr>(), bits.parse::<u32>()) else {
         return false;
     };
-    let mask = if bits == 0 {
-        0
-    } else {
-        u32::MAX << (32 - bits)
-    };
+    let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
     u32::from(ip) & mask == u32::from(net) & mask
 }

@@ -33,8 +33,7 @@ pub struct PolicyReport {
 /// One diagnostic per object and rule it would violate.
 pub fn policies(derived: &Derived) -> Result<PolicyReport, Diagnostics> {
     let mut d = Diagnostics::default();
-    let objects: Vec<&crate::derive::Object> =
-        derived.components.iter().flat_map(|c| &c.objects).collect();
+    let objects: Vec<&crate::derive::Object> = derived.components.iter().flat_map(|c| &c.objects).collect();
     let mut parsed = Vec::new();
     for object in objects.iter().filter(|o| o.kind == "ClusterPolicy") {
         match Policy::parse(&object.body) {
@@ -50,39 +49,22 @@ pub fn policies(derived: &Derived) -> Result<PolicyReport, Diagnostics> {
         }
     }
     if parsed.is_empty() {
-        return if d.has_errors() {
-            Err(d)
-        } else {
-            Ok(PolicyReport::default())
-        };
+        return if d.has_errors() { Err(d) } else { Ok(PolicyReport::default()) };
     }
     let mut context = Context::new();
     for object in objects.iter().filter(|o| o.kind == "Namespace") {
-        let labels = object
-            .body
-            .pointer("/metadata/labels")
-            .and_then(Value::as_object);
+        let labels = object.body.pointer("/metadata/labels").and_then(Value::as_object);
         let labels: Vec<(String, String)> = labels
-            .map(|l| {
-                l.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                    .collect()
-            })
+            .map(|l| l.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
             .unwrap_or_default();
         context = context.namespace(&object.name, labels);
     }
     // Namespaces stackc does not create (flux-system, ...) carry only
     // their name label.
-    let created: std::collections::BTreeSet<&str> = objects
-        .iter()
-        .filter(|o| o.kind == "Namespace")
-        .map(|o| o.name.as_str())
-        .collect();
-    let others: std::collections::BTreeSet<&str> = objects
-        .iter()
-        .filter_map(|o| o.namespace.as_deref())
-        .filter(|n| !created.contains(n))
-        .collect();
+    let created: std::collections::BTreeSet<&str> =
+        objects.iter().filter(|o| o.kind == "Namespace").map(|o| o.name.as_str()).collect();
+    let others: std::collections::BTreeSet<&str> =
+        objects.iter().filter_map(|o| o.namespace.as_deref()).filter(|n| !created.contains(n)).collect();
     for namespace in others {
         context = context.namespace(namespace, Vec::<(String, String)>::new());
     }

@@ -26,16 +26,15 @@ fn status(pattern: &str, resource: &str) -> S {
     }
 }
 
-const LATEST: &str = r#"{"spec": {"containers": [{"name": "*","(image)": "*:latest | !*:*","imagePullPolicy": "!Always"}]}}"#;
+const LATEST: &str =
+    r#"{"spec": {"containers": [{"name": "*","(image)": "*:latest | !*:*","imagePullPolicy": "!Always"}]}}"#;
 
 /// Containers as (name, image, imagePullPolicy).
 type Containers<'a> = &'a [(&'a str, &'a str, &'a str)];
 
 fn containers(list: Containers) -> String {
-    let items: Vec<String> = list
-        .iter()
-        .map(|(n, i, p)| format!(r#"{{"name": "{n}","image": "{i}", "imagePullPolicy": "{p}"}}"#))
-        .collect();
+    let items: Vec<String> =
+        list.iter().map(|(n, i, p)| format!(r#"{{"name": "{n}","image": "{i}", "imagePullPolicy": "{p}"}}"#)).collect();
     format!(r#"{{"spec": {{"containers": [{}]}}}}"#, items.join(","))
 }
 
@@ -53,121 +52,28 @@ fn conditional_on_image_tag() {
         (&[("nginx", "nginx", "Never")], Pass),
         (&[("nginx", "nginx:latest", "Never")], Pass),
         (&[("nginx", "nginx:1.2.3", "Never")], Skip),
-        (
-            &[
-                ("nginx", "nginx", "Always"),
-                ("busybox", "busybox:1.28", "Always"),
-            ],
-            Fail,
-        ),
-        (
-            &[
-                ("nginx", "nginx:latest", "Always"),
-                ("busybox", "busybox:1.28", "Always"),
-            ],
-            Fail,
-        ),
-        (
-            &[
-                ("nginx", "nginx:1.2.3", "Always"),
-                ("busybox", "busybox:1.28", "Always"),
-            ],
-            Skip,
-        ),
-        (
-            &[
-                ("nginx", "nginx", "Never"),
-                ("busybox", "busybox:1.28", "Always"),
-            ],
-            Pass,
-        ),
-        (
-            &[
-                ("nginx", "nginx:latest", "Never"),
-                ("busybox", "busybox:1.28", "Always"),
-            ],
-            Pass,
-        ),
-        (
-            &[
-                ("nginx", "nginx:1.2.3", "Never"),
-                ("busybox", "busybox:1.28", "Always"),
-            ],
-            Skip,
-        ),
-        (
-            &[
-                ("busybox", "busybox:1.28", "Always"),
-                ("nginx", "nginx", "Always"),
-            ],
-            Fail,
-        ),
-        (
-            &[
-                ("busybox", "busybox:1.28", "Always"),
-                ("nginx", "nginx:latest", "Always"),
-            ],
-            Fail,
-        ),
-        (
-            &[
-                ("busybox", "busybox:1.28", "Always"),
-                ("nginx", "nginx:1.2.3", "Always"),
-            ],
-            Skip,
-        ),
-        (
-            &[
-                ("busybox", "busybox:1.28", "Always"),
-                ("nginx", "nginx", "Never"),
-            ],
-            Pass,
-        ),
-        (
-            &[
-                ("busybox", "busybox:1.28", "Always"),
-                ("nginx", "nginx:latest", "Never"),
-            ],
-            Pass,
-        ),
-        (
-            &[
-                ("busybox", "busybox:1.28", "Always"),
-                ("nginx", "nginx:1.2.3", "Never"),
-            ],
-            Skip,
-        ),
-        (
-            &[
-                ("busybox", "busybox", "Always"),
-                ("nginx", "nginx", "Always"),
-            ],
-            Fail,
-        ),
-        (
-            &[
-                ("busybox", "busybox:latest", "Always"),
-                ("nginx", "nginx:latest", "Always"),
-            ],
-            Fail,
-        ),
-        (
-            &[
-                ("busybox", "busybox:1.2.3", "Always"),
-                ("nginx", "nginx:latest", "IfNotPresent"),
-            ],
-            Pass,
-        ),
+        (&[("nginx", "nginx", "Always"), ("busybox", "busybox:1.28", "Always")], Fail),
+        (&[("nginx", "nginx:latest", "Always"), ("busybox", "busybox:1.28", "Always")], Fail),
+        (&[("nginx", "nginx:1.2.3", "Always"), ("busybox", "busybox:1.28", "Always")], Skip),
+        (&[("nginx", "nginx", "Never"), ("busybox", "busybox:1.28", "Always")], Pass),
+        (&[("nginx", "nginx:latest", "Never"), ("busybox", "busybox:1.28", "Always")], Pass),
+        (&[("nginx", "nginx:1.2.3", "Never"), ("busybox", "busybox:1.28", "Always")], Skip),
+        (&[("busybox", "busybox:1.28", "Always"), ("nginx", "nginx", "Always")], Fail),
+        (&[("busybox", "busybox:1.28", "Always"), ("nginx", "nginx:latest", "Always")], Fail),
+        (&[("busybox", "busybox:1.28", "Always"), ("nginx", "nginx:1.2.3", "Always")], Skip),
+        (&[("busybox", "busybox:1.28", "Always"), ("nginx", "nginx", "Never")], Pass),
+        (&[("busybox", "busybox:1.28", "Always"), ("nginx", "nginx:latest", "Never")], Pass),
+        (&[("busybox", "busybox:1.28", "Always"), ("nginx", "nginx:1.2.3", "Never")], Skip),
+        (&[("busybox", "busybox", "Always"), ("nginx", "nginx", "Always")], Fail),
+        (&[("busybox", "busybox:latest", "Always"), ("nginx", "nginx:latest", "Always")], Fail),
+        (&[("busybox", "busybox:1.2.3", "Always"), ("nginx", "nginx:latest", "IfNotPresent")], Pass),
     ];
     for (i, (list, want)) in cases.into_iter().enumerate() {
         assert_eq!(status(LATEST, &containers(list)), want, "test-{}", i + 1);
     }
     // test-22: the alternatives in the other order.
     let p = r#"{"spec": {"containers": [{"name": "*","(image)": "!*:* | *:latest","imagePullPolicy": "!Always"}]}}"#;
-    assert_eq!(
-        status(p, &containers(&[("nginx", "nginx:latest", "Always")])),
-        S::Fail
-    );
+    assert_eq!(status(p, &containers(&[("nginx", "nginx:latest", "Always")])), S::Fail);
 }
 
 // Kyverno Test_global_anchor and test-24, 26, 28, 29, 31..34, 36: a global
@@ -175,26 +81,11 @@ fn conditional_on_image_tag() {
 #[test]
 fn global_anchors() {
     let p = r#"{"spec": {"containers": [{"name": "*","<(image)": "*:latest","imagePullPolicy": "!Always"}]}}"#;
+    assert_eq!(status(p, &containers(&[("nginx", "nginx:v1", "Always")])), S::Skip);
+    assert_eq!(status(p, &containers(&[("nginx", "nginx:latest", "Always")])), S::Fail);
+    assert_eq!(status(p, &containers(&[("nginx", "nginx:latest", "IfNotPresent")])), S::Pass);
     assert_eq!(
-        status(p, &containers(&[("nginx", "nginx:v1", "Always")])),
-        S::Skip
-    );
-    assert_eq!(
-        status(p, &containers(&[("nginx", "nginx:latest", "Always")])),
-        S::Fail
-    );
-    assert_eq!(
-        status(p, &containers(&[("nginx", "nginx:latest", "IfNotPresent")])),
-        S::Pass
-    );
-    assert_eq!(
-        status(
-            p,
-            &containers(&[
-                ("nginx", "nginx:latest", "IfNotPresent"),
-                ("nginx", "nginx:v2", "IfNotPresent")
-            ])
-        ),
+        status(p, &containers(&[("nginx", "nginx:latest", "IfNotPresent"), ("nginx", "nginx:v2", "IfNotPresent")])),
         S::Pass
     );
     let env = r#"{"spec": {"containers": [{"name": "*","<(image)": "nginx", "env": [{"<(name)": "foo", "<(value)": "bar" }],"imagePullPolicy": "!Always"}]}}"#;
@@ -205,8 +96,7 @@ fn global_anchors() {
     assert_eq!(status(env, r), S::Pass);
     let r = r#"{"spec": {"containers": [{"name": "nginx","image": "nginx", "env": [{"name": "foo", "value": "bar" }],"imagePullPolicy": "Always"}]}}"#;
     assert_eq!(status(env, r), S::Fail);
-    let meta =
-        r#"{"metadata": {"<(name)": "nginx"},"spec": {"imagePullSecrets": [{"name": "regcred"}]}}"#;
+    let meta = r#"{"metadata": {"<(name)": "nginx"},"spec": {"imagePullSecrets": [{"name": "regcred"}]}}"#;
     let r = r#"{"metadata": {"name": "nginx"},"spec": {"containers": [{"name": "nginx","image": "nginx:latest"}], "imagePullSecrets": [{"name": "cred"}]}}"#;
     assert_eq!(status(meta, r), S::Fail);
     let labels = r#"{"metadata": {"labels": {"<(foo)": "bar"}},"spec": {"containers": [{"name": "nginx","image": "!*:latest"}]}}"#;
@@ -229,12 +119,8 @@ fn global_anchors() {
 #[test]
 fn global_anchor_that_does_not_hold_skips_the_rule() {
     let p = r#"{"spec": {"containers": [{"name": "*","<(image)": "*:latest","imagePullPolicy": "!Always"}]}}"#;
-    assert_eq!(
-        status(p, &containers(&[("nginx", "nginx", "Always")])),
-        S::Skip
-    );
-    let meta =
-        r#"{"metadata": {"<(name)": "nginx"},"spec": {"imagePullSecrets": [{"name": "regcred"}]}}"#;
+    assert_eq!(status(p, &containers(&[("nginx", "nginx", "Always")])), S::Skip);
+    let meta = r#"{"metadata": {"<(name)": "nginx"},"spec": {"imagePullSecrets": [{"name": "regcred"}]}}"#;
     let r = r#"{"metadata": {"name": "somename"},"spec": {"containers": [{"name": "nginx","image": "nginx:latest"}], "imagePullSecrets": [{"name": "cred"}]}}"#;
     assert_eq!(status(meta, r), S::Skip);
 }
@@ -244,13 +130,7 @@ fn global_anchor_that_does_not_hold_skips_the_rule() {
 #[test]
 fn nested_conditional_and_equality() {
     let cache = r#"{"spec": {"=(volumes)": [{"(name)": "!cache-volume","=(emptyDir)": {"sizeLimit": "?*"}}]}}"#;
-    assert_eq!(
-        status(
-            cache,
-            r#"{"spec": {"volumes": [{"name": "cache-volume","emptyDir": {}}]}}"#
-        ),
-        S::Skip
-    );
+    assert_eq!(status(cache, r#"{"spec": {"volumes": [{"name": "cache-volume","emptyDir": {}}]}}"#), S::Skip);
     let istio = r#"{"spec": {"=(initContainers)": [{"(name)": "!istio-init", "=(securityContext)": {"=(runAsUser)": ">0"}}], "=(containers)": [{"=(securityContext)": {"=(runAsUser)": ">0"}}]}}"#;
     let cases = [
         (
@@ -269,14 +149,8 @@ fn nested_conditional_and_equality() {
             r#"{"spec": {"initContainers": [{"name": "istio-init", "securityContext": {"runAsUser": 1000}}], "containers": [{"securityContext": {"runAsUser": 0}}]}}"#,
             S::Fail,
         ),
-        (
-            r#"{"spec": {"containers": [{"securityContext": {"runAsUser": 1000}}]}}"#,
-            S::Pass,
-        ),
-        (
-            r#"{"spec": {"containers": [{"securityContext": {"runAsUser": 0}}]}}"#,
-            S::Fail,
-        ),
+        (r#"{"spec": {"containers": [{"securityContext": {"runAsUser": 1000}}]}}"#, S::Pass),
+        (r#"{"spec": {"containers": [{"securityContext": {"runAsUser": 0}}]}}"#, S::Fail),
         (
             r#"{"spec": {"initContainers": [{"name": "istio-init", "securityContext": {"runAsUser": 0}}], "containers": [{"name": "nginx", "image": "nginx"}]}}"#,
             S::Pass,
@@ -287,22 +161,10 @@ fn nested_conditional_and_equality() {
     }
     let sockets = r#"{"spec": {"=(volumes)": [{"(name)": "!credential-socket&!istio-data&!istio-envoy&!workload-certs&!workload-socket","=(emptyDir)": {"sizeLimit": "?*"}}]}}"#;
     let cases = [
-        (
-            r#"{"spec": {"volumes": [{"name": "credential-socket","emptyDir": {"sizeLimit": "1Gi"}}]}}"#,
-            S::Skip,
-        ),
-        (
-            r#"{"spec": {"volumes": [{"name": "cache-volume","emptyDir": {"sizeLimit": "1Gi"}}]}}"#,
-            S::Pass,
-        ),
-        (
-            r#"{"spec": {"volumes": [{"name": "cache-volume"}]}}"#,
-            S::Pass,
-        ),
-        (
-            r#"{"spec": {"volumes": [{"name": "cache-volume","emptyDir": {}}]}}"#,
-            S::Fail,
-        ),
+        (r#"{"spec": {"volumes": [{"name": "credential-socket","emptyDir": {"sizeLimit": "1Gi"}}]}}"#, S::Skip),
+        (r#"{"spec": {"volumes": [{"name": "cache-volume","emptyDir": {"sizeLimit": "1Gi"}}]}}"#, S::Pass),
+        (r#"{"spec": {"volumes": [{"name": "cache-volume"}]}}"#, S::Pass),
+        (r#"{"spec": {"volumes": [{"name": "cache-volume","emptyDir": {}}]}}"#, S::Fail),
     ];
     for (i, (r, want)) in cases.into_iter().enumerate() {
         assert_eq!(status(sockets, r), want, "test-{}", 51 + i);
@@ -329,12 +191,9 @@ fn conditional_on_a_missing_key_skips() {
     let p = json!({ "spec": { "containers": [ { "(securityContext)": { "privileged": true }, "name": "privileged-*" } ] } });
     let plain = pod_container(json!({ "name": "web", "image": "x" }));
     assert_anchor_skip(&check(p.clone(), &plain));
-    let privileged =
-        pod_container(json!({ "name": "web", "securityContext": { "privileged": true } }));
+    let privileged = pod_container(json!({ "name": "web", "securityContext": { "privileged": true } }));
     assert_fail_at(&check(p.clone(), &privileged), "/spec/containers/0/name/");
-    let named = pod_container(
-        json!({ "name": "privileged-web", "securityContext": { "privileged": true } }),
-    );
+    let named = pod_container(json!({ "name": "privileged-web", "securityContext": { "privileged": true } }));
     assert_pass(&check(p, &named));
 }
 
@@ -344,14 +203,8 @@ fn equality() {
     let p = json!({ "spec": { "=(hostNetwork)": false } });
     let with = |spec: Value| pod("p", json!({}), spec);
     assert_pass(&check(p.clone(), &with(json!({ "containers": [] }))));
-    assert_pass(&check(
-        p.clone(),
-        &with(json!({ "containers": [], "hostNetwork": false })),
-    ));
-    assert_fail_at(
-        &check(p, &with(json!({ "containers": [], "hostNetwork": true }))),
-        "/spec/hostNetwork/",
-    );
+    assert_pass(&check(p.clone(), &with(json!({ "containers": [], "hostNetwork": false }))));
+    assert_fail_at(&check(p, &with(json!({ "containers": [], "hostNetwork": true }))), "/spec/hostNetwork/");
 }
 
 // "Negation": the key may not be present, whatever its value.
@@ -360,17 +213,8 @@ fn negation() {
     let p = json!({ "spec": { "X(hostNetwork)": "null" } });
     let with = |spec: Value| pod("p", json!({}), spec);
     assert_pass(&check(p.clone(), &with(json!({ "containers": [] }))));
-    assert_fail_at(
-        &check(
-            p.clone(),
-            &with(json!({ "containers": [], "hostNetwork": false })),
-        ),
-        "/spec/hostNetwork/",
-    );
-    assert_fail_at(
-        &check(p, &with(json!({ "containers": [], "hostNetwork": null }))),
-        "/spec/hostNetwork/",
-    );
+    assert_fail_at(&check(p.clone(), &with(json!({ "containers": [], "hostNetwork": false }))), "/spec/hostNetwork/");
+    assert_fail_at(&check(p, &with(json!({ "containers": [], "hostNetwork": null }))), "/spec/hostNetwork/");
 }
 
 // A negation inside a conditional's "if" is part of the condition: it skips
@@ -380,38 +224,22 @@ fn negation_inside_a_condition_skips() {
     let p = json!({ "(spec)": { "X(hostNetwork)": "null" }, "metadata": { "labels": { "net": "pod" } } });
     let host = pod("p", json!({}), json!({ "hostNetwork": true }));
     assert_anchor_skip(&check(p.clone(), &host));
-    assert_fail_at(
-        &check(p, &pod("p", json!({}), json!({}))),
-        "/metadata/labels/net/",
-    );
+    assert_fail_at(&check(p, &pod("p", json!({}), json!({}))), "/metadata/labels/net/");
 }
 
 // "Existence": every pattern element needs one matching resource element;
 // on something that is not a list it fails; an absent key passes.
 #[test]
 fn existence() {
-    let p =
-        json!({ "spec": { "^(containers)": [ { "image": "nginx:*" }, { "image": "redis:*" } ] } });
+    let p = json!({ "spec": { "^(containers)": [ { "image": "nginx:*" }, { "image": "redis:*" } ] } });
     let with = |images: &[&str]| {
-        let list: Vec<Value> = images
-            .iter()
-            .map(|i| json!({ "name": "c", "image": i }))
-            .collect();
+        let list: Vec<Value> = images.iter().map(|i| json!({ "name": "c", "image": i })).collect();
         pod("p", json!({}), json!({ "containers": list }))
     };
-    assert_pass(&check(
-        p.clone(),
-        &with(&["redis:7", "nginx:1", "busybox:1"]),
-    ));
-    assert_fail_at(
-        &check(p.clone(), &with(&["nginx:1", "busybox:1"])),
-        "/spec/containers/",
-    );
+    assert_pass(&check(p.clone(), &with(&["redis:7", "nginx:1", "busybox:1"])));
+    assert_fail_at(&check(p.clone(), &with(&["nginx:1", "busybox:1"])), "/spec/containers/");
     assert_pass(&check(p.clone(), &pod("p", json!({}), json!({}))));
-    assert_fail_at(
-        &check(p, &pod("p", json!({}), json!({ "containers": { "a": 1 } }))),
-        "/spec/containers/",
-    );
+    assert_fail_at(&check(p, &pod("p", json!({}), json!({ "containers": { "a": 1 } }))), "/spec/containers/");
 }
 
 // An anchored key is trimmed, and only `(..)` with a modifier of `<=X^+`

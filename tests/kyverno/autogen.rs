@@ -5,12 +5,7 @@
 use crate::kyverno::common::*;
 
 fn names(p: &Value) -> Vec<String> {
-    Policy::parse(p)
-        .expect("parses")
-        .rules
-        .into_iter()
-        .map(|r| r.name)
-        .collect()
+    Policy::parse(p).expect("parses").rules.into_iter().map(|r| r.name).collect()
 }
 
 const IMAGE: &str = r#"{"spec": {"containers": [{"image": "good/*"}]}}"#;
@@ -36,25 +31,10 @@ fn legacy_match_form() {
     } ]),
     );
     assert_eq!(names(&p), ["r", "autogen-r", "autogen-cronjob-r"]);
-    for kind in [
-        "DaemonSet",
-        "Deployment",
-        "Job",
-        "StatefulSet",
-        "ReplicaSet",
-        "ReplicationController",
-    ] {
-        assert_fail(&outcome(
-            &p,
-            &controller(kind, json!({}), bad()),
-            "autogen-r",
-        ));
+    for kind in ["DaemonSet", "Deployment", "Job", "StatefulSet", "ReplicaSet", "ReplicationController"] {
+        assert_fail(&outcome(&p, &controller(kind, json!({}), bad()), "autogen-r"));
     }
-    assert_fail(&outcome(
-        &p,
-        &controller("CronJob", json!({}), bad()),
-        "autogen-cronjob-r",
-    ));
+    assert_fail(&outcome(&p, &controller("CronJob", json!({}), bad()), "autogen-cronjob-r"));
 }
 
 // A rule whose exclude names other kinds than Pod is not generated; one
@@ -74,23 +54,15 @@ fn exclude_kinds() {
     };
     let other = with_exclude(json!({ "any": [ { "resources": { "kinds": ["Service"] } } ] }));
     assert_eq!(names(&other), ["r"]);
-    let pods = with_exclude(
-        json!({ "any": [ { "resources": { "kinds": ["Pod"], "namespaces": ["legacy"] } } ] }),
-    );
+    let pods = with_exclude(json!({ "any": [ { "resources": { "kinds": ["Pod"], "namespaces": ["legacy"] } } ] }));
     assert_eq!(names(&pods), ["r", "autogen-r", "autogen-cronjob-r"]);
     let mut d = controller("Deployment", json!({}), bad());
     assert_fail(&outcome(&pods, &d, "autogen-r"));
     d["metadata"]["namespace"] = json!("legacy");
-    assert_eq!(
-        outcome(&pods, &d, "autogen-r"),
-        Outcome::Skip(SkipReason::Excluded)
-    );
+    assert_eq!(outcome(&pods, &d, "autogen-r"), Outcome::Skip(SkipReason::Excluded));
     let mut c = controller("CronJob", json!({}), bad());
     c["metadata"]["namespace"] = json!("legacy");
-    assert_eq!(
-        outcome(&pods, &c, "autogen-cronjob-r"),
-        Outcome::Skip(SkipReason::Excluded)
-    );
+    assert_eq!(outcome(&pods, &c, "autogen-cronjob-r"), Outcome::Skip(SkipReason::Excluded));
 }
 
 // Only `any` filters that name Pod get the controller kinds.
@@ -113,11 +85,7 @@ fn only_pod_filters_are_rewritten() {
     let r = policy.evaluate(&cm).expect("evaluates");
     // The ConfigMap filter stays in the controllers' rule; the CronJob rule
     // sets every filter to CronJob.
-    let failed: Vec<&str> = r
-        .iter()
-        .filter(|r| r.is_fail())
-        .map(|r| r.rule.as_str())
-        .collect();
+    let failed: Vec<&str> = r.iter().filter(|r| r.is_fail()).map(|r| r.rule.as_str()).collect();
     assert_eq!(failed, ["r", "autogen-r"]);
     let d = controller("Deployment", json!({}), json!({}));
     assert_fail(&policy.evaluate(&d).expect("evaluates")[1].outcome);
@@ -143,10 +111,7 @@ fn generation_is_per_policy() {
             { "name": "autogen-old", "match": { "any": [ { "resources": { "kinds": ["Pod"] } } ] }, "validate": { "deny": {} } },
         ]),
     );
-    assert_eq!(
-        names(&p),
-        ["a", "s", "autogen-old", "autogen-a", "autogen-cronjob-a"]
-    );
+    assert_eq!(names(&p), ["a", "s", "autogen-old", "autogen-a", "autogen-cronjob-a"]);
 }
 
 // anyPattern and deny rules are generated too; deny variables are moved to
@@ -175,26 +140,10 @@ fn any_pattern_and_deny() {
     );
     let good = json!({ "containers": [ { "name": "a", "image": "good/x" } ] });
     for (kind, rule) in [("StatefulSet", "autogen-"), ("CronJob", "autogen-cronjob-")] {
-        assert_pass(&outcome(
-            &p,
-            &controller(kind, json!({}), good.clone()),
-            &format!("{rule}any"),
-        ));
-        assert_pass(&outcome(
-            &p,
-            &controller(kind, json!({}), good.clone()),
-            &format!("{rule}deny"),
-        ));
-        assert_fail(&outcome(
-            &p,
-            &controller(kind, json!({}), bad()),
-            &format!("{rule}any"),
-        ));
-        assert_fail(&outcome(
-            &p,
-            &controller(kind, json!({}), bad()),
-            &format!("{rule}deny"),
-        ));
+        assert_pass(&outcome(&p, &controller(kind, json!({}), good.clone()), &format!("{rule}any")));
+        assert_pass(&outcome(&p, &controller(kind, json!({}), good.clone()), &format!("{rule}deny")));
+        assert_fail(&outcome(&p, &controller(kind, json!({}), bad()), &format!("{rule}any")));
+        assert_fail(&outcome(&p, &controller(kind, json!({}), bad()), &format!("{rule}deny")));
     }
 }
 
@@ -212,17 +161,10 @@ fn long_names_are_truncated() {
 // controller's (https://kyverno.io/docs/writing-policies/autogen/#exclusion-by-metadata).
 #[test]
 fn metadata_patterns_read_the_template() {
-    let p = pattern_policy(
-        "labels",
-        &["Pod"],
-        json!({ "metadata": { "labels": { "app": "?*" } } }),
-    );
+    let p = pattern_policy("labels", &["Pod"], json!({ "metadata": { "labels": { "app": "?*" } } }));
     let mut d = controller("Deployment", json!({}), json!({}));
     d["metadata"]["labels"] = json!({ "app": "web" });
-    assert_fail_at(
-        &outcome(&p, &d, "autogen-labels"),
-        "/spec/template/metadata/labels/app/",
-    );
+    assert_fail_at(&outcome(&p, &d, "autogen-labels"), "/spec/template/metadata/labels/app/");
     let d = controller("Deployment", json!({ "app": "web" }), json!({}));
     assert_pass(&outcome(&p, &d, "autogen-labels"));
 }

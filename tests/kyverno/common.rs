@@ -27,25 +27,14 @@ pub fn rule(name: &str, kinds: &[&str], validate: Value) -> Value {
 
 /// A one-rule policy (policy and rule named `name`) checking `pattern`.
 pub fn pattern_policy(name: &str, kinds: &[&str], pattern: Value) -> Value {
-    cluster_policy(
-        name,
-        json!([rule(
-            name,
-            kinds,
-            json!({ "message": "checked", "pattern": pattern })
-        )]),
-    )
+    cluster_policy(name, json!([rule(name, kinds, json!({ "message": "checked", "pattern": pattern }))]))
 }
 
 /// A one-rule policy (policy and rule named `name`) with deny `conditions`.
 pub fn deny_policy(name: &str, kinds: &[&str], conditions: Value) -> Value {
     cluster_policy(
         name,
-        json!([rule(
-            name,
-            kinds,
-            json!({ "message": "denied", "deny": { "conditions": conditions } })
-        )]),
+        json!([rule(name, kinds, json!({ "message": "denied", "deny": { "conditions": conditions } }))]),
     )
 }
 
@@ -69,16 +58,12 @@ pub fn pod_container(container: Value) -> Value {
 pub fn controller(kind: &str, labels: Value, spec: Value) -> Value {
     let template = json!({ "metadata": { "labels": labels }, "spec": spec });
     let (api, spec) = match kind {
-        "CronJob" => (
-            "batch/v1",
-            json!({ "schedule": "* * * * *", "jobTemplate": { "spec": { "template": template } } }),
-        ),
+        "CronJob" => {
+            ("batch/v1", json!({ "schedule": "* * * * *", "jobTemplate": { "spec": { "template": template } } }))
+        }
         "Job" => ("batch/v1", json!({ "template": template })),
         "ReplicationController" => ("v1", json!({ "template": template })),
-        _ => (
-            "apps/v1",
-            json!({ "selector": { "matchLabels": {} }, "template": template }),
-        ),
+        _ => ("apps/v1", json!({ "selector": { "matchLabels": {} }, "template": template })),
     };
     json!({
         "apiVersion": api,
@@ -96,11 +81,7 @@ pub fn results(policy: &Value, resource: &Value) -> Vec<RuleResult> {
 /// The verdict of the rule Kyverno reports as `rule`.
 pub fn outcome(policy: &Value, resource: &Value, rule: &str) -> Outcome {
     let all = results(policy, resource);
-    all.iter()
-        .find(|r| r.rule == rule)
-        .unwrap_or_else(|| panic!("no rule {rule} in {all:?}"))
-        .outcome
-        .clone()
+    all.iter().find(|r| r.rule == rule).unwrap_or_else(|| panic!("no rule {rule} in {all:?}")).outcome.clone()
 }
 
 /// The verdict of a one-rule pattern policy over Pods on `resource`.
@@ -146,10 +127,7 @@ pub fn assert_fail_at(o: &Outcome, path: &str) {
 
 #[track_caller]
 pub fn assert_fail(o: &Outcome) {
-    assert!(
-        matches!(o, Outcome::Fail { .. }),
-        "expected a failure, got {o:?}"
-    );
+    assert!(matches!(o, Outcome::Fail { .. }), "expected a failure, got {o:?}");
 }
 
 #[track_caller]
@@ -159,18 +137,12 @@ pub fn assert_skip(o: &Outcome) {
 
 #[track_caller]
 pub fn assert_anchor_skip(o: &Outcome) {
-    assert!(
-        matches!(o, Outcome::Skip(SkipReason::Anchor { .. })),
-        "expected an anchor skip, got {o:?}"
-    );
+    assert!(matches!(o, Outcome::Skip(SkipReason::Anchor { .. })), "expected an anchor skip, got {o:?}");
 }
 
 #[track_caller]
 pub fn assert_error(o: &Outcome) {
-    assert!(
-        matches!(o, Outcome::Error { .. }),
-        "expected an error, got {o:?}"
-    );
+    assert!(matches!(o, Outcome::Error { .. }), "expected an error, got {o:?}");
 }
 
 /// The parse error of `policy`.

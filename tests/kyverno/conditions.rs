@@ -10,16 +10,8 @@ use crate::kyverno::common::*;
 fn equals() {
     assert!(holds(json!("eng"), "Equals", json!("eng")));
     assert!(!holds(json!("eng"), "Equals", json!("ops")));
-    assert!(holds(
-        json!("app.example.com"),
-        "Equals",
-        json!("*.example.com")
-    ));
-    assert!(!holds(
-        json!("*.example.com"),
-        "Equals",
-        json!("app.example.com")
-    ));
+    assert!(holds(json!("app.example.com"), "Equals", json!("*.example.com")));
+    assert!(!holds(json!("*.example.com"), "Equals", json!("app.example.com")));
     assert!(holds(json!(3), "Equals", json!(3)));
     assert!(holds(json!(3), "Equals", json!(3.0)));
     assert!(holds(json!(3), "Equals", json!("3")));
@@ -27,11 +19,7 @@ fn equals() {
     assert!(holds(json!(1.5), "Equals", json!("1.5")));
     assert!(holds(json!(true), "Equals", json!(true)));
     assert!(!holds(json!(true), "Equals", json!("true")));
-    assert!(holds(
-        json!({ "a": [1, 2] }),
-        "Equals",
-        json!({ "a": [1, 2] })
-    ));
+    assert!(holds(json!({ "a": [1, 2] }), "Equals", json!({ "a": [1, 2] })));
     assert!(!holds(json!([1, 2]), "Equals", json!([2, 1])));
     // "Equal" is an accepted alias.
     assert!(holds(json!("x"), "Equal", json!("x")));
@@ -53,11 +41,7 @@ fn equals_quantities_and_durations() {
 fn not_equals() {
     assert!(holds(json!("eng"), "NotEquals", json!("ops")));
     assert!(!holds(json!("eng"), "NotEquals", json!("eng")));
-    assert!(!holds(
-        json!("app.example.com"),
-        "NotEquals",
-        json!("*.example.com")
-    ));
+    assert!(!holds(json!("app.example.com"), "NotEquals", json!("*.example.com")));
     assert!(holds(json!(1), "NotEquals", json!(2)));
     assert!(!holds(json!("1Gi"), "NotEqual", json!("1024Mi")));
 }
@@ -66,24 +50,12 @@ fn not_equals() {
 // many-to-many, with wildcards (https://kyverno.io/docs/writing-policies/preconditions/#operators).
 #[test]
 fn any_in() {
-    assert!(holds(
-        json!("build-default"),
-        "AnyIn",
-        json!(["build-default", "build-base"])
-    ));
-    assert!(!holds(
-        json!("other"),
-        "AnyIn",
-        json!(["build-default", "build-base"])
-    ));
+    assert!(holds(json!("build-default"), "AnyIn", json!(["build-default", "build-base"])));
+    assert!(!holds(json!("other"), "AnyIn", json!(["build-default", "build-base"])));
     assert!(holds(json!(["a", "z"]), "AnyIn", json!(["a", "b"])));
     assert!(!holds(json!(["y", "z"]), "AnyIn", json!(["a", "b"])));
     assert!(holds(json!("nginx:1.27"), "AnyIn", json!(["nginx:*"])));
-    assert!(holds(
-        json!(["x/nginx:latest"]),
-        "AnyIn",
-        json!(["*:latest"])
-    ));
+    assert!(holds(json!(["x/nginx:latest"]), "AnyIn", json!(["*:latest"])));
     assert!(holds(json!("5"), "AnyIn", json!("1-10")));
     assert!(!holds(json!("11"), "AnyIn", json!("1-10")));
     assert!(holds(json!(["11", "5"]), "AnyIn", json!("1-10")));
@@ -109,11 +81,7 @@ fn any_not_in() {
     assert!(!holds(json!(["a", "b"]), "AnyNotIn", json!(["a", "b"])));
     assert!(holds(json!("Job"), "AnyNotIn", json!(["ReplicaSet"])));
     assert!(!holds(json!("nginx:1"), "AnyNotIn", json!(["*:*"])));
-    assert!(holds(
-        json!(["nginx:1", "busybox"]),
-        "AnyNotIn",
-        json!(["*:*"])
-    ));
+    assert!(holds(json!(["nginx:1", "busybox"]), "AnyNotIn", json!(["*:*"])));
     assert!(holds(json!(["5", "15"]), "AnyNotIn", json!("1-10")));
 }
 
@@ -134,11 +102,7 @@ fn in_and_not_in() {
     assert!(holds(json!(["a", "b"]), "In", json!(["a", "b", "c"])));
     assert!(!holds(json!(["a", "z"]), "In", json!(["a", "b", "c"])));
     assert!(holds(json!("DELETE"), "NotIn", json!(["CREATE", "UPDATE"])));
-    assert!(!holds(
-        json!("CREATE"),
-        "NotIn",
-        json!(["CREATE", "UPDATE"])
-    ));
+    assert!(!holds(json!("CREATE"), "NotIn", json!(["CREATE", "UPDATE"])));
     assert!(holds(json!(["a", "z"]), "NotIn", json!(["a", "b"])));
 }
 
@@ -167,11 +131,7 @@ fn numeric_operators() {
 #[test]
 fn duration_operators() {
     assert!(holds(json!("2h"), "DurationGreaterThan", json!("1h")));
-    assert!(holds(
-        json!(3600),
-        "DurationGreaterThanOrEquals",
-        json!("1h")
-    ));
+    assert!(holds(json!(3600), "DurationGreaterThanOrEquals", json!("1h")));
     assert!(holds(json!("30m"), "DurationLessThan", json!(3600)));
     assert!(holds(json!("1h"), "DurationLessThanOrEquals", json!("60m")));
     assert!(!holds(json!("nope"), "DurationLessThan", json!("1h")));
@@ -191,18 +151,9 @@ fn any_and_all_blocks() {
     assert_pass(&deny(json!({ "any": [no.clone(), no.clone()] }), &p));
     assert_fail(&deny(json!({ "all": [yes.clone(), yes.clone()] }), &p));
     assert_pass(&deny(json!({ "all": [yes.clone(), no.clone()] }), &p));
-    assert_fail(&deny(
-        json!({ "any": [yes.clone()], "all": [yes.clone()] }),
-        &p,
-    ));
-    assert_pass(&deny(
-        json!({ "any": [yes.clone()], "all": [no.clone()] }),
-        &p,
-    ));
-    assert_pass(&deny(
-        json!({ "any": [no.clone()], "all": [yes.clone()] }),
-        &p,
-    ));
+    assert_fail(&deny(json!({ "any": [yes.clone()], "all": [yes.clone()] }), &p));
+    assert_pass(&deny(json!({ "any": [yes.clone()], "all": [no.clone()] }), &p));
+    assert_pass(&deny(json!({ "any": [no.clone()], "all": [yes.clone()] }), &p));
     assert_fail(&deny(json!([yes.clone(), yes.clone()]), &p));
     assert_pass(&deny(json!([yes, no]), &p));
     // Empty blocks hold, so an empty deny denies.
@@ -234,34 +185,18 @@ fn deny_messages() {
     let bad = pod("bad", json!({}), json!({}));
     assert_eq!(
         outcome(&p, &bad, "d"),
-        Outcome::Fail {
-            message: "Pod bad in default is not allowed".to_owned(),
-            path: None
-        }
+        Outcome::Fail { message: "Pod bad in default is not allowed".to_owned(), path: None }
     );
-    p["spec"]["rules"][0]["validate"]
-        .as_object_mut()
-        .expect("validate")
-        .remove("message");
+    p["spec"]["rules"][0]["validate"].as_object_mut().expect("validate").remove("message");
     assert_eq!(
         outcome(&p, &bad, "d"),
-        Outcome::Fail {
-            message: "validation error: rule d failed".to_owned(),
-            path: None
-        }
+        Outcome::Fail { message: "validation error: rule d failed".to_owned(), path: None }
     );
 }
 
 #[test]
 fn unknown_operator_is_rejected() {
-    let p = deny_policy(
-        "d",
-        &["Pod"],
-        json!({ "any": [ { "key": "a", "operator": "Matches", "value": "a" } ] }),
-    );
+    let p = deny_policy("d", &["Pod"], json!({ "any": [ { "key": "a", "operator": "Matches", "value": "a" } ] }));
     let e = parse_error(&p);
-    assert_eq!(
-        e.path(),
-        "spec.rules[0].validate.deny.conditions.any[0].operator"
-    );
+    assert_eq!(e.path(), "spec.rules[0].validate.deny.conditions.any[0].operator");
 }

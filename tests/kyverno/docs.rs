@@ -34,11 +34,7 @@ fn namespace_purpose_label() {
     let r = &results(&p, &ns(json!({ "purpose": "production" })))[0];
     assert_eq!(r.outcome, Outcome::Pass);
     assert_eq!(r.action, FailureAction::Enforce);
-    let o = outcome(
-        &p,
-        &ns(json!({ "purpose": "development" })),
-        "require-ns-purpose-label",
-    );
+    let o = outcome(&p, &ns(json!({ "purpose": "development" })), "require-ns-purpose-label");
     assert_eq!(
         o,
         Outcome::Fail {
@@ -67,10 +63,7 @@ fn all_containers_need_requests_and_limits() {
     let no_cpu = pod_container(json!({ "name": "a", "image": "x", "resources": {
         "limits": { "memory": "1Gi" }, "requests": { "memory": "512Mi" },
     } }));
-    assert_fail_at(
-        &check(pattern, &no_cpu),
-        "/spec/containers/0/resources/requests/cpu/",
-    );
+    assert_fail_at(&check(pattern, &no_cpu), "/spec/containers/0/resources/requests/cpu/");
 }
 
 // "Validate Rules", Wildcards: the `app` label on Deployment, StatefulSet and
@@ -85,38 +78,23 @@ fn check_label_app_on_controllers() {
         }),
     );
     for kind in ["Deployment", "StatefulSet", "DaemonSet"] {
-        assert_pass(&outcome(
-            &p,
-            &controller(kind, json!({ "app": "web" }), json!({})),
-            "check-label-app",
-        ));
+        assert_pass(&outcome(&p, &controller(kind, json!({ "app": "web" }), json!({})), "check-label-app"));
         assert_fail_at(
-            &outcome(
-                &p,
-                &controller(kind, json!({ "other": "x" }), json!({})),
-                "check-label-app",
-            ),
+            &outcome(&p, &controller(kind, json!({ "other": "x" }), json!({})), "check-label-app"),
             "/spec/template/metadata/labels/app/",
         );
     }
     // Not a Pod rule: nothing is generated, and a Job does not match.
     let job = controller("Job", json!({}), json!({}));
     assert_eq!(results(&p, &job).len(), 1);
-    assert_eq!(
-        outcome(&p, &job, "check-label-app"),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
+    assert_eq!(outcome(&p, &job, "check-label-app"), Outcome::Skip(SkipReason::NotMatched));
 }
 
 // "Validate Rules", Operators: replicas >= 2
 // (https://kyverno.io/docs/writing-policies/validate/#operators).
 #[test]
 fn replica_count_operator() {
-    let p = pattern_policy(
-        "validate-replica-count",
-        &["Deployment"],
-        json!({ "spec": { "replicas": ">=2" } }),
-    );
+    let p = pattern_policy("validate-replica-count", &["Deployment"], json!({ "spec": { "replicas": ">=2" } }));
     let with = |n: Value| {
         let mut d = controller("Deployment", json!({}), json!({}));
         d["spec"]["replicas"] = n;
@@ -124,10 +102,7 @@ fn replica_count_operator() {
     };
     assert_pass(&outcome(&p, &with(json!(2)), "validate-replica-count"));
     assert_pass(&outcome(&p, &with(json!(5)), "validate-replica-count"));
-    assert_fail_at(
-        &outcome(&p, &with(json!(1)), "validate-replica-count"),
-        "/spec/replicas/",
-    );
+    assert_fail_at(&outcome(&p, &with(json!(1)), "validate-replica-count"), "/spec/replicas/");
 }
 
 // "Validate Rules", Anchors, conditional: "If a hostPath volume exists and
@@ -150,25 +125,13 @@ fn conditional_anchor_docker_sock() {
     let sock = json!([ { "name": "s", "hostPath": { "path": "/var/run/docker.sock" } } ]);
     assert_anchor_skip(&check(pattern.clone(), &p(json!({ "run": "nginx" }), None)));
     assert_fail_at(
-        &check(
-            pattern.clone(),
-            &p(json!({ "run": "nginx" }), Some(sock.clone())),
-        ),
+        &check(pattern.clone(), &p(json!({ "run": "nginx" }), Some(sock.clone()))),
         "/metadata/labels/allow-docker/",
     );
     let other = json!([ { "name": "s", "hostPath": { "path": "/randome/value" } } ]);
-    assert_anchor_skip(&check(
-        pattern.clone(),
-        &p(json!({ "run": "nginx" }), Some(other)),
-    ));
-    assert_pass(&check(
-        pattern.clone(),
-        &p(json!({ "allow-docker": "true" }), Some(sock.clone())),
-    ));
-    assert_fail(&check(
-        pattern,
-        &p(json!({ "allow-docker": "false" }), Some(sock)),
-    ));
+    assert_anchor_skip(&check(pattern.clone(), &p(json!({ "run": "nginx" }), Some(other))));
+    assert_pass(&check(pattern.clone(), &p(json!({ "allow-docker": "true" }), Some(sock.clone()))));
+    assert_fail(&check(pattern, &p(json!({ "allow-docker": "false" }), Some(sock))));
 }
 
 // "Validate Rules", Anchors, equality: "If a hostPath volume exists, it must
@@ -177,25 +140,10 @@ fn conditional_anchor_docker_sock() {
 #[test]
 fn equality_anchor_docker_sock() {
     let pattern = json!({ "=(spec)": { "=(volumes)": [ { "=(hostPath)": { "path": "!/var/run/docker.sock" } } ] } });
-    let with = |volumes: Value| {
-        pod(
-            "p",
-            json!({}),
-            json!({ "containers": [], "volumes": volumes }),
-        )
-    };
-    assert_pass(&check(
-        pattern.clone(),
-        &pod("p", json!({}), json!({ "containers": [] })),
-    ));
-    assert_pass(&check(
-        pattern.clone(),
-        &with(json!([ { "name": "e", "emptyDir": {} } ])),
-    ));
-    assert_pass(&check(
-        pattern.clone(),
-        &with(json!([ { "name": "h", "hostPath": { "path": "/data" } } ])),
-    ));
+    let with = |volumes: Value| pod("p", json!({}), json!({ "containers": [], "volumes": volumes }));
+    assert_pass(&check(pattern.clone(), &pod("p", json!({}), json!({ "containers": [] }))));
+    assert_pass(&check(pattern.clone(), &with(json!([ { "name": "e", "emptyDir": {} } ]))));
+    assert_pass(&check(pattern.clone(), &with(json!([ { "name": "h", "hostPath": { "path": "/data" } } ]))));
     assert_fail_at(
         &check(
             pattern,
@@ -222,16 +170,10 @@ fn existence_anchor_at_least_one_nginx() {
         )
     };
     assert_pass(&check(pattern.clone(), &two("busybox:1", "nginx:latest")));
-    assert_fail_at(
-        &check(pattern.clone(), &two("busybox:1", "nginx:1.27")),
-        "/spec/containers/",
-    );
+    assert_fail_at(&check(pattern.clone(), &two("busybox:1", "nginx:1.27")), "/spec/containers/");
     // Contrast with the wildcard form: every container must match.
     let every = json!({ "spec": { "containers": [ { "name": "*", "image": "nginx:latest" } ] } });
-    assert_fail_at(
-        &check(every, &two("busybox:1", "nginx:latest")),
-        "/spec/containers/0/image/",
-    );
+    assert_fail_at(&check(every, &two("busybox:1", "nginx:latest")), "/spec/containers/0/image/");
 }
 
 // "Validate Rules", Global Anchor: images from corp.reg.com need the
@@ -258,10 +200,7 @@ fn global_anchor_corp_registry() {
         &check(pattern.clone(), &with("corp.reg.com/nginx", "other-secret")),
         "/spec/imagePullSecrets/0/name/",
     );
-    assert_pass(&check(
-        pattern.clone(),
-        &with("corp.reg.com/nginx", "my-registry-secret"),
-    ));
+    assert_pass(&check(pattern.clone(), &with("corp.reg.com/nginx", "my-registry-secret")));
     assert_anchor_skip(&check(pattern, &with("docker.io/nginx", "other-secret")));
 }
 
@@ -291,11 +230,7 @@ fn any_pattern_with_negations() {
         p
     };
     assert_pass(&outcome(&p, &with(json!({ "team": "a" })), "flux"));
-    assert_pass(&outcome(
-        &p,
-        &with(json!({ "fluxcd.io/automated": "true" })),
-        "flux",
-    ));
+    assert_pass(&outcome(&p, &with(json!({ "fluxcd.io/automated": "true" })), "flux"));
     let both = with(json!({ "fluxcd.io/automated": "true", "flux.weave.works/tag": "x" }));
     let o = outcome(&p, &both, "flux");
     assert_eq!(
@@ -354,15 +289,9 @@ fn empty_deny_blocks_every_match() {
     };
     assert_eq!(
         outcome(&p, &np("allow-default"), "deny-netpol-changes"),
-        Outcome::Fail {
-            message: "Changing default network policies is not allowed.".to_owned(),
-            path: None
-        }
+        Outcome::Fail { message: "Changing default network policies is not allowed.".to_owned(), path: None }
     );
-    assert_eq!(
-        outcome(&p, &np("allow-web"), "deny-netpol-changes"),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
+    assert_eq!(outcome(&p, &np("allow-web"), "deny-netpol-changes"), Outcome::Skip(SkipReason::NotMatched));
 }
 
 // "Preconditions": only NodePort Services must use externalTrafficPolicy
@@ -388,15 +317,9 @@ fn preconditions_nodeport_traffic_policy() {
         })
     };
     let rule = "validate-nodeport-trafficpolicy";
-    assert_eq!(
-        outcome(&p, &svc("ClusterIP", "Cluster"), rule),
-        Outcome::Skip(SkipReason::Preconditions)
-    );
+    assert_eq!(outcome(&p, &svc("ClusterIP", "Cluster"), rule), Outcome::Skip(SkipReason::Preconditions));
     assert_pass(&outcome(&p, &svc("NodePort", "Local"), rule));
-    assert_fail_at(
-        &outcome(&p, &svc("NodePort", "Cluster"), rule),
-        "/spec/externalTrafficPolicy/",
-    );
+    assert_fail_at(&outcome(&p, &svc("NodePort", "Cluster"), rule), "/spec/externalTrafficPolicy/");
 }
 
 // "Preconditions", any and all: labels color=blue OR app=busybox, AND
@@ -435,16 +358,11 @@ fn preconditions_any_and_all() {
             } } },
         })
     };
-    let documented = json!({ "app": "busybox", "color": "red", "animal": "cow", "food": "pizza", "car": "jeep", "env": "qa" });
-    assert_fail_at(
-        &outcome(&p, &busybox(documented), "any-all-rule"),
-        "/spec/template/spec/containers/0/name/",
-    );
+    let documented =
+        json!({ "app": "busybox", "color": "red", "animal": "cow", "food": "pizza", "car": "jeep", "env": "qa" });
+    assert_fail_at(&outcome(&p, &busybox(documented), "any-all-rule"), "/spec/template/spec/containers/0/name/");
     let not_qa = json!({ "app": "busybox", "animal": "cow", "env": "prod" });
-    assert_eq!(
-        outcome(&p, &busybox(not_qa), "any-all-rule"),
-        Outcome::Skip(SkipReason::Preconditions)
-    );
+    assert_eq!(outcome(&p, &busybox(not_qa), "any-all-rule"), Outcome::Skip(SkipReason::Preconditions));
     // Without `|| ''` a missing label is an error, as the JMESPath page warns
     // (https://kyverno.io/docs/writing-policies/jmespath/#non-existence-checks).
     let strict = deny_policy(
@@ -454,11 +372,7 @@ fn preconditions_any_and_all() {
         { "key": "{{ request.object.metadata.labels.color }}", "operator": "Equals", "value": "blue" },
     ] }),
     );
-    assert_error(&outcome(
-        &strict,
-        &busybox(json!({ "app": "busybox" })),
-        "d",
-    ));
+    assert_error(&outcome(&strict, &busybox(json!({ "app": "busybox" })), "d"));
 }
 
 // "Preconditions", Operators: quantities compare across scales
@@ -478,20 +392,12 @@ fn preconditions_quantities() {
     } ]),
     );
     let with = |memory: &str| {
-        pod_container(
-            json!({ "name": "a", "image": "x", "resources": { "requests": { "memory": memory } } }),
-        )
+        pod_container(json!({ "name": "a", "image": "x", "resources": { "requests": { "memory": memory } } }))
     };
     assert_fail(&outcome(&p, &with("512Mi"), "memory-limit"));
     assert_fail(&outcome(&p, &with("1000M"), "memory-limit"));
-    assert_eq!(
-        outcome(&p, &with("2Gi"), "memory-limit"),
-        Outcome::Skip(SkipReason::Preconditions)
-    );
-    assert_eq!(
-        outcome(&p, &with("1024Mi"), "memory-limit"),
-        Outcome::Skip(SkipReason::Preconditions)
-    );
+    assert_eq!(outcome(&p, &with("2Gi"), "memory-limit"), Outcome::Skip(SkipReason::Preconditions));
+    assert_eq!(outcome(&p, &with("1024Mi"), "memory-limit"), Outcome::Skip(SkipReason::Preconditions));
 }
 
 // "Preconditions", Wildcard Matches: NotEquals with a wildcard value
@@ -534,57 +440,27 @@ fn autogen_documented_rules() {
     } ]),
     );
     let policy = Policy::parse(&p).expect("parses");
-    let names: Vec<(&str, &str, Option<Autogen>)> = policy
-        .rules
-        .iter()
-        .map(|r| (r.name.as_str(), r.source.as_str(), r.autogen))
-        .collect();
+    let names: Vec<(&str, &str, Option<Autogen>)> =
+        policy.rules.iter().map(|r| (r.name.as_str(), r.source.as_str(), r.autogen)).collect();
     assert_eq!(
         names,
         [
             ("validate-registries", "validate-registries", None),
-            (
-                "autogen-validate-registries",
-                "validate-registries",
-                Some(Autogen::PodControllers)
-            ),
-            (
-                "autogen-cronjob-validate-registries",
-                "validate-registries",
-                Some(Autogen::CronJob)
-            ),
+            ("autogen-validate-registries", "validate-registries", Some(Autogen::PodControllers)),
+            ("autogen-cronjob-validate-registries", "validate-registries", Some(Autogen::CronJob)),
         ]
     );
     let good = json!({ "containers": [ { "name": "a", "image": "registry.domain.com/app:1" } ] });
     let bad = json!({ "containers": [ { "name": "a", "image": "docker.io/app:1" } ] });
-    for kind in [
-        "DaemonSet",
-        "Deployment",
-        "Job",
-        "StatefulSet",
-        "ReplicaSet",
-        "ReplicationController",
-    ] {
-        assert_pass(&outcome(
-            &p,
-            &controller(kind, json!({}), good.clone()),
-            "autogen-validate-registries",
-        ));
+    for kind in ["DaemonSet", "Deployment", "Job", "StatefulSet", "ReplicaSet", "ReplicationController"] {
+        assert_pass(&outcome(&p, &controller(kind, json!({}), good.clone()), "autogen-validate-registries"));
         let r = results(&p, &controller(kind, json!({}), bad.clone()));
-        let failed: Vec<&str> = r
-            .iter()
-            .filter(|r| r.is_fail())
-            .map(|r| r.rule.as_str())
-            .collect();
+        let failed: Vec<&str> = r.iter().filter(|r| r.is_fail()).map(|r| r.rule.as_str()).collect();
         assert_eq!(failed, ["autogen-validate-registries"], "{kind}");
         assert_eq!(r[1].action, FailureAction::Enforce);
     }
     assert_fail_at(
-        &outcome(
-            &p,
-            &controller("CronJob", json!({}), bad),
-            "autogen-cronjob-validate-registries",
-        ),
+        &outcome(&p, &controller("CronJob", json!({}), bad), "autogen-cronjob-validate-registries"),
         "/spec/jobTemplate/spec/template/spec/containers/0/image/",
     );
 }
@@ -594,28 +470,16 @@ fn autogen_documented_rules() {
 #[test]
 fn autogen_controllers_annotation() {
     let with = |annotation: &str| {
-        let mut p = pattern_policy(
-            "r",
-            &["Pod"],
-            json!({ "spec": { "containers": [ { "image": "a/*" } ] } }),
-        );
-        p["metadata"]["annotations"] =
-            json!({ "pod-policies.kyverno.io/autogen-controllers": annotation });
+        let mut p = pattern_policy("r", &["Pod"], json!({ "spec": { "containers": [ { "image": "a/*" } ] } }));
+        p["metadata"]["annotations"] = json!({ "pod-policies.kyverno.io/autogen-controllers": annotation });
         Policy::parse(&p).expect("parses")
     };
     assert_eq!(with("none").rules.len(), 1);
     let dj = with("Deployment,Job");
     assert_eq!(dj.rules.len(), 2);
     let bad = json!({ "containers": [ { "name": "a", "image": "b/c" } ] });
-    for (kind, fails) in [
-        ("Deployment", true),
-        ("Job", true),
-        ("StatefulSet", false),
-        ("CronJob", false),
-    ] {
-        let r = dj
-            .evaluate(&controller(kind, json!({}), bad.clone()))
-            .expect("evaluates");
+    for (kind, fails) in [("Deployment", true), ("Job", true), ("StatefulSet", false), ("CronJob", false)] {
+        let r = dj.evaluate(&controller(kind, json!({}), bad.clone())).expect("evaluates");
         assert_eq!(r.iter().any(RuleResult::is_fail), fails, "{kind}");
     }
     let cron = with("CronJob");
@@ -649,7 +513,8 @@ fn autogen_skipped_for_names_selectors_and_mixed_kinds() {
     }
     // An exclusion by annotation on Pods (the documented example) too.
     let mut p = base(json!({ "kinds": ["Pod"] }));
-    p["spec"]["rules"][0]["exclude"] = json!({ "any": [ { "resources": { "annotations": { "policy.test/require-requests-limits": "skip" } } } ] });
+    p["spec"]["rules"][0]["exclude"] =
+        json!({ "any": [ { "resources": { "annotations": { "policy.test/require-requests-limits": "skip" } } } ] });
     assert_eq!(Policy::parse(&p).expect("parses").rules.len(), 1);
 }
 
@@ -681,10 +546,7 @@ fn autogen_translates_variables() {
     assert_fail(&outcome(&p, &d, "autogen-validate-resources"));
     // The annotation is read on the Deployment itself, not on its template.
     d["metadata"]["annotations"] = json!({ "policy.test.io/require-requests-limits": "skip" });
-    assert_eq!(
-        outcome(&p, &d, "autogen-validate-resources"),
-        Outcome::Skip(SkipReason::Preconditions)
-    );
+    assert_eq!(outcome(&p, &d, "autogen-validate-resources"), Outcome::Skip(SkipReason::Preconditions));
 
     let q = deny_policy(
         "team",
@@ -693,26 +555,10 @@ fn autogen_translates_variables() {
         { "key": "{{ request.object.metadata.labels.team || '' }}", "operator": "Equals", "value": "" },
     ] }),
     );
-    assert_fail(&outcome(
-        &q,
-        &controller("StatefulSet", json!({}), json!({})),
-        "autogen-team",
-    ));
-    assert_pass(&outcome(
-        &q,
-        &controller("StatefulSet", json!({ "team": "a" }), json!({})),
-        "autogen-team",
-    ));
-    assert_pass(&outcome(
-        &q,
-        &controller("CronJob", json!({ "team": "a" }), json!({})),
-        "autogen-cronjob-team",
-    ));
-    assert_fail(&outcome(
-        &q,
-        &controller("CronJob", json!({}), json!({})),
-        "autogen-cronjob-team",
-    ));
+    assert_fail(&outcome(&q, &controller("StatefulSet", json!({}), json!({})), "autogen-team"));
+    assert_pass(&outcome(&q, &controller("StatefulSet", json!({ "team": "a" }), json!({})), "autogen-team"));
+    assert_pass(&outcome(&q, &controller("CronJob", json!({ "team": "a" }), json!({})), "autogen-cronjob-team"));
+    assert_fail(&outcome(&q, &controller("CronJob", json!({}), json!({})), "autogen-cronjob-team"));
 }
 
 // "Selecting Resources": a Service named staging OR any Service in prod
@@ -738,10 +584,7 @@ fn match_any_names_or_namespaces() {
     };
     assert_fail(&outcome(&p, &svc("staging", "dev"), "no-LoadBalancer"));
     assert_fail(&outcome(&p, &svc("web", "prod"), "no-LoadBalancer"));
-    assert_eq!(
-        outcome(&p, &svc("web", "dev"), "no-LoadBalancer"),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
+    assert_eq!(outcome(&p, &svc("web", "dev"), "no-LoadBalancer"), Outcome::Skip(SkipReason::NotMatched));
 }
 
 // "Selecting Resources": all kinds (`*`) need the app.kubernetes.io/name
@@ -754,11 +597,7 @@ fn match_all_kinds() {
         json!({ "metadata": { "labels": { "app.kubernetes.io/name": "?*" } } }),
     );
     let cm = |labels: Value| json!({ "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "c", "labels": labels } });
-    assert_pass(&outcome(
-        &p,
-        &cm(json!({ "app.kubernetes.io/name": "web" })),
-        "check-for-labels",
-    ));
+    assert_pass(&outcome(&p, &cm(json!({ "app.kubernetes.io/name": "web" })), "check-for-labels"));
     assert_fail(&outcome(&p, &cm(json!({})), "check-for-labels"));
     // `*` is not just Pod: nothing is generated.
     assert_eq!(Policy::parse(&p).expect("parses").rules.len(), 1);
@@ -785,20 +624,9 @@ fn match_kinds_and_selector() {
         c["metadata"]["labels"] = json!({ "app": app });
         c
     };
-    assert_fail(&outcome(
-        &p,
-        &with("Deployment", "critical"),
-        "match-critical-app",
-    ));
-    assert_fail(&outcome(
-        &p,
-        &with("StatefulSet", "critical"),
-        "match-critical-app",
-    ));
-    assert_eq!(
-        outcome(&p, &with("Deployment", "web"), "match-critical-app"),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
+    assert_fail(&outcome(&p, &with("Deployment", "critical"), "match-critical-app"));
+    assert_fail(&outcome(&p, &with("StatefulSet", "critical"), "match-critical-app"));
+    assert_eq!(outcome(&p, &with("Deployment", "web"), "match-critical-app"), Outcome::Skip(SkipReason::NotMatched));
     assert_eq!(
         outcome(&p, &with("DaemonSet", "critical"), "match-critical-app"),
         Outcome::Skip(SkipReason::NotMatched)
@@ -821,9 +649,7 @@ fn match_namespace_selector() {
     } ]),
     );
     let policy = Policy::parse(&p).expect("parses");
-    let ctx = Context::new()
-        .namespace("apps", [("type", "compute")])
-        .namespace("web", [("type", "frontend")]);
+    let ctx = Context::new().namespace("apps", [("type", "compute")]).namespace("web", [("type", "frontend")]);
     let mut d = controller("Deployment", json!({}), json!({}));
     d["spec"]["replicas"] = json!(1);
     let r = policy.evaluate_in(&d, &ctx).expect("evaluates");
@@ -832,12 +658,7 @@ fn match_namespace_selector() {
     let r = policy.evaluate_in(&d, &ctx).expect("evaluates");
     assert_eq!(r[0].outcome, Outcome::Skip(SkipReason::NotMatched));
     d["metadata"]["namespace"] = json!("unknown");
-    assert_eq!(
-        policy.evaluate_in(&d, &ctx),
-        Err(KyvernoError::NamespaceLabels {
-            namespace: "unknown".to_owned()
-        })
-    );
+    assert_eq!(policy.evaluate_in(&d, &ctx), Err(KyvernoError::NamespaceLabels { namespace: "unknown".to_owned() }));
 }
 
 // "Selecting Resources": match and exclude are ANDed; Pods in kube-system
@@ -856,10 +677,7 @@ fn exclude_kube_system() {
     let mut pod = pod_container(json!({}));
     assert_fail(&outcome(&p, &pod, "match-pods-except-admin"));
     pod["metadata"]["namespace"] = json!("kube-system");
-    assert_eq!(
-        outcome(&p, &pod, "match-pods-except-admin"),
-        Outcome::Skip(SkipReason::Excluded)
-    );
+    assert_eq!(outcome(&p, &pod, "match-pods-except-admin"), Outcome::Skip(SkipReason::Excluded));
 }
 
 // "Selecting Resources": Pods with an annotation, matched with wildcards
@@ -875,10 +693,7 @@ fn match_annotations() {
     } ]),
     );
     let mut pod = pod_container(json!({}));
-    assert_eq!(
-        outcome(&p, &pod, "match-pod-annotations"),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
+    assert_eq!(outcome(&p, &pod, "match-pod-annotations"), Outcome::Skip(SkipReason::NotMatched));
     pod["metadata"]["annotations"] = json!({ "imageregistry": "https://hub.docker.com/" });
     assert_fail(&outcome(&p, &pod, "match-pod-annotations"));
 }
@@ -888,11 +703,7 @@ fn match_annotations() {
 // (https://kyverno.io/docs/writing-policies/validate/#validation-failure-action-overrides).
 #[test]
 fn failure_action_overrides() {
-    let mut p = pattern_policy(
-        "check-label-app",
-        &["Pod"],
-        json!({ "metadata": { "labels": { "app": "?*" } } }),
-    );
+    let mut p = pattern_policy("check-label-app", &["Pod"], json!({ "metadata": { "labels": { "app": "?*" } } }));
     p["spec"]["validationFailureAction"] = json!("Audit");
     p["spec"]["validationFailureActionOverrides"] = json!([
         { "action": "Enforce", "namespaces": ["default"] },

@@ -39,46 +39,19 @@ fn is(expr: &str, value: Value) -> bool {
 fn paths_projections_and_functions() {
     assert!(is("request.object.metadata.name", json!("web")));
     assert!(is("request.namespace", json!("apps")));
-    assert!(is(
-        "request.object.metadata.labels.\"app.kubernetes.io/name\"",
-        json!("web")
-    ));
-    assert!(is(
-        "request.object.spec.containers[].image",
-        json!(["nginx:1.27", "redis:7", "sidecar:2"])
-    ));
-    assert!(is(
-        "request.object.spec.containers[*].name",
-        json!(["a", "b", "c"])
-    ));
-    assert!(is(
-        "request.object.spec.containers[0].image",
-        json!("nginx:1.27")
-    ));
+    assert!(is("request.object.metadata.labels.\"app.kubernetes.io/name\"", json!("web")));
+    assert!(is("request.object.spec.containers[].image", json!(["nginx:1.27", "redis:7", "sidecar:2"])));
+    assert!(is("request.object.spec.containers[*].name", json!(["a", "b", "c"])));
+    assert!(is("request.object.spec.containers[0].image", json!("nginx:1.27")));
     assert!(is("request.object.spec.containers[-1].name", json!("c")));
-    assert!(is(
-        "request.object.spec.containers[5] || 'none'",
-        json!("none")
-    ));
+    assert!(is("request.object.spec.containers[5] || 'none'", json!("none")));
     // Projections drop missing fields; `[]` flattens.
-    assert!(is(
-        "request.object.spec.containers[].ports[].containerPort",
-        json!([80, 443, 6379])
-    ));
-    assert!(is(
-        "request.object.spec.containers[*].ports[*].containerPort",
-        json!([[80, 443], [6379], []])
-    ));
+    assert!(is("request.object.spec.containers[].ports[].containerPort", json!([80, 443, 6379])));
+    assert!(is("request.object.spec.containers[*].ports[*].containerPort", json!([[80, 443], [6379], []])));
     // Null values are dropped from projections too.
-    assert!(is(
-        "request.object.spec.containers[].securityContext",
-        json!([{ "runAsUser": 1 }])
-    ));
+    assert!(is("request.object.spec.containers[].securityContext", json!([{ "runAsUser": 1 }])));
     assert!(is("length(request.object.spec.containers)", json!(3)));
-    assert!(is(
-        "request.object.spec.containers[].ports[] | length(@)",
-        json!(3)
-    ));
+    assert!(is("request.object.spec.containers[].ports[] | length(@)", json!(3)));
     assert!(is("length(request.object.metadata.name)", json!(3)));
     assert!(is("length(request.object.metadata.labels)", json!(2)));
     assert!(is(
@@ -93,33 +66,15 @@ fn paths_projections_and_functions() {
 // (https://kyverno.io/docs/writing-policies/jmespath/#non-existence-checks).
 #[test]
 fn or_defaults() {
-    assert!(is(
-        "request.object.metadata.labels.team || 'none'",
-        json!("none")
-    ));
-    assert!(is(
-        "request.object.metadata.labels.tier || 'none'",
-        json!("front")
-    ));
-    assert!(is(
-        "request.object.spec.hostNetwork || `false`",
-        json!(false)
-    ));
+    assert!(is("request.object.metadata.labels.team || 'none'", json!("none")));
+    assert!(is("request.object.metadata.labels.tier || 'none'", json!("front")));
+    assert!(is("request.object.spec.hostNetwork || `false`", json!(false)));
     // `false`, `[]` and null are false too.
     assert!(is("request.object.spec.hostNetwork || 'set'", json!("set")));
-    assert!(is(
-        "request.object.spec.containers[2].ports || 'none'",
-        json!("none")
-    ));
-    assert!(is(
-        "request.object.spec.containers[1].securityContext || 'none'",
-        json!("none")
-    ));
+    assert!(is("request.object.spec.containers[2].ports || 'none'", json!("none")));
+    assert!(is("request.object.spec.containers[1].securityContext || 'none'", json!("none")));
     assert!(is("request.object.metadata.labels.team || `{}`", json!({})));
-    assert!(is(
-        "request.object.spec.volumes || `[]` | length(@)",
-        json!(0)
-    ));
+    assert!(is("request.object.spec.volumes || `[]` | length(@)", json!(0)));
     assert!(is("'a \\'b'", json!("a 'b")));
 }
 
@@ -151,20 +106,16 @@ fn unresolved_variables_are_errors() {
         let c = json!({ "all": [ { "key": format!("{{{{ {expr} }}}}"), "operator": "Equals", "value": "x" } ] });
         let o = deny(c, &web_pod());
         assert_error(&o);
-        let Outcome::Error { message } = o else {
-            unreachable!()
-        };
+        let Outcome::Error { message } = o else { unreachable!() };
         assert!(message.contains(expr), "{message}");
     }
     // Also in preconditions and patterns.
-    let mut p = pattern_policy(
-        "p",
-        &["Pod"],
-        json!({ "metadata": { "name": "{{ request.object.metadata.annotations.x }}" } }),
-    );
+    let mut p =
+        pattern_policy("p", &["Pod"], json!({ "metadata": { "name": "{{ request.object.metadata.annotations.x }}" } }));
     assert_error(&outcome(&p, &web_pod(), "p"));
     p["spec"]["rules"][0]["validate"]["pattern"] = json!({});
-    p["spec"]["rules"][0]["preconditions"] = json!([ { "key": "{{ request.object.status.phase }}", "operator": "Equals", "value": "x" } ]);
+    p["spec"]["rules"][0]["preconditions"] =
+        json!([ { "key": "{{ request.object.status.phase }}", "operator": "Equals", "value": "x" } ]);
     assert_error(&outcome(&p, &web_pod(), "p"));
 }
 
@@ -194,10 +145,7 @@ fn unsupported_expressions() {
     assert!(unsupported("serviceAccountName").contains("serviceAccountName"));
     assert!(unsupported("element.name").contains("element.name"));
     assert!(unsupported("@").contains('@'));
-    assert!(
-        unsupported("request.object.spec.[initContainers, containers][].image")
-            .contains("multi-select")
-    );
+    assert!(unsupported("request.object.spec.[initContainers, containers][].image").contains("multi-select"));
     assert!(unsupported("request.object.metadata.labels.*").contains("wildcard"));
     assert!(unsupported("request.object.spec.containers[0:2]").contains("slices"));
     assert!(unsupported("request.object.metadata.name == 'x'").contains("comparisons"));
@@ -226,8 +174,7 @@ fn unsupported_expressions() {
 // An escaped `\{{` is text, not a variable.
 #[test]
 fn escaped_braces_are_text() {
-    let c =
-        json!({ "all": [ { "key": "\\{{ x }}", "operator": "Equals", "value": "\\{{ x }}" } ] });
+    let c = json!({ "all": [ { "key": "\\{{ x }}", "operator": "Equals", "value": "\\{{ x }}" } ] });
     assert_fail(&deny(c, &web_pod()));
 }
 
@@ -240,8 +187,7 @@ fn messages_keep_unsupported_variables() {
     assert_eq!(
         outcome(&p, &web_pod(), "d"),
         Outcome::Fail {
-            message: "by {{ request.userInfo.username }}: {{ request.object.metadata.name }}"
-                .to_owned(),
+            message: "by {{ request.userInfo.username }}: {{ request.object.metadata.name }}".to_owned(),
             path: None
         }
     );

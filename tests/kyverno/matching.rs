@@ -6,10 +6,7 @@ use crate::kyverno::common::*;
 
 /// Whether a deny-everything rule with this `match` block selects `r`.
 fn selects(block: Value, r: &Value) -> bool {
-    let p = cluster_policy(
-        "p",
-        json!([ { "name": "r", "match": block, "validate": { "deny": {} } } ]),
-    );
+    let p = cluster_policy("p", json!([ { "name": "r", "match": block, "validate": { "deny": {} } } ]));
     match outcome(&p, r, "r") {
         Outcome::Fail { .. } => true,
         Outcome::Skip(SkipReason::NotMatched) => false,
@@ -65,81 +62,44 @@ fn kind_forms() {
 fn names_and_namespaces() {
     let r = resource("v1", "Service", "prod-api", Some("dev1"));
     let m = |f: Value| selects(json!({ "any": [ { "resources": f } ] }), &r);
-    assert!(m(
-        json!({ "kinds": ["Service"], "names": ["prod-*", "staging"] })
-    ));
+    assert!(m(json!({ "kinds": ["Service"], "names": ["prod-*", "staging"] })));
     assert!(!m(json!({ "kinds": ["Service"], "names": ["staging"] })));
     assert!(m(json!({ "kinds": ["Service"], "name": "prod-ap?" })));
-    assert!(!m(
-        json!({ "kinds": ["Service"], "name": "prod-ap?", "names": ["x"] })
-    ));
+    assert!(!m(json!({ "kinds": ["Service"], "name": "prod-ap?", "names": ["x"] })));
     assert!(m(json!({ "kinds": ["Service"], "namespaces": ["dev*"] })));
-    assert!(m(
-        json!({ "kinds": ["Service"], "namespaces": ["de??", "prod"] })
-    ));
+    assert!(m(json!({ "kinds": ["Service"], "namespaces": ["de??", "prod"] })));
     assert!(!m(json!({ "kinds": ["Service"], "namespaces": ["dev"] })));
     // AND across fields.
     assert!(!m(json!({ "kinds": ["Pod"], "names": ["prod-*"] })));
     // A Namespace's own name counts as its namespace.
     let ns = resource("v1", "Namespace", "dev1", None);
-    assert!(selects(
-        json!({ "any": [ { "resources": { "kinds": ["Namespace"], "namespaces": ["dev*"] } } ] }),
-        &ns
-    ));
+    assert!(selects(json!({ "any": [ { "resources": { "kinds": ["Namespace"], "namespaces": ["dev*"] } } ] }), &ns));
     // A cluster-scoped object is in no namespace.
     let node = resource("v1", "Node", "n1", None);
-    assert!(!selects(
-        json!({ "any": [ { "resources": { "kinds": ["Node"], "namespaces": ["dev*"] } } ] }),
-        &node
-    ));
+    assert!(!selects(json!({ "any": [ { "resources": { "kinds": ["Node"], "namespaces": ["dev*"] } } ] }), &node));
     // generateName stands in for a missing name.
-    let generated = json!({ "apiVersion": "v1", "kind": "Pod", "metadata": { "generateName": "job-", "namespace": "a" } });
-    assert!(selects(
-        json!({ "any": [ { "resources": { "kinds": ["Pod"], "names": ["job-*"] } } ] }),
-        &generated
-    ));
+    let generated =
+        json!({ "apiVersion": "v1", "kind": "Pod", "metadata": { "generateName": "job-", "namespace": "a" } });
+    assert!(selects(json!({ "any": [ { "resources": { "kinds": ["Pod"], "names": ["job-*"] } } ] }), &generated));
 }
 
 // "Match statements": label selectors, wildcards in matchLabels keys and
 // values (https://kyverno.io/docs/writing-policies/match-exclude/#match-statements).
 #[test]
 fn selectors() {
-    let r = pod(
-        "p",
-        json!({ "app.kubernetes.io/name": "web", "tier": "front" }),
-        json!({}),
-    );
-    let m = |s: Value| {
-        selects(
-            json!({ "any": [ { "resources": { "kinds": ["Pod"], "selector": s } } ] }),
-            &r,
-        )
-    };
+    let r = pod("p", json!({ "app.kubernetes.io/name": "web", "tier": "front" }), json!({}));
+    let m = |s: Value| selects(json!({ "any": [ { "resources": { "kinds": ["Pod"], "selector": s } } ] }), &r);
     assert!(m(json!({ "matchLabels": { "tier": "front" } })));
     assert!(!m(json!({ "matchLabels": { "tier": "back" } })));
     assert!(m(json!({ "matchLabels": { "app.kubernetes.io/*": "w*" } })));
-    assert!(!m(
-        json!({ "matchLabels": { "app.kubernetes.io/*": "x*" } })
-    ));
+    assert!(!m(json!({ "matchLabels": { "app.kubernetes.io/*": "x*" } })));
     assert!(m(json!({ "matchLabels": { "tier": "fr?nt" } })));
-    assert!(m(
-        json!({ "matchExpressions": [ { "key": "tier", "operator": "In", "values": ["front", "mid"] } ] })
-    ));
-    assert!(!m(
-        json!({ "matchExpressions": [ { "key": "tier", "operator": "NotIn", "values": ["front"] } ] })
-    ));
-    assert!(m(
-        json!({ "matchExpressions": [ { "key": "team", "operator": "NotIn", "values": ["a"] } ] })
-    ));
-    assert!(m(
-        json!({ "matchExpressions": [ { "key": "tier", "operator": "Exists" } ] })
-    ));
-    assert!(m(
-        json!({ "matchExpressions": [ { "key": "team", "operator": "DoesNotExist" } ] })
-    ));
-    assert!(!m(
-        json!({ "matchExpressions": [ { "key": "team", "operator": "Exists" } ] })
-    ));
+    assert!(m(json!({ "matchExpressions": [ { "key": "tier", "operator": "In", "values": ["front", "mid"] } ] })));
+    assert!(!m(json!({ "matchExpressions": [ { "key": "tier", "operator": "NotIn", "values": ["front"] } ] })));
+    assert!(m(json!({ "matchExpressions": [ { "key": "team", "operator": "NotIn", "values": ["a"] } ] })));
+    assert!(m(json!({ "matchExpressions": [ { "key": "tier", "operator": "Exists" } ] })));
+    assert!(m(json!({ "matchExpressions": [ { "key": "team", "operator": "DoesNotExist" } ] })));
+    assert!(!m(json!({ "matchExpressions": [ { "key": "team", "operator": "Exists" } ] })));
     assert!(m(json!({})));
     assert!(!m(
         json!({ "matchLabels": { "tier": "front" }, "matchExpressions": [ { "key": "team", "operator": "Exists" } ] })
@@ -164,26 +124,14 @@ fn any_all_and_legacy() {
         json!({ "all": [ { "resources": { "kinds": ["Service"] } }, { "resources": { "namespaces": ["prod"] } } ] }),
         &r
     ));
-    assert!(selects(
-        json!({ "resources": { "kinds": ["Service"], "namespaces": ["prod"] } }),
-        &r
-    ));
-    assert!(!selects(
-        json!({ "resources": { "kinds": ["Service"], "namespaces": ["dev"] } }),
-        &r
-    ));
+    assert!(selects(json!({ "resources": { "kinds": ["Service"], "namespaces": ["prod"] } }), &r));
+    assert!(!selects(json!({ "resources": { "kinds": ["Service"], "namespaces": ["dev"] } }), &r));
     assert!(!selects(json!({ "resources": {} }), &r));
     assert!(!selects(json!({ "any": [ { "resources": {} } ] }), &r));
     assert!(!selects(json!({}), &r));
     // The object is being created: CREATE must be among the operations.
-    assert!(selects(
-        json!({ "any": [ { "resources": { "kinds": ["Service"], "operations": ["CREATE"] } } ] }),
-        &r
-    ));
-    assert!(!selects(
-        json!({ "any": [ { "resources": { "kinds": ["Service"], "operations": ["DELETE"] } } ] }),
-        &r
-    ));
+    assert!(selects(json!({ "any": [ { "resources": { "kinds": ["Service"], "operations": ["CREATE"] } } ] }), &r));
+    assert!(!selects(json!({ "any": [ { "resources": { "kinds": ["Service"], "operations": ["DELETE"] } } ] }), &r));
 }
 
 // "Combining match and exclude": `exclude.any` removes what one filter
@@ -214,12 +162,8 @@ fn exclusions() {
     assert!(excluded(
         json!({ "all": [ { "resources": { "namespaces": ["kube-*"] } }, { "resources": { "names": ["w*"] } } ] })
     ));
-    assert!(excluded(
-        json!({ "resources": { "selector": { "matchLabels": { "tier": "front" } } } })
-    ));
-    assert!(!excluded(
-        json!({ "resources": { "selector": { "matchLabels": { "tier": "back" } } } })
-    ));
+    assert!(excluded(json!({ "resources": { "selector": { "matchLabels": { "tier": "front" } } } })));
+    assert!(!excluded(json!({ "resources": { "selector": { "matchLabels": { "tier": "back" } } } })));
     assert!(!excluded(json!({ "any": [ { "resources": {} } ] })));
 }
 
@@ -227,11 +171,7 @@ fn exclusions() {
 // (https://kyverno.io/docs/writing-policies/policy-settings/).
 #[test]
 fn namespaced_policy() {
-    let mut p = pattern_policy(
-        "p",
-        &["Pod"],
-        json!({ "metadata": { "labels": { "app": "?*" } } }),
-    );
+    let mut p = pattern_policy("p", &["Pod"], json!({ "metadata": { "labels": { "app": "?*" } } }));
     p["kind"] = json!("Policy");
     p["metadata"]["namespace"] = json!("apps");
     let mut r = pod("web", json!({}), json!({}));
@@ -255,24 +195,13 @@ fn namespace_selector() {
     } ]),
     );
     let policy = Policy::parse(&p).expect("parses");
-    let ctx = Context::new()
-        .namespace("prod", [("env", "prod")])
-        .namespace("dev", [("env", "dev")]);
+    let ctx = Context::new().namespace("prod", [("env", "prod")]).namespace("dev", [("env", "dev")]);
     let run = |r: &Value| policy.evaluate_in(r, &ctx).map(|r| r[0].outcome.clone());
     assert_fail(&run(&resource("v1", "ConfigMap", "c", Some("prod"))).expect("known"));
-    assert_eq!(
-        run(&resource("v1", "ConfigMap", "c", Some("dev"))),
-        Ok(Outcome::Skip(SkipReason::NotMatched))
-    );
+    assert_eq!(run(&resource("v1", "ConfigMap", "c", Some("dev"))), Ok(Outcome::Skip(SkipReason::NotMatched)));
     assert_fail(&run(&resource("v1", "Namespace", "dev", None)).expect("namespace"));
-    assert_eq!(
-        run(&resource("v1", "Node", "n", None)),
-        Ok(Outcome::Skip(SkipReason::NotMatched))
-    );
-    assert!(matches!(
-        run(&resource("v1", "ConfigMap", "c", Some("qa"))),
-        Err(KyvernoError::NamespaceLabels { .. })
-    ));
+    assert_eq!(run(&resource("v1", "Node", "n", None)), Ok(Outcome::Skip(SkipReason::NotMatched)));
+    assert!(matches!(run(&resource("v1", "ConfigMap", "c", Some("qa"))), Err(KyvernoError::NamespaceLabels { .. })));
     // The automatic kubernetes.io/metadata.name label.
     let by_name = cluster_policy(
         "p",
@@ -283,18 +212,10 @@ fn namespace_selector() {
     } ]),
     );
     let policy = Policy::parse(&by_name).expect("parses");
-    assert_fail(
-        &policy
-            .evaluate_in(&resource("v1", "ConfigMap", "c", Some("dev")), &ctx)
-            .expect("known")[0]
-            .outcome,
-    );
+    assert_fail(&policy.evaluate_in(&resource("v1", "ConfigMap", "c", Some("dev")), &ctx).expect("known")[0].outcome);
     // Without a context, an unrelated kind never needs the labels.
     assert_eq!(
         outcome(&p, &resource("v1", "Namespace", "x", None), "r").clone(),
-        Outcome::Fail {
-            message: "validation error: rule r failed".to_owned(),
-            path: None
-        }
+        Outcome::Fail { message: "validation error: rule r failed".to_owned(), path: None }
     );
 }

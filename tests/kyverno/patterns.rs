@@ -12,10 +12,7 @@ fn field(pattern: Value, value: Option<Value>) -> Outcome {
     if let Some(v) = value {
         spec["v"] = v;
     }
-    check(
-        json!({ "spec": { "v": pattern } }),
-        &pod("p", json!({}), spec),
-    )
+    check(json!({ "spec": { "v": pattern } }), &pod("p", json!({}), spec))
 }
 
 fn ok(pattern: Value, value: Value) -> bool {
@@ -208,32 +205,14 @@ fn durations() {
 #[test]
 fn maps() {
     let p = json!({ "metadata": { "labels": { "app": "web" } } });
-    assert_pass(&check(
-        p.clone(),
-        &pod("p", json!({ "app": "web", "extra": "x" }), json!({})),
-    ));
-    assert_fail_at(
-        &check(p.clone(), &pod("p", json!({ "other": "web" }), json!({}))),
-        "/metadata/labels/app/",
-    );
+    assert_pass(&check(p.clone(), &pod("p", json!({ "app": "web", "extra": "x" }), json!({}))));
+    assert_fail_at(&check(p.clone(), &pod("p", json!({ "other": "web" }), json!({}))), "/metadata/labels/app/");
     // A map where the resource has a scalar.
     let scalar = pod("p", json!({}), json!({ "template": "oops" }));
-    assert_fail_at(
-        &check(json!({ "spec": { "template": { "a": 1 } } }), &scalar),
-        "/spec/template/",
-    );
-    assert_fail_at(
-        &check(p, &json!({ "apiVersion": "v1", "kind": "Pod" })),
-        "/metadata/",
-    );
+    assert_fail_at(&check(json!({ "spec": { "template": { "a": 1 } } }), &scalar), "/spec/template/");
+    assert_fail_at(&check(p, &json!({ "apiVersion": "v1", "kind": "Pod" })), "/metadata/");
     // A scalar where the resource has a map.
-    assert_fail_at(
-        &check(
-            json!({ "spec": "x" }),
-            &pod("p", json!({}), json!({ "a": 1 })),
-        ),
-        "/spec/",
-    );
+    assert_fail_at(&check(json!({ "spec": "x" }), &pod("p", json!({}), json!({ "a": 1 }))), "/spec/");
     // An empty pattern matches everything.
     assert_pass(&check(json!({}), &pod("p", json!({}), json!({}))));
 }
@@ -252,34 +231,16 @@ fn arrays() {
     ] }),
     );
     assert_fail_at(&check(p.clone(), &three), "/spec/containers/2/image/");
-    assert_pass(&check(
-        p.clone(),
-        &pod("p", json!({}), json!({ "containers": [] })),
-    ));
-    assert_fail_at(
-        &check(
-            p.clone(),
-            &pod("p", json!({}), json!({ "containers": "x" })),
-        ),
-        "/spec/containers/",
-    );
-    assert_fail_at(
-        &check(p, &pod("p", json!({}), json!({}))),
-        "/spec/containers/",
-    );
+    assert_pass(&check(p.clone(), &pod("p", json!({}), json!({ "containers": [] }))));
+    assert_fail_at(&check(p.clone(), &pod("p", json!({}), json!({ "containers": "x" }))), "/spec/containers/");
+    assert_fail_at(&check(p, &pod("p", json!({}), json!({}))), "/spec/containers/");
     // Arrays of scalars: every element matches the scalar pattern.
     let args = json!({ "spec": { "containers": [ { "args": ["--*"] } ] } });
     let with = |args: Value| pod_container(json!({ "name": "c", "args": args }));
     assert_pass(&check(args.clone(), &with(json!(["--a", "--b=1"]))));
-    assert_fail_at(
-        &check(args.clone(), &with(json!(["--a", "b"]))),
-        "/spec/containers/0/args/",
-    );
+    assert_fail_at(&check(args.clone(), &with(json!(["--a", "b"]))), "/spec/containers/0/args/");
     // A scalar pattern against an array value applies to each element.
-    assert_pass(&check(
-        json!({ "spec": { "containers": [ { "args": "--*" } ] } }),
-        &with(json!(["--a"])),
-    ));
+    assert_pass(&check(json!({ "spec": { "containers": [ { "args": "--*" } ] } }), &with(json!(["--a"]))));
 }
 
 // Kyverno's TestValidateMapWildcardKeys: wildcard keys under
@@ -297,21 +258,13 @@ fn metadata_wildcard_keys() {
             json!({ "annotations": { "test/bar": "value1" } }),
             None,
         ),
-        (
-            json!({}),
-            json!({ "annotations": { "test/bar": "value1" } }),
-            None,
-        ),
+        (json!({}), json!({ "annotations": { "test/bar": "value1" } }), None),
         (
             json!({ "metadata": { "annotations": { "test/b??": "v*" } } }),
             json!({ "labels": { "test/bar": "value1" } }),
             Some("/metadata/annotations/"),
         ),
-        (
-            json!({ "metadata": { "labels": { "*/test": "foo" } } }),
-            json!({ "labels": { "foo/test": "foo" } }),
-            None,
-        ),
+        (json!({ "metadata": { "labels": { "*/test": "foo" } } }), json!({ "labels": { "foo/test": "foo" } }), None),
         (
             json!({ "metadata": { "labels": { "foo/a*": "bar" } } }),
             json!({ "labels": { "foo/aa?": "bar", "foo/789": "bar" } }),
@@ -359,19 +312,11 @@ fn wildcard_keys_check_every_match() {
     let p = json!({ "metadata": { "labels": { "app.kubernetes.io/*": "?*" } } });
     assert_pass(&check(
         p.clone(),
-        &pod(
-            "p",
-            json!({ "app.kubernetes.io/name": "a", "app.kubernetes.io/part-of": "b" }),
-            json!({}),
-        ),
+        &pod("p", json!({ "app.kubernetes.io/name": "a", "app.kubernetes.io/part-of": "b" }), json!({})),
     ));
     assert_fail(&check(
         p,
-        &pod(
-            "p",
-            json!({ "app.kubernetes.io/name": "a", "app.kubernetes.io/part-of": "" }),
-            json!({}),
-        ),
+        &pod("p", json!({ "app.kubernetes.io/name": "a", "app.kubernetes.io/part-of": "" }), json!({})),
     ));
 }
 
@@ -380,22 +325,9 @@ fn wildcard_keys_check_every_match() {
 #[test]
 fn variables_in_patterns() {
     let p = json!({ "metadata": { "labels": { "ns": "{{ request.namespace }}" } } });
-    assert_pass(&check(
-        p.clone(),
-        &pod("p", json!({ "ns": "default" }), json!({})),
-    ));
-    assert_fail_at(
-        &check(p, &pod("p", json!({ "ns": "other" }), json!({}))),
-        "/metadata/labels/ns/",
-    );
-    let name =
-        json!({ "metadata": { "labels": { "app": "{{ request.object.metadata.name }}-*" } } });
-    assert_pass(&check(
-        name.clone(),
-        &pod("web", json!({ "app": "web-1" }), json!({})),
-    ));
-    assert_fail(&check(
-        name,
-        &pod("web", json!({ "app": "api-1" }), json!({})),
-    ));
+    assert_pass(&check(p.clone(), &pod("p", json!({ "ns": "default" }), json!({}))));
+    assert_fail_at(&check(p, &pod("p", json!({ "ns": "other" }), json!({}))), "/metadata/labels/ns/");
+    let name = json!({ "metadata": { "labels": { "app": "{{ request.object.metadata.name }}-*" } } });
+    assert_pass(&check(name.clone(), &pod("web", json!({ "app": "web-1" }), json!({}))));
+    assert_fail(&check(name, &pod("web", json!({ "app": "api-1" }), json!({}))));
 }

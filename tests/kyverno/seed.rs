@@ -92,22 +92,12 @@ fn good_container() -> Value {
 #[test]
 fn resource_limits_accept_and_reject() {
     let p = limits();
-    assert_pass(&outcome(
-        &p,
-        &workload_pod("apps", json!([good_container()])),
-        "require-resource-limits",
-    ));
+    assert_pass(&outcome(&p, &workload_pod("apps", json!([good_container()])), "require-resource-limits"));
     let mut no_memory = good_container();
     no_memory["resources"]["limits"] = json!({ "cpu": "1" });
-    let o = outcome(
-        &p,
-        &workload_pod("apps", json!([good_container(), no_memory])),
-        "require-resource-limits",
-    );
+    let o = outcome(&p, &workload_pod("apps", json!([good_container(), no_memory])), "require-resource-limits");
     assert_fail_at(&o, "/spec/containers/1/resources/limits/memory/");
-    let Outcome::Fail { message, .. } = o else {
-        unreachable!()
-    };
+    let Outcome::Fail { message, .. } = o else { unreachable!() };
     assert_eq!(
         message,
         "validation error: Every container sets CPU and memory limits. rule require-resource-limits failed at path /spec/containers/1/resources/limits/memory/"
@@ -116,21 +106,13 @@ fn resource_limits_accept_and_reject() {
     let mut empty = good_container();
     empty["resources"]["limits"]["cpu"] = json!("");
     assert_fail_at(
-        &outcome(
-            &p,
-            &workload_pod("apps", json!([empty])),
-            "require-resource-limits",
-        ),
+        &outcome(&p, &workload_pod("apps", json!([empty])), "require-resource-limits"),
         "/spec/containers/0/resources/limits/cpu/",
     );
     // No resources at all.
     let bare = json!({ "name": "web", "image": "docker.io/nginx:1.27" });
     assert_fail_at(
-        &outcome(
-            &p,
-            &workload_pod("apps", json!([bare])),
-            "require-resource-limits",
-        ),
+        &outcome(&p, &workload_pod("apps", json!([bare])), "require-resource-limits"),
         "/spec/containers/0/resources/",
     );
 }
@@ -140,11 +122,7 @@ fn resource_limits_accept_and_reject() {
 fn resource_limits_accept_numeric_quantities() {
     let mut c = good_container();
     c["resources"]["limits"]["cpu"] = json!(2);
-    assert_pass(&outcome(
-        &limits(),
-        &workload_pod("apps", json!([c])),
-        "require-resource-limits",
-    ));
+    assert_pass(&outcome(&limits(), &workload_pod("apps", json!([c])), "require-resource-limits"));
 }
 
 // Match/exclude: the platform namespaces are excluded
@@ -152,17 +130,9 @@ fn resource_limits_accept_numeric_quantities() {
 #[test]
 fn platform_namespaces_are_excluded() {
     let bare = json!({ "name": "coredns", "image": "registry.k8s.io/coredns:1.11" });
-    let o = outcome(
-        &limits(),
-        &workload_pod("kube-system", json!([bare])),
-        "require-resource-limits",
-    );
+    let o = outcome(&limits(), &workload_pod("kube-system", json!([bare])), "require-resource-limits");
     assert_eq!(o, Outcome::Skip(SkipReason::Excluded));
-    let o = outcome(
-        &registries(),
-        &workload_pod("traefik", json!([bare])),
-        "restrict-image-registries",
-    );
+    let o = outcome(&registries(), &workload_pod("traefik", json!([bare])), "restrict-image-registries");
     assert_eq!(o, Outcome::Skip(SkipReason::Excluded));
 }
 
@@ -173,11 +143,7 @@ fn platform_namespaces_are_excluded() {
 fn privileged_accept_and_reject() {
     let p = privileged();
     let rule = "disallow-privileged-containers";
-    assert_pass(&outcome(
-        &p,
-        &workload_pod("apps", json!([good_container()])),
-        rule,
-    ));
+    assert_pass(&outcome(&p, &workload_pod("apps", json!([good_container()])), rule));
     let plain = json!({ "name": "web", "image": "docker.io/nginx:1.27" });
     assert_pass(&outcome(&p, &workload_pod("apps", json!([plain])), rule));
     let no_flag = json!({ "name": "web", "image": "x", "securityContext": { "runAsUser": 1000 } });
@@ -185,11 +151,7 @@ fn privileged_accept_and_reject() {
     let mut bad = good_container();
     bad["securityContext"]["privileged"] = json!(true);
     assert_fail_at(
-        &outcome(
-            &p,
-            &workload_pod("apps", json!([good_container(), bad])),
-            rule,
-        ),
+        &outcome(&p, &workload_pod("apps", json!([good_container(), bad])), rule),
         "/spec/containers/1/securityContext/privileged/",
     );
 }
@@ -200,24 +162,13 @@ fn privileged_accept_and_reject() {
 fn registries_accept_and_reject() {
     let p = registries();
     let rule = "restrict-image-registries";
-    for image in [
-        "docker.io/library/postgres:18",
-        "ghcr.io/goauthentik/ldap:2025.10.1",
-    ] {
+    for image in ["docker.io/library/postgres:18", "ghcr.io/goauthentik/ldap:2025.10.1"] {
         let c = json!({ "name": "c", "image": image });
         assert_pass(&outcome(&p, &workload_pod("apps", json!([c])), rule));
     }
-    for image in [
-        "quay.io/prometheus/prometheus:v3",
-        "postgres:18",
-        "docker.io",
-        "evil.io/docker.io/x",
-    ] {
+    for image in ["quay.io/prometheus/prometheus:v3", "postgres:18", "docker.io", "evil.io/docker.io/x"] {
         let c = json!({ "name": "c", "image": image });
-        assert_fail_at(
-            &outcome(&p, &workload_pod("apps", json!([c])), rule),
-            "/spec/containers/0/image/",
-        );
+        assert_fail_at(&outcome(&p, &workload_pod("apps", json!([c])), rule), "/spec/containers/0/image/");
     }
 }
 
@@ -226,21 +177,11 @@ fn registries_accept_and_reject() {
 fn labels_accept_and_reject() {
     let p = labels();
     let rule = "require-pod-labels";
-    assert_pass(&outcome(
-        &p,
-        &workload_pod("apps", json!([good_container()])),
-        rule,
-    ));
+    assert_pass(&outcome(&p, &workload_pod("apps", json!([good_container()])), rule));
     let mut unlabeled = workload_pod("apps", json!([good_container()]));
     unlabeled["metadata"]["labels"] = json!({ "app": "web" });
-    assert_fail_at(
-        &outcome(&p, &unlabeled, rule),
-        "/metadata/labels/app.kubernetes.io/name/",
-    );
-    unlabeled["metadata"]
-        .as_object_mut()
-        .expect("metadata")
-        .remove("labels");
+    assert_fail_at(&outcome(&p, &unlabeled, rule), "/metadata/labels/app.kubernetes.io/name/");
+    unlabeled["metadata"].as_object_mut().expect("metadata").remove("labels");
     assert_fail_at(&outcome(&p, &unlabeled, rule), "/metadata/labels/");
 }
 
@@ -251,24 +192,14 @@ fn seed_rules_apply_to_controllers() {
     let good = json!({ "containers": [good_container()] });
     let bad = json!({ "containers": [{ "name": "web", "image": "quay.io/x:1" }] });
     let identity = json!({ "app.kubernetes.io/name": "web" });
-    for kind in [
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "ReplicaSet",
-        "Job",
-    ] {
+    for kind in ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"] {
         let ok = controller(kind, identity.clone(), good.clone());
         for p in [limits(), privileged(), labels(), registries()] {
             for r in results(&p, &ok) {
                 assert!(!r.is_violation(), "{kind}: {r}");
             }
         }
-        let o = outcome(
-            &limits(),
-            &controller(kind, identity.clone(), bad.clone()),
-            "autogen-require-resource-limits",
-        );
+        let o = outcome(&limits(), &controller(kind, identity.clone(), bad.clone()), "autogen-require-resource-limits");
         assert_fail_at(&o, "/spec/template/spec/containers/0/resources/");
         let o = outcome(
             &registries(),
@@ -276,28 +207,15 @@ fn seed_rules_apply_to_controllers() {
             "autogen-restrict-image-registries",
         );
         assert_fail_at(&o, "/spec/template/spec/containers/0/image/");
-        let o = outcome(
-            &labels(),
-            &controller(kind, json!({}), good.clone()),
-            "autogen-require-pod-labels",
-        );
+        let o = outcome(&labels(), &controller(kind, json!({}), good.clone()), "autogen-require-pod-labels");
         assert_fail_at(&o, "/spec/template/metadata/labels/app.kubernetes.io/name/");
     }
     let cron = controller("CronJob", identity, bad);
     let o = outcome(&limits(), &cron, "autogen-cronjob-require-resource-limits");
-    assert_fail_at(
-        &o,
-        "/spec/jobTemplate/spec/template/spec/containers/0/resources/",
-    );
+    assert_fail_at(&o, "/spec/jobTemplate/spec/template/spec/containers/0/resources/");
     // The Pod rule itself and the other controllers' rule do not match.
-    assert_eq!(
-        outcome(&limits(), &cron, "require-resource-limits"),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
-    assert_eq!(
-        outcome(&limits(), &cron, "autogen-require-resource-limits"),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
+    assert_eq!(outcome(&limits(), &cron, "require-resource-limits"), Outcome::Skip(SkipReason::NotMatched));
+    assert_eq!(outcome(&limits(), &cron, "autogen-require-resource-limits"), Outcome::Skip(SkipReason::NotMatched));
 }
 
 #[test]
@@ -305,10 +223,7 @@ fn autogen_rules_keep_the_exclusions() {
     let bare = json!({ "containers": [{ "name": "web", "image": "quay.io/x:1" }] });
     let mut d = controller("Deployment", json!({}), bare);
     d["metadata"]["namespace"] = json!("kyverno");
-    assert_eq!(
-        outcome(&limits(), &d, "autogen-require-resource-limits"),
-        Outcome::Skip(SkipReason::Excluded)
-    );
+    assert_eq!(outcome(&limits(), &d, "autogen-require-resource-limits"), Outcome::Skip(SkipReason::Excluded));
 }
 
 // Disallow Latest Tag (https://kyverno.io/policies/best-practices/disallow-latest-tag/),
@@ -342,15 +257,9 @@ fn latest_tag_pattern() {
     assert!(results(&p, &tagged).iter().all(|r| !r.is_violation()));
     let latest = pod_container(json!({ "name": "c", "image": "nginx:latest" }));
     assert_pass(&outcome(&p, &latest, "require-image-tag"));
-    assert_fail_at(
-        &outcome(&p, &latest, "validate-image-tag"),
-        "/spec/containers/0/image/",
-    );
+    assert_fail_at(&outcome(&p, &latest, "validate-image-tag"), "/spec/containers/0/image/");
     let untagged = pod_container(json!({ "name": "c", "image": "nginx" }));
-    assert_fail_at(
-        &outcome(&p, &untagged, "require-image-tag"),
-        "/spec/containers/0/image/",
-    );
+    assert_fail_at(&outcome(&p, &untagged, "require-image-tag"), "/spec/containers/0/image/");
     assert_pass(&outcome(&p, &untagged, "validate-image-tag"));
 }
 
@@ -375,17 +284,9 @@ fn latest_tag_deny() {
     ] }),
         )
     };
-    assert_pass(&outcome(
-        &p,
-        &two("nginx:1.27", "ghcr.io/x/y:2"),
-        "require-tag",
-    ));
+    assert_pass(&outcome(&p, &two("nginx:1.27", "ghcr.io/x/y:2"), "require-tag"));
     assert_fail(&outcome(&p, &two("nginx:1.27", "busybox"), "require-tag"));
-    assert_fail(&outcome(
-        &p,
-        &two("nginx:latest", "busybox:1"),
-        "require-tag",
-    ));
+    assert_fail(&outcome(&p, &two("nginx:latest", "busybox:1"), "require-tag"));
 }
 
 /// Require runAsNonRoot, from "Validate Rules", anyPattern
@@ -446,9 +347,7 @@ fn run_as_non_root_pod_level_or_every_container() {
     );
     let o = outcome(&p, &one_missing, rule);
     assert_fail(&o);
-    let Outcome::Fail { message, .. } = o else {
-        unreachable!()
-    };
+    let Outcome::Fail { message, .. } = o else { unreachable!() };
     assert_eq!(
         message,
         "validation error: Running as root is not allowed. rule check-containers[0] failed at path /spec/securityContext/ rule check-containers[1] failed at path /spec/containers/1/securityContext/"
@@ -472,11 +371,7 @@ fn run_as_non_root_pod_level_or_every_container() {
         }),
     );
     assert_pass(&outcome(&p, &sts, "autogen-check-containers"));
-    let sts = controller(
-        "StatefulSet",
-        json!({}),
-        json!({ "containers": [ { "name": "a", "image": "x" } ] }),
-    );
+    let sts = controller("StatefulSet", json!({}), json!({ "containers": [ { "name": "a", "image": "x" } ] }));
     assert_fail(&outcome(&p, &sts, "autogen-check-containers"));
 }
 
@@ -516,15 +411,8 @@ fn seccomp_runtime_default() {
         &outcome(&seccomp(), &unconfined, "require-seccomp"),
         "/spec/containers/0/securityContext/seccompProfile/type/",
     );
-    let none = pod(
-        "p",
-        json!({}),
-        json!({ "containers": [ { "name": "a", "image": "x" } ] }),
-    );
-    assert_fail_at(
-        &outcome(&seccomp(), &none, "require-seccomp"),
-        "/spec/securityContext/",
-    );
+    let none = pod("p", json!({}), json!({ "containers": [ { "name": "a", "image": "x" } ] }));
+    assert_fail_at(&outcome(&seccomp(), &none, "require-seccomp"), "/spec/securityContext/");
 }
 
 // Disallow hostPath (https://kyverno.io/policies/pod-security/baseline/disallow-host-path/):
@@ -541,11 +429,7 @@ fn no_host_path() {
     let rule = "disallow-host-path";
     let no_volumes = pod("p", json!({}), json!({ "containers": [] }));
     assert_pass(&outcome(&p, &no_volumes, rule));
-    let empty_dir = pod(
-        "p",
-        json!({}),
-        json!({ "containers": [], "volumes": [ { "name": "tmp", "emptyDir": {} } ] }),
-    );
+    let empty_dir = pod("p", json!({}), json!({ "containers": [], "volumes": [ { "name": "tmp", "emptyDir": {} } ] }));
     assert_pass(&outcome(&p, &empty_dir, rule));
     let host = pod(
         "p",
@@ -581,39 +465,20 @@ fn restrict_service_types() {
     let rule = "restrict-service-types";
     assert_pass(&outcome(&p, &service("ClusterIP"), rule));
     let mut headless = service("ClusterIP");
-    headless["spec"]
-        .as_object_mut()
-        .expect("spec")
-        .remove("type");
+    headless["spec"].as_object_mut().expect("spec").remove("type");
     assert_pass(&outcome(&p, &headless, rule));
-    assert_eq!(
-        outcome(&p, &service("NodePort"), rule),
-        Outcome::Fail {
-            message: "denied".to_owned(),
-            path: None
-        }
-    );
+    assert_eq!(outcome(&p, &service("NodePort"), rule), Outcome::Fail { message: "denied".to_owned(), path: None });
     assert_fail(&outcome(&p, &service("LoadBalancer"), rule));
     // Pods are not Services.
-    assert_eq!(
-        outcome(&p, &pod_container(json!({})), rule),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
+    assert_eq!(outcome(&p, &pod_container(json!({})), rule), Outcome::Skip(SkipReason::NotMatched));
 }
 
 // The pattern form of the same (https://kyverno.io/policies/best-practices/restrict-node-port/).
 #[test]
 fn restrict_node_port_pattern() {
-    let p = pattern_policy(
-        "restrict-nodeport",
-        &["Service"],
-        json!({ "spec": { "=(type)": "!NodePort" } }),
-    );
+    let p = pattern_policy("restrict-nodeport", &["Service"], json!({ "spec": { "=(type)": "!NodePort" } }));
     assert_pass(&outcome(&p, &service("ClusterIP"), "restrict-nodeport"));
-    assert_fail_at(
-        &outcome(&p, &service("NodePort"), "restrict-nodeport"),
-        "/spec/type/",
-    );
+    assert_fail_at(&outcome(&p, &service("NodePort"), "restrict-nodeport"), "/spec/type/");
 }
 
 fn pvc(class: Option<&str>) -> Value {
@@ -643,10 +508,7 @@ fn pvc_storage_classes() {
     let rule = "restrict-storage-class";
     assert_pass(&outcome(&p, &pvc(Some("local-path")), rule));
     assert_pass(&outcome(&p, &pvc(Some("fast")), rule));
-    assert_fail_at(
-        &outcome(&p, &pvc(Some("slow")), rule),
-        "/spec/storageClassName/",
-    );
+    assert_fail_at(&outcome(&p, &pvc(Some("slow")), rule), "/spec/storageClassName/");
     assert_fail_at(&outcome(&p, &pvc(None), rule), "/spec/storageClassName/");
 }
 
@@ -686,26 +548,17 @@ fn ingress_route_hosts() {
         "value": ["Host(`example.org`)*", "Host(`*.example.org`)*"],
     } ] }),
     );
-    let good = ingress_route(&[
-        "Host(`auth.example.org`)",
-        "Host(`example.org`) && PathPrefix(`/api`)",
-    ]);
+    let good = ingress_route(&["Host(`auth.example.org`)", "Host(`example.org`) && PathPrefix(`/api`)"]);
     let bad = ingress_route(&["Host(`auth.example.org`)", "Host(`evil.com`)"]);
     for p in [&pattern, &deny] {
         assert_pass(&outcome(p, &good, "restrict-hosts"));
         assert_fail(&outcome(p, &bad, "restrict-hosts"));
     }
-    assert_fail_at(
-        &outcome(&pattern, &bad, "restrict-hosts"),
-        "/spec/routes/1/match/",
-    );
+    assert_fail_at(&outcome(&pattern, &bad, "restrict-hosts"), "/spec/routes/1/match/");
     // Another group's IngressRoute is not matched.
     let mut other = good.clone();
     other["apiVersion"] = json!("traefik.containo.us/v1alpha1");
-    assert_eq!(
-        outcome(&pattern, &other, "restrict-hosts"),
-        Outcome::Skip(SkipReason::NotMatched)
-    );
+    assert_eq!(outcome(&pattern, &other, "restrict-hosts"), Outcome::Skip(SkipReason::NotMatched));
 }
 
 // Require Linkerd Mesh Injection
@@ -730,19 +583,12 @@ fn linkerd_injection_on_namespaces() {
         })
     };
     let rule = "require-mesh-annotation";
-    assert_pass(&outcome(
-        &p,
-        &ns(json!({ "linkerd.io/inject": "enabled" })),
-        rule,
-    ));
+    assert_pass(&outcome(&p, &ns(json!({ "linkerd.io/inject": "enabled" })), rule));
     assert_fail_at(
         &outcome(&p, &ns(json!({ "linkerd.io/inject": "disabled" })), rule),
         "/metadata/annotations/linkerd.io/inject/",
     );
-    assert_fail_at(
-        &outcome(&p, &ns(json!({})), rule),
-        "/metadata/annotations/linkerd.io/inject/",
-    );
+    assert_fail_at(&outcome(&p, &ns(json!({})), rule), "/metadata/annotations/linkerd.io/inject/");
     // A Namespace rule has no Pod controllers to generate for.
     assert_eq!(results(&p, &ns(json!({}))).len(), 1);
 }

@@ -7,11 +7,7 @@ use crate::netpol::common::*;
 fn two_namespaces(policies: Vec<Policy>) -> Cluster {
     cluster(
         vec![ns("a", &[]), ns("b", &[])],
-        vec![
-            pod("a/web", &[("app", "web")]),
-            pod("a/db", &[("app", "db")]),
-            pod("b/web", &[("app", "web")]),
-        ],
+        vec![pod("a/web", &[("app", "web")]), pod("a/db", &[("app", "db")]), pod("b/web", &[("app", "web")])],
         policies,
     )
 }
@@ -35,11 +31,7 @@ fn no_policies_allow_everything() {
 
 #[test]
 fn default_deny_ingress_only_isolates_ingress() {
-    let c = two_namespaces(vec![policy(
-        "a",
-        "deny-in",
-        json!({ "podSelector": {}, "policyTypes": ["Ingress"] }),
-    )]);
+    let c = two_namespaces(vec![policy("a", "deny-in", json!({ "podSelector": {}, "policyTypes": ["Ingress"] }))]);
     // Nothing gets into pods of a, not even from a.
     assert!(set(&c, "a/web", "a/db").is_empty());
     assert!(set(&c, "b/web", "a/web").is_empty());
@@ -69,17 +61,10 @@ fn default_deny_both_directions() {
 
 #[test]
 fn default_deny_egress_only_isolates_egress() {
-    let c = two_namespaces(vec![policy(
-        "a",
-        "deny-out",
-        json!({ "podSelector": {}, "policyTypes": ["Egress"] }),
-    )]);
+    let c = two_namespaces(vec![policy("a", "deny-out", json!({ "podSelector": {}, "policyTypes": ["Egress"] }))]);
     assert!(set(&c, "a/web", "b/web").is_empty());
     assert!(set(&c, "a/web", "a/db").is_empty());
-    assert!(
-        set(&c, "b/web", "a/web").is_all(),
-        "ingress of a still open"
-    );
+    assert!(set(&c, "b/web", "a/web").is_all(), "ingress of a still open");
 }
 
 #[test]
@@ -92,19 +77,10 @@ fn policy_types_default_adds_egress_when_egress_rules_exist() {
             "egress": [ { "ports": [ { "port": 443 } ] } ]
         }),
     );
-    assert_eq!(
-        p.types,
-        PolicyTypes {
-            ingress: true,
-            egress: true
-        }
-    );
+    assert_eq!(p.types, PolicyTypes { ingress: true, egress: true });
     let c = two_namespaces(vec![p]);
     // Egress: only 443/TCP anywhere.
-    assert_eq!(
-        set(&c, "a/web", "b/web"),
-        Allowed::only(TCP, PortSet::single(443))
-    );
+    assert_eq!(set(&c, "a/web", "b/web"), Allowed::only(TCP, PortSet::single(443)));
     // Ingress: isolated with no ingress rule -> nothing.
     assert!(set(&c, "b/web", "a/web").is_empty());
 }
@@ -117,14 +93,7 @@ fn policy_types_default_is_ingress_only_without_egress_rules() {
         json!({ "podSelector": {}, "egress": null, "policyTypes": [] }),
     ] {
         let p = policy("a", "p", spec.clone());
-        assert_eq!(
-            p.types,
-            PolicyTypes {
-                ingress: true,
-                egress: false
-            },
-            "{spec}"
-        );
+        assert_eq!(p.types, PolicyTypes { ingress: true, egress: false }, "{spec}");
         let c = two_namespaces(vec![p]);
         assert!(set(&c, "a/web", "b/web").is_all(), "{spec}");
         assert!(set(&c, "b/web", "a/web").is_empty(), "{spec}");
@@ -145,10 +114,7 @@ fn rules_of_an_unlisted_type_are_ignored() {
         }),
     )]);
     assert!(set(&c, "a/web", "b/web").is_all());
-    assert!(
-        set(&c, "b/web", "a/web").is_all(),
-        "ingress: [{{}}] allows all"
-    );
+    assert!(set(&c, "b/web", "a/web").is_all(), "ingress: [{{}}] allows all");
 }
 
 #[test]
@@ -156,11 +122,7 @@ fn rules_of_an_unlisted_type_do_not_count_when_another_policy_isolates() {
     // deny-in isolates ingress; egress-only has ingress rules that would
     // allow everything, but its policyTypes lacks Ingress, so they are void.
     let c = two_namespaces(vec![
-        policy(
-            "a",
-            "deny-in",
-            json!({ "podSelector": {}, "policyTypes": ["Ingress"] }),
-        ),
+        policy("a", "deny-in", json!({ "podSelector": {}, "policyTypes": ["Ingress"] })),
         policy(
             "a",
             "egress-only",
@@ -171,11 +133,7 @@ fn rules_of_an_unlisted_type_do_not_count_when_another_policy_isolates() {
                 "egress": [ {} ]
             }),
         ),
-        policy(
-            "b",
-            "deny-out",
-            json!({ "podSelector": {}, "policyTypes": ["Egress"] }),
-        ),
+        policy("b", "deny-out", json!({ "podSelector": {}, "policyTypes": ["Egress"] })),
         policy(
             "b",
             "ingress-only",
@@ -203,11 +161,7 @@ fn policy_in_another_namespace_does_not_select() {
 
 #[test]
 fn pod_selector_isolates_only_matching_pods() {
-    let c = two_namespaces(vec![policy(
-        "a",
-        "db",
-        json!({ "podSelector": { "matchLabels": { "app": "db" } } }),
-    )]);
+    let c = two_namespaces(vec![policy("a", "db", json!({ "podSelector": { "matchLabels": { "app": "db" } } }))]);
     assert!(set(&c, "b/web", "a/db").is_empty());
     assert!(set(&c, "b/web", "a/web").is_all());
 }
@@ -241,15 +195,9 @@ fn rules_and_policies_are_additive() {
     expected.insert_range(8080, 8080);
     assert_eq!(set(&c, "a/web", "a/db"), Allowed::only(TCP, expected));
     // b/web: only rule 1 of p1 (any namespace) applies.
-    assert_eq!(
-        set(&c, "b/web", "a/db"),
-        Allowed::only(TCP, PortSet::single(9187))
-    );
+    assert_eq!(set(&c, "b/web", "a/db"), Allowed::only(TCP, PortSet::single(9187)));
     // a/web is selected by p2 only.
-    assert_eq!(
-        set(&c, "a/db", "a/web"),
-        Allowed::only(TCP, PortSet::single(8080))
-    );
+    assert_eq!(set(&c, "a/db", "a/web"), Allowed::only(TCP, PortSet::single(8080)));
     assert!(!tcp(&c, "b/web", "a/web", 8080));
 }
 
@@ -273,10 +221,7 @@ fn both_egress_and_ingress_must_allow() {
         }),
     );
     let c = two_namespaces(vec![out, inn]);
-    assert_eq!(
-        set(&c, "a/web", "a/db"),
-        Allowed::only(TCP, PortSet::single(5432))
-    );
+    assert_eq!(set(&c, "a/web", "a/db"), Allowed::only(TCP, PortSet::single(5432)));
     assert!(!tcp(&c, "a/web", "a/db", 6379), "ingress denies");
     assert!(!tcp(&c, "a/web", "a/db", 7000), "egress denies");
     assert!(tcp(&c, "b/web", "a/db", 7000));

@@ -12,37 +12,23 @@ pub const UDP: Protocol = Protocol::Udp;
 pub const SCTP: Protocol = Protocol::Sctp;
 
 pub fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
 pub fn ns(name: &str, l: &[(&str, &str)]) -> Namespace {
-    Namespace {
-        name: name.to_owned(),
-        labels: labels(l),
-    }
+    Namespace { name: name.to_owned(), labels: labels(l) }
 }
 
 /// A pod with id `ns/name`.
 pub fn pod(id: &str, l: &[(&str, &str)]) -> Pod {
     let (namespace, _) = id.split_once('/').expect("pod id is ns/name");
-    Pod {
-        id: id.to_owned(),
-        namespace: namespace.to_owned(),
-        labels: labels(l),
-        named_ports: BTreeMap::new(),
-    }
+    Pod { id: id.to_owned(), namespace: namespace.to_owned(), labels: labels(l), named_ports: BTreeMap::new() }
 }
 
 /// A pod with named container ports.
 pub fn pod_ports(id: &str, l: &[(&str, &str)], ports: &[(&str, u16, Protocol)]) -> Pod {
     let mut p = pod(id, l);
-    p.named_ports = ports
-        .iter()
-        .map(|(n, port, proto)| ((*n).to_owned(), (*port, *proto)))
-        .collect();
+    p.named_ports = ports.iter().map(|(n, port, proto)| ((*n).to_owned(), (*port, *proto))).collect();
     p
 }
 
@@ -63,11 +49,7 @@ pub fn policy(namespace: &str, name: &str, spec: Value) -> Policy {
 }
 
 pub fn cluster(namespaces: Vec<Namespace>, pods: Vec<Pod>, policies: Vec<Policy>) -> Cluster {
-    Cluster {
-        namespaces,
-        pods,
-        policies,
-    }
+    Cluster { namespaces, pods, policies }
 }
 
 /// Endpoint from a pod id or an IP address.
@@ -75,8 +57,7 @@ pub fn ep(c: &Cluster, name: &str) -> Endpoint {
     if let Ok(ip) = name.parse::<IpAddr>() {
         return Endpoint::External(ip);
     }
-    c.pod(name)
-        .unwrap_or_else(|| panic!("no pod {name} in test cluster"))
+    c.pod(name).unwrap_or_else(|| panic!("no pod {name} in test cluster"))
 }
 
 pub fn set(c: &Cluster, from: &str, to: &str) -> Allowed {
@@ -90,10 +71,7 @@ pub fn can(c: &Cluster, from: &str, to: &str, port: u16, proto: Protocol) -> boo
     let allowed = c.allowed(f, t);
     let by_set = allowed.contains(port, proto);
     let verdict = c.explain(f, t, port, proto);
-    assert_eq!(
-        verdict.allowed, by_set,
-        "explain disagrees with allowed for {from} -> {to} {port}/{proto}:\n{verdict}"
-    );
+    assert_eq!(verdict.allowed, by_set, "explain disagrees with allowed for {from} -> {to} {port}/{proto}:\n{verdict}");
     let externals: Vec<IpAddr> = [f, t]
         .iter()
         .filter_map(|e| match e {

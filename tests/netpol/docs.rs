@@ -32,11 +32,7 @@ fn test_network_policy() -> Policy {
 
 fn docs_cluster(policies: Vec<Policy>) -> Cluster {
     cluster(
-        vec![
-            ns("default", &[]),
-            ns("myproject", &[("project", "myproject")]),
-            ns("other", &[]),
-        ],
+        vec![ns("default", &[]), ns("myproject", &[("project", "myproject")]), ns("other", &[])],
         vec![
             pod("default/db", &[("role", "db")]),
             pod("default/frontend", &[("role", "frontend")]),
@@ -61,19 +57,13 @@ fn docs_test_network_policy() {
     assert!(!can(&c, "default/frontend", "default/db", 6379, UDP));
     assert!(tcp(&c, "myproject/anything", "default/db", 6379));
     assert!(!tcp(&c, "default/backend", "default/db", 6379));
-    assert!(
-        !tcp(&c, "other/frontend", "default/db", 6379),
-        "podSelector is namespace-local"
-    );
+    assert!(!tcp(&c, "other/frontend", "default/db", 6379), "podSelector is namespace-local");
     assert!(tcp(&c, "172.17.0.9", "default/db", 6379));
     assert!(!tcp(&c, "172.17.1.9", "default/db", 6379));
     assert!(tcp(&c, "172.17.2.0", "default/db", 6379));
     assert!(tcp(&c, "default/db", "10.0.0.42", 5978));
     assert!(!tcp(&c, "default/db", "10.0.1.42", 5978));
-    assert!(
-        !tcp(&c, "default/db", "default/frontend", 5978),
-        "egress only to the block"
-    );
+    assert!(!tcp(&c, "default/db", "default/frontend", 5978), "egress only to the block");
     // Pods without role=db are not isolated.
     assert!(set(&c, "other/frontend", "default/backend").is_all());
     assert!(set(&c, "default/backend", "8.8.8.8").is_all());
@@ -98,11 +88,7 @@ fn docs_default_deny_ingress() {
 #[test]
 fn docs_allow_all_ingress_overrides_deny() {
     let c = docs_cluster(vec![
-        policy(
-            "default",
-            "default-deny-ingress",
-            json!({ "podSelector": {}, "policyTypes": ["Ingress"] }),
-        ),
+        policy("default", "default-deny-ingress", json!({ "podSelector": {}, "policyTypes": ["Ingress"] })),
         policy(
             "default",
             "allow-all-ingress",
@@ -118,11 +104,7 @@ fn docs_allow_all_ingress_overrides_deny() {
 /// "Allow all egress traffic" (`egress: [{}]`) restores all egress.
 #[test]
 fn docs_default_deny_and_allow_all_egress() {
-    let deny = policy(
-        "default",
-        "default-deny-egress",
-        json!({ "podSelector": {}, "policyTypes": ["Egress"] }),
-    );
+    let deny = policy("default", "default-deny-egress", json!({ "podSelector": {}, "policyTypes": ["Egress"] }));
     let c = docs_cluster(vec![deny.clone()]);
     assert!(set(&c, "default/db", "other/frontend").is_empty());
     assert!(set(&c, "default/db", "8.8.8.8").is_empty());
@@ -158,11 +140,7 @@ fn docs_default_deny_all() {
 fn docs_and_versus_or() {
     let build = |from: serde_json::Value| {
         cluster(
-            vec![
-                ns("local", &[]),
-                ns("alice", &[("user", "alice")]),
-                ns("bob", &[]),
-            ],
+            vec![ns("local", &[]), ns("alice", &[("user", "alice")]), ns("bob", &[])],
             vec![
                 pod("local/target", &[("role", "server")]),
                 pod("local/client", &[("role", "client")]),
@@ -212,10 +190,7 @@ fn docs_multi_port_egress() {
     assert!(tcp(&c, "default/db", "10.0.0.1", 32768));
     assert!(!tcp(&c, "default/db", "10.0.0.1", 32769));
     assert!(!can(&c, "default/db", "10.0.0.1", 32000, UDP));
-    assert_eq!(
-        set(&c, "default/db", "10.0.0.1"),
-        Allowed::only(TCP, PortSet::range(32000, 32768))
-    );
+    assert_eq!(set(&c, "default/db", "10.0.0.1"), Allowed::only(TCP, PortSet::range(32000, 32768)));
 }
 
 /// Per the docs ("Targeting a Namespace by its name"), the control plane

@@ -25,26 +25,15 @@ fn key(keys: &'static [&'static str]) -> impl Strategy<Value = String> {
 }
 
 fn selector(keys: &'static [&'static str]) -> impl Strategy<Value = LabelSelector> {
-    let op = prop_oneof![
-        Just(Operator::In),
-        Just(Operator::NotIn),
-        Just(Operator::Exists),
-        Just(Operator::DoesNotExist)
-    ];
-    let expr = (
-        key(keys),
-        op,
-        proptest::collection::btree_set(value(), 1..3),
-    )
-        .prop_map(|(key, operator, values)| Requirement {
+    let op =
+        prop_oneof![Just(Operator::In), Just(Operator::NotIn), Just(Operator::Exists), Just(Operator::DoesNotExist)];
+    let expr = (key(keys), op, proptest::collection::btree_set(value(), 1..3)).prop_map(|(key, operator, values)| {
+        Requirement {
             key,
-            values: if matches!(operator, Operator::In | Operator::NotIn) {
-                values
-            } else {
-                BTreeSet::new()
-            },
+            values: if matches!(operator, Operator::In | Operator::NotIn) { values } else { BTreeSet::new() },
             operator,
-        });
+        }
+    });
     prop_oneof![
         1 => Just(LabelSelector::everything()),
         4 => (
@@ -63,30 +52,16 @@ const NS_KEYS: &[&str] = &["env", "team", "kubernetes.io/metadata.name"];
 
 fn peer() -> impl Strategy<Value = Peer> {
     let block = proptest::sample::select(vec!["10.0.0.0/8", "0.0.0.0/0", "2001:db8::/32"])
-        .prop_map(|c| {
-            Peer::IpBlock(IpBlock {
-                cidr: Cidr::parse(c).expect("cidr"),
-                except: Vec::new(),
-            })
-        });
-    let pods = (
-        proptest::option::of(selector(NS_KEYS)),
-        proptest::option::of(selector(POD_KEYS)),
-    )
-        .prop_map(|(namespace_selector, pod_selector)| Peer::Pods {
-            namespace_selector,
-            pod_selector,
-        });
+        .prop_map(|c| Peer::IpBlock(IpBlock { cidr: Cidr::parse(c).expect("cidr"), except: Vec::new() }));
+    let pods = (proptest::option::of(selector(NS_KEYS)), proptest::option::of(selector(POD_KEYS)))
+        .prop_map(|(namespace_selector, pod_selector)| Peer::Pods { namespace_selector, pod_selector });
     prop_oneof![1 => block, 4 => pods]
 }
 
 fn port_spec() -> impl Strategy<Value = PortSpec> {
     let port = prop_oneof![
         Just(PortMatch::Any),
-        (80u16..83).prop_map(|p| PortMatch::Range {
-            start: p,
-            end: p + 1
-        }),
+        (80u16..83).prop_map(|p| PortMatch::Range { start: p, end: p + 1 }),
         proptest::sample::select(vec!["http", "dns"]).prop_map(|n| PortMatch::Named(n.into())),
     ];
     let proto = prop_oneof![Just(TCP), Just(UDP), Just(SCTP)];
@@ -94,10 +69,7 @@ fn port_spec() -> impl Strategy<Value = PortSpec> {
 }
 
 fn rule() -> impl Strategy<Value = Rule> {
-    (
-        proptest::collection::vec(peer(), 0..3),
-        proptest::collection::vec(port_spec(), 0..3),
-    )
+    (proptest::collection::vec(peer(), 0..3), proptest::collection::vec(port_spec(), 0..3))
         .prop_map(|(peers, ports)| Rule { peers, ports })
 }
 
@@ -149,27 +121,18 @@ fn cluster_strategy() -> impl Strategy<Value = Cluster> {
             let mut namespaces: Vec<Namespace> = ns_labels
                 .into_iter()
                 .zip(NSS)
-                .map(|(labels, name)| Namespace {
-                    name: name.to_owned(),
-                    labels,
-                })
+                .map(|(labels, name)| Namespace { name: name.to_owned(), labels })
                 .collect();
             // n3 claims another name (the implicit label wins); n4 is
             // undeclared.
             namespaces.push(ns("n3", &[("kubernetes.io/metadata.name", "n1")]));
-            Cluster {
-                namespaces,
-                pods,
-                policies,
-            }
+            Cluster { namespaces, pods, policies }
         })
 }
 
 fn externals() -> impl Strategy<Value = Vec<IpAddr>> {
-    let ips: Vec<IpAddr> = ["10.0.0.1", "192.0.2.1", "2001:db8::1", "10.0.0.1"]
-        .iter()
-        .map(|s| s.parse().expect("ip"))
-        .collect();
+    let ips: Vec<IpAddr> =
+        ["10.0.0.1", "192.0.2.1", "2001:db8::1", "10.0.0.1"].iter().map(|s| s.parse().expect("ip")).collect();
     proptest::sample::subsequence(ips, 0..4)
 }
 
@@ -186,18 +149,9 @@ proptest! {
 
 #[test]
 fn peers_admitting_every_pod_and_pods_without_policies_agree() {
-    let pods = vec![
-        pod("a/x", &[("app", "a")]),
-        pod("a/y", &[]),
-        pod("b/x", &[("app", "b")]),
-        pod("c/z", &[]),
-    ];
+    let pods = vec![pod("a/x", &[("app", "a")]), pod("a/y", &[]), pod("b/x", &[("app", "b")]), pod("c/z", &[])];
     let policies = vec![
-        policy(
-            "a",
-            "deny",
-            serde_json::json!({ "podSelector": {}, "policyTypes": ["Ingress", "Egress"] }),
-        ),
+        policy("a", "deny", serde_json::json!({ "podSelector": {}, "policyTypes": ["Ingress", "Egress"] })),
         policy(
             "a",
             "all-ns",

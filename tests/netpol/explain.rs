@@ -13,11 +13,7 @@ fn shop() -> Cluster {
             pod("shop/batch", &[("app", "batch")]),
         ],
         vec![
-            policy(
-                "shop",
-                "deny-all",
-                json!({ "podSelector": {}, "policyTypes": ["Ingress", "Egress"] }),
-            ),
+            policy("shop", "deny-all", json!({ "podSelector": {}, "policyTypes": ["Ingress", "Egress"] })),
             policy(
                 "shop",
                 "db-in",
@@ -45,17 +41,11 @@ fn shop() -> Cluster {
 }
 
 fn pref(name: &str) -> PolicyRef {
-    PolicyRef {
-        namespace: "shop".into(),
-        name: name.into(),
-    }
+    PolicyRef { namespace: "shop".into(), name: name.into() }
 }
 
 fn rref(name: &str, rule: usize) -> RuleRef {
-    RuleRef {
-        policy: pref(name),
-        rule,
-    }
+    RuleRef { policy: pref(name), rule }
 }
 
 #[test]
@@ -63,18 +53,8 @@ fn allowed_verdict_names_rules() {
     let c = shop();
     let v = c.explain(ep(&c, "shop/web"), ep(&c, "shop/db"), 5432, TCP);
     assert!(v.allowed);
-    assert_eq!(
-        v.egress,
-        SideVerdict::Allowed {
-            by: vec![rref("web-out", 0)]
-        }
-    );
-    assert_eq!(
-        v.ingress,
-        SideVerdict::Allowed {
-            by: vec![rref("db-in", 1)]
-        }
-    );
+    assert_eq!(v.egress, SideVerdict::Allowed { by: vec![rref("web-out", 0)] });
+    assert_eq!(v.ingress, SideVerdict::Allowed { by: vec![rref("db-in", 1)] });
     assert_eq!(
         v.to_string(),
         "ALLOW shop/web -> shop/db 5432/TCP\n  \
@@ -92,10 +72,7 @@ fn denied_verdict_lists_isolating_policies_and_misses() {
         v.egress,
         SideVerdict::Denied {
             selected_by: vec![pref("deny-all"), pref("web-out")],
-            misses: vec![RuleMiss {
-                rule: rref("web-out", 0),
-                reason: MissReason::Port
-            }],
+            misses: vec![RuleMiss { rule: rref("web-out", 0), reason: MissReason::Port }],
         }
     );
     assert_eq!(
@@ -103,14 +80,8 @@ fn denied_verdict_lists_isolating_policies_and_misses() {
         SideVerdict::Denied {
             selected_by: vec![pref("deny-all"), pref("db-in")],
             misses: vec![
-                RuleMiss {
-                    rule: rref("db-in", 0),
-                    reason: MissReason::Peer
-                },
-                RuleMiss {
-                    rule: rref("db-in", 1),
-                    reason: MissReason::Port
-                },
+                RuleMiss { rule: rref("db-in", 0), reason: MissReason::Peer },
+                RuleMiss { rule: rref("db-in", 1), reason: MissReason::Port },
             ],
         }
     );
@@ -129,16 +100,8 @@ fn one_side_denied_is_enough() {
     let v = c.explain(ep(&c, "shop/batch"), ep(&c, "shop/db"), 22, TCP);
     assert!(!v.allowed);
     assert!(!v.egress.is_allowed());
-    assert_eq!(
-        v.ingress,
-        SideVerdict::Allowed {
-            by: vec![rref("db-in", 0)]
-        }
-    );
-    assert_eq!(
-        v.egress.to_string(),
-        "denied: selected by shop/deny-all; no rule allows"
-    );
+    assert_eq!(v.ingress, SideVerdict::Allowed { by: vec![rref("db-in", 0)] });
+    assert_eq!(v.egress.to_string(), "denied: selected by shop/deny-all; no rule allows");
 }
 
 #[test]

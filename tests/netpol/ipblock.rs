@@ -24,10 +24,7 @@ fn ingress_ip_block_with_except() {
     assert!(tcp(&c, "172.17.255.255", "a/app", 80));
     assert!(!tcp(&c, "172.17.1.1", "a/app", 80));
     assert!(!tcp(&c, "172.18.0.1", "a/app", 80));
-    assert!(
-        !tcp(&c, "a/other", "a/app", 80),
-        "ipBlock never matches pods"
-    );
+    assert!(!tcp(&c, "a/other", "a/app", 80), "ipBlock never matches pods");
 }
 
 #[test]
@@ -42,10 +39,7 @@ fn ip_block_covering_everything_still_matches_no_pod() {
     assert!(set(&c, "8.8.8.8", "a/app").is_all());
     assert!(set(&c, "2001:db8::1", "a/app").is_all());
     assert!(set(&c, "a/app", "8.8.8.8").is_all());
-    assert!(
-        set(&c, "a/app", "2001:db8::1").is_empty(),
-        "v4 block does not hold v6"
-    );
+    assert!(set(&c, "a/app", "2001:db8::1").is_empty(), "v4 block does not hold v6");
 }
 
 #[test]
@@ -73,10 +67,7 @@ fn ipv6_block_with_except() {
     assert!(!tcp(&c, "a/app", "2001:db8:1::1", 443));
     assert!(!tcp(&c, "a/app", "2001:db9::1", 443));
     assert!(!tcp(&c, "a/app", "::ffff:10.0.0.1", 443));
-    assert!(
-        !tcp(&c, "a/app", "10.0.0.1", 443),
-        "v6 block does not hold v4"
-    );
+    assert!(!tcp(&c, "a/app", "10.0.0.1", 443), "v6 block does not hold v4");
 }
 
 #[test]
@@ -111,16 +102,8 @@ fn reachability_with_externals() {
     let inside: IpAddr = "192.0.2.7".parse().expect("ip");
     let egress_ok: IpAddr = "198.51.100.9".parse().expect("ip");
     let r = c.reachability(&[egress_ok, inside, inside]);
-    let pairs: Vec<(String, String, String)> = r
-        .iter()
-        .map(|x| {
-            (
-                c.endpoint_name(x.from),
-                c.endpoint_name(x.to),
-                x.allowed.to_string(),
-            )
-        })
-        .collect();
+    let pairs: Vec<(String, String, String)> =
+        r.iter().map(|x| (c.endpoint_name(x.from), c.endpoint_name(x.to), x.allowed.to_string())).collect();
     let s = |a: &str, b: &str, p: &str| (a.to_owned(), b.to_owned(), p.to_owned());
     assert_eq!(
         pairs,

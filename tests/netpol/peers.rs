@@ -34,12 +34,7 @@ fn world(from: Value) -> Cluster {
 
 /// Sources that may reach app/api (on 80/TCP).
 fn sources(c: &Cluster) -> Vec<&str> {
-    let mut v: Vec<&str> = c
-        .pods
-        .iter()
-        .map(|p| p.id.as_str())
-        .filter(|id| tcp(c, id, "app/api", 80))
-        .collect();
+    let mut v: Vec<&str> = c.pods.iter().map(|p| p.id.as_str()).filter(|id| tcp(c, id, "app/api", 80)).collect();
     v.sort_unstable();
     v
 }
@@ -155,11 +150,7 @@ fn match_labels_and_expressions_are_anded() {
 fn match_expressions_in_spec_pod_selector() {
     let c = cluster(
         vec![ns("a", &[])],
-        vec![
-            pod("a/one", &[("tier", "front")]),
-            pod("a/two", &[("tier", "back")]),
-            pod("a/three", &[]),
-        ],
+        vec![pod("a/one", &[("tier", "front")]), pod("a/two", &[("tier", "back")]), pod("a/three", &[])],
         vec![policy(
             "a",
             "iso",
@@ -183,11 +174,7 @@ fn egress_to_dns_in_kube_system() {
             pod("kube-system/metrics", &[("k8s-app", "metrics-server")]),
         ],
         vec![
-            policy(
-                "shop",
-                "default-deny",
-                json!({ "podSelector": {}, "policyTypes": ["Ingress", "Egress"] }),
-            ),
+            policy("shop", "default-deny", json!({ "podSelector": {}, "policyTypes": ["Ingress", "Egress"] })),
             policy(
                 "shop",
                 "allow-dns",
@@ -211,10 +198,7 @@ fn egress_to_dns_in_kube_system() {
     assert!(can(&c, "shop/api", "kube-system/coredns", 53, UDP));
     assert!(!tcp(&c, "shop/api", "kube-system/coredns", 80));
     assert!(!can(&c, "shop/api", "kube-system/metrics", 53, UDP));
-    assert!(
-        !can(&c, "shop/api", "8.8.8.8", 53, UDP),
-        "ipBlock-free rule never matches externals"
-    );
+    assert!(!can(&c, "shop/api", "8.8.8.8", 53, UDP), "ipBlock-free rule never matches externals");
     assert!(set(&c, "shop/api", "shop/db").is_empty());
     assert!(set(&c, "kube-system/coredns", "kube-system/metrics").is_all());
 }

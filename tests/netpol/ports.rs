@@ -17,11 +17,7 @@ fn ingress_ports(ports: Value) -> Cluster {
             pod_ports(
                 "a/server",
                 &[("app", "server")],
-                &[
-                    ("http", 8080, TCP),
-                    ("dns", 5353, UDP),
-                    ("metrics", 9100, TCP),
-                ],
+                &[("http", 8080, TCP), ("dns", 5353, UDP), ("metrics", 9100, TCP)],
             ),
             pod_ports("a/server2", &[("app", "server")], &[("http", 9090, TCP)]),
         ],
@@ -43,10 +39,7 @@ fn udp_is_not_tcp() {
     let c = ingress_ports(json!([ { "protocol": "UDP", "port": 53 } ]));
     assert!(can(&c, "a/client", "a/server", 53, UDP));
     assert!(!tcp(&c, "a/client", "a/server", 53));
-    assert_eq!(
-        set(&c, "a/client", "a/server"),
-        Allowed::only(UDP, PortSet::single(53))
-    );
+    assert_eq!(set(&c, "a/client", "a/server"), Allowed::only(UDP, PortSet::single(53)));
 }
 
 #[test]
@@ -59,10 +52,7 @@ fn sctp_port() {
 #[test]
 fn protocol_without_port_is_every_port_of_it() {
     let c = ingress_ports(json!([ { "protocol": "UDP" } ]));
-    assert_eq!(
-        set(&c, "a/client", "a/server"),
-        Allowed::only(UDP, PortSet::all())
-    );
+    assert_eq!(set(&c, "a/client", "a/server"), Allowed::only(UDP, PortSet::all()));
 }
 
 #[test]
@@ -98,14 +88,8 @@ fn overlapping_and_adjacent_entries_merge() {
 #[test]
 fn named_port_resolves_on_each_destination() {
     let c = ingress_ports(json!([ { "port": "http" } ]));
-    assert_eq!(
-        set(&c, "a/client", "a/server"),
-        Allowed::only(TCP, PortSet::single(8080))
-    );
-    assert_eq!(
-        set(&c, "a/client", "a/server2"),
-        Allowed::only(TCP, PortSet::single(9090))
-    );
+    assert_eq!(set(&c, "a/client", "a/server"), Allowed::only(TCP, PortSet::single(8080)));
+    assert_eq!(set(&c, "a/client", "a/server2"), Allowed::only(TCP, PortSet::single(9090)));
     assert!(!tcp(&c, "a/client", "a/server", 9090));
 }
 
@@ -115,10 +99,7 @@ fn named_port_must_match_protocol() {
     let c = ingress_ports(json!([ { "port": "dns" } ]));
     assert!(set(&c, "a/client", "a/server").is_empty());
     let c = ingress_ports(json!([ { "protocol": "UDP", "port": "dns" } ]));
-    assert_eq!(
-        set(&c, "a/client", "a/server"),
-        Allowed::only(UDP, PortSet::single(5353))
-    );
+    assert_eq!(set(&c, "a/client", "a/server"), Allowed::only(UDP, PortSet::single(5353)));
     // server2 has no "dns": the rule opens nothing there.
     assert!(set(&c, "a/client", "a/server2").is_empty());
 }
@@ -128,11 +109,7 @@ fn named_port_in_egress_resolves_on_destination_not_source() {
     let c = cluster(
         vec![ns("a", &[])],
         vec![
-            pod_ports(
-                "a/scraper",
-                &[("app", "scraper")],
-                &[("metrics", 1234, TCP)],
-            ),
+            pod_ports("a/scraper", &[("app", "scraper")], &[("metrics", 1234, TCP)]),
             pod_ports("a/node1", &[], &[("metrics", 9100, TCP)]),
             pod_ports("a/node2", &[], &[("metrics", 9200, TCP)]),
             pod("a/plain", &[]),
@@ -147,23 +124,11 @@ fn named_port_in_egress_resolves_on_destination_not_source() {
             }),
         )],
     );
-    assert_eq!(
-        set(&c, "a/scraper", "a/node1"),
-        Allowed::only(TCP, PortSet::single(9100))
-    );
-    assert_eq!(
-        set(&c, "a/scraper", "a/node2"),
-        Allowed::only(TCP, PortSet::single(9200))
-    );
-    assert!(
-        !tcp(&c, "a/scraper", "a/node1", 1234),
-        "source's own port name is irrelevant"
-    );
+    assert_eq!(set(&c, "a/scraper", "a/node1"), Allowed::only(TCP, PortSet::single(9100)));
+    assert_eq!(set(&c, "a/scraper", "a/node2"), Allowed::only(TCP, PortSet::single(9200)));
+    assert!(!tcp(&c, "a/scraper", "a/node1", 1234), "source's own port name is irrelevant");
     assert!(set(&c, "a/scraper", "a/plain").is_empty());
-    assert!(
-        set(&c, "a/scraper", "10.0.0.1").is_empty(),
-        "named ports never match externals"
-    );
+    assert!(set(&c, "a/scraper", "10.0.0.1").is_empty(), "named ports never match externals");
     // Ingress of the scraper is not isolated and its own 1234 is reachable.
     assert!(tcp(&c, "a/node1", "a/scraper", 1234));
 }
@@ -173,12 +138,6 @@ fn named_and_numeric_entries_combine() {
     let c = ingress_ports(json!([ { "port": "metrics" }, { "port": 22 } ]));
     let mut expected = PortSet::single(22);
     expected.insert_range(9100, 9100);
-    assert_eq!(
-        set(&c, "a/client", "a/server"),
-        Allowed::only(TCP, expected)
-    );
-    assert_eq!(
-        set(&c, "a/client", "a/server2"),
-        Allowed::only(TCP, PortSet::single(22))
-    );
+    assert_eq!(set(&c, "a/client", "a/server"), Allowed::only(TCP, expected));
+    assert_eq!(set(&c, "a/client", "a/server2"), Allowed::only(TCP, PortSet::single(22)));
 }

@@ -20,70 +20,39 @@ fn protocol() -> impl Strategy<Value = Protocol> {
     prop_oneof![Just(TCP), Just(UDP), Just(SCTP)]
 }
 
-fn opt_label(
-    key: &'static str,
-    values: &'static [&'static str],
-) -> impl Strategy<Value = Option<(String, String)>> {
-    proptest::option::of(
-        proptest::sample::select(values).prop_map(move |v| (key.to_owned(), v.to_owned())),
-    )
+fn opt_label(key: &'static str, values: &'static [&'static str]) -> impl Strategy<Value = Option<(String, String)>> {
+    proptest::option::of(proptest::sample::select(values).prop_map(move |v| (key.to_owned(), v.to_owned())))
 }
 
 fn pod_labels() -> impl Strategy<Value = Labels> {
-    (
-        opt_label("app", &["a", "b"]),
-        opt_label("tier", &["x", "y"]),
-    )
-        .prop_map(|(a, b)| a.into_iter().chain(b).collect())
+    (opt_label("app", &["a", "b"]), opt_label("tier", &["x", "y"])).prop_map(|(a, b)| a.into_iter().chain(b).collect())
 }
 
-fn selector(
-    key_vals: &'static [(&'static str, &'static [&'static str])],
-) -> impl Strategy<Value = LabelSelector> {
+fn selector(key_vals: &'static [(&'static str, &'static [&'static str])]) -> impl Strategy<Value = LabelSelector> {
     let keys: Vec<&'static str> = key_vals.iter().map(|(k, _)| *k).collect();
     let keys2 = keys.clone();
-    let label = (
-        proptest::sample::select(keys),
-        proptest::sample::select(vec!["a", "b", "x", "y", "prod"]),
-    );
-    let op = prop_oneof![
-        Just(Operator::In),
-        Just(Operator::NotIn),
-        Just(Operator::Exists),
-        Just(Operator::DoesNotExist)
-    ];
-    let expr = (
-        proptest::sample::select(keys2),
-        op,
-        proptest::sample::subsequence(vec!["a", "b", "x", "y", "prod"], 1..3),
-    )
-        .prop_map(|(k, op, vals)| Requirement {
-            key: k.to_owned(),
-            operator: op,
-            values: if matches!(op, Operator::In | Operator::NotIn) {
-                vals.into_iter().map(str::to_owned).collect()
-            } else {
-                BTreeSet::new()
-            },
-        });
-    (
-        proptest::option::of(label),
-        proptest::collection::vec(expr, 0..2),
-    )
-        .prop_map(|(l, e)| LabelSelector {
-            match_labels: l
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-            match_expressions: e,
-        })
+    let label = (proptest::sample::select(keys), proptest::sample::select(vec!["a", "b", "x", "y", "prod"]));
+    let op =
+        prop_oneof![Just(Operator::In), Just(Operator::NotIn), Just(Operator::Exists), Just(Operator::DoesNotExist)];
+    let expr =
+        (proptest::sample::select(keys2), op, proptest::sample::subsequence(vec!["a", "b", "x", "y", "prod"], 1..3))
+            .prop_map(|(k, op, vals)| Requirement {
+                key: k.to_owned(),
+                operator: op,
+                values: if matches!(op, Operator::In | Operator::NotIn) {
+                    vals.into_iter().map(str::to_owned).collect()
+                } else {
+                    BTreeSet::new()
+                },
+            });
+    (proptest::option::of(label), proptest::collection::vec(expr, 0..2)).prop_map(|(l, e)| LabelSelector {
+        match_labels: l.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+        match_expressions: e,
+    })
 }
 
 const POD_KEYS: &[(&str, &[&str])] = &[("app", &["a", "b"]), ("tier", &["x", "y"])];
-const NS_KEYS: &[(&str, &[&str])] = &[
-    ("env", &["prod"]),
-    ("kubernetes.io/metadata.name", &["n0", "n1", "n2"]),
-];
+const NS_KEYS: &[(&str, &[&str])] = &[("env", &["prod"]), ("kubernetes.io/metadata.name", &["n0", "n1", "n2"])];
 
 fn peer() -> impl Strategy<Value = Peer> {
     let block = prop_oneof![
@@ -95,48 +64,27 @@ fn peer() -> impl Strategy<Value = Peer> {
     .prop_map(|(c, e)| {
         Peer::IpBlock(IpBlock {
             cidr: Cidr::parse(c).expect("cidr"),
-            except: e
-                .into_iter()
-                .map(|x| Cidr::parse(x).expect("cidr"))
-                .collect(),
+            except: e.into_iter().map(|x| Cidr::parse(x).expect("cidr")).collect(),
         })
     });
-    let pods = (
-        proptest::option::of(selector(NS_KEYS)),
-        proptest::option::of(selector(POD_KEYS)),
-    )
-        .prop_filter("a peer needs a selector", |(n, p)| {
-            n.is_some() || p.is_some()
-        })
-        .prop_map(|(namespace_selector, pod_selector)| Peer::Pods {
-            namespace_selector,
-            pod_selector,
-        });
+    let pods = (proptest::option::of(selector(NS_KEYS)), proptest::option::of(selector(POD_KEYS)))
+        .prop_filter("a peer needs a selector", |(n, p)| n.is_some() || p.is_some())
+        .prop_map(|(namespace_selector, pod_selector)| Peer::Pods { namespace_selector, pod_selector });
     prop_oneof![1 => block, 3 => pods]
 }
 
 fn port_spec() -> impl Strategy<Value = PortSpec> {
     let m = prop_oneof![
         Just(PortMatch::Any),
-        (
-            proptest::sample::select(vec![53u16, 80, 443, 8080]),
-            0u16..3
-        )
-            .prop_map(|(s, len)| PortMatch::Range {
-                start: s,
-                end: s + len
-            }),
-        proptest::sample::select(vec!["http", "dns", "metrics"])
-            .prop_map(|n| PortMatch::Named(n.to_owned())),
+        (proptest::sample::select(vec![53u16, 80, 443, 8080]), 0u16..3)
+            .prop_map(|(s, len)| PortMatch::Range { start: s, end: s + len }),
+        proptest::sample::select(vec!["http", "dns", "metrics"]).prop_map(|n| PortMatch::Named(n.to_owned())),
     ];
     (protocol(), m).prop_map(|(protocol, port)| PortSpec { protocol, port })
 }
 
 fn rule() -> impl Strategy<Value = Rule> {
-    (
-        proptest::collection::vec(peer(), 0..3),
-        proptest::collection::vec(port_spec(), 0..3),
-    )
+    (proptest::collection::vec(peer(), 0..3), proptest::collection::vec(port_spec(), 0..3))
         .prop_map(|(peers, ports)| Rule { peers, ports })
 }
 
@@ -152,10 +100,7 @@ fn policy_strategy() -> impl Strategy<Value = Policy> {
             namespace: ns.to_owned(),
             name: "p".to_owned(),
             pod_selector,
-            types: PolicyTypes {
-                ingress: i,
-                egress: e,
-            },
+            types: PolicyTypes { ingress: i, egress: e },
             ingress,
             egress,
         })
@@ -163,57 +108,38 @@ fn policy_strategy() -> impl Strategy<Value = Policy> {
 
 fn named_ports() -> impl Strategy<Value = BTreeMap<String, (u16, Protocol)>> {
     proptest::collection::btree_map(
-        proptest::sample::select(vec![
-            "http".to_owned(),
-            "dns".to_owned(),
-            "metrics".to_owned(),
-        ]),
-        (
-            proptest::sample::select(vec![53u16, 80, 8080, 9100]),
-            protocol(),
-        ),
+        proptest::sample::select(vec!["http".to_owned(), "dns".to_owned(), "metrics".to_owned()]),
+        (proptest::sample::select(vec![53u16, 80, 8080, 9100]), protocol()),
         0..3,
     )
 }
 
 fn cluster_strategy() -> impl Strategy<Value = Cluster> {
     let pods = proptest::collection::vec(
-        (
-            proptest::sample::select(vec!["n0", "n1", "n2"]),
-            pod_labels(),
-            named_ports(),
-        ),
+        (proptest::sample::select(vec!["n0", "n1", "n2"]), pod_labels(), named_ports()),
         1..6,
     );
     let ns_prod = any::<bool>();
-    (
-        pods,
-        ns_prod,
-        proptest::collection::vec(policy_strategy(), 0..4),
-    )
-        .prop_map(|(pods, prod, mut policies)| {
-            for (i, p) in policies.iter_mut().enumerate() {
-                p.name = format!("p{i}");
-            }
-            Cluster {
-                // n2 is left undeclared on purpose.
-                namespaces: vec![
-                    ns("n0", &[("env", if prod { "prod" } else { "dev" })]),
-                    ns("n1", &[]),
-                ],
-                pods: pods
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (n, labels, named_ports))| Pod {
-                        id: format!("{n}/w{i}"),
-                        namespace: n.to_owned(),
-                        labels,
-                        named_ports,
-                    })
-                    .collect(),
-                policies,
-            }
-        })
+    (pods, ns_prod, proptest::collection::vec(policy_strategy(), 0..4)).prop_map(|(pods, prod, mut policies)| {
+        for (i, p) in policies.iter_mut().enumerate() {
+            p.name = format!("p{i}");
+        }
+        Cluster {
+            // n2 is left undeclared on purpose.
+            namespaces: vec![ns("n0", &[("env", if prod { "prod" } else { "dev" })]), ns("n1", &[])],
+            pods: pods
+                .into_iter()
+                .enumerate()
+                .map(|(i, (n, labels, named_ports))| Pod {
+                    id: format!("{n}/w{i}"),
+                    namespace: n.to_owned(),
+                    labels,
+                    named_ports,
+                })
+                .collect(),
+            policies,
+        }
+    })
 }
 
 fn all_pairs(c: &Cluster) -> Vec<(Endpoint, Endpoint)> {
@@ -254,11 +180,7 @@ fn grow() -> impl Strategy<Value = Grow> {
 }
 
 fn rules(p: &mut Policy, ingress: bool) -> &mut Vec<Rule> {
-    if ingress {
-        &mut p.ingress
-    } else {
-        &mut p.egress
-    }
+    if ingress { &mut p.ingress } else { &mut p.egress }
 }
 
 fn apply(p: &mut Policy, g: Grow) {
@@ -368,25 +290,14 @@ proptest! {
 #[test]
 fn first_egress_rule_without_policy_types_can_remove_connections() {
     let pods = || vec![pod("a/x", &[]), pod("a/y", &[])];
-    let before = cluster(
-        vec![],
-        pods(),
-        vec![policy("a", "p", serde_json::json!({ "podSelector": {} }))],
-    );
+    let before = cluster(vec![], pods(), vec![policy("a", "p", serde_json::json!({ "podSelector": {} }))]);
     let after = cluster(
         vec![],
         pods(),
-        vec![policy(
-            "a",
-            "p",
-            serde_json::json!({ "podSelector": {}, "egress": [ { "ports": [ { "port": 53 } ] } ] }),
-        )],
+        vec![policy("a", "p", serde_json::json!({ "podSelector": {}, "egress": [ { "ports": [ { "port": 53 } ] } ] }))],
     );
     assert!(set(&before, "a/x", "1.1.1.1").is_all());
-    assert_eq!(
-        set(&after, "a/x", "1.1.1.1"),
-        Allowed::only(TCP, PortSet::single(53))
-    );
+    assert_eq!(set(&after, "a/x", "1.1.1.1"), Allowed::only(TCP, PortSet::single(53)));
 }
 
 #[test]
@@ -395,10 +306,7 @@ fn reachability_scales_to_hundreds_of_pods() {
     let mut policies = Vec::new();
     for n in 0..10 {
         for w in 0..30 {
-            pods.push(pod(
-                &format!("ns{n}/w{w}"),
-                &[("app", &format!("a{}", w % 5))],
-            ));
+            pods.push(pod(&format!("ns{n}/w{w}"), &[("app", &format!("a{}", w % 5))]));
         }
         policies.push(policy(
             &format!("ns{n}"),
@@ -431,9 +339,5 @@ fn reachability_scales_to_hundreds_of_pods() {
     let reach = c.reachability(&[]);
     // 60 a1 pods x 60 a0 pods on 80/TCP.
     assert_eq!(reach.len(), 60 * 60);
-    assert!(
-        reach
-            .iter()
-            .all(|r| r.allowed == Allowed::only(TCP, PortSet::single(80)))
-    );
+    assert!(reach.iter().all(|r| r.allowed == Allowed::only(TCP, PortSet::single(80))));
 }

@@ -18,10 +18,7 @@ fn assert_matches_declared(s: &Stack, reach: &[Reach]) {
         let key = (c.endpoint_name(r.from), c.endpoint_name(r.to));
         assert_eq!(s.expected.get(&key), Some(&r.allowed), "{key:?}");
     }
-    let names: Vec<(String, String)> = reach
-        .iter()
-        .map(|r| (c.endpoint_name(r.from), c.endpoint_name(r.to)))
-        .collect();
+    let names: Vec<(String, String)> = reach.iter().map(|r| (c.endpoint_name(r.from), c.endpoint_name(r.to))).collect();
     assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
 }
 
@@ -48,10 +45,7 @@ fn dns_to_any_peer_changes_nothing_at_scale() {
 
 #[test]
 fn stack_shaped_clusters_agree_with_the_exhaustive_evaluation() {
-    let probes: Vec<IpAddr> = ["1.1.1.1", "10.0.0.1", "2001:db8::1"]
-        .iter()
-        .map(|s| s.parse().expect("ip"))
-        .collect();
+    let probes: Vec<IpAddr> = ["1.1.1.1", "10.0.0.1", "2001:db8::1"].iter().map(|s| s.parse().expect("ip")).collect();
     for (n, seed, anywhere) in [(1, 3, false), (9, 4, true), (40, 5, false), (250, 6, true)] {
         let s = stack_shaped(n, seed, anywhere);
         let reach = s.cluster.reachability(&probes);
@@ -63,9 +57,7 @@ fn stack_shaped_clusters_agree_with_the_exhaustive_evaluation() {
 #[test]
 fn open_cluster_reports_every_pair() {
     // No policy at all: nothing to narrow by, every pair is reported.
-    let pods = (0..60)
-        .map(|i| pod(&format!("n{}/w{i}", i % 4), &[("app", "x")]))
-        .collect();
+    let pods = (0..60).map(|i| pod(&format!("n{}/w{i}", i % 4), &[("app", "x")])).collect();
     let c = cluster(vec![], pods, vec![]);
     let ip: IpAddr = "192.0.2.1".parse().expect("ip");
     let reach = c.reachability(&[ip, ip]);

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use stackc::verify::netpol::{
-    Allowed, Cluster, LabelSelector, NAMESPACE_NAME_LABEL, Namespace, Peer, Pod, Policy,
-    PolicyTypes, PortMatch, PortSet, PortSpec, Protocol, Rule,
+    Allowed, Cluster, LabelSelector, NAMESPACE_NAME_LABEL, Namespace, Peer, Pod, Policy, PolicyTypes, PortMatch,
+    PortSet, PortSpec, Protocol, Rule,
 };
 
 const NAME: &str = "app.kubernetes.io/name";
@@ -57,15 +57,9 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
     let name_of = |i: usize| format!("w{}", i / nsc);
     let id_of = |i: usize| format!("ns{}/{}", ns_of(i), name_of(i));
     let mut namespaces: Vec<Namespace> = (0..nsc)
-        .map(|k| Namespace {
-            name: format!("ns{k}"),
-            labels: [("team".to_owned(), format!("t{}", k % 3))].into(),
-        })
+        .map(|k| Namespace { name: format!("ns{k}"), labels: [("team".to_owned(), format!("t{}", k % 3))].into() })
         .collect();
-    namespaces.push(Namespace {
-        name: "kube-system".to_owned(),
-        labels: BTreeMap::new(),
-    });
+    namespaces.push(Namespace { name: "kube-system".to_owned(), labels: BTreeMap::new() });
     let mut pods: Vec<Pod> = (0..n)
         .map(|i| Pod {
             id: id_of(i),
@@ -96,21 +90,14 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
                 continue;
             }
             let (s, proto, lo) = match rng.below(3) {
-                0 => (
-                    spec(Protocol::Tcp, PortMatch::Named("http".into())),
-                    Protocol::Tcp,
-                    8080,
-                ),
+                0 => (spec(Protocol::Tcp, PortMatch::Named("http".into())), Protocol::Tcp, 8080),
                 1 => {
                     let p = 9000 + u16::try_from(rng.below(5)).unwrap_or(0);
                     let m = PortMatch::Range { start: p, end: p };
                     (spec(Protocol::Tcp, m), Protocol::Tcp, p)
                 }
                 _ => {
-                    let m = PortMatch::Range {
-                        start: 5353,
-                        end: 5353,
-                    };
+                    let m = PortMatch::Range { start: 5353, end: 5353 };
                     (spec(Protocol::Udp, m), Protocol::Udp, 5353)
                 }
             };
@@ -125,15 +112,12 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
         incoming[to].push((from, ports));
     }
     let peer = |me: usize, other: usize| Peer::Pods {
-        namespace_selector: (ns_of(me) != ns_of(other)).then(|| {
-            LabelSelector::labels([(NAMESPACE_NAME_LABEL, format!("ns{}", ns_of(other)))])
-        }),
+        namespace_selector: (ns_of(me) != ns_of(other))
+            .then(|| LabelSelector::labels([(NAMESPACE_NAME_LABEL, format!("ns{}", ns_of(other)))])),
         pod_selector: Some(pods_named(&name_of(other))),
     };
-    let rule = |me: usize, other: usize, ports: &[PortSpec]| Rule {
-        peers: vec![peer(me, other)],
-        ports: ports.to_vec(),
-    };
+    let rule =
+        |me: usize, other: usize, ports: &[PortSpec]| Rule { peers: vec![peer(me, other)], ports: ports.to_vec() };
     let policy = |i: usize, suffix: &str, types: PolicyTypes| Policy {
         namespace: format!("ns{}", ns_of(i)),
         name: format!("{}-{suffix}", name_of(i)),
@@ -147,10 +131,7 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
             Vec::new()
         } else {
             vec![Peer::Pods {
-                namespace_selector: Some(LabelSelector::labels([(
-                    NAMESPACE_NAME_LABEL,
-                    "kube-system",
-                )])),
+                namespace_selector: Some(LabelSelector::labels([(NAMESPACE_NAME_LABEL, "kube-system")])),
                 pod_selector: Some(LabelSelector::labels([("k8s-app", "kube-dns")])),
             }]
         },
@@ -164,42 +145,19 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
             namespace: format!("ns{k}"),
             name: "default-deny".to_owned(),
             pod_selector: LabelSelector::everything(),
-            types: PolicyTypes {
-                ingress: true,
-                egress: true,
-            },
+            types: PolicyTypes { ingress: true, egress: true },
             ingress: Vec::new(),
             egress: Vec::new(),
         })
         .collect();
     for (i, callers) in incoming.iter().enumerate() {
-        let mut ing = policy(
-            i,
-            "ingress",
-            PolicyTypes {
-                ingress: true,
-                egress: false,
-            },
-        );
-        ing.ingress = callers
-            .iter()
-            .map(|&(from, ports)| rule(i, from, ports))
-            .collect();
+        let mut ing = policy(i, "ingress", PolicyTypes { ingress: true, egress: false });
+        ing.ingress = callers.iter().map(|&(from, ports)| rule(i, from, ports)).collect();
         if !ing.ingress.is_empty() {
             policies.push(ing);
         }
-        let mut eg = policy(
-            i,
-            "egress",
-            PolicyTypes {
-                ingress: false,
-                egress: true,
-            },
-        );
-        eg.egress = edges
-            .range((i, 0)..(i + 1, 0))
-            .map(|(&(_, to), ports)| rule(i, to, ports))
-            .collect();
+        let mut eg = policy(i, "egress", PolicyTypes { ingress: false, egress: true });
+        eg.egress = edges.range((i, 0)..(i + 1, 0)).map(|(&(_, to), ports)| rule(i, to, ports)).collect();
         eg.egress.push(dns.clone());
         policies.push(eg);
         let mut dns_ports = Allowed::only(Protocol::Udp, PortSet::single(53));
@@ -209,13 +167,5 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
     // coredns is isolated by no policy: it may reach itself, nothing else
     // (every other pod is ingress-isolated and admits only its callers).
     expected.insert((DNS_POD.to_owned(), DNS_POD.to_owned()), Allowed::all());
-    Stack {
-        cluster: Cluster {
-            namespaces,
-            pods,
-            policies,
-        },
-        expected,
-        declared_pairs,
-    }
+    Stack { cluster: Cluster { namespaces, pods, policies }, expected, declared_pairs }
 }

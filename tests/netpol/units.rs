@@ -24,11 +24,7 @@ fn port_set_merges_and_splits() {
     assert!(s.is_all());
     assert_eq!(s.to_string(), "all");
     assert_eq!(PortSet::empty().to_string(), "none");
-    assert_eq!(
-        PortSet::range(0, 0),
-        PortSet::empty(),
-        "port 0 is not a port"
-    );
+    assert_eq!(PortSet::range(0, 0), PortSet::empty(), "port 0 is not a port");
     assert_eq!(PortSet::range(0, 5), PortSet::range(1, 5));
     assert!(PortSet::range(9, 3).is_empty());
     assert_eq!(PortSet::all().count(), 65535);
@@ -44,10 +40,7 @@ fn port_set_intersection_and_contains() {
     assert_eq!(i.to_string(), "50-100,200-250,300");
     assert!(i.contains(300) && i.contains(50) && !i.contains(101) && !i.contains(0));
     assert!(PortSet::all().contains(65535));
-    assert_eq!(
-        i.ranges().collect::<Vec<_>>(),
-        [50..=100, 200..=250, 300..=300]
-    );
+    assert_eq!(i.ranges().collect::<Vec<_>>(), [50..=100, 200..=250, 300..=300]);
 }
 
 #[test]
@@ -57,10 +50,7 @@ fn allowed_display_and_ops() {
     let mut a = Allowed::only(UDP, PortSet::single(53));
     a.union_with(&Allowed::only(TCP, PortSet::range(80, 81)));
     assert_eq!(a.to_string(), "TCP 80-81; UDP 53");
-    assert_eq!(
-        a.intersection(&Allowed::only(TCP, PortSet::all())),
-        Allowed::only(TCP, PortSet::range(80, 81))
-    );
+    assert_eq!(a.intersection(&Allowed::only(TCP, PortSet::all())), Allowed::only(TCP, PortSet::range(80, 81)));
     assert!(a.contains(53, UDP) && !a.contains(53, TCP));
     assert_eq!(Protocol::parse("SCTP"), Some(SCTP));
     assert_eq!(Protocol::parse("udp"), None);
@@ -82,15 +72,8 @@ fn cidr_v4_and_v6() {
     assert!(all6.contains(ip("2001:db8::1")) && !all6.contains(ip("1.2.3.4")));
     let h6 = Cidr::parse("2001:db8::7/128").expect("cidr");
     assert!(h6.contains(ip("2001:db8::7")) && !h6.contains(ip("2001:db8::8")));
-    assert_eq!(
-        Cidr::parse("2001:db8::7/64").expect("cidr").to_string(),
-        "2001:db8::/64"
-    );
-    assert!(
-        Cidr::parse("10.0.0.0/8")
-            .expect("c")
-            .strictly_contains(&Cidr::parse("10.1.0.0/16").expect("c"))
-    );
+    assert_eq!(Cidr::parse("2001:db8::7/64").expect("cidr").to_string(), "2001:db8::/64");
+    assert!(Cidr::parse("10.0.0.0/8").expect("c").strictly_contains(&Cidr::parse("10.1.0.0/16").expect("c")));
     assert!(Cidr::parse("1.2.3.4").is_err());
     assert!(Cidr::parse("1.2.3.4/x").is_err());
 }
@@ -115,13 +98,6 @@ fn selector_semantics_and_display() {
     assert!(!s.matches(&labels(&[("app", "web")])), "In needs the key");
     assert!(LabelSelector::everything().matches(&labels(&[])));
     assert_eq!(LabelSelector::everything().to_string(), "{}");
-    let n = Namespace {
-        name: "prod".into(),
-        labels: labels(&[(NAMESPACE_NAME_LABEL, "spoof")]),
-    };
-    assert_eq!(
-        n.label(NAMESPACE_NAME_LABEL),
-        Some("prod"),
-        "implicit label wins"
-    );
+    let n = Namespace { name: "prod".into(), labels: labels(&[(NAMESPACE_NAME_LABEL, "spoof")]) };
+    assert_eq!(n.label(NAMESPACE_NAME_LABEL), Some("prod"), "implicit label wins");
 }

@@ -62,10 +62,7 @@ impl Project {
     }
 
     pub fn write_stack(&self, stack: &str, recipients: &[&str]) {
-        let lines: Vec<String> = recipients
-            .iter()
-            .map(|r| format!("age-recipient \"{r}\""))
-            .collect();
+        let lines: Vec<String> = recipients.iter().map(|r| format!("age-recipient \"{r}\"")).collect();
         let text = stack.replace("RECIPIENTS", &lines.join("\n        "));
         fs::write(self.path().join("stack.kdl"), text).unwrap();
     }
@@ -114,11 +111,7 @@ impl Project {
     /// `stackc secrets keygen --out keys/<name>.agekey`; returns (path, recipient).
     pub fn keygen(&self, name: &str) -> (PathBuf, String) {
         let path = self.path().join("keys").join(format!("{name}.agekey"));
-        let out = self.ok(
-            &["secrets", "keygen", "--out", path.to_str().unwrap()],
-            b"",
-            &[],
-        );
+        let out = self.ok(&["secrets", "keygen", "--out", path.to_str().unwrap()], b"", &[]);
         (path, text(&out.stdout).trim().to_owned())
     }
 
@@ -129,19 +122,11 @@ impl Project {
         let project = Self { dir };
         let (key, recipient) = project.keygen("a");
         project.write_stack(STACK, &[&recipient]);
-        project.ok(
-            &["secrets", "set", "a/tokens", "api"],
-            api_value.as_bytes(),
-            &[],
-        );
+        project.ok(&["secrets", "set", "a/tokens", "api"], api_value.as_bytes(), &[]);
         // Adding to a file that holds a value needs the identity.
         let out = project.expect(2, &["secrets", "generate"], b"", &[]);
         assert!(text(&out.stderr).contains("needs an age identity"));
-        project.ok(
-            &["secrets", "generate"],
-            b"",
-            &[("SOPS_AGE_KEY_FILE", &key)],
-        );
+        project.ok(&["secrets", "generate"], b"", &[("SOPS_AGE_KEY_FILE", &key)]);
         project.ok(&["build"], b"", &[]);
         (project, key)
     }
@@ -152,22 +137,8 @@ impl Project {
 
     /// `stackc secrets show NS/NAME --identity KEY`, parsed into `KEY=value` pairs.
     pub fn show(&self, secret: &str, identity: &Path) -> Vec<(String, String)> {
-        let out = self.ok(
-            &[
-                "secrets",
-                "show",
-                secret,
-                "--identity",
-                identity.to_str().unwrap(),
-            ],
-            b"",
-            &[],
-        );
-        text(&out.stdout)
-            .lines()
-            .filter_map(|l| l.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect()
+        let out = self.ok(&["secrets", "show", secret, "--identity", identity.to_str().unwrap()], b"", &[]);
+        text(&out.stdout).lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
     }
 }
 

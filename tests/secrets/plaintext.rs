@@ -15,10 +15,7 @@ const SECOND: &str = "another-planted-secret-0042";
 fn assert_clean(what: &str, bytes: &[u8], secrets: &[&str]) {
     let haystack = text(bytes);
     for secret in secrets {
-        assert!(
-            !haystack.contains(secret),
-            "{what} contains a planted value:\n{haystack}"
-        );
+        assert!(!haystack.contains(secret), "{what} contains a planted value:\n{haystack}");
     }
 }
 
@@ -40,41 +37,17 @@ fn no_command_prints_or_writes_a_planted_value() {
     let other = other.to_str().unwrap().to_owned();
     let env = [("SOPS_AGE_KEY_FILE", identity.as_path())];
     let mut runs: Vec<(Vec<&str>, &[u8], bool)> = vec![
-        (
-            vec!["secrets", "set", "a/tokens", "api"],
-            SECOND.as_bytes(),
-            true,
-        ),
-        (
-            vec!["secrets", "set", "a/tokens", "nope"],
-            PLANTED.as_bytes(),
-            false,
-        ),
-        (
-            vec!["secrets", "set", "a/nope", "api"],
-            PLANTED.as_bytes(),
-            false,
-        ),
-        (
-            vec!["secrets", "set", "a/tokens", "api", "--identity", &other],
-            PLANTED.as_bytes(),
-            false,
-        ),
+        (vec!["secrets", "set", "a/tokens", "api"], SECOND.as_bytes(), true),
+        (vec!["secrets", "set", "a/tokens", "nope"], PLANTED.as_bytes(), false),
+        (vec!["secrets", "set", "a/nope", "api"], PLANTED.as_bytes(), false),
+        (vec!["secrets", "set", "a/tokens", "api", "--identity", &other], PLANTED.as_bytes(), false),
         (vec!["secrets", "generate"], b"", true),
         (vec!["build"], b"", true),
         (vec!["build", "--check"], b"", true),
         (vec!["build", "--format", "json"], b"", true),
         (vec!["graph", "--format", "json"], b"", true),
-        (
-            vec!["secrets", "show", "a/tokens", "--identity", &other],
-            b"",
-            false,
-        ),
-        (
-            vec!["secrets", "show", "a/nope", "--identity", id],
-            b"",
-            false,
-        ),
+        (vec!["secrets", "show", "a/tokens", "--identity", &other], b"", false),
+        (vec!["secrets", "show", "a/nope", "--identity", id], b"", false),
         (vec!["secrets", "rotate", "--identity", &other], b"", false),
         (vec!["secrets", "rotate", "--identity", id], b"", true),
         (vec!["build"], b"", true),
@@ -86,10 +59,7 @@ fn no_command_prints_or_writes_a_planted_value() {
         assert_clean(&format!("stderr of {args:?}"), &out.stderr, &secrets);
     }
     // Drift and missing-value diagnostics too.
-    project.write_stack(
-        &STACK.replace("key \"api\"", "key \"api\"\n            key \"more\""),
-        &[&other_recipient],
-    );
+    project.write_stack(&STACK.replace("key \"api\"", "key \"api\"\n            key \"more\""), &[&other_recipient]);
     for args in [vec!["build"], vec!["build", "--check"]] {
         let out = project.run(&args, b"", &env);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -112,29 +82,17 @@ fn debug_output_holds_no_value() {
     let (project, identity) = Project::seeded(PLANTED);
     let store = stackc::secrets::load_store(project.path()).unwrap();
     let source = project.read("stack.kdl");
-    let options = stackc::CompileOptions {
-        render: Default::default(),
-        secrets: store.clone(),
-    };
+    let options = stackc::CompileOptions { render: Default::default(), secrets: store.clone() };
     let compiled = stackc::compile(&source, &options).unwrap();
     let stack = stackc::resolve(&source).unwrap();
     let p = stackc::secrets::Project::new(project.path(), stack);
-    let ids = stackc::secrets::IdentitySources {
-        flag: Some(identity.clone()),
-        ..Default::default()
-    };
+    let ids = stackc::secrets::IdentitySources { flag: Some(identity.clone()), ..Default::default() };
     let identities = ids.require(&mut |_| {}).unwrap();
     let plain = stackc::secrets::show(&p, &"a/tokens".parse().unwrap(), &identities).unwrap();
     assert_eq!(plain.string_data["api"], PLANTED);
     let key_text = std::fs::read_to_string(&identity).unwrap();
-    let secret_key = key_text
-        .lines()
-        .find(|l| l.starts_with("AGE-SECRET-KEY"))
-        .unwrap();
-    let with_key = stackc::secrets::IdentitySources {
-        key: Some(key_text.clone()),
-        ..Default::default()
-    };
+    let secret_key = key_text.lines().find(|l| l.starts_with("AGE-SECRET-KEY")).unwrap();
+    let with_key = stackc::secrets::IdentitySources { key: Some(key_text.clone()), ..Default::default() };
     for debug in [
         format!("{store:?}"),
         format!("{options:?}"),
@@ -151,15 +109,12 @@ fn debug_output_holds_no_value() {
 #[test]
 fn the_repository_tree_and_snapshots_hold_no_demo_value() {
     // The demo values of the seed store, decrypted with the committed demo key.
-    let stack =
-        stackc::resolve(&std::fs::read_to_string(root().join("stack.kdl")).unwrap()).unwrap();
+    let stack = stackc::resolve(&std::fs::read_to_string(root().join("stack.kdl")).unwrap()).unwrap();
     let project = stackc::secrets::Project::new(&root(), stack);
-    let identities = stackc::secrets::IdentitySources {
-        flag: Some(root().join("examples/keys/demo.agekey")),
-        ..Default::default()
-    }
-    .require(&mut |_| {})
-    .unwrap();
+    let identities =
+        stackc::secrets::IdentitySources { flag: Some(root().join("examples/keys/demo.agekey")), ..Default::default() }
+            .require(&mut |_| {})
+            .unwrap();
     let ids: Vec<_> = project.declared().map(|(id, _)| id).collect();
     let mut values = Vec::new();
     for id in ids {
@@ -170,11 +125,7 @@ fn the_repository_tree_and_snapshots_hold_no_demo_value() {
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
     for dir in ["out", "tests/snapshots", "secrets"] {
         for (path, bytes) in snapshot_dir(&root().join(dir)) {
-            assert_clean(
-                &Path::new(dir).join(path).display().to_string(),
-                &bytes,
-                &values,
-            );
+            assert_clean(&Path::new(dir).join(path).display().to_string(), &bytes, &values);
         }
     }
 }

@@ -26,10 +26,9 @@ fn flip(line: &str) -> String {
 
 fn show_fails(project: &Project, identity: &std::path::Path, message: &str) {
     let identity = identity.to_str().unwrap();
-    for args in [
-        vec!["secrets", "show", "a/tokens", "--identity", identity],
-        vec!["secrets", "rotate", "--identity", identity],
-    ] {
+    for args in
+        [vec!["secrets", "show", "a/tokens", "--identity", identity], vec!["secrets", "rotate", "--identity", identity]]
+    {
         let out = project.expect(2, &args, b"", &[]);
         let stderr = text(&out.stderr);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
@@ -44,16 +43,8 @@ fn a_flipped_bit_in_a_value_is_detected() {
     let (project, identity) = Project::seeded("planted-value");
     let original = project.read(FILE);
     let line = enc_line(&original, "api");
-    fs::write(
-        project.path().join(FILE),
-        original.replace(&line, &flip(&line)),
-    )
-    .unwrap();
-    show_fails(
-        &project,
-        &identity,
-        "value at `stringData:api:` failed authentication",
-    );
+    fs::write(project.path().join(FILE), original.replace(&line, &flip(&line))).unwrap();
+    show_fails(&project, &identity, "value at `stringData:api:` failed authentication");
     // rotate did not touch it.
     assert_ne!(project.read(FILE), original);
     assert!(project.read(FILE).contains(&flip(&line)));
@@ -82,11 +73,7 @@ fn an_altered_mac_is_detected() {
     let (project, identity) = Project::seeded("planted-value");
     let original = project.read(FILE);
     let mac = enc_line(&original, "mac");
-    fs::write(
-        project.path().join(FILE),
-        original.replace(&mac, &flip(&mac)),
-    )
-    .unwrap();
+    fs::write(project.path().join(FILE), original.replace(&mac, &flip(&mac))).unwrap();
     show_fails(&project, &identity, "the MAC failed authentication");
 }
 
@@ -94,11 +81,7 @@ fn an_altered_mac_is_detected() {
 fn a_wrong_identity_is_refused() {
     let (project, _) = Project::seeded("planted-value");
     let (other, _) = project.keygen("other");
-    show_fails(
-        &project,
-        &other,
-        "none of the given age identities can open",
-    );
+    show_fails(&project, &other, "none of the given age identities can open");
 }
 
 #[test]
@@ -106,10 +89,6 @@ fn a_removed_value_is_caught_by_the_mac() {
     let (project, identity) = Project::seeded("planted-value");
     let original = project.read(FILE);
     let api = enc_line(&original, "api");
-    fs::write(
-        project.path().join(FILE),
-        original.replace(&format!("{api}\n"), ""),
-    )
-    .unwrap();
+    fs::write(project.path().join(FILE), original.replace(&format!("{api}\n"), "")).unwrap();
     show_fails(&project, &identity, "MAC mismatch");
 }

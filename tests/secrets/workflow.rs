@@ -20,12 +20,7 @@ fn keygen_writes_a_0600_identity_and_prints_its_recipient() {
         assert_eq!(mode, 0o600, "mode {mode:o}");
     }
     // Never overwritten.
-    let again = project.expect(
-        2,
-        &["secrets", "keygen", "--out", path.to_str().unwrap()],
-        b"",
-        &[],
-    );
+    let again = project.expect(2, &["secrets", "keygen", "--out", path.to_str().unwrap()], b"", &[]);
     assert!(text(&again.stderr).contains("already exists"));
     assert_eq!(fs::read_to_string(&path).unwrap(), content);
 }
@@ -54,26 +49,16 @@ fn build_reads_the_store_without_any_key() {
         let out = project.read(&format!("out/clusters/c/a/secret-{name}.yaml"));
         assert!(!out.starts_with('#'), "no comment header: {out}");
         assert!(out.contains("app.kubernetes.io/part-of: s"), "{out}");
-        assert!(
-            out.trim_end().ends_with("version: \"3.13.2\""),
-            "sops last: {out}"
-        );
-        let path = project
-            .path()
-            .join(format!("out/clusters/c/a/secret-{name}.yaml"));
+        assert!(out.trim_end().ends_with("version: \"3.13.2\""), "sops last: {out}");
+        let path = project.path().join(format!("out/clusters/c/a/secret-{name}.yaml"));
         if let Some(decrypted) = real_sops_decrypt(&path, &identity) {
             assert!(decrypted.status.success(), "{}", text(&decrypted.stderr));
         }
     }
     let flux = project.read("out/clusters/c/flux-system/kustomization-a.yaml");
-    assert!(
-        flux.contains("decryption:\n    provider: sops\n    secretRef:\n      name: sops-age"),
-        "{flux}"
-    );
+    assert!(flux.contains("decryption:\n    provider: sops\n    secretRef:\n      name: sops-age"), "{flux}");
     let listing = project.read("out/clusters/c/a/kustomization.yaml");
-    assert!(
-        listing.contains("secret-tokens.yaml") && listing.contains("secret-db-credentials.yaml")
-    );
+    assert!(listing.contains("secret-tokens.yaml") && listing.contains("secret-db-credentials.yaml"));
     project.ok(&["build", "--check"], b"", &[]);
 }
 
@@ -87,11 +72,7 @@ fn components_without_secrets_get_no_decryption() {
         "    namespace \"b\" {\n        app \"x\" image=\"x:1\"\n    }\n    namespace \"a\" {",
     );
     let recipient = project.read("stack.kdl");
-    let recipient = recipient
-        .split('"')
-        .find(|s| s.starts_with("age1"))
-        .unwrap()
-        .to_owned();
+    let recipient = recipient.split('"').find(|s| s.starts_with("age1")).unwrap().to_owned();
     project.write_stack(&stack, &[&recipient]);
     project.ok(&["build"], b"", &[]);
     let flux_b = project.read("out/clusters/c/flux-system/kustomization-b.yaml");
@@ -112,14 +93,8 @@ fn a_missing_value_is_an_error_with_the_command_to_run() {
     project.ok(&["secrets", "generate"], b"", &[]);
     let out = project.expect(2, &["build"], b"", &[]);
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("key `api` of Secret `a/tokens` has no value"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("run `stackc secrets set a/tokens api`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("key `api` of Secret `a/tokens` has no value"), "{stderr}");
+    assert!(stderr.contains("run `stackc secrets set a/tokens api`"), "{stderr}");
 }
 
 #[test]
@@ -130,14 +105,8 @@ fn set_refuses_undeclared_names_empty_values_and_a_stack_without_recipients() {
     let (_, recipient) = project.keygen("a");
     project.write_stack(STACK, &[&recipient]);
     for (args, message) in [
-        (
-            ["secrets", "set", "a/nope", "api"],
-            "declares no Secret `a/nope`",
-        ),
-        (
-            ["secrets", "set", "a/tokens", "apii"],
-            "declares no key `apii`",
-        ),
+        (["secrets", "set", "a/nope", "api"], "declares no Secret `a/nope`"),
+        (["secrets", "set", "a/tokens", "apii"], "declares no key `apii`"),
         (["secrets", "set", "tokens", "api"], "is not NAMESPACE/NAME"),
     ] {
         let out = project.expect(2, &args, b"v", &[]);
@@ -151,24 +120,11 @@ fn set_refuses_undeclared_names_empty_values_and_a_stack_without_recipients() {
 #[test]
 fn set_reads_stdin_and_strips_one_trailing_newline() {
     let (project, identity) = Project::seeded("first line\nsecond line\n\n");
-    let out = project.ok(
-        &[
-            "secrets",
-            "show",
-            "a/tokens",
-            "--identity",
-            identity.to_str().unwrap(),
-        ],
-        b"",
-        &[],
-    );
+    let out = project.ok(&["secrets", "show", "a/tokens", "--identity", identity.to_str().unwrap()], b"", &[]);
     // `show` prints values raw, keys sorted: the value keeps its inner and
     // all but the last trailing newline.
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.starts_with("api=first line\nsecond line\n\nsession="),
-        "{stdout:?}"
-    );
+    assert!(stdout.starts_with("api=first line\nsecond line\n\nsession="), "{stdout:?}");
 }
 
 #[test]
@@ -181,27 +137,15 @@ fn generate_fills_generated_keys_once_and_the_app_shares_the_database_password()
 
     let db = project.show("a/db-credentials", &identity);
     let tokens = project.show("a/tokens", &identity);
-    for (key, value) in db
-        .iter()
-        .chain(tokens.iter().filter(|(k, _)| k == "session"))
-    {
+    for (key, value) in db.iter().chain(tokens.iter().filter(|(k, _)| k == "session")) {
         assert_eq!(value.len(), 43, "{key}");
-        assert!(
-            value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
-            "{key}"
-        );
+        assert!(value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{key}");
     }
-    assert_ne!(
-        db[0].1,
-        tokens.iter().find(|(k, _)| k == "session").unwrap().1
-    );
+    assert_ne!(db[0].1, tokens.iter().find(|(k, _)| k == "session").unwrap().1);
 
     let deployment = project.read("out/clusters/c/a/deployment-web.yaml");
     let statefulset = project.read("out/clusters/c/a/statefulset-db.yaml");
-    let reference =
-        "secretKeyRef:\n                  name: db-credentials\n                  key: password";
+    let reference = "secretKeyRef:\n                  name: db-credentials\n                  key: password";
     assert!(deployment.contains(reference), "{deployment}");
     assert!(statefulset.contains(reference), "{statefulset}");
 }
@@ -213,10 +157,7 @@ fn a_declared_credentials_secret_must_hold_the_password() {
         "        secret \"tokens\" {",
         "        secret \"db-credentials\" {\n            key \"user\"\n        }\n        secret \"tokens\" {",
     );
-    project.write_stack(
-        &stack,
-        &["age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd"],
-    );
+    project.write_stack(&stack, &["age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd"]);
     let out = project.expect(2, &["build"], b"", &[]);
     assert!(
         text(&out.stderr).contains("database `db` reads key `password` of Secret `db-credentials`"),
@@ -229,15 +170,8 @@ fn a_declared_credentials_secret_must_hold_the_password() {
 fn a_kept_secret_without_keys_is_an_error() {
     let recipient = "age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd";
     let project = Project::new(&[recipient]);
-    let stack = STACK.replace(
-        "        secret \"tokens\" {",
-        "        secret \"empty\"\n        secret \"tokens\" {",
-    );
+    let stack = STACK.replace("        secret \"tokens\" {", "        secret \"empty\"\n        secret \"tokens\" {");
     project.write_stack(&stack, &[recipient]);
     let out = project.expect(2, &["build"], b"", &[]);
-    assert!(
-        text(&out.stderr).contains("Secret `empty` declares no keys"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("Secret `empty` declares no keys"), "{}", text(&out.stderr));
 }

@@ -6,8 +6,7 @@ use serde_json::Value;
 
 use super::common::{read, testdata, unhex};
 use super::sops::{
-    DataKey, DecryptOptions, EncValue, EncryptedFile, IV_LEN, MacHasher, ValueType, encrypt_value,
-    tree,
+    DataKey, DecryptOptions, EncValue, EncryptedFile, IV_LEN, MacHasher, ValueType, encrypt_value, tree,
 };
 
 struct Kat {
@@ -22,9 +21,7 @@ impl Kat {
     }
 
     fn str(&self, field: &str) -> &str {
-        self.json[field]
-            .as_str()
-            .unwrap_or_else(|| panic!("{}: {field}", self.name))
+        self.json[field].as_str().unwrap_or_else(|| panic!("{}: {field}", self.name))
     }
 
     fn leaves(&self) -> &[Value] {
@@ -39,10 +36,7 @@ fn kats() -> Vec<Kat> {
         .filter(|n| n.ends_with(".kat.json"))
         .collect();
     names.sort();
-    assert!(
-        names.len() >= 7,
-        "expected the 7 known-answer vectors, found {names:?}"
-    );
+    assert!(names.len() >= 7, "expected the 7 known-answer vectors, found {names:?}");
     names
         .into_iter()
         .map(|name| {
@@ -71,8 +65,7 @@ fn every_stored_value_is_reproduced_byte_for_byte() {
             let path = leaf["path"].as_str().expect("path");
             let plaintext = leaf["mac_bytes"].as_str().expect("mac_bytes");
             let iv = iv_of(&kat.name, stored);
-            let produced =
-                encrypt_value(&key, plaintext.as_bytes(), value_type, path, &iv).expect("encrypt");
+            let produced = encrypt_value(&key, plaintext.as_bytes(), value_type, path, &iv).expect("encrypt");
             assert_eq!(produced, stored, "{}: {path}", kat.name);
             checked += 1;
         }
@@ -91,14 +84,9 @@ fn every_mac_and_mac_enc_is_reproduced() {
         let hex = mac.finish_hex();
         assert_eq!(hex, kat.str("mac_hex"), "{}: MAC", kat.name);
         let mac_enc = kat.str("mac_enc");
-        let produced = encrypt_value(
-            &kat.key(),
-            hex.as_bytes(),
-            ValueType::Str,
-            kat.str("mac_aad"),
-            &iv_of(&kat.name, mac_enc),
-        )
-        .expect("encrypt");
+        let produced =
+            encrypt_value(&kat.key(), hex.as_bytes(), ValueType::Str, kat.str("mac_aad"), &iv_of(&kat.name, mac_enc))
+                .expect("encrypt");
         assert_eq!(produced, mac_enc, "{}: mac_enc", kat.name);
     }
 }
@@ -110,19 +98,15 @@ fn vector_file(kat: &Kat) -> String {
         .iter()
         .map(|dir| format!("{dir}/{file}"))
         .find(|rel| testdata().join(rel).is_file())
-        .map_or_else(
-            || panic!("{}: vector file {file} not found", kat.name),
-            |rel| read(&rel),
-        )
+        .map_or_else(|| panic!("{}: vector file {file} not found", kat.name), |rel| read(&rel))
 }
 
 #[test]
 fn every_vector_file_decrypts_with_its_data_key_to_the_known_leaves() {
     for kat in kats() {
         let file = EncryptedFile::from_yaml(&vector_file(&kat)).expect("parses");
-        let decrypted = file
-            .decrypt_with_key(kat.key(), DecryptOptions::default())
-            .unwrap_or_else(|e| panic!("{}: {e}", kat.name));
+        let decrypted =
+            file.decrypt_with_key(kat.key(), DecryptOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", kat.name));
         let mut leaves = Vec::new();
         tree::walk(decrypted.trees(), &mut |path, leaf| {
             let bytes = leaf.to_bytes().expect("bytes").into_owned();

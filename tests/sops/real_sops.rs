@@ -36,29 +36,19 @@ fn sops_decrypt(text: &str, name: &str, format: &str, key_file: &str) -> String 
     let output = Command::new("sops")
         .args(["decrypt", "--input-type", format, "--output-type", format])
         .arg(&path)
-        .env(
-            "SOPS_AGE_KEY_FILE",
-            testdata().join("generated").join(key_file),
-        )
+        .env("SOPS_AGE_KEY_FILE", testdata().join("generated").join(key_file))
         .env("SOPS_DISABLE_VERSION_CHECK", "1")
         .env_remove("SOPS_AGE_KEY")
         .output()
         .expect("run sops");
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        output.status.success(),
-        "sops decrypt {name} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "sops decrypt {name} failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).expect("utf-8")
 }
 
 fn assert_yaml_equals(printed: &str, documents: &[Value]) {
     let got = parse_yaml(printed).expect("sops output parses");
-    let want: Vec<Node> = documents
-        .iter()
-        .map(|d| Node::from_json(d, BigInts::Reject).expect("tree"))
-        .collect();
+    let want: Vec<Node> = documents.iter().map(|d| Node::from_json(d, BigInts::Reject).expect("tree")).collect();
     assert!(got == want, "sops printed:\n{printed}");
 }
 
@@ -69,22 +59,12 @@ fn sops_decrypts_our_yaml_and_json() {
     }
     let recipients = [RECIPIENT_A.to_owned(), RECIPIENT_B.to_owned()];
     for mac_only in [false, true] {
-        let documents = [
-            secret_document(),
-            json!({"kind": "Secret", "stringData": {"b": "2"}}),
-        ];
-        let encrypted =
-            encrypt(&documents, &recipients, &flux_options(mac_only), &mut OsRng).expect("ok");
+        let documents = [secret_document(), json!({"kind": "Secret", "stringData": {"b": "2"}})];
+        let encrypted = encrypt(&documents, &recipients, &flux_options(mac_only), &mut OsRng).expect("ok");
         let printed = sops_decrypt(&to_yaml(&encrypted), "multi.yaml", "yaml", "key-b.agekey");
         assert_yaml_equals(&printed, &documents);
 
-        let single = encrypt(
-            &documents[..1],
-            &recipients,
-            &flux_options(mac_only),
-            &mut OsRng,
-        )
-        .expect("ok");
+        let single = encrypt(&documents[..1], &recipients, &flux_options(mac_only), &mut OsRng).expect("ok");
         let single = serde_json::to_string_pretty(&single[0]).expect("json");
         let printed = sops_decrypt(&single, "single.json", "json", "key-a.agekey");
         let got: Value = serde_json::from_str(&printed).expect("sops prints json");
@@ -107,8 +87,7 @@ fn sops_decrypts_typed_values_under_the_default_rule() {
         mac_only_encrypted: false,
         lastmodified: "2026-01-01T00:00:00Z".to_owned(),
     };
-    let encrypted =
-        encrypt(&documents, &[RECIPIENT_A.to_owned()], &options, &mut OsRng).expect("ok");
+    let encrypted = encrypt(&documents, &[RECIPIENT_A.to_owned()], &options, &mut OsRng).expect("ok");
     let printed = sops_decrypt(&to_yaml(&encrypted), "typed.yaml", "yaml", "key-a.agekey");
     assert_yaml_equals(&printed, &documents);
 }

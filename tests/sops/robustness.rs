@@ -30,10 +30,7 @@ fn mutated_vectors_fail_cleanly() {
     let json = read("generated/types.enc.json");
     let mut failures = 0;
     for _ in 0..300 {
-        let results = [
-            decrypt_yaml(&mutate(&yaml, &mut rng), &key),
-            decrypt_json(&mutate(&json, &mut rng), &key),
-        ];
+        let results = [decrypt_yaml(&mutate(&yaml, &mut rng), &key), decrypt_json(&mutate(&json, &mut rng), &key)];
         for result in results {
             if let Err(error) = result {
                 failures += 1;
@@ -42,8 +39,5 @@ fn mutated_vectors_fail_cleanly() {
             }
         }
     }
-    assert!(
-        failures > 100,
-        "mutations should mostly be detected: {failures}"
-    );
+    assert!(failures > 100, "mutations should mostly be detected: {failures}");
 }

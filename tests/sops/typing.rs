@@ -26,12 +26,8 @@ fn plaintext_inputs_type_like_go_yaml() {
         })
         .expect("walk");
         let kat: Value = serde_json::from_str(&read(&format!("kat/{kat}"))).expect("kat");
-        let encrypted: Vec<bool> = kat["leaves"]
-            .as_array()
-            .expect("leaves")
-            .iter()
-            .map(|l| l["encrypted"] == true)
-            .collect();
+        let encrypted: Vec<bool> =
+            kat["leaves"].as_array().expect("leaves").iter().map(|l| l["encrypted"] == true).collect();
         let expected: Vec<_> = kat["leaves"]
             .as_array()
             .expect("leaves")
@@ -62,15 +58,8 @@ fn resolved(text: &str) -> String {
         Resolved::Unsigned => "uint64".to_owned(),
         Resolved::Value(v) => {
             // A time whose offset Go refuses to marshal has no bytes.
-            let bytes = v
-                .to_bytes()
-                .map(std::borrow::Cow::into_owned)
-                .unwrap_or_default();
-            format!(
-                "{}:{}",
-                v.value_type().as_str(),
-                String::from_utf8(bytes).expect("utf-8")
-            )
+            let bytes = v.to_bytes().map(std::borrow::Cow::into_owned).unwrap_or_default();
+            format!("{}:{}", v.value_type().as_str(), String::from_utf8(bytes).expect("utf-8"))
         }
     }
 }
@@ -112,15 +101,9 @@ fn plain_scalars_resolve_by_example() {
         ("2024-1-2", "time:2024-01-02T00:00:00Z"),
         ("2024-02-30", "str:2024-02-30"),
         ("2024-01-02T03:04:05", "str:2024-01-02T03:04:05"),
-        (
-            "2024-01-02t03:04:05.120+00:00",
-            "time:2024-01-02T03:04:05.12Z",
-        ),
+        ("2024-01-02t03:04:05.120+00:00", "time:2024-01-02T03:04:05.12Z"),
         ("2024-01-02  3:04:05,5", "time:2024-01-02T03:04:05.5Z"),
-        (
-            "2024-01-02T03:04:05.1234567891-01:30",
-            "time:2024-01-02T03:04:05.123456789-01:30",
-        ),
+        ("2024-01-02T03:04:05.1234567891-01:30", "time:2024-01-02T03:04:05.123456789-01:30"),
         ("2024-01-02T03:04:05+24:00", "time:"),
         ("12:30", "str:12:30"),
         ("<<", "str:<<"),
@@ -168,8 +151,7 @@ fn rfc3339_is_strict_and_lastmodified_canonicalises() {
 
 #[test]
 fn quoted_tagged_and_aliased_scalars() {
-    let yaml =
-        "a: '1'\nb: !!int \"2\"\nc: !!float 3\nd: &x 0x10\ne: *x\nf: !custom 5\ng: |\n  true\n";
+    let yaml = "a: '1'\nb: !!int \"2\"\nc: !!float 3\nd: &x 0x10\ne: *x\nf: !custom 5\ng: |\n  true\n";
     let docs = parse_yaml(yaml).expect("parses");
     let get = |k: &str| match docs[0].get(k) {
         Some(Node::Scalar(s)) => s.clone(),

@@ -7,16 +7,13 @@ use serde_json::{Value, json};
 use super::common::{RECIPIENT_A, RECIPIENT_B, key_a, key_b};
 use super::round_trip::{flux_options, secret_document};
 use super::sops::{
-    Decrypted, EncryptedFile, OsRng, SopsError, decrypt_json, encrypt, reencrypt,
-    reencrypt_without_key,
+    Decrypted, EncryptedFile, OsRng, SopsError, decrypt_json, encrypt, reencrypt, reencrypt_without_key,
 };
 
 fn first_encryption(mac_only_encrypted: bool) -> (Value, Decrypted) {
     let recipients = [RECIPIENT_A.to_owned()];
     let options = flux_options(mac_only_encrypted);
-    let encrypted = encrypt(&[secret_document()], &recipients, &options, &mut OsRng)
-        .expect("encrypts")
-        .remove(0);
+    let encrypted = encrypt(&[secret_document()], &recipients, &options, &mut OsRng).expect("encrypts").remove(0);
     let decrypted = decrypt_json(&encrypted.to_string(), &key_a()).expect("decrypts");
     (encrypted, decrypted)
 }
@@ -26,14 +23,8 @@ fn unchanged_input_gives_identical_output() {
     let (encrypted, previous) = first_encryption(false);
     let mut later = flux_options(false);
     later.lastmodified = "2030-01-01T00:00:00Z".to_owned();
-    let again = reencrypt(
-        &previous,
-        &[secret_document()],
-        &[RECIPIENT_A.to_owned()],
-        &later,
-        &mut OsRng,
-    )
-    .expect("re-encrypts");
+    let again =
+        reencrypt(&previous, &[secret_document()], &[RECIPIENT_A.to_owned()], &later, &mut OsRng).expect("re-encrypts");
     assert_eq!(again, [encrypted]);
 }
 
@@ -44,15 +35,9 @@ fn one_changed_value_changes_only_that_value_and_the_mac() {
     document["stringData"]["port"] = json!("5433");
     let mut later = flux_options(false);
     later.lastmodified = "2030-01-01T00:00:00Z".to_owned();
-    let again = reencrypt(
-        &previous,
-        &[document.clone()],
-        &[RECIPIENT_A.to_owned()],
-        &later,
-        &mut OsRng,
-    )
-    .expect("re-encrypts")
-    .remove(0);
+    let again = reencrypt(&previous, &[document.clone()], &[RECIPIENT_A.to_owned()], &later, &mut OsRng)
+        .expect("re-encrypts")
+        .remove(0);
 
     assert_ne!(again["stringData"]["port"], encrypted["stringData"]["port"]);
     let mut expected = encrypted.clone();
@@ -70,15 +55,9 @@ fn one_changed_value_changes_only_that_value_and_the_mac() {
 fn added_recipient_keeps_the_existing_wrapped_key() {
     let (encrypted, previous) = first_encryption(false);
     let recipients = [RECIPIENT_A.to_owned(), RECIPIENT_B.to_owned()];
-    let again = reencrypt(
-        &previous,
-        &[secret_document()],
-        &recipients,
-        &flux_options(false),
-        &mut OsRng,
-    )
-    .expect("re-encrypts")
-    .remove(0);
+    let again = reencrypt(&previous, &[secret_document()], &recipients, &flux_options(false), &mut OsRng)
+        .expect("re-encrypts")
+        .remove(0);
     assert_eq!(again["sops"]["age"][0], encrypted["sops"]["age"][0]);
     assert_eq!(again["stringData"], encrypted["stringData"]);
     assert_eq!(again["sops"]["mac"], encrypted["sops"]["mac"]);
@@ -95,9 +74,7 @@ fn clear_text_change_under_mac_only_encrypted_needs_no_key() {
     document["metadata"]["labels"]["tier"] = json!("backend");
     let recipients = [RECIPIENT_A.to_owned()];
     let options = flux_options(true);
-    let again = reencrypt_without_key(&previous, &[document], &recipients, &options)
-        .expect("no key needed")
-        .remove(0);
+    let again = reencrypt_without_key(&previous, &[document], &recipients, &options).expect("no key needed").remove(0);
     assert_eq!(again["stringData"], encrypted["stringData"]);
     assert_eq!(again["sops"], encrypted["sops"]);
 
@@ -122,21 +99,11 @@ fn without_key_refuses_what_needs_the_key() {
             Err(SopsError::NeedsDataKey { .. })
         )
     };
-    assert!(
-        needs(&[changed_secret], &recipients, true),
-        "changed secret"
-    );
+    assert!(needs(&[changed_secret], &recipients, true), "changed secret");
     let mut added_secret = stored.clone();
     added_secret["stringData"]["new"] = json!("x");
     assert!(needs(&[added_secret], &recipients, true), "added secret");
-    assert!(
-        needs(
-            std::slice::from_ref(&stored),
-            &[RECIPIENT_B.to_owned()],
-            true
-        ),
-        "new recipient"
-    );
+    assert!(needs(std::slice::from_ref(&stored), &[RECIPIENT_B.to_owned()], true), "new recipient");
     assert!(needs(&[stored], &recipients, false), "MAC over everything");
 
     let (full_mac, _) = first_encryption(false);

@@ -31,10 +31,7 @@ pub struct Facts {
 
 impl Facts {
     pub fn of(stack: &ResolvedStack) -> Self {
-        let mut facts = Facts {
-            excluded: excluded(stack),
-            ..Facts::default()
-        };
+        let mut facts = Facts { excluded: excluded(stack), ..Facts::default() };
         let mut all_images = Vec::new();
         for ns in &stack.namespaces {
             facts.managed.push(ns.name.clone());
@@ -53,11 +50,7 @@ impl Facts {
                     None => complete = false,
                 }
                 for e in &w.exposes {
-                    facts
-                        .hosts
-                        .entry(ns.name.clone())
-                        .or_default()
-                        .insert(e.host.clone());
+                    facts.hosts.entry(ns.name.clone()).or_default().insert(e.host.clone());
                 }
             }
             if complete && !images.is_empty() {
@@ -65,12 +58,7 @@ impl Facts {
             }
         }
         facts.digests = !all_images.is_empty() && all_images.iter().all(|i| i.contains("@sha256:"));
-        facts.storage_classes = stack
-            .cluster
-            .storage_classes
-            .iter()
-            .map(|s| s.name.value.clone())
-            .collect();
+        facts.storage_classes = stack.cluster.storage_classes.iter().map(|s| s.name.value.clone()).collect();
         facts.storage_classes.sort();
         facts
     }
@@ -91,23 +79,15 @@ fn image(kind: &WorkloadKind) -> Option<String> {
 /// The registry host of an image reference (`docker.io` when none is named).
 pub fn registry(image: &str) -> String {
     match image.split_once('/') {
-        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
-            first.to_owned()
-        }
+        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => first.to_owned(),
         _ => "docker.io".to_owned(),
     }
 }
 
 /// System namespaces and the platform's own.
 fn excluded(stack: &ResolvedStack) -> Vec<String> {
-    let mut out: BTreeSet<String> = [
-        "kube-system",
-        "kube-public",
-        "kube-node-lease",
-        "flux-system",
-    ]
-    .map(str::to_owned)
-    .into();
+    let mut out: BTreeSet<String> =
+        ["kube-system", "kube-public", "kube-node-lease", "flux-system"].map(str::to_owned).into();
     let p = &stack.platform;
     for (present, ns) in [
         (p.traefik.is_some(), "traefik"),

@@ -10,54 +10,110 @@ use super::{Policy, Rule};
 
 pub(super) fn policies(f: &Facts) -> Vec<Policy> {
     vec![
-        single(f, "require-resource-limits", pods(&f.managed), "Every container sets CPU and memory limits.", json!({
-            "spec": {"containers": [{"resources": {"limits": {"cpu": "?*", "memory": "?*"}}}]}
-        })),
-        single(f, "disallow-privileged-containers", pods(&f.managed), "Privileged containers are not allowed.", json!({
-            "spec": {
-                "containers": [{"=(securityContext)": {"=(privileged)": "false"}}],
-                "=(initContainers)": [{"=(securityContext)": {"=(privileged)": "false"}}],
-            }
-        })),
-        single(f, "require-pod-labels", pods(&f.managed), "Pods carry the app.kubernetes.io/name label.", json!({
-            "metadata": {"labels": {"app.kubernetes.io/name": "?*"}}
-        })),
+        single(
+            f,
+            "require-resource-limits",
+            pods(&f.managed),
+            "Every container sets CPU and memory limits.",
+            json!({
+                "spec": {"containers": [{"resources": {"limits": {"cpu": "?*", "memory": "?*"}}}]}
+            }),
+        ),
+        single(
+            f,
+            "disallow-privileged-containers",
+            pods(&f.managed),
+            "Privileged containers are not allowed.",
+            json!({
+                "spec": {
+                    "containers": [{"=(securityContext)": {"=(privileged)": "false"}}],
+                    "=(initContainers)": [{"=(securityContext)": {"=(privileged)": "false"}}],
+                }
+            }),
+        ),
+        single(
+            f,
+            "require-pod-labels",
+            pods(&f.managed),
+            "Pods carry the app.kubernetes.io/name label.",
+            json!({
+                "metadata": {"labels": {"app.kubernetes.io/name": "?*"}}
+            }),
+        ),
         registries(f),
         latest_tag(f),
         images_per_namespace(f),
         Policy {
             name: "require-linkerd-injection",
-            rules: nonempty(&f.meshed).map(|meshed| Rule {
-                name: "require-linkerd-injection".into(),
-                resources: json!({"kinds": ["Namespace"], "names": meshed}),
-                validate: json!({"message": "Meshed namespaces inject the Linkerd proxy.", "pattern": {
-                    "metadata": {"annotations": {"linkerd.io/inject": "enabled"}}
-                }}),
-            }).into_iter().collect(),
+            rules: nonempty(&f.meshed)
+                .map(|meshed| Rule {
+                    name: "require-linkerd-injection".into(),
+                    resources: json!({"kinds": ["Namespace"], "names": meshed}),
+                    validate: json!({"message": "Meshed namespaces inject the Linkerd proxy.", "pattern": {
+                        "metadata": {"annotations": {"linkerd.io/inject": "enabled"}}
+                    }}),
+                })
+                .into_iter()
+                .collect(),
         },
-        single(f, "restrict-network-policies", kind("NetworkPolicy", &f.managed), "Only stackc writes NetworkPolicies in the namespaces it manages.", json!({
-            "metadata": {"labels": {"app.kubernetes.io/managed-by": "stackc"}}
-        })),
+        single(
+            f,
+            "restrict-network-policies",
+            kind("NetworkPolicy", &f.managed),
+            "Only stackc writes NetworkPolicies in the namespaces it manages.",
+            json!({
+                "metadata": {"labels": {"app.kubernetes.io/managed-by": "stackc"}}
+            }),
+        ),
         ingress_hosts(f),
-        single(f, "restrict-service-types", kind("Service", &f.managed), "Only the ingress controller is exposed outside the cluster: no NodePort or LoadBalancer Services.", json!({
-            "spec": {"=(type)": "ClusterIP | ExternalName"}
-        })),
+        single(
+            f,
+            "restrict-service-types",
+            kind("Service", &f.managed),
+            "Only the ingress controller is exposed outside the cluster: no NodePort or LoadBalancer Services.",
+            json!({
+                "spec": {"=(type)": "ClusterIP | ExternalName"}
+            }),
+        ),
         Policy {
             name: "restrict-pod-security",
-            rules: if f.managed.is_empty() { Vec::new() } else { vec![
-                rule("run-as-non-root", pods(&f.managed), "Pods run as a non-root user.", json!({"spec": {"securityContext": {"runAsNonRoot": true}}})),
-                rule("seccomp-runtime-default", pods(&f.managed), "Pods use the RuntimeDefault (or a Localhost) seccomp profile.", json!({"spec": {"securityContext": {"seccompProfile": {"type": "RuntimeDefault | Localhost"}}}})),
-                rule("no-host-path", pods(&f.managed), "Pods do not mount hostPath volumes.", json!({"spec": {"=(volumes)": [{"X(hostPath)": "null"}]}})),
-            ] },
+            rules: if f.managed.is_empty() {
+                Vec::new()
+            } else {
+                vec![
+                    rule(
+                        "run-as-non-root",
+                        pods(&f.managed),
+                        "Pods run as a non-root user.",
+                        json!({"spec": {"securityContext": {"runAsNonRoot": true}}}),
+                    ),
+                    rule(
+                        "seccomp-runtime-default",
+                        pods(&f.managed),
+                        "Pods use the RuntimeDefault (or a Localhost) seccomp profile.",
+                        json!({"spec": {"securityContext": {"seccompProfile": {"type": "RuntimeDefault | Localhost"}}}}),
+                    ),
+                    rule(
+                        "no-host-path",
+                        pods(&f.managed),
+                        "Pods do not mount hostPath volumes.",
+                        json!({"spec": {"=(volumes)": [{"X(hostPath)": "null"}]}}),
+                    ),
+                ]
+            },
         },
         Policy {
             name: "restrict-storage-classes",
-            rules: if f.storage_classes.is_empty() || f.managed.is_empty() { Vec::new() } else { vec![rule(
-                "restrict-storage-classes",
-                kind("PersistentVolumeClaim", &f.managed),
-                &format!("PVCs use a storage class the stack declares: {}.", f.storage_classes.join(", ")),
-                json!({"spec": {"storageClassName": f.storage_classes.join(" | ")}}),
-            )] },
+            rules: if f.storage_classes.is_empty() || f.managed.is_empty() {
+                Vec::new()
+            } else {
+                vec![rule(
+                    "restrict-storage-classes",
+                    kind("PersistentVolumeClaim", &f.managed),
+                    &format!("PVCs use a storage class the stack declares: {}.", f.storage_classes.join(", ")),
+                    json!({"spec": {"storageClassName": f.storage_classes.join(" | ")}}),
+                )]
+            },
         },
     ]
 }
@@ -72,26 +128,12 @@ fn kind(kind: &str, namespaces: &[String]) -> Value {
 }
 
 fn rule(name: &str, resources: Value, message: &str, pattern: Value) -> Rule {
-    Rule {
-        name: name.to_owned(),
-        resources,
-        validate: json!({"message": message, "pattern": pattern}),
-    }
+    Rule { name: name.to_owned(), resources, validate: json!({"message": message, "pattern": pattern}) }
 }
 
 /// A policy with one rule of the same name, or none when nothing is managed.
-fn single(
-    f: &Facts,
-    name: &'static str,
-    resources: Value,
-    message: &str,
-    pattern: Value,
-) -> Policy {
-    let rules = if f.managed.is_empty() {
-        Vec::new()
-    } else {
-        vec![rule(name, resources, message, pattern)]
-    };
+fn single(f: &Facts, name: &'static str, resources: Value, message: &str, pattern: Value) -> Policy {
+    let rules = if f.managed.is_empty() { Vec::new() } else { vec![rule(name, resources, message, pattern)] };
     Policy { name, rules }
 }
 
@@ -104,9 +146,9 @@ fn nonempty(list: &[String]) -> Option<&[String]> {
 fn image_patterns<'a>(images: impl Iterator<Item = &'a String>, meshed: bool) -> String {
     let mut patterns: BTreeSet<String> = images
         .map(|image| {
-            let explicit = image.split_once('/').is_some_and(|(first, _)| {
-                first.contains('.') || first.contains(':') || first == "localhost"
-            });
+            let explicit = image
+                .split_once('/')
+                .is_some_and(|(first, _)| first.contains('.') || first.contains(':') || first == "localhost");
             if explicit {
                 format!("{}/*", registry(image))
             } else {
@@ -129,26 +171,25 @@ fn registries(f: &Facts) -> Policy {
         .map(|ns| {
             let meshed = ns.iter().any(|n| f.meshed.contains(n));
             let pattern = image_patterns(images.iter().copied(), meshed);
-            rule("restrict-image-registries", pods(ns), &format!("Images come only from the registries this stack uses: {pattern}."), json!({
-                "spec": {"containers": [{"image": pattern}], "=(initContainers)": [{"image": pattern}]}
-            }))
+            rule(
+                "restrict-image-registries",
+                pods(ns),
+                &format!("Images come only from the registries this stack uses: {pattern}."),
+                json!({
+                    "spec": {"containers": [{"image": pattern}], "=(initContainers)": [{"image": pattern}]}
+                }),
+            )
         })
         .into_iter()
         .collect();
-    Policy {
-        name: "restrict-image-registries",
-        rules,
-    }
+    Policy { name: "restrict-image-registries", rules }
 }
 
 /// Every image has a tag that is not `latest`, or a digest when the stack
 /// pins all its images by digest.
 fn latest_tag(f: &Facts) -> Policy {
     if f.managed.is_empty() {
-        return Policy {
-            name: "disallow-latest-tag",
-            rules: Vec::new(),
-        };
+        return Policy { name: "disallow-latest-tag", rules: Vec::new() };
     }
     let require = if f.digests {
         rule(
@@ -171,10 +212,7 @@ fn latest_tag(f: &Facts) -> Policy {
         "The `latest` tag is not allowed.",
         json!({"spec": {"containers": [{"image": "!*:latest"}]}}),
     );
-    Policy {
-        name: "disallow-latest-tag",
-        rules: vec![require, latest],
-    }
+    Policy { name: "disallow-latest-tag", rules: vec![require, latest] }
 }
 
 /// Per namespace, only the images the stack declares there (and Linkerd's
@@ -199,10 +237,7 @@ fn images_per_namespace(f: &Facts) -> Policy {
             )
         })
         .collect();
-    Policy {
-        name: "restrict-images-per-namespace",
-        rules,
-    }
+    Policy { name: "restrict-images-per-namespace", rules }
 }
 
 /// IngressRoutes route only the hosts the stack exposes in their namespace;
@@ -216,9 +251,14 @@ fn ingress_hosts(f: &Facts) -> Policy {
             match f.hosts.get(ns) {
                 Some(hosts) => {
                     let pattern = hosts.iter().map(|h| format!("Host(`{h}`)*")).collect::<Vec<_>>().join(" | ");
-                    rule(&format!("hosts-{ns}"), resources, &format!("IngressRoutes in {ns} route only its declared hosts."), json!({
-                        "spec": {"routes": [{"match": pattern}]}
-                    }))
+                    rule(
+                        &format!("hosts-{ns}"),
+                        resources,
+                        &format!("IngressRoutes in {ns} route only its declared hosts."),
+                        json!({
+                            "spec": {"routes": [{"match": pattern}]}
+                        }),
+                    )
                 }
                 None => Rule {
                     name: format!("hosts-{ns}"),
@@ -228,10 +268,7 @@ fn ingress_hosts(f: &Facts) -> Policy {
             }
         })
         .collect();
-    Policy {
-        name: "restrict-ingressroute-hosts",
-        rules,
-    }
+    Policy { name: "restrict-ingressroute-hosts", rules }
 }
 
 #[cfg(test)]

@@ -50,8 +50,7 @@ impl Identities {
                 unsupported.get_or_insert(SopsError::UnsupportedIdentity { line: number, kind });
                 continue;
             }
-            let identity = x25519::Identity::from_str(line)
-                .map_err(|_| SopsError::InvalidIdentity { line: number })?;
+            let identity = x25519::Identity::from_str(line).map_err(|_| SopsError::InvalidIdentity { line: number })?;
             identities.push(identity);
         }
         if identities.is_empty() {
@@ -73,10 +72,7 @@ impl Identities {
 /// [`SopsError::UnsupportedRecipient`] for post-quantum, SSH and plugin recipients,
 /// [`SopsError::InvalidRecipient`] otherwise.
 pub fn parse_recipient(recipient: &str) -> Result<x25519::Recipient> {
-    let unsupported = |kind| SopsError::UnsupportedRecipient {
-        recipient: recipient.to_owned(),
-        kind,
-    };
+    let unsupported = |kind| SopsError::UnsupportedRecipient { recipient: recipient.to_owned(), kind };
     if recipient.starts_with("age1pq1") {
         return Err(unsupported("ML-KEM-768+X25519 hybrid"));
     }
@@ -87,9 +83,7 @@ pub fn parse_recipient(recipient: &str) -> Result<x25519::Recipient> {
         if recipient.starts_with("age1") && recipient[4..].contains('1') {
             unsupported("age plugin")
         } else {
-            SopsError::InvalidRecipient {
-                recipient: recipient.to_owned(),
-            }
+            SopsError::InvalidRecipient { recipient: recipient.to_owned() }
         }
     })
 }
@@ -101,21 +95,14 @@ pub fn parse_recipient(recipient: &str) -> Result<x25519::Recipient> {
 /// Recipient parse errors, or [`SopsError::AgeEncrypt`].
 pub fn wrap(key: &DataKey, recipient: &str) -> Result<String> {
     let parsed = parse_recipient(recipient)?;
-    let failed = |message: String| SopsError::AgeEncrypt {
-        recipient: recipient.to_owned(),
-        message,
-    };
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(&parsed as &dyn age::Recipient))
-            .map_err(|e| failed(e.to_string()))?;
+    let failed = |message: String| SopsError::AgeEncrypt { recipient: recipient.to_owned(), message };
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&parsed as &dyn age::Recipient))
+        .map_err(|e| failed(e.to_string()))?;
     let io = |e: std::io::Error| failed(e.to_string());
     let armor = ArmoredWriter::wrap_output(Vec::new(), Format::AsciiArmor).map_err(io)?;
     let mut writer = encryptor.wrap_output(armor).map_err(io)?;
     writer.write_all(key.as_bytes()).map_err(io)?;
-    let armored = writer
-        .finish()
-        .and_then(ArmoredWriter::finish)
-        .map_err(io)?;
+    let armored = writer.finish().and_then(ArmoredWriter::finish).map_err(io)?;
     let text = String::from_utf8(armored).map_err(|_| failed("armor is not UTF-8".to_owned()))?;
     Ok(text.replace("\r\n", "\n"))
 }
@@ -125,12 +112,9 @@ pub fn wrap(key: &DataKey, recipient: &str) -> Result<String> {
 /// # Errors
 /// [`SopsError::AgeFormat`] for a malformed age file, [`SopsError::DataKeyLength`].
 pub fn unwrap(enc: &str, recipient: &str, identities: &Identities) -> Result<Option<DataKey>> {
-    let malformed = |message: String| SopsError::AgeFormat {
-        recipient: recipient.to_owned(),
-        message,
-    };
-    let decryptor = age::Decryptor::new_buffered(ArmoredReader::new(enc.as_bytes()))
-        .map_err(|e| malformed(e.to_string()))?;
+    let malformed = |message: String| SopsError::AgeFormat { recipient: recipient.to_owned(), message };
+    let decryptor =
+        age::Decryptor::new_buffered(ArmoredReader::new(enc.as_bytes())).map_err(|e| malformed(e.to_string()))?;
     let candidates = identities.0.iter().map(|i| i as &dyn age::Identity);
     let mut reader = match decryptor.decrypt(candidates) {
         Ok(reader) => reader,
@@ -139,10 +123,7 @@ pub fn unwrap(enc: &str, recipient: &str, identities: &Identities) -> Result<Opt
     };
     // Read at most one byte more than a key, so an oversized payload is detected cheaply.
     let mut bytes = Vec::with_capacity(DATA_KEY_LEN + 1);
-    (&mut reader)
-        .take(DATA_KEY_LEN as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| malformed(e.to_string()))?;
+    (&mut reader).take(DATA_KEY_LEN as u64 + 1).read_to_end(&mut bytes).map_err(|e| malformed(e.to_string()))?;
     let key = DataKey::try_from(bytes.as_slice());
     bytes.fill(0);
     key.map(Some)

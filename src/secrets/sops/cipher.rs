@@ -67,17 +67,9 @@ impl ValueType {
     /// Parses a `type:` field.
     #[must_use]
     pub fn parse(name: &str) -> Option<Self> {
-        [
-            Self::Str,
-            Self::Int,
-            Self::Float,
-            Self::Bool,
-            Self::Time,
-            Self::Comment,
-            Self::Bytes,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == name)
+        [Self::Str, Self::Int, Self::Float, Self::Bool, Self::Time, Self::Comment, Self::Bytes]
+            .into_iter()
+            .find(|t| t.as_str() == name)
     }
 }
 
@@ -122,19 +114,9 @@ impl EncValue {
                 .filter(|v| !v.is_empty())
                 .ok_or("missing or empty data, iv, tag or type field")
         };
-        let (data, iv, tag, value_type) = (
-            field("data:")?,
-            field("iv:")?,
-            field("tag:")?,
-            field("type:")?,
-        );
+        let (data, iv, tag, value_type) = (field("data:")?, field("iv:")?, field("tag:")?, field("type:")?);
         let decode = |b64: &str| B64.decode(b64).map_err(|_| "invalid base64");
-        Ok(Self {
-            data: decode(data)?,
-            iv: decode(iv)?,
-            tag: decode(tag)?,
-            value_type: value_type.to_owned(),
-        })
+        Ok(Self { data: decode(data)?, iv: decode(iv)?, tag: decode(tag)?, value_type: value_type.to_owned() })
     }
 }
 
@@ -153,15 +135,10 @@ pub fn encrypt_value(
     iv: &[u8; IV_LEN],
 ) -> Result<String, SopsError> {
     let cipher = Gcm::new(GenericArray::from_slice(key.as_bytes()));
-    let payload = Payload {
-        msg: plaintext,
-        aad: aad.as_bytes(),
-    };
+    let payload = Payload { msg: plaintext, aad: aad.as_bytes() };
     let sealed = cipher
         .encrypt(GenericArray::from_slice(iv), payload)
-        .map_err(|_| SopsError::Encryption {
-            path: aad.to_owned(),
-        })?;
+        .map_err(|_| SopsError::Encryption { path: aad.to_owned() })?;
     let (data, tag) = sealed.split_at(sealed.len() - TAG_LEN);
     Ok(format!(
         "{PREFIX}data:{},iv:{},tag:{},type:{}]",
@@ -187,22 +164,13 @@ pub enum OpenError {
 /// # Errors
 /// [`OpenError`] when the IV length is unsupported or authentication fails.
 pub fn open(key: &DataKey, value: &EncValue, aad: &str) -> Result<Vec<u8>, OpenError> {
-    let iv: &[u8; IV_LEN] = value
-        .iv
-        .as_slice()
-        .try_into()
-        .map_err(|_| OpenError::IvLength)?;
+    let iv: &[u8; IV_LEN] = value.iv.as_slice().try_into().map_err(|_| OpenError::IvLength)?;
     let mut sealed = Vec::with_capacity(value.data.len() + value.tag.len());
     sealed.extend_from_slice(&value.data);
     sealed.extend_from_slice(&value.tag);
     let cipher = Gcm::new(GenericArray::from_slice(key.as_bytes()));
-    let payload = Payload {
-        msg: &sealed,
-        aad: aad.as_bytes(),
-    };
-    cipher
-        .decrypt(GenericArray::from_slice(iv), payload)
-        .map_err(|_| OpenError::Authentication)
+    let payload = Payload { msg: &sealed, aad: aad.as_bytes() };
+    cipher.decrypt(GenericArray::from_slice(iv), payload).map_err(|_| OpenError::Authentication)
 }
 
 /// Draws a fresh IV.

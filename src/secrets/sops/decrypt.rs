@@ -51,52 +51,37 @@ impl EncryptedFile {
                 Scalar::Str(stored) if encrypted && !stored.is_empty() => {
                     let aad = aad(path);
                     let (plain, value_type) = self.open_leaf(&key, stored, &aad)?;
-                    let bytes = plain
-                        .to_bytes()
-                        .ok_or_else(|| SopsError::TimeOutOfRange { path: aad.clone() })?
-                        .into_owned();
+                    let bytes =
+                        plain.to_bytes().ok_or_else(|| SopsError::TimeOutOfRange { path: aad.clone() })?.into_owned();
                     stash.insert(aad, value_type, bytes, stored.clone());
                     *leaf = plain;
                 }
                 _ => {}
             }
-            let bytes = leaf
-                .to_bytes()
-                .ok_or_else(|| SopsError::TimeOutOfRange { path: aad(path) })?;
+            let bytes = leaf.to_bytes().ok_or_else(|| SopsError::TimeOutOfRange { path: aad(path) })?;
             mac.add(&bytes, encrypted);
             Ok(())
         })?;
         let verified_mac = self.verify_mac(&key, mac.finish_hex(), options)?;
-        Ok(Decrypted {
-            documents,
-            metadata: self.metadata.clone(),
-            key,
-            stash,
-            verified_mac,
-        })
+        Ok(Decrypted { documents, metadata: self.metadata.clone(), key, stash, verified_mac })
     }
 
     fn open_leaf(&self, key: &DataKey, stored: &str, aad: &str) -> Result<(Scalar, ValueType)> {
-        let malformed = |reason| SopsError::MalformedValue {
-            path: aad.to_owned(),
-            reason,
-        };
+        let malformed = |reason| SopsError::MalformedValue { path: aad.to_owned(), reason };
         let value = EncValue::parse(stored).map_err(malformed)?;
-        let value_type =
-            ValueType::parse(&value.value_type).ok_or_else(|| SopsError::UnknownValueType {
-                path: aad.to_owned(),
-                value_type: value.value_type.clone(),
-            })?;
+        let value_type = ValueType::parse(&value.value_type).ok_or_else(|| SopsError::UnknownValueType {
+            path: aad.to_owned(),
+            value_type: value.value_type.clone(),
+        })?;
         let bytes = match open(key, &value, aad) {
             Ok(bytes) => bytes,
             Err(OpenError::IvLength) => return Err(malformed("IV is not 32 bytes")),
             Err(OpenError::Authentication) => return Err(self.moved_or_altered(key, &value, aad)),
         };
-        let plain =
-            Scalar::from_plaintext(value_type, bytes).ok_or_else(|| SopsError::BadPlaintext {
-                path: aad.to_owned(),
-                value_type: value_type.as_str().to_owned(),
-            })?;
+        let plain = Scalar::from_plaintext(value_type, bytes).ok_or_else(|| SopsError::BadPlaintext {
+            path: aad.to_owned(),
+            value_type: value_type.as_str().to_owned(),
+        })?;
         Ok((plain, value_type))
     }
 
@@ -113,36 +98,20 @@ impl EncryptedFile {
             Ok(())
         });
         match origin {
-            Some(origin) => SopsError::ValueMoved {
-                path: path.to_owned(),
-                origin,
-            },
-            None => SopsError::ValueAuthentication {
-                path: path.to_owned(),
-            },
+            Some(origin) => SopsError::ValueMoved { path: path.to_owned(), origin },
+            None => SopsError::ValueAuthentication { path: path.to_owned() },
         }
     }
 
     /// The stored MAC if it matches `computed`; `None` when ignored.
-    fn verify_mac(
-        &self,
-        key: &DataKey,
-        computed: String,
-        options: DecryptOptions,
-    ) -> Result<Option<String>> {
+    fn verify_mac(&self, key: &DataKey, computed: String, options: DecryptOptions) -> Result<Option<String>> {
         let verified = self
             .metadata
             .mac
             .as_deref()
             .ok_or(SopsError::MissingMac)
             .and_then(|stored| open_mac(key, stored, &self.metadata.lastmodified_aad()?))
-            .and_then(|stored| {
-                if stored == computed {
-                    Ok(computed)
-                } else {
-                    Err(SopsError::MacMismatch)
-                }
-            });
+            .and_then(|stored| if stored == computed { Ok(computed) } else { Err(SopsError::MacMismatch) });
         match verified {
             Ok(mac) => Ok(Some(mac)),
             Err(_) if options.ignore_mac => Ok(None),

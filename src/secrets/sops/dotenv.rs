@@ -22,9 +22,7 @@ pub fn parse_dotenv(text: &str) -> Result<(Node, Node)> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (key, value) = line
-            .split_once('=')
-            .ok_or(SopsError::DotenvSyntax { line: index + 1 })?;
+        let (key, value) = line.split_once('=').ok_or(SopsError::DotenvSyntax { line: index + 1 })?;
         let value = Node::Scalar(Scalar::Str(value.replace("\\n", "\n")));
         match key.strip_prefix(SOPS_PREFIX) {
             Some(flat) => insert(&mut metadata, &tokenize(flat)?, value)?,
@@ -40,10 +38,7 @@ enum Token {
 }
 
 fn malformed() -> SopsError {
-    SopsError::InvalidMetadata {
-        field: "sops_*".to_owned(),
-        reason: "malformed flattened dotenv metadata key",
-    }
+    SopsError::InvalidMetadata { field: "sops_*".to_owned(), reason: "malformed flattened dotenv metadata key" }
 }
 
 /// `age__list_0__map_enc` -> `[Key("age"), Index(0), Key("enc")]`.

@@ -113,9 +113,7 @@ pub fn reencrypt_without_key(
     let before = encrypted_leaves(previous.documents(), &matcher)?;
     let after = encrypted_leaves(&trees, &matcher)?;
     if let Some(((path, _), _)) = after.iter().zip(&before).find(|(a, b)| a != b) {
-        return needs(format!(
-            "the encrypted value at `{path}` is not the previous ciphertext"
-        ));
+        return needs(format!("the encrypted value at `{path}` is not the previous ciphertext"));
     }
     if after.len() != before.len() {
         return needs("encrypted values were added or removed".to_owned());
@@ -132,15 +130,13 @@ fn to_trees(documents: &[Value]) -> Result<Vec<Node>> {
     documents
         .iter()
         .enumerate()
-        .map(
-            |(document, value)| match Node::from_json(value, BigInts::Reject)? {
-                Node::Map(entries) if entries.iter().any(|(k, _)| k == "sops") => {
-                    Err(SopsError::AlreadyEncrypted { document })
-                }
-                node @ Node::Map(_) => Ok(node),
-                _ => Err(SopsError::NotAMapping { document }),
-            },
-        )
+        .map(|(document, value)| match Node::from_json(value, BigInts::Reject)? {
+            Node::Map(entries) if entries.iter().any(|(k, _)| k == "sops") => {
+                Err(SopsError::AlreadyEncrypted { document })
+            }
+            node @ Node::Map(_) => Ok(node),
+            _ => Err(SopsError::NotAMapping { document }),
+        })
         .collect()
 }
 
@@ -156,10 +152,7 @@ fn wrap_all(key: &DataKey, recipients: &[String], previous: &[AgeEntry]) -> Resu
                 Some(entry) => entry.enc.clone(),
                 None => wrap(key, recipient)?,
             };
-            Ok(AgeEntry {
-                recipient: recipient.clone(),
-                enc,
-            })
+            Ok(AgeEntry { recipient: recipient.clone(), enc })
         })
         .collect()
 }
@@ -170,9 +163,7 @@ fn check_lastmodified(value: &str) -> Result<()> {
     if canonical.as_deref() == Some(value) && value.ends_with('Z') {
         Ok(())
     } else {
-        Err(SopsError::InvalidLastModified {
-            value: value.to_owned(),
-        })
+        Err(SopsError::InvalidLastModified { value: value.to_owned() })
     }
 }
 
@@ -188,10 +179,7 @@ fn seal(
     let mut mac = MacHasher::new(options.mac_only_encrypted);
     walk_mut(&mut trees, &mut |path, leaf| {
         let encrypted = matcher.should_encrypt(path);
-        let bytes = leaf
-            .to_bytes()
-            .ok_or_else(|| SopsError::TimeOutOfRange { path: aad(path) })?
-            .into_owned();
+        let bytes = leaf.to_bytes().ok_or_else(|| SopsError::TimeOutOfRange { path: aad(path) })?.into_owned();
         mac.add(&bytes, encrypted);
         if encrypted && !leaf.is_empty_str() {
             let aad = aad(path);
@@ -209,21 +197,13 @@ fn seal(
     let unchanged = previous.filter(|p| p.verified_mac() == Some(mac_hex.as_str()));
     let (lastmodified, mac) = match unchanged.and_then(|p| Some((p, p.metadata().mac.clone()?))) {
         Some((p, mac)) => (p.metadata().lastmodified.clone(), mac),
-        None => (
-            options.lastmodified.clone(),
-            seal_mac(key, &mac_hex, &options.lastmodified, &random_iv(rng))?,
-        ),
+        None => (options.lastmodified.clone(), seal_mac(key, &mac_hex, &options.lastmodified, &random_iv(rng))?),
     };
     let metadata = written_metadata(age, lastmodified, mac, options);
     Ok(attach(&trees, &metadata))
 }
 
-fn written_metadata(
-    age: Vec<AgeEntry>,
-    lastmodified: String,
-    mac: String,
-    options: &EncryptOptions,
-) -> Metadata {
+fn written_metadata(age: Vec<AgeEntry>, lastmodified: String, mac: String, options: &EncryptOptions) -> Metadata {
     Metadata {
         age,
         lastmodified,

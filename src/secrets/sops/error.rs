@@ -127,9 +127,7 @@ pub enum SopsError {
         message: String,
     },
     /// `lastmodified` is not `YYYY-MM-DDTHH:MM:SSZ` (writing) or not RFC 3339 (reading).
-    #[error(
-        "invalid lastmodified `{value}`: expected an RFC 3339 UTC time like 2024-11-12T13:33:42Z"
-    )]
+    #[error("invalid lastmodified `{value}`: expected an RFC 3339 UTC time like 2024-11-12T13:33:42Z")]
     InvalidLastModified {
         /// The rejected value (a timestamp, never secret).
         value: String,
@@ -214,9 +212,7 @@ pub enum SopsError {
         reason: &'static str,
     },
     /// AES-GCM authentication failed: the value (or its IV or tag) was altered.
-    #[error(
-        "value at `{path}` failed authentication: it was altered or belongs to another data key"
-    )]
+    #[error("value at `{path}` failed authentication: it was altered or belongs to another data key")]
     ValueAuthentication {
         /// Where it is.
         path: String,

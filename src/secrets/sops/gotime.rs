@@ -31,12 +31,7 @@ impl Cursor<'_> {
 
     /// Go `getnum`: one or two digits, or exactly two when `fixed`.
     fn num(&mut self, fixed: bool) -> Option<u8> {
-        let digit = |i: usize| {
-            self.0
-                .get(i)
-                .filter(|b| b.is_ascii_digit())
-                .map(|b| b - b'0')
-        };
+        let digit = |i: usize| self.0.get(i).filter(|b| b.is_ascii_digit()).map(|b| b - b'0');
         let first = digit(0)?;
         match digit(1) {
             Some(second) => {
@@ -52,30 +47,21 @@ impl Cursor<'_> {
     }
 
     fn year(&mut self) -> Option<u16> {
-        let digits = self
-            .0
-            .get(..4)
-            .filter(|d| d.iter().all(u8::is_ascii_digit))?;
+        let digits = self.0.get(..4).filter(|d| d.iter().all(u8::is_ascii_digit))?;
         self.0 = &self.0[4..];
         Some(digits.iter().fold(0, |y, d| y * 10 + u16::from(d - b'0')))
     }
 
     /// `.123` or `,123`, any number of digits, nanoseconds from the first nine.
     fn fraction(&mut self) -> u32 {
-        let starts = matches!(self.peek(), Some(b'.' | b','))
-            && self.0.get(1).is_some_and(u8::is_ascii_digit);
+        let starts = matches!(self.peek(), Some(b'.' | b',')) && self.0.get(1).is_some_and(u8::is_ascii_digit);
         if !starts {
             return 0;
         }
-        let count = self.0[1..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        let count = self.0[1..].iter().take_while(|b| b.is_ascii_digit()).count();
         let digits = &self.0[1..=count];
         self.0 = &self.0[1 + count..];
-        (0..9).fold(0, |n, i| {
-            n * 10 + digits.get(i).map_or(0, |d| u32::from(d - b'0'))
-        })
+        (0..9).fold(0, |n, i| n * 10 + digits.get(i).map_or(0, |d| u32::from(d - b'0')))
     }
 
     /// `Z` or `±hh:mm` (Go `Z07:00`). Go's layout parser accepts hours up to 24 and minutes
@@ -101,11 +87,7 @@ impl Cursor<'_> {
 
 fn days_in(month: u8, year: u16) -> u8 {
     match month {
-        2 if year.rem_euclid(4) == 0
-            && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0) =>
-        {
-            29
-        }
+        2 if year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -128,16 +110,7 @@ impl GoTime {
         let month = c.num(fixed)?;
         c.eat(b'-')?;
         let day = c.num(fixed)?;
-        Some(Self {
-            year,
-            month,
-            day,
-            hour: 0,
-            minute: 0,
-            second: 0,
-            nanos: 0,
-            offset: 0,
-        })
+        Some(Self { year, month, day, hour: 0, minute: 0, second: 0, nanos: 0, offset: 0 })
     }
 
     fn clock(&mut self, c: &mut Cursor<'_>, fixed: bool) -> Option<()> {

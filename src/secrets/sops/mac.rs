@@ -18,9 +18,7 @@ pub struct MacHasher {
 
 impl std::fmt::Debug for MacHasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MacHasher")
-            .field("only_encrypted", &self.only_encrypted)
-            .finish_non_exhaustive()
+        f.debug_struct("MacHasher").field("only_encrypted", &self.only_encrypted).finish_non_exhaustive()
     }
 }
 
@@ -33,10 +31,7 @@ impl MacHasher {
         if mac_only_encrypted {
             hash.update(Sha256::digest(b"sops"));
         }
-        Self {
-            hash,
-            only_encrypted: mac_only_encrypted,
-        }
+        Self { hash, only_encrypted: mac_only_encrypted }
     }
 
     /// Adds one non-null leaf's plaintext bytes.
@@ -62,12 +57,7 @@ impl MacHasher {
 ///
 /// # Errors
 /// Only if AES-GCM refuses, which cannot happen for 128 bytes.
-pub fn seal_mac(
-    key: &DataKey,
-    mac_hex: &str,
-    lastmodified: &str,
-    iv: &[u8; IV_LEN],
-) -> Result<String> {
+pub fn seal_mac(key: &DataKey, mac_hex: &str, lastmodified: &str, iv: &[u8; IV_LEN]) -> Result<String> {
     encrypt_value(key, mac_hex.as_bytes(), ValueType::Str, lastmodified, iv)
 }
 
@@ -77,10 +67,7 @@ pub fn seal_mac(
 /// [`SopsError::MalformedValue`] for a malformed `mac`, [`SopsError::MacAuthentication`]
 /// when it does not open.
 pub fn open_mac(key: &DataKey, stored: &str, lastmodified_aad: &str) -> Result<String> {
-    let malformed = |reason| SopsError::MalformedValue {
-        path: "sops:mac:".to_owned(),
-        reason,
-    };
+    let malformed = |reason| SopsError::MalformedValue { path: "sops:mac:".to_owned(), reason };
     let value = EncValue::parse(stored).map_err(malformed)?;
     let bytes = open(key, &value, lastmodified_aad).map_err(|e| match e {
         OpenError::IvLength => malformed("IV is not 32 bytes"),

@@ -44,10 +44,7 @@ pub struct Metadata {
 }
 
 fn invalid(field: &str, reason: &'static str) -> SopsError {
-    SopsError::InvalidMetadata {
-        field: field.to_owned(),
-        reason,
-    }
+    SopsError::InvalidMetadata { field: field.to_owned(), reason }
 }
 
 /// Weak typing (mapstructure `WeaklyTypedInput`): any scalar as text.
@@ -55,9 +52,7 @@ fn text(node: &Node) -> Option<String> {
     match node {
         Node::Scalar(Scalar::Str(s)) => Some(s.clone()),
         Node::Scalar(Scalar::Time(t)) => Some(t.to_string()),
-        Node::Scalar(s) => s
-            .to_bytes()
-            .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        Node::Scalar(s) => s.to_bytes().map(|b| String::from_utf8_lossy(&b).into_owned()),
         _ => None,
     }
 }
@@ -73,8 +68,7 @@ fn age_entries(node: Option<&Node>, field: &str) -> Result<Vec<AgeEntry>> {
         .map(|item| {
             let get = |key| item.get(key).and_then(text).filter(|s| !s.is_empty());
             Ok(AgeEntry {
-                recipient: get("recipient")
-                    .ok_or_else(|| invalid(field, "entry without recipient"))?,
+                recipient: get("recipient").ok_or_else(|| invalid(field, "entry without recipient"))?,
                 enc: get("enc").ok_or_else(|| invalid(field, "entry without enc"))?,
             })
         })
@@ -92,9 +86,7 @@ fn is_non_empty(node: Option<&Node>) -> bool {
 
 fn read_rule(block: &Node) -> Result<Rule> {
     if let Some(field) = COMMENT_RULES.iter().find(|f| is_non_empty(block.get(f))) {
-        return Err(SopsError::UnsupportedRule {
-            rule: (*field).to_owned(),
-        });
+        return Err(SopsError::UnsupportedRule { rule: (*field).to_owned() });
     }
     let mut rules = Vec::new();
     for field in Rule::FIELDS {
@@ -105,9 +97,7 @@ fn read_rule(block: &Node) -> Result<Rule> {
     match rules.len() {
         0 => Ok(Rule::default()),
         1 => Ok(rules.remove(0)),
-        _ => Err(SopsError::ConflictingRules {
-            rules: rules.iter().map(Rule::field).collect::<Vec<_>>().join(", "),
-        }),
+        _ => Err(SopsError::ConflictingRules { rules: rules.iter().map(Rule::field).collect::<Vec<_>>().join(", ") }),
     }
 }
 
@@ -143,10 +133,8 @@ impl Metadata {
             Some(Node::Seq(_)) => return Err(SopsError::UnsupportedKeyGroups),
             Some(_) => return Err(invalid("key_groups", "not a list")),
         }
-        let lastmodified = block
-            .get("lastmodified")
-            .and_then(text)
-            .ok_or_else(|| invalid("lastmodified", "missing"))?;
+        let lastmodified =
+            block.get("lastmodified").and_then(text).ok_or_else(|| invalid("lastmodified", "missing"))?;
         let mac_only_encrypted = match block.get("mac_only_encrypted") {
             None | Some(Node::Null) => false,
             Some(Node::Scalar(Scalar::Bool(b))) => *b,
@@ -174,9 +162,7 @@ impl Metadata {
     pub fn lastmodified_aad(&self) -> Result<String> {
         GoTime::parse_rfc3339(&self.lastmodified)
             .map(|t| t.format(false))
-            .ok_or_else(|| SopsError::InvalidLastModified {
-                value: self.lastmodified.clone(),
-            })
+            .ok_or_else(|| SopsError::InvalidLastModified { value: self.lastmodified.clone() })
     }
 
     /// The block as this writer emits it: keys in sops 3.13's alphabetical order,
@@ -195,14 +181,8 @@ impl Metadata {
             })
             .collect();
         block.insert("age".to_owned(), Value::Array(age));
-        block.insert(
-            self.rule.field().to_owned(),
-            Value::String(self.rule.pattern().to_owned()),
-        );
-        block.insert(
-            "lastmodified".to_owned(),
-            Value::String(self.lastmodified.clone()),
-        );
+        block.insert(self.rule.field().to_owned(), Value::String(self.rule.pattern().to_owned()));
+        block.insert("lastmodified".to_owned(), Value::String(self.lastmodified.clone()));
         if let Some(mac) = &self.mac {
             block.insert("mac".to_owned(), Value::String(mac.clone()));
         }

@@ -53,8 +53,7 @@ pub use yaml::parse_yaml;
 /// # Errors
 /// Any [`SopsError`] of parsing, key unwrapping, decryption or MAC verification.
 pub fn decrypt_yaml(text: &str, identities: &str) -> Result<Decrypted> {
-    EncryptedFile::from_yaml(text)?
-        .decrypt(&Identities::parse(identities)?, DecryptOptions::default())
+    EncryptedFile::from_yaml(text)?.decrypt(&Identities::parse(identities)?, DecryptOptions::default())
 }
 
 /// Decrypts a sops JSON file with age identities and verifies its MAC.
@@ -62,8 +61,7 @@ pub fn decrypt_yaml(text: &str, identities: &str) -> Result<Decrypted> {
 /// # Errors
 /// As [`decrypt_yaml`].
 pub fn decrypt_json(text: &str, identities: &str) -> Result<Decrypted> {
-    EncryptedFile::from_json(text)?
-        .decrypt(&Identities::parse(identities)?, DecryptOptions::default())
+    EncryptedFile::from_json(text)?.decrypt(&Identities::parse(identities)?, DecryptOptions::default())
 }
 
 /// Decrypts a sops dotenv file with age identities and verifies its MAC.
@@ -71,6 +69,5 @@ pub fn decrypt_json(text: &str, identities: &str) -> Result<Decrypted> {
 /// # Errors
 /// As [`decrypt_yaml`].
 pub fn decrypt_dotenv(text: &str, identities: &str) -> Result<Decrypted> {
-    EncryptedFile::from_dotenv(text)?
-        .decrypt(&Identities::parse(identities)?, DecryptOptions::default())
+    EncryptedFile::from_dotenv(text)?.decrypt(&Identities::parse(identities)?, DecryptOptions::default())
 }

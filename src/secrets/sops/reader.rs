@@ -33,10 +33,8 @@ impl EncryptedFile {
     /// [`SopsError::JsonSyntax`], [`SopsError::NotAMapping`], [`SopsError::NotEncrypted`],
     /// metadata errors.
     pub fn from_json(text: &str) -> Result<Self> {
-        let value: Value = serde_json::from_str(text).map_err(|e| SopsError::JsonSyntax {
-            line: e.line(),
-            column: e.column(),
-        })?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| SopsError::JsonSyntax { line: e.line(), column: e.column() })?;
         let node = Node::from_json(&value, BigInts::AsFloat)?;
         if !matches!(node, Node::Map(_)) {
             return Err(SopsError::NotAMapping { document: 0 });
@@ -54,28 +52,19 @@ impl EncryptedFile {
             return Err(SopsError::NotEncrypted);
         }
         let metadata = Metadata::from_node(&block)?;
-        Ok(Self {
-            documents: vec![data],
-            metadata,
-        })
+        Ok(Self { documents: vec![data], metadata })
     }
 
     /// Metadata from the first document; `sops` removed from every document.
     fn from_documents(mut documents: Vec<Node>) -> Result<Self> {
-        let block = documents
-            .first()
-            .and_then(|doc| doc.get("sops"))
-            .ok_or(SopsError::NotEncrypted)?;
+        let block = documents.first().and_then(|doc| doc.get("sops")).ok_or(SopsError::NotEncrypted)?;
         let metadata = Metadata::from_node(block)?;
         for doc in &mut documents {
             if let Node::Map(entries) = doc {
                 entries.retain(|(key, _)| key != "sops");
             }
         }
-        Ok(Self {
-            documents,
-            metadata,
-        })
+        Ok(Self { documents, metadata })
     }
 
     /// The `sops` block.
@@ -98,9 +87,7 @@ impl EncryptedFile {
     pub fn data_key(&self, identities: &Identities) -> Result<DataKey> {
         let entries = &self.metadata.age;
         if entries.is_empty() {
-            return Err(SopsError::NoAgeKeys {
-                kinds: self.metadata.other_key_kinds.join(", "),
-            });
+            return Err(SopsError::NoAgeKeys { kinds: self.metadata.other_key_kinds.join(", ") });
         }
         let mut first_error = None;
         for entry in entries {
@@ -112,8 +99,6 @@ impl EncryptedFile {
                 }
             }
         }
-        Err(first_error.unwrap_or(SopsError::NoMatchingIdentity {
-            wrapped: entries.len(),
-        }))
+        Err(first_error.unwrap_or(SopsError::NoMatchingIdentity { wrapped: entries.len() }))
     }
 }

@@ -72,10 +72,7 @@ fn resolve_number(text: &str) -> Resolved {
     if parse_go_uint(&plain).is_some() {
         return Resolved::Unsigned;
     }
-    let float = yaml_style_float(&plain)
-        .then(|| parse_go_float(&plain))
-        .flatten()
-        .filter(|f| f.is_finite());
+    let float = yaml_style_float(&plain).then(|| parse_go_float(&plain)).flatten().filter(|f| f.is_finite());
     float.map_or_else(|| str_value(text), |f| Resolved::Value(Scalar::Float(f)))
 }
 
@@ -88,11 +85,7 @@ pub fn parse_go_int(text: &str) -> Option<i64> {
         _ => (false, text),
     };
     let magnitude = parse_go_uint(digits)?;
-    if negative {
-        0i64.checked_sub_unsigned(magnitude)
-    } else {
-        i64::try_from(magnitude).ok()
-    }
+    if negative { 0i64.checked_sub_unsigned(magnitude) } else { i64::try_from(magnitude).ok() }
 }
 
 /// Go `strconv.ParseUint(s, 0, 64)` without underscores: `0x`, `0o`, `0b` and a leading

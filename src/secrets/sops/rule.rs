@@ -32,12 +32,8 @@ impl Default for Rule {
 
 impl Rule {
     /// The field names of the four supported rules, in the order sops checks them.
-    pub const FIELDS: [&'static str; 4] = [
-        "unencrypted_suffix",
-        "encrypted_suffix",
-        "unencrypted_regex",
-        "encrypted_regex",
-    ];
+    pub const FIELDS: [&'static str; 4] =
+        ["unencrypted_suffix", "encrypted_suffix", "unencrypted_regex", "encrypted_regex"];
 
     /// Builds a rule from its `sops` block field name.
     #[must_use]
@@ -79,10 +75,7 @@ impl Rule {
     /// [`SopsError::InvalidRule`] for an empty pattern or an invalid regex.
     pub fn matcher(&self) -> Result<Matcher> {
         let pattern = self.pattern();
-        let invalid = |message: String| SopsError::InvalidRule {
-            pattern: pattern.to_owned(),
-            message,
-        };
+        let invalid = |message: String| SopsError::InvalidRule { pattern: pattern.to_owned(), message };
         if pattern.is_empty() {
             return Err(invalid("empty".to_owned()));
         }
@@ -93,10 +86,7 @@ impl Rule {
             }
         };
         let encrypt_on_match = matches!(self, Self::EncryptedSuffix(_) | Self::EncryptedRegex(_));
-        Ok(Matcher {
-            test,
-            encrypt_on_match,
-        })
+        Ok(Matcher { test, encrypt_on_match })
     }
 }
 

@@ -22,9 +22,7 @@ impl Stash {
     #[must_use]
     pub fn get(&self, aad: &str, value_type: ValueType, plaintext: &[u8]) -> Option<&str> {
         // The key is owned; build it only for the lookup.
-        self.0
-            .get(&(aad.to_owned(), value_type, plaintext.to_vec()))
-            .map(String::as_str)
+        self.0.get(&(aad.to_owned(), value_type, plaintext.to_vec())).map(String::as_str)
     }
 }
 

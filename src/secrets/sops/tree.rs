@@ -25,10 +25,7 @@ pub enum Node {
 impl fmt::Debug for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Map(entries) => f
-                .debug_map()
-                .entries(entries.iter().map(|(k, v)| (k, v)))
-                .finish(),
+            Self::Map(entries) => f.debug_map().entries(entries.iter().map(|(k, v)| (k, v))).finish(),
             Self::Seq(items) => f.debug_list().entries(items).finish(),
             Self::Null => f.write_str("null"),
             Self::Scalar(s) => s.fmt(f),
@@ -61,12 +58,9 @@ impl Node {
             Value::Bool(b) => Self::Scalar(Scalar::Bool(*b)),
             Value::String(s) => Self::Scalar(Scalar::Str(s.clone())),
             Value::Number(n) => Self::Scalar(number(n, big_ints, path)?),
-            Value::Array(items) => Self::Seq(
-                items
-                    .iter()
-                    .map(|item| Self::from_json_at(item, big_ints, path))
-                    .collect::<Result<_>>()?,
-            ),
+            Value::Array(items) => {
+                Self::Seq(items.iter().map(|item| Self::from_json_at(item, big_ints, path)).collect::<Result<_>>()?)
+            }
             Value::Object(map) => {
                 let mut entries = Vec::with_capacity(map.len());
                 for (key, item) in map {
@@ -89,15 +83,13 @@ impl Node {
             Self::Scalar(Scalar::Int(i)) => Value::Number((*i).into()),
             Self::Scalar(Scalar::Bool(b)) => Value::Bool(*b),
             Self::Scalar(Scalar::Time(t)) => Value::String(t.to_string()),
-            Self::Scalar(Scalar::Float(f)) => Number::from_f64(*f)
-                .map_or_else(|| Value::String(non_finite(*f).to_owned()), Value::Number),
+            Self::Scalar(Scalar::Float(f)) => {
+                Number::from_f64(*f).map_or_else(|| Value::String(non_finite(*f).to_owned()), Value::Number)
+            }
             Self::Seq(items) => Value::Array(items.iter().map(Self::to_json).collect()),
-            Self::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect::<Map<_, _>>(),
-            ),
+            Self::Map(entries) => {
+                Value::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect::<Map<_, _>>())
+            }
         }
     }
 
@@ -145,14 +137,9 @@ pub fn aad(path: &[String]) -> String {
 ///
 /// # Errors
 /// Whatever `visit` returns.
-pub fn walk_mut(
-    documents: &mut [Node],
-    visit: &mut impl FnMut(&[String], &mut Scalar) -> Result<()>,
-) -> Result<()> {
+pub fn walk_mut(documents: &mut [Node], visit: &mut impl FnMut(&[String], &mut Scalar) -> Result<()>) -> Result<()> {
     let mut path = Vec::new();
-    documents
-        .iter_mut()
-        .try_for_each(|doc| walk_node_mut(doc, &mut path, visit))
+    documents.iter_mut().try_for_each(|doc| walk_node_mut(doc, &mut path, visit))
 }
 
 fn walk_node_mut(
@@ -163,9 +150,7 @@ fn walk_node_mut(
     match node {
         Node::Null => Ok(()),
         Node::Scalar(scalar) => visit(path, scalar),
-        Node::Seq(items) => items
-            .iter_mut()
-            .try_for_each(|item| walk_node_mut(item, path, visit)),
+        Node::Seq(items) => items.iter_mut().try_for_each(|item| walk_node_mut(item, path, visit)),
         Node::Map(entries) => entries.iter_mut().try_for_each(|(key, value)| {
             path.push(key.clone());
             let result = walk_node_mut(value, path, visit);
@@ -179,10 +164,7 @@ fn walk_node_mut(
 ///
 /// # Errors
 /// Whatever `visit` returns.
-pub fn walk(
-    documents: &[Node],
-    visit: &mut impl FnMut(&[String], &Scalar) -> Result<()>,
-) -> Result<()> {
+pub fn walk(documents: &[Node], visit: &mut impl FnMut(&[String], &Scalar) -> Result<()>) -> Result<()> {
     fn node_walk(
         node: &Node,
         path: &mut Vec<String>,
@@ -191,9 +173,7 @@ pub fn walk(
         match node {
             Node::Null => Ok(()),
             Node::Scalar(scalar) => visit(path, scalar),
-            Node::Seq(items) => items
-                .iter()
-                .try_for_each(|item| node_walk(item, path, visit)),
+            Node::Seq(items) => items.iter().try_for_each(|item| node_walk(item, path, visit)),
             Node::Map(entries) => entries.iter().try_for_each(|(key, value)| {
                 path.push(key.clone());
                 let result = node_walk(value, path, visit);
@@ -203,7 +183,5 @@ pub fn walk(
         }
     }
     let mut path = Vec::new();
-    documents
-        .iter()
-        .try_for_each(|doc| node_walk(doc, &mut path, visit))
+    documents.iter().try_for_each(|doc| node_walk(doc, &mut path, visit))
 }

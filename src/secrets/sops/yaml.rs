@@ -20,12 +20,7 @@ const MAX_NODES: usize = 1_000_000;
 /// Syntax errors, non-mapping documents, non-string or duplicate keys, unknown aliases,
 /// unsupported tags, integers beyond `i64`, and size limits.
 pub fn parse_yaml(text: &str) -> Result<Vec<Node>> {
-    Reader {
-        parser: Parser::new_from_str(text),
-        anchors: HashMap::new(),
-        nodes: 0,
-    }
-    .documents()
+    Reader { parser: Parser::new_from_str(text), anchors: HashMap::new(), nodes: 0 }.documents()
 }
 
 struct Reader<'a> {
@@ -37,24 +32,12 @@ struct Reader<'a> {
 fn syntax(error: &ScanError) -> SopsError {
     let info = error.info();
     // One scanner message quotes an input character; keep input out of errors.
-    let message = if info.contains('`') {
-        "unexpected character"
-    } else {
-        info
-    };
-    SopsError::YamlSyntax {
-        line: error.marker().line(),
-        column: error.marker().col(),
-        message: message.to_owned(),
-    }
+    let message = if info.contains('`') { "unexpected character" } else { info };
+    SopsError::YamlSyntax { line: error.marker().line(), column: error.marker().col(), message: message.to_owned() }
 }
 
 fn unexpected(what: &str) -> SopsError {
-    SopsError::YamlSyntax {
-        line: 0,
-        column: 0,
-        message: format!("unexpected {what}"),
-    }
+    SopsError::YamlSyntax { line: 0, column: 0, message: format!("unexpected {what}") }
 }
 
 fn size(node: &Node) -> usize {
@@ -95,9 +78,7 @@ impl<'a> Reader<'a> {
                         Node::Null => Node::Map(Vec::new()),
                         node @ Node::Map(_) => node,
                         _ => {
-                            return Err(SopsError::NotAMapping {
-                                document: documents.len(),
-                            });
+                            return Err(SopsError::NotAMapping { document: documents.len() });
                         }
                     };
                     documents.push(node);
@@ -113,15 +94,9 @@ impl<'a> Reader<'a> {
         }
         self.count(1)?;
         let (node, anchor) = match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                (scalar(&text, style, tag.as_deref(), path)?, anchor)
-            }
+            Event::Scalar(text, style, anchor, tag) => (scalar(&text, style, tag.as_deref(), path)?, anchor),
             Event::Alias(id) => {
-                let node = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| SopsError::UnknownAlias { path: aad(path) })?;
+                let node = self.anchors.get(&id).cloned().ok_or_else(|| SopsError::UnknownAlias { path: aad(path) })?;
                 self.count(size(&node))?;
                 return Ok(node);
             }
@@ -162,10 +137,7 @@ impl<'a> Reader<'a> {
                 return Err(SopsError::NonStringKey { path: aad(path) });
             };
             if !seen.insert(key.clone()) {
-                return Err(SopsError::DuplicateKey {
-                    path: aad(path),
-                    key,
-                });
+                return Err(SopsError::DuplicateKey { path: aad(path), key });
             }
             path.push(key);
             let event = self.next()?;
@@ -193,10 +165,7 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>, path: &[String]) ->
 /// `!!str`, `!!null`, `!!bool`, `!!int`, `!!float`, `!!timestamp`: resolve the text (in any
 /// style) and insist on the tagged type; `!!float` also takes an integer.
 fn core_tagged(text: &str, tag: &Tag, path: &[String]) -> Result<Node> {
-    let mismatch = || SopsError::UnsupportedTag {
-        tag: tag.to_string(),
-        path: aad(path),
-    };
+    let mismatch = || SopsError::UnsupportedTag { tag: tag.to_string(), path: aad(path) };
     if tag.suffix == "str" {
         return Ok(Node::Scalar(Scalar::Str(text.to_owned())));
     }

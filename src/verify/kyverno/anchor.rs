@@ -57,8 +57,7 @@ pub(crate) fn parse(key: &str) -> Option<(Anchor, &str)> {
 
 /// The key of `map` that is `name`, plain or anchored.
 fn find<'a>(map: &'a Map<String, Value>, name: &str) -> Option<(&'a String, &'a Value)> {
-    map.iter()
-        .find(|(k, _)| k.as_str() == name || parse(k).is_some_and(|(_, key)| key == name))
+    map.iter().find(|(k, _)| k.as_str() == name || parse(k).is_some_and(|(_, key)| key == name))
 }
 
 /// Replaces wildcard keys under `metadata.labels` / `metadata.annotations`
@@ -88,10 +87,7 @@ pub(crate) fn expand_metadata(
                 None => (None, k.as_str()),
             };
             let matching: Vec<&String> = if wildcard::has_wildcard(key) {
-                tag_resource
-                    .keys()
-                    .filter(|rk| wildcard::matches(key, rk))
-                    .collect()
+                tag_resource.keys().filter(|rk| wildcard::matches(key, rk)).collect()
             } else {
                 Vec::new()
             };
@@ -117,9 +113,9 @@ pub(crate) fn expand_metadata(
 /// keys before the plain ones).
 pub(crate) fn has_nested(pattern: &Value) -> bool {
     match pattern {
-        Value::Object(map) => map.iter().any(|(k, v)| {
-            parse(k).is_some_and(|(a, _)| a != Anchor::AddIfNotPresent) || has_nested(v)
-        }),
+        Value::Object(map) => {
+            map.iter().any(|(k, v)| parse(k).is_some_and(|(a, _)| a != Anchor::AddIfNotPresent) || has_nested(v))
+        }
         Value::Array(items) => items.iter().any(has_nested),
         _ => false,
     }

@@ -22,26 +22,14 @@ use super::policy::Autogen;
 use super::selector::contains_kind;
 
 /// The controllers besides `CronJob`.
-const CONTROLLERS: [&str; 6] = [
-    "DaemonSet",
-    "Deployment",
-    "Job",
-    "StatefulSet",
-    "ReplicaSet",
-    "ReplicationController",
-];
+const CONTROLLERS: [&str; 6] = ["DaemonSet", "Deployment", "Job", "StatefulSet", "ReplicaSet", "ReplicationController"];
 
 /// The annotation that picks the controllers.
 pub(crate) const ANNOTATION: &str = "pod-policies.kyverno.io/autogen-controllers";
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
         .unwrap_or_default()
 }
 
@@ -52,12 +40,7 @@ fn descriptions(block: Option<&Value>) -> Vec<&Value> {
     };
     let mut out: Vec<&Value> = block.get("resources").into_iter().collect();
     for list in ["any", "all"] {
-        for filter in block
-            .get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for filter in block.get(list).and_then(Value::as_array).into_iter().flatten() {
             out.extend(filter.get("resources"));
         }
     }
@@ -68,24 +51,16 @@ fn descriptions(block: Option<&Value>) -> Vec<&Value> {
 fn can_autogen(rules: &[Value]) -> bool {
     let mut needed = false;
     for rule in rules {
-        for d in descriptions(rule.get("match"))
-            .into_iter()
-            .chain(descriptions(rule.get("exclude")))
-        {
+        for d in descriptions(rule.get("match")).into_iter().chain(descriptions(rule.get("exclude"))) {
             let kinds = strings(d.get("kinds"));
-            let named = d
-                .get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| !n.is_empty())
+            let named = d.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty())
                 || !strings(d.get("names")).is_empty();
-            let filtered = d.get("selector").is_some_and(|s| !s.is_null())
-                || d.get("annotations").is_some_and(|a| !a.is_null());
+            let filtered =
+                d.get("selector").is_some_and(|s| !s.is_null()) || d.get("annotations").is_some_and(|a| !a.is_null());
             if named || filtered || (kinds.len() > 1 && contains_kind(&kinds, "Pod")) {
                 return false;
             }
-            needed |= kinds
-                .iter()
-                .any(|k| k == "Pod" || k == "CronJob" || CONTROLLERS.contains(&k.as_str()));
+            needed |= kinds.iter().any(|k| k == "Pod" || k == "CronJob" || CONTROLLERS.contains(&k.as_str()));
         }
     }
     needed
@@ -101,10 +76,7 @@ fn gvk(kind: &str) -> String {
 }
 
 fn kinds_of(block: Option<&Value>) -> Vec<String> {
-    descriptions(block)
-        .into_iter()
-        .flat_map(|d| strings(d.get("kinds")))
-        .collect()
+    descriptions(block).into_iter().flat_map(|d| strings(d.get("kinds"))).collect()
 }
 
 /// Sets the kinds of a block's filters: of those naming `Pod` only, or all.
@@ -132,10 +104,7 @@ fn replace_kinds(block: &mut Value, kinds: &[String], pod_only: bool, exclude: b
     }
     if (!exclude || !kinds_of(Some(block)).is_empty())
         && let Some(b) = block.as_object_mut()
-        && let Some(r) = b
-            .entry("resources")
-            .or_insert_with(|| json!({}))
-            .as_object_mut()
+        && let Some(r) = b.entry("resources").or_insert_with(|| json!({})).as_object_mut()
     {
         r.insert("kinds".to_owned(), json!(kinds));
     }
@@ -162,12 +131,7 @@ fn generate(rule: &Value, name: &str, tpl: &str, kinds: &[String], pod_only: boo
     if let Some(Value::Object(validate)) = obj.get_mut("validate") {
         let wrap = |p: &Value| json!({ "spec": { tpl: p } });
         let mut new = Map::new();
-        for key in [
-            "message",
-            "failureAction",
-            "failureActionOverrides",
-            "allowExistingViolations",
-        ] {
+        for key in ["message", "failureAction", "failureActionOverrides", "allowExistingViolations"] {
             if let Some(v) = validate.get(key) {
                 new.insert(key.to_owned(), v.clone());
             }
@@ -203,10 +167,7 @@ fn rewrite(rule: Value, template: &str) -> Value {
 
 /// The rules generated for the raw `rules` of a policy whose autogen
 /// annotation is `annotation`: (source rule name, kind, raw rule).
-pub(crate) fn generate_rules(
-    annotation: Option<&str>,
-    rules: &[Value],
-) -> Vec<(String, Autogen, Value)> {
+pub(crate) fn generate_rules(annotation: Option<&str>, rules: &[Value]) -> Vec<(String, Autogen, Value)> {
     if !can_autogen(rules) {
         return Vec::new();
     }
@@ -216,11 +177,8 @@ pub(crate) fn generate_rules(
         Some(list) => list.split(',').collect(),
     };
     let all = requested.contains(&"all");
-    let mut controllers: Vec<String> = CONTROLLERS
-        .iter()
-        .filter(|c| all || requested.contains(c))
-        .map(|c| gvk(c))
-        .collect();
+    let mut controllers: Vec<String> =
+        CONTROLLERS.iter().filter(|c| all || requested.contains(c)).map(|c| gvk(c)).collect();
     controllers.sort();
     let cronjob = all || requested.iter().any(|c| c.contains("CronJob"));
     let mut out = Vec::new();
@@ -236,38 +194,14 @@ pub(crate) fn generate_rules(
         {
             continue;
         }
-        let base_kinds = if controllers.is_empty() {
-            vec![gvk("CronJob")]
-        } else {
-            controllers.clone()
-        };
-        let base = generate(
-            rule,
-            &format!("autogen-{name}"),
-            "template",
-            &base_kinds,
-            true,
-        );
+        let base_kinds = if controllers.is_empty() { vec![gvk("CronJob")] } else { controllers.clone() };
+        let base = generate(rule, &format!("autogen-{name}"), "template", &base_kinds, true);
         if !controllers.is_empty() {
-            out.push((
-                name.to_owned(),
-                Autogen::PodControllers,
-                rewrite(base.clone(), "spec.template"),
-            ));
+            out.push((name.to_owned(), Autogen::PodControllers, rewrite(base.clone(), "spec.template")));
         }
         if cronjob {
-            let cron = generate(
-                &base,
-                &format!("autogen-cronjob-{name}"),
-                "jobTemplate",
-                &[gvk("CronJob")],
-                false,
-            );
-            out.push((
-                name.to_owned(),
-                Autogen::CronJob,
-                rewrite(cron, "spec.jobTemplate.spec.template"),
-            ));
+            let cron = generate(&base, &format!("autogen-cronjob-{name}"), "jobTemplate", &[gvk("CronJob")], false);
+            out.push((name.to_owned(), Autogen::CronJob, rewrite(cron, "spec.jobTemplate.spec.template")));
         }
     }
     out

@@ -35,18 +35,13 @@ impl Condition {
         let obj = Obj::new(value, path)?;
         obj.check_keys(&["key", "operator", "value", "message"], &[])?;
         let operator = obj.req_str("operator")?;
-        let operator = Operator::parse(operator).ok_or_else(|| {
-            KyvernoError::invalid(&obj.at("operator"), operator, "unknown operator")
-        })?;
+        let operator = Operator::parse(operator)
+            .ok_or_else(|| KyvernoError::invalid(&obj.at("operator"), operator, "unknown operator"))?;
         let field = |name: &str| {
             let v = obj.map.get(name).unwrap_or(&Value::Null);
             Template::parse(v, &obj.at(name))
         };
-        Ok(Self {
-            key: field("key")?,
-            operator,
-            value: field("value")?,
-        })
+        Ok(Self { key: field("key")?, operator, value: field("value")? })
     }
 
     fn holds(&self, data: &Value) -> Result<bool, Unresolved> {
@@ -58,11 +53,9 @@ impl Condition {
 
 fn list(value: &Value, path: &str) -> Result<Vec<Condition>, KyvernoError> {
     match value {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Condition::parse(v, &format!("{path}[{i}]")))
-            .collect(),
+        Value::Array(items) => {
+            items.iter().enumerate().map(|(i, v)| Condition::parse(v, &format!("{path}[{i}]"))).collect()
+        }
         _ => Err(KyvernoError::type_error(path, "an array")),
     }
 }
@@ -71,18 +64,12 @@ impl Conditions {
     /// Parses `{any: [...], all: [...]}` or a legacy list (all).
     pub fn parse(value: &Value, path: &str) -> Result<Self, KyvernoError> {
         if value.is_array() {
-            return Ok(Self {
-                any: None,
-                all: Some(list(value, path)?),
-            });
+            return Ok(Self { any: None, all: Some(list(value, path)?) });
         }
         let obj = Obj::new(value, path)?;
         obj.check_keys(&["any", "all"], &[])?;
         let block = |name: &str| obj.get(name).map(|v| list(v, &obj.at(name))).transpose();
-        Ok(Self {
-            any: block("any")?,
-            all: block("all")?,
-        })
+        Ok(Self { any: block("any")?, all: block("all")? })
     }
 
     /// Whether the block holds, with Kyverno's short-circuiting.

@@ -13,28 +13,19 @@
 pub enum KyvernoError {
     /// A field has the wrong JSON type.
     #[error("{path}: expected {expected}")]
-    Type {
-        path: String,
-        expected: &'static str,
-    },
+    Type { path: String, expected: &'static str },
     /// A required field is missing (or null).
     #[error("{path}: required field is missing")]
     Missing { path: String },
     /// A field has the right type but a value Kyverno rejects.
     #[error("{path}: invalid value {value:?}: {reason}")]
-    Invalid {
-        path: String,
-        value: String,
-        reason: String,
-    },
+    Invalid { path: String, value: String, reason: String },
     /// A Kyverno feature outside the subset this evaluator implements.
     #[error("{path}: unsupported: {what}")]
     Unsupported { path: String, what: String },
     /// A `namespaceSelector` needs the labels of a namespace the
     /// [`super::Context`] does not know.
-    #[error(
-        "a namespaceSelector needs the labels of namespace {namespace:?}, which the context does not have"
-    )]
+    #[error("a namespaceSelector needs the labels of namespace {namespace:?}, which the context does not have")]
     NamespaceLabels { namespace: String },
 }
 
@@ -52,29 +43,15 @@ impl KyvernoError {
         }
     }
 
-    pub(crate) fn invalid(
-        path: &str,
-        value: impl std::fmt::Display,
-        reason: impl Into<String>,
-    ) -> Self {
-        Self::Invalid {
-            path: path.to_owned(),
-            value: value.to_string(),
-            reason: reason.into(),
-        }
+    pub(crate) fn invalid(path: &str, value: impl std::fmt::Display, reason: impl Into<String>) -> Self {
+        Self::Invalid { path: path.to_owned(), value: value.to_string(), reason: reason.into() }
     }
 
     pub(crate) fn unsupported(path: &str, what: impl Into<String>) -> Self {
-        Self::Unsupported {
-            path: path.to_owned(),
-            what: what.into(),
-        }
+        Self::Unsupported { path: path.to_owned(), what: what.into() }
     }
 
     pub(crate) fn type_error(path: &str, expected: &'static str) -> Self {
-        Self::Type {
-            path: path.to_owned(),
-            expected,
-        }
+        Self::Type { path: path.to_owned(), expected }
     }
 }

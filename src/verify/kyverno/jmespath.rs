@@ -79,9 +79,7 @@ fn chain(expr: &Expr) -> (Vec<&str>, bool) {
             fields.extend(more);
             (fields, pure)
         }
-        Expr::Index(left, _) | Expr::Flatten(left) | Expr::Projection(left, _) => {
-            (chain(left).0, false)
-        }
+        Expr::Index(left, _) | Expr::Flatten(left) | Expr::Projection(left, _) => (chain(left).0, false),
         _ => (Vec::new(), false),
     }
 }
@@ -100,11 +98,7 @@ fn check(expr: &Expr, root: bool) -> Result<(), String> {
                 ["request", "object", ..] | ["request", "namespace"] => Ok(()),
                 _ => Err(format!(
                     "only request.object and request.namespace can be read, not {}",
-                    if fields.is_empty() {
-                        "this".to_owned()
-                    } else {
-                        fields.join(".")
-                    }
+                    if fields.is_empty() { "this".to_owned() } else { fields.join(".") }
                 )),
             }
         }
@@ -129,10 +123,7 @@ pub(crate) fn eval(expr: &Expr, data: &Value) -> Result<Value, EvalError> {
         Expr::Current => Ok(data.clone()),
         Expr::Literal(v) => Ok(v.clone()),
         Expr::Field(name) => match data {
-            Value::Object(map) => map
-                .get(name)
-                .cloned()
-                .ok_or_else(|| EvalError::NotFound(name.clone())),
+            Value::Object(map) => map.get(name).cloned().ok_or_else(|| EvalError::NotFound(name.clone())),
             Value::Null => Err(EvalError::NotFound(name.clone())),
             _ => Ok(Value::Null),
         },
@@ -143,10 +134,7 @@ pub(crate) fn eval(expr: &Expr, data: &Value) -> Result<Value, EvalError> {
             };
             let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
             let at = if *index < 0 { len + index } else { *index };
-            Ok(usize::try_from(at)
-                .ok()
-                .and_then(|i| items.get(i).cloned())
-                .unwrap_or(Value::Null))
+            Ok(usize::try_from(at).ok().and_then(|i| items.get(i).cloned()).unwrap_or(Value::Null))
         }
         Expr::Flatten(left) => {
             let Value::Array(items) = eval(left, data)? else {
@@ -184,9 +172,7 @@ pub(crate) fn eval(expr: &Expr, data: &Value) -> Result<Value, EvalError> {
             Value::String(s) => Ok(Value::from(s.chars().count())),
             Value::Array(a) => Ok(Value::from(a.len())),
             Value::Object(o) => Ok(Value::from(o.len())),
-            other => Err(EvalError::Type(format!(
-                "length() expects a string, array or object, not {other}"
-            ))),
+            other => Err(EvalError::Type(format!("length() expects a string, array or object, not {other}"))),
         },
     }
 }

@@ -104,8 +104,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
             }
             ('`', _) => {
                 let (s, end) = delimited(&chars, i + 1, '`')?;
-                let v =
-                    serde_json::from_str(&s).map_err(|_| format!("literal `{s}` is not JSON"))?;
+                let v = serde_json::from_str(&s).map_err(|_| format!("literal `{s}` is not JSON"))?;
                 toks.push(Tok::Literal(v));
                 i = end;
                 continue;
@@ -119,19 +118,13 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 continue;
             }
             (c, n) if c.is_ascii_digit() || (c == '-' && n.is_some_and(|n| n.is_ascii_digit())) => {
-                let len = 1 + chars[i + 1..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_digit())
-                    .count();
+                let len = 1 + chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
                 let text: String = chars[i..i + len].iter().collect();
                 let n = text.parse().map_err(|_| format!("bad number {text}"))?;
                 (Tok::Number(n), len)
             }
             (c, _) if c.is_ascii_alphabetic() || c == '_' => {
-                let len = chars[i..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
-                    .count();
+                let len = chars[i..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count();
                 (Tok::Ident(chars[i..i + len].iter().collect()), len)
             }
             (c, _) => return Err(format!("unexpected character {c:?}")),
@@ -165,11 +158,7 @@ impl Parser {
 
     fn expect(&mut self, tok: &Tok) -> Result<(), String> {
         let got = self.next();
-        if &got == tok {
-            Ok(())
-        } else {
-            Err(format!("expected {tok:?}, found {got:?}"))
-        }
+        if &got == tok { Ok(()) } else { Err(format!("expected {tok:?}, found {got:?}")) }
     }
 
     fn expression(&mut self, rbp: u8) -> Result<Expr, String> {
@@ -190,10 +179,7 @@ impl Parser {
             Tok::At => Ok(Expr::Current),
             Tok::Flatten => {
                 let rhs = self.projection_rhs(9)?;
-                Ok(Expr::Projection(
-                    Box::new(Expr::Flatten(Box::new(Expr::Current))),
-                    Box::new(rhs),
-                ))
+                Ok(Expr::Projection(Box::new(Expr::Flatten(Box::new(Expr::Current))), Box::new(rhs)))
             }
             Tok::LBracket => self.bracket(Expr::Current),
             Tok::LParen => {
@@ -219,10 +205,7 @@ impl Parser {
             Tok::LBracket => self.bracket(left),
             Tok::Flatten => {
                 let rhs = self.projection_rhs(9)?;
-                Ok(Expr::Projection(
-                    Box::new(Expr::Flatten(Box::new(left))),
-                    Box::new(rhs),
-                ))
+                Ok(Expr::Projection(Box::new(Expr::Flatten(Box::new(left))), Box::new(rhs)))
             }
             Tok::Filter => Err(unsupported("filter expressions `[?...]`")),
             Tok::Other(what) => Err(unsupported(what)),
@@ -296,10 +279,7 @@ impl Parser {
 
 /// Parses an expression of the subset.
 pub(crate) fn parse(source: &str) -> Result<Expr, String> {
-    let mut parser = Parser {
-        toks: lex(source)?,
-        pos: 0,
-    };
+    let mut parser = Parser { toks: lex(source)?, pos: 0 };
     let expr = parser.expression(0)?;
     match parser.peek() {
         Tok::Eof => Ok(expr),

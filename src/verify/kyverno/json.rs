@@ -41,8 +41,7 @@ impl<'a> Obj<'a> {
     }
 
     pub fn req_str(&self, key: &str) -> Result<&'a str, KyvernoError> {
-        self.str(key)?
-            .ok_or_else(|| KyvernoError::Missing { path: self.at(key) })
+        self.str(key)?.ok_or_else(|| KyvernoError::Missing { path: self.at(key) })
     }
 
     pub fn array(&self, key: &str) -> Result<Option<&'a Vec<Value>>, KyvernoError> {
@@ -63,10 +62,7 @@ impl<'a> Obj<'a> {
             .enumerate()
             .map(|(i, v)| match v {
                 Value::String(s) => Ok(s.clone()),
-                _ => Err(KyvernoError::type_error(
-                    &format!("{}[{i}]", self.at(key)),
-                    "a string",
-                )),
+                _ => Err(KyvernoError::type_error(&format!("{}[{i}]", self.at(key)), "a string")),
             })
             .collect()
     }
@@ -93,10 +89,7 @@ impl<'a> Obj<'a> {
     pub fn check_keys(&self, allowed: &[&str], unsupported: &[&str]) -> Result<(), KyvernoError> {
         for key in self.map.keys() {
             if unsupported.contains(&key.as_str()) {
-                return Err(KyvernoError::unsupported(
-                    &self.at(key),
-                    format!("the `{key}` field"),
-                ));
+                return Err(KyvernoError::unsupported(&self.at(key), format!("the `{key}` field")));
             }
             if !allowed.contains(&key.as_str()) {
                 return Err(KyvernoError::invalid(&self.at(key), key, "unknown field"));
@@ -108,9 +101,5 @@ impl<'a> Obj<'a> {
 
 /// `parent.key` (or `key` at the root).
 pub(crate) fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{parent}.{key}")
-    }
+    if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
 }

@@ -45,10 +45,7 @@ impl Context {
         name: &str,
         labels: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
-        let mut labels: BTreeMap<String, String> = labels
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
+        let mut labels: BTreeMap<String, String> = labels.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         labels.insert("kubernetes.io/metadata.name".to_owned(), name.to_owned());
         self.namespaces.insert(name.to_owned(), labels);
         self
@@ -137,23 +134,10 @@ impl Filter {
     fn parse(value: &Value, path: &str) -> Result<Self, KyvernoError> {
         let obj = Obj::new(value, path)?;
         obj.check_keys(
-            &[
-                "kinds",
-                "name",
-                "names",
-                "namespaces",
-                "operations",
-                "annotations",
-                "selector",
-                "namespaceSelector",
-            ],
+            &["kinds", "name", "names", "namespaces", "operations", "annotations", "selector", "namespaceSelector"],
             &[],
         )?;
-        let selector = |key: &str| {
-            obj.get(key)
-                .map(|v| Selector::parse(v, &obj.at(key)))
-                .transpose()
-        };
+        let selector = |key: &str| obj.get(key).map(|v| Selector::parse(v, &obj.at(key))).transpose();
         Ok(Self {
             kinds: obj.strings("kinds")?,
             name: obj.str("name")?.map(str::to_owned),
@@ -171,47 +155,28 @@ impl Filter {
     }
 
     fn matches(&self, r: &Resource, ctx: &Context) -> Result<bool, KyvernoError> {
-        let namespace = if r.kind == "Namespace" {
-            r.name
-        } else {
-            r.namespace
-        };
+        let namespace = if r.kind == "Namespace" { r.name } else { r.namespace };
         let plain = (self.kinds.is_empty() || kind_matches(&self.kinds, r))
-            && self
-                .name
-                .as_ref()
-                .is_none_or(|n| wildcard::matches(n, r.name))
+            && self.name.as_ref().is_none_or(|n| wildcard::matches(n, r.name))
             && (self.names.is_empty() || self.names.iter().any(|n| wildcard::matches(n, r.name)))
-            && (self.namespaces.is_empty()
-                || self
-                    .namespaces
-                    .iter()
-                    .any(|n| wildcard::matches(n, namespace)))
+            && (self.namespaces.is_empty() || self.namespaces.iter().any(|n| wildcard::matches(n, namespace)))
             && (self.operations.is_empty() || self.operations.iter().any(|o| o == "CREATE"))
             && self.annotations.as_ref().is_none_or(|want| {
                 want.iter().all(|(k, v)| {
-                    r.annotations
-                        .iter()
-                        .any(|(rk, rv)| wildcard::matches(k, rk) && wildcard::matches(v, rv))
+                    r.annotations.iter().any(|(rk, rv)| wildcard::matches(k, rk) && wildcard::matches(v, rv))
                 })
             })
             && self.selector.as_ref().is_none_or(|s| s.matches(&r.labels));
-        let Some(ns_selector) = self
-            .namespace_selector
-            .as_ref()
-            .filter(|_| plain && r.kind != "Namespace")
-        else {
+        let Some(ns_selector) = self.namespace_selector.as_ref().filter(|_| plain && r.kind != "Namespace") else {
             return Ok(plain);
         };
         if r.namespace.is_empty() {
             return Ok(ns_selector.matches(&BTreeMap::new()));
         }
-        let labels =
-            ctx.namespaces
-                .get(r.namespace)
-                .ok_or_else(|| KyvernoError::NamespaceLabels {
-                    namespace: r.namespace.to_owned(),
-                })?;
+        let labels = ctx
+            .namespaces
+            .get(r.namespace)
+            .ok_or_else(|| KyvernoError::NamespaceLabels { namespace: r.namespace.to_owned() })?;
         Ok(ns_selector.matches(labels))
     }
 }
@@ -228,9 +193,7 @@ fn filters(value: Option<&Value>, path: &str) -> Result<Vec<Filter>, KyvernoErro
     let Some(value) = value else {
         return Ok(Vec::new());
     };
-    let items = value
-        .as_array()
-        .ok_or_else(|| KyvernoError::type_error(path, "an array"))?;
+    let items = value.as_array().ok_or_else(|| KyvernoError::type_error(path, "an array"))?;
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let at = format!("{path}[{i}]");
@@ -268,11 +231,7 @@ impl Match {
             }
             return Ok(false);
         }
-        let all: &[Filter] = if self.all.is_empty() {
-            std::slice::from_ref(&self.legacy)
-        } else {
-            &self.all
-        };
+        let all: &[Filter] = if self.all.is_empty() { std::slice::from_ref(&self.legacy) } else { &self.all };
         for f in all {
             if f.is_empty() || !f.matches(r, ctx)? {
                 return Ok(false);

@@ -26,15 +26,9 @@ fn sprint(v: &Value) -> String {
         },
         Value::Bool(b) => b.to_string(),
         Value::Null => "<nil>".to_owned(),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(sprint).collect::<Vec<_>>().join(" ")
-        ),
+        Value::Array(items) => format!("[{}]", items.iter().map(sprint).collect::<Vec<_>>().join(" ")),
         Value::Object(map) => {
-            let mut fields: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{k}:{}", sprint(v)))
-                .collect();
+            let mut fields: Vec<String> = map.iter().map(|(k, v)| format!("{k}:{}", sprint(v))).collect();
             fields.sort();
             format!("map[{}]", fields.join(" "))
         }
@@ -62,10 +56,7 @@ fn either_way(a: &str, b: &str) -> bool {
 }
 
 fn in_range(key: &str, range: &str) -> bool {
-    scalar::matches(
-        &Value::String(key.to_owned()),
-        &Value::String(range.to_owned()),
-    )
+    scalar::matches(&Value::String(key.to_owned()), &Value::String(range.to_owned()))
 }
 
 /// `AnyIn`, `AllIn`, `AnyNotIn`, `AllNotIn`. A scalar key is one key (a
@@ -126,12 +117,10 @@ pub(crate) fn legacy_in(key: &Value, value: &Value, is_in: bool) -> bool {
                 return false;
             };
             let values: Vec<String> = match value {
-                Value::Array(v) => {
-                    match v.iter().map(|i| i.as_str().map(str::to_owned)).collect() {
-                        Some(v) => v,
-                        None => return false,
-                    }
-                }
+                Value::Array(v) => match v.iter().map(|i| i.as_str().map(str::to_owned)).collect() {
+                    Some(v) => v,
+                    None => return false,
+                },
                 Value::String(v) if keys.len() == 1 && keys[0] == v => vec![v.clone()],
                 Value::String(v) => match serde_json::from_str(v) {
                     Ok(v) => v,

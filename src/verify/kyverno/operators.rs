@@ -85,9 +85,7 @@ impl Operator {
             Self::Equals => equals(key, value),
             Self::NotEquals => !equals(key, value),
             Self::In | Self::NotIn => membership::legacy_in(key, value, self == Self::In),
-            Self::AnyIn | Self::AllIn | Self::AnyNotIn | Self::AllNotIn => {
-                membership::set(self, key, value)
-            }
+            Self::AnyIn | Self::AllIn | Self::AnyNotIn | Self::AllNotIn => membership::set(self, key, value),
             Self::Numeric(cmp) => numeric(key, value, cmp),
             Self::Duration(cmp) => duration_op(key, value, cmp),
         }
@@ -122,11 +120,7 @@ fn quantities(key: &Value, value: &Value) -> Option<Ordering> {
     Some(k.compare(v))
 }
 
-#[allow(
-    clippy::cast_precision_loss,
-    clippy::float_cmp,
-    clippy::cast_possible_truncation
-)]
+#[allow(clippy::cast_precision_loss, clippy::float_cmp, clippy::cast_possible_truncation)]
 fn equals(key: &Value, value: &Value) -> bool {
     match key {
         Value::Bool(k) => value.as_bool() == Some(*k),
@@ -139,9 +133,7 @@ fn equals(key: &Value, value: &Value) -> bool {
                 (Num::Float(x), Num::Float(y)) => x == y,
             },
             (Num::Int(int), Value::String(text)) => text.parse::<i64>().is_ok_and(|y| y == int),
-            (Num::Float(float), Value::String(text)) => {
-                text.parse::<f64>().is_ok_and(|y| y == float)
-            }
+            (Num::Float(float), Value::String(text)) => text.parse::<f64>().is_ok_and(|y| y == float),
             _ => false,
         },
         Value::String(k) => {
@@ -172,10 +164,7 @@ fn numeric(key: &Value, value: &Value, cmp: Cmp) -> bool {
             if let Some((a, b)) = durations(key, value) {
                 return cmp.holds(a.cmp(&b));
             }
-            s.parse::<f64>()
-                .ok()
-                .and_then(|v| k.partial_cmp(&v))
-                .is_some_and(|o| cmp.holds(o))
+            s.parse::<f64>().ok().and_then(|v| k.partial_cmp(&v)).is_some_and(|o| cmp.holds(o))
         }
         _ => false,
     };

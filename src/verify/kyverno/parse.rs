@@ -40,11 +40,7 @@ fn action(obj: &Obj, key: &str) -> Result<Option<FailureAction>, KyvernoError> {
         Some("Audit" | "audit") => Some(FailureAction::Audit),
         Some("Enforce" | "enforce") => Some(FailureAction::Enforce),
         Some(other) => {
-            return Err(KyvernoError::invalid(
-                &obj.at(key),
-                other,
-                "expected Audit or Enforce",
-            ));
+            return Err(KyvernoError::invalid(&obj.at(key), other, "expected Audit or Enforce"));
         }
     })
 }
@@ -60,9 +56,7 @@ fn overrides(obj: &Obj, key: &str) -> Result<Option<Overrides>, KyvernoError> {
         let at = format!("{}[{i}]", obj.at(key));
         let o = Obj::new(item, &at)?;
         o.check_keys(&["action", "namespaces"], &["namespaceSelector"])?;
-        let a = action(&o, "action")?.ok_or_else(|| KyvernoError::Missing {
-            path: o.at("action"),
-        })?;
+        let a = action(&o, "action")?.ok_or_else(|| KyvernoError::Missing { path: o.at("action") })?;
         out.push((a, o.strings("namespaces")?));
     }
     Ok(Some(out))
@@ -82,31 +76,13 @@ fn parse_rule(
 ) -> Result<Rule, KyvernoError> {
     let obj = Obj::new(value, path)?;
     obj.check_keys(
-        &[
-            "name",
-            "match",
-            "exclude",
-            "preconditions",
-            "validate",
-            "skipBackgroundRequests",
-            "reportProperties",
-        ],
-        &[
-            "context",
-            "mutate",
-            "generate",
-            "verifyImages",
-            "celPreconditions",
-            "imageExtractors",
-        ],
+        &["name", "match", "exclude", "preconditions", "validate", "skipBackgroundRequests", "reportProperties"],
+        &["context", "mutate", "generate", "verifyImages", "celPreconditions", "imageExtractors"],
     )?;
     let name = obj.req_str("name")?;
-    let block = obj.get("match").ok_or_else(|| KyvernoError::Missing {
-        path: obj.at("match"),
-    })?;
-    let validate = obj
-        .get("validate")
-        .ok_or_else(|| KyvernoError::unsupported(path, "rules other than validate rules"))?;
+    let block = obj.get("match").ok_or_else(|| KyvernoError::Missing { path: obj.at("match") })?;
+    let validate =
+        obj.get("validate").ok_or_else(|| KyvernoError::unsupported(path, "rules other than validate rules"))?;
     let validate_path = obj.at("validate");
     let v = Obj::new(validate, &validate_path)?;
     v.check_keys(
@@ -135,11 +111,7 @@ fn parse_rule(
                 .filter(|a| !a.is_empty())
                 .ok_or_else(|| KyvernoError::type_error(&at, "a non-empty array of patterns"))?;
             Check::AnyPattern(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| template(p, &format!("{at}[{i}]")))
-                    .collect::<Result<_, _>>()?,
+                items.iter().enumerate().map(|(i, p)| template(p, &format!("{at}[{i}]"))).collect::<Result<_, _>>()?,
             )
         }
         [None, None, Some(deny)] => {
@@ -164,17 +136,10 @@ fn parse_rule(
         source: source.map_or(name, |(s, _)| s).to_owned(),
         autogen: source.map(|(_, a)| a),
         action: action(&v, "failureAction")?.unwrap_or(defaults.action),
-        overrides: overrides(&v, "failureActionOverrides")?
-            .unwrap_or_else(|| defaults.overrides.clone()),
+        overrides: overrides(&v, "failureActionOverrides")?.unwrap_or_else(|| defaults.overrides.clone()),
         matches: Match::parse(block, &obj.at("match"))?,
-        exclude: obj
-            .get("exclude")
-            .map(|e| Match::parse(e, &obj.at("exclude")))
-            .transpose()?,
-        preconditions: obj
-            .get("preconditions")
-            .map(|p| Conditions::parse(p, &obj.at("preconditions")))
-            .transpose()?,
+        exclude: obj.get("exclude").map(|e| Match::parse(e, &obj.at("exclude"))).transpose()?,
+        preconditions: obj.get("preconditions").map(|p| Conditions::parse(p, &obj.at("preconditions"))).transpose()?,
         message: v.str("message")?.unwrap_or_default().to_owned(),
         check,
     })
@@ -189,28 +154,15 @@ impl Policy {
     pub fn parse(value: &Value) -> Result<Self, KyvernoError> {
         let obj = Obj::new(value, "")?;
         let api = obj.req_str("apiVersion")?;
-        if !matches!(
-            api,
-            "kyverno.io/v1" | "kyverno.io/v2beta1" | "kyverno.io/v2"
-        ) {
-            return Err(KyvernoError::invalid(
-                "apiVersion",
-                api,
-                "expected kyverno.io/v1, v2beta1 or v2",
-            ));
+        if !matches!(api, "kyverno.io/v1" | "kyverno.io/v2beta1" | "kyverno.io/v2") {
+            return Err(KyvernoError::invalid("apiVersion", api, "expected kyverno.io/v1, v2beta1 or v2"));
         }
         let kind = obj.req_str("kind")?;
         if !matches!(kind, "ClusterPolicy" | "Policy") {
-            return Err(KyvernoError::invalid(
-                "kind",
-                kind,
-                "expected ClusterPolicy or Policy",
-            ));
+            return Err(KyvernoError::invalid("kind", kind, "expected ClusterPolicy or Policy"));
         }
         let meta = Obj::new(
-            obj.get("metadata").ok_or_else(|| KyvernoError::Missing {
-                path: "metadata".to_owned(),
-            })?,
+            obj.get("metadata").ok_or_else(|| KyvernoError::Missing { path: "metadata".to_owned() })?,
             "metadata",
         )?;
         let name = meta.req_str("name")?.to_owned();
@@ -224,44 +176,25 @@ impl Policy {
             .into_iter()
             .find(|(k, _)| k == autogen::ANNOTATION)
             .map(|(_, v)| v);
-        let spec = Obj::new(
-            obj.get("spec").ok_or_else(|| KyvernoError::Missing {
-                path: "spec".to_owned(),
-            })?,
-            "spec",
-        )?;
+        let spec = Obj::new(obj.get("spec").ok_or_else(|| KyvernoError::Missing { path: "spec".to_owned() })?, "spec")?;
         spec.check_keys(SPEC_KEYS, &[])?;
         if let Some(apply) = spec.str("applyRules")?.filter(|a| *a != "All") {
-            return Err(KyvernoError::unsupported(
-                &spec.at("applyRules"),
-                format!("applyRules: {apply}"),
-            ));
+            return Err(KyvernoError::unsupported(&spec.at("applyRules"), format!("applyRules: {apply}")));
         }
         let defaults = Defaults {
             action: action(&spec, "validationFailureAction")?.unwrap_or_default(),
             overrides: overrides(&spec, "validationFailureActionOverrides")?.unwrap_or_default(),
         };
-        let raw = spec.array("rules")?.ok_or_else(|| KyvernoError::Missing {
-            path: spec.at("rules"),
-        })?;
+        let raw = spec.array("rules")?.ok_or_else(|| KyvernoError::Missing { path: spec.at("rules") })?;
         let mut rules = Vec::with_capacity(raw.len());
         for (i, rule) in raw.iter().enumerate() {
-            rules.push(parse_rule(
-                rule,
-                &format!("spec.rules[{i}]"),
-                None,
-                &defaults,
-            )?);
+            rules.push(parse_rule(rule, &format!("spec.rules[{i}]"), None, &defaults)?);
         }
         let generated = autogen::generate_rules(annotation.as_deref(), raw);
         for (i, (source, kind, rule)) in generated.iter().enumerate() {
             let path = format!("status.autogen.rules[{i}]");
             rules.push(parse_rule(rule, &path, Some((source, *kind)), &defaults)?);
         }
-        Ok(Self {
-            name,
-            namespace,
-            rules,
-        })
+        Ok(Self { name, namespace, rules })
     }
 }

@@ -77,11 +77,7 @@ fn element(value: &Value, pattern: &Value, path: &str) -> Check {
         (scalar, Value::Null) => scalar.is_null() || scalar.as_str() == Some(""),
         (scalar, v) => scalar::matches(v, scalar),
     };
-    if ok {
-        Check::Pass
-    } else {
-        Check::Fail(path.to_owned())
-    }
+    if ok { Check::Pass } else { Check::Fail(path.to_owned()) }
 }
 
 fn array(values: &[Value], patterns: &[Value], path: &str) -> Check {
@@ -100,14 +96,7 @@ fn array(values: &[Value], patterns: &[Value], path: &str) -> Check {
             fail @ Check::Fail(_) => return fail,
         }
     }
-    if !applied && skipped {
-        Check::Skip {
-            path: path.to_owned(),
-            direct: false,
-        }
-    } else {
-        Check::Pass
-    }
+    if !applied && skipped { Check::Skip { path: path.to_owned(), direct: false } } else { Check::Pass }
 }
 
 fn existence(value: &Value, patterns: &Value, path: &str) -> Check {
@@ -115,10 +104,7 @@ fn existence(value: &Value, patterns: &Value, path: &str) -> Check {
         return Check::Fail(path.to_owned());
     };
     for p in patterns {
-        let found = items
-            .iter()
-            .enumerate()
-            .any(|(i, item)| element(item, p, &child(path, &i.to_string())).is_pass());
+        let found = items.iter().enumerate().any(|(i, item)| element(item, p, &child(path, &i.to_string())).is_pass());
         if !found {
             return Check::Fail(path.to_owned());
         }
@@ -133,10 +119,9 @@ fn map(value: &Map<String, Value>, pattern: &Map<String, Value>, path: &str) -> 
     let mut rest: Vec<(&String, &Value)> = Vec::new();
     for (k, p) in pattern {
         match anchor::parse(k) {
-            Some((
-                a @ (Anchor::Condition | Anchor::Equality | Anchor::Existence | Anchor::Negation),
-                key,
-            )) => anchors.push((k, a, key, p)),
+            Some((a @ (Anchor::Condition | Anchor::Equality | Anchor::Existence | Anchor::Negation), key)) => {
+                anchors.push((k, a, key, p))
+            }
             _ => rest.push((k, p)),
         }
     }
@@ -150,10 +135,7 @@ fn map(value: &Map<String, Value>, pattern: &Map<String, Value>, path: &str) -> 
         let at = child(path, key);
         let check = match (a, value.get(key)) {
             (Anchor::Condition, Some(v)) => element(v, p, &at).into_skip(),
-            (Anchor::Condition, None) => Check::Skip {
-                path: at,
-                direct: true,
-            },
+            (Anchor::Condition, None) => Check::Skip { path: at, direct: true },
             (Anchor::Equality, Some(v)) => element(v, p, &at),
             (Anchor::Existence, Some(v)) => existence(v, p, &at),
             (Anchor::Negation, Some(_)) => Check::Fail(at),
@@ -170,17 +152,14 @@ fn map(value: &Map<String, Value>, pattern: &Map<String, Value>, path: &str) -> 
         }
     }
     if skipped && (!applied || direct) {
-        return Check::Skip {
-            path: path.to_owned(),
-            direct: false,
-        };
+        return Check::Skip { path: path.to_owned(), direct: false };
     }
     // Kyverno's order: keys sorted, those with (nested) anchors pushed to
     // the front one by one (so in reverse), the others after in order.
     rest.sort_by(|a, b| a.0.cmp(b.0));
-    let (mut front, back): (Vec<_>, Vec<_>) = rest.into_iter().partition(|(k, p)| {
-        anchor::parse(k).is_some_and(|(a, _)| a == Anchor::Global) || anchor::has_nested(p)
-    });
+    let (mut front, back): (Vec<_>, Vec<_>) = rest
+        .into_iter()
+        .partition(|(k, p)| anchor::parse(k).is_some_and(|(a, _)| a == Anchor::Global) || anchor::has_nested(p));
     front.reverse();
     for (k, p) in front.into_iter().chain(back) {
         let check = match anchor::parse(k) {
@@ -211,16 +190,10 @@ pub(crate) fn check(pattern: &Value, path: &str) -> Result<(), KyvernoError> {
                 let at = super::json::join(path, k);
                 match anchor::parse(k) {
                     Some((Anchor::AddIfNotPresent, _)) => {
-                        return Err(KyvernoError::invalid(
-                            &at,
-                            k,
-                            "+() anchors are for mutate rules",
-                        ));
+                        return Err(KyvernoError::invalid(&at, k, "+() anchors are for mutate rules"));
                     }
                     Some((Anchor::Existence, _)) => {
-                        let maps = v
-                            .as_array()
-                            .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
+                        let maps = v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
                         if !maps {
                             return Err(KyvernoError::invalid(&at, v, "^() needs a list of maps"));
                         }
@@ -244,10 +217,7 @@ pub(crate) fn check(pattern: &Value, path: &str) -> Result<(), KyvernoError> {
                 "a pattern array of more than one element (Kyverno uses only the first)",
             )),
         },
-        Value::String(s) if s.contains("$(") => Err(KyvernoError::unsupported(
-            path,
-            format!("the reference in {s:?}"),
-        )),
+        Value::String(s) if s.contains("$(") => Err(KyvernoError::unsupported(path, format!("the reference in {s:?}"))),
         _ => Ok(()),
     }
 }

@@ -71,9 +71,7 @@ pub struct Rule {
 }
 
 fn error(rule: &str, u: &Unresolved) -> Outcome {
-    Outcome::Error {
-        message: format!("variable substitution failed for rule {rule}: {u}"),
-    }
+    Outcome::Error { message: format!("variable substitution failed for rule {rule}: {u}") }
 }
 
 impl Rule {
@@ -86,19 +84,8 @@ impl Rule {
             .map_or(self.action, |(a, _)| *a)
     }
 
-    fn outcome(
-        &self,
-        policy: &Policy,
-        r: &Resource,
-        data: &Value,
-        ctx: &Context,
-    ) -> Result<Outcome, KyvernoError> {
-        if policy
-            .namespace
-            .as_deref()
-            .is_some_and(|ns| ns != r.namespace)
-            || !self.matches.selects(r, ctx)?
-        {
+    fn outcome(&self, policy: &Policy, r: &Resource, data: &Value, ctx: &Context) -> Result<Outcome, KyvernoError> {
+        if policy.namespace.as_deref().is_some_and(|ns| ns != r.namespace) || !self.matches.selects(r, ctx)? {
             return Ok(Outcome::Skip(SkipReason::NotMatched));
         }
         if let Some(exclude) = &self.exclude
@@ -160,10 +147,7 @@ impl Rule {
                     Err(u) => return Ok(error(&self.name, &u)),
                 };
                 if denied {
-                    Outcome::Fail {
-                        message: result::deny_failure(&message, &self.name),
-                        path: None,
-                    }
+                    Outcome::Fail { message: result::deny_failure(&message, &self.name), path: None }
                 } else {
                     Outcome::Pass
                 }
@@ -187,11 +171,7 @@ impl Policy {
     ///
     /// # Errors
     /// As [`Policy::evaluate`], or a namespace `ctx` does not know.
-    pub fn evaluate_in(
-        &self,
-        resource: &Value,
-        ctx: &Context,
-    ) -> Result<Vec<RuleResult>, KyvernoError> {
+    pub fn evaluate_in(&self, resource: &Value, ctx: &Context) -> Result<Vec<RuleResult>, KyvernoError> {
         let r = Resource::new(resource)?;
         let data = json!({ "request": { "object": resource, "namespace": r.namespace } });
         self.rules

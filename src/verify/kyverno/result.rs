@@ -30,10 +30,7 @@ pub enum Outcome {
     Pass,
     /// The resource violates the rule: Kyverno's message, and for patterns
     /// the path of the first mismatch (`/spec/containers/0/image/`).
-    Fail {
-        message: String,
-        path: Option<String>,
-    },
+    Fail { message: String, path: Option<String> },
     /// The rule does not apply.
     Skip(SkipReason),
     /// The rule could not be evaluated on this resource (a variable without
@@ -106,11 +103,7 @@ impl fmt::Display for RuleResult {
 
 /// `<message>.` (a period added unless there is one).
 fn sentence(message: &str) -> String {
-    if message.ends_with('.') {
-        message.to_owned()
-    } else {
-        format!("{message}.")
-    }
+    if message.ends_with('.') { message.to_owned() } else { format!("{message}.") }
 }
 
 /// Kyverno's message for a pattern that fails at `path`.
@@ -118,19 +111,13 @@ pub(crate) fn pattern_failure(message: &str, rule: &str, path: &str) -> String {
     if message.is_empty() {
         format!("validation error: rule {rule} failed at path {path}")
     } else {
-        format!(
-            "validation error: {} rule {rule} failed at path {path}",
-            sentence(message)
-        )
+        format!("validation error: {} rule {rule} failed at path {path}", sentence(message))
     }
 }
 
 /// Kyverno's message for an `anyPattern` none of which matches.
 pub(crate) fn any_pattern_failure(message: &str, rule: &str, paths: &[(usize, String)]) -> String {
-    let each: Vec<String> = paths
-        .iter()
-        .map(|(i, p)| format!("rule {rule}[{i}] failed at path {p}"))
-        .collect();
+    let each: Vec<String> = paths.iter().map(|(i, p)| format!("rule {rule}[{i}] failed at path {p}")).collect();
     if message.is_empty() {
         format!("validation error: {}", each.join(" "))
     } else {
@@ -140,9 +127,5 @@ pub(crate) fn any_pattern_failure(message: &str, rule: &str, paths: &[(usize, St
 
 /// Kyverno's message for a `deny` that holds.
 pub(crate) fn deny_failure(message: &str, rule: &str) -> String {
-    if message.is_empty() {
-        format!("validation error: rule {rule} failed")
-    } else {
-        message.to_owned()
-    }
+    if message.is_empty() { format!("validation error: rule {rule} failed") } else { message.to_owned() }
 }

@@ -79,11 +79,7 @@ fn int_pattern(value: &Value, p: i64) -> bool {
     }
 }
 
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::float_cmp,
-    clippy::cast_precision_loss
-)]
+#[allow(clippy::cast_possible_truncation, clippy::float_cmp, clippy::cast_precision_loss)]
 fn float_pattern(value: &Value, p: f64) -> bool {
     match value {
         Value::Number(n) => match num(n) {
@@ -101,11 +97,7 @@ pub(crate) fn string_patterns(value: &Value, pattern: &str) -> bool {
     if value.as_str() == Some(pattern) {
         return true;
     }
-    pattern.split('|').any(|alt| {
-        alt.trim_matches(' ')
-            .split('&')
-            .all(|c| string_pattern(value, c.trim_matches(' ')))
-    })
+    pattern.split('|').any(|alt| alt.trim_matches(' ').split('&').all(|c| string_pattern(value, c.trim_matches(' '))))
 }
 
 /// `\d+(\.\d+)?[^-]*`: a range endpoint (a number, maybe with a unit);
@@ -138,13 +130,8 @@ pub(crate) fn range_operator(pattern: &str) -> Option<bool> {
 }
 
 fn string_pattern(value: &Value, pattern: &str) -> bool {
-    const OPS: [(&str, Op); 5] = [
-        (">=", Op::MoreEqual),
-        ("<=", Op::LessEqual),
-        (">", Op::More),
-        ("<", Op::Less),
-        ("!", Op::NotEqual),
-    ];
+    const OPS: [(&str, Op); 5] =
+        [(">=", Op::MoreEqual), ("<=", Op::LessEqual), (">", Op::More), ("<", Op::Less), ("!", Op::NotEqual)];
     if pattern.len() >= 2 {
         for (prefix, op) in OPS {
             if let Some(rest) = pattern.strip_prefix(prefix) {
@@ -188,16 +175,10 @@ fn compare(ord: Ordering, op: Op) -> bool {
 }
 
 fn operand(value: &Value, pattern: &str, op: Op) -> bool {
-    if let (Some(p), Some(v)) = (
-        parse_duration(pattern),
-        number_text(value).and_then(|t| parse_duration(&t)),
-    ) {
+    if let (Some(p), Some(v)) = (parse_duration(pattern), number_text(value).and_then(|t| parse_duration(&t))) {
         return compare(v.cmp(&p), op);
     }
-    if let (Some(p), Some(v)) = (
-        Quantity::parse(pattern),
-        number_text(value).and_then(|t| Quantity::parse(&t)),
-    ) {
+    if let (Some(p), Some(v)) = (Quantity::parse(pattern), number_text(value).and_then(|t| Quantity::parse(&t))) {
         return compare(v.compare(p), op);
     }
     if !matches!(op, Op::Equal | Op::NotEqual) {

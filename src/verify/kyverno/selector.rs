@@ -25,14 +25,9 @@ pub(crate) fn kind_selector(selector: &str) -> Option<[&str; 4]> {
             || s.strip_prefix('v').is_some_and(|rest| {
                 let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
                 let tail = &rest[digits..];
-                let pre = tail
-                    .strip_prefix("alpha")
-                    .or_else(|| tail.strip_prefix("beta"));
+                let pre = tail.strip_prefix("alpha").or_else(|| tail.strip_prefix("beta"));
                 digits > 0
-                    && (tail.is_empty()
-                        || pre.is_some_and(|n| {
-                            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
-                        }))
+                    && (tail.is_empty() || pre.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
             })
     };
     Some(match parts.as_slice() {
@@ -50,9 +45,7 @@ pub(crate) fn kind_selector(selector: &str) -> Option<[&str; 4]> {
 
 /// Whether a list of kind selectors names `kind` (Kyverno's `ContainsKind`).
 pub(crate) fn contains_kind(kinds: &[String], kind: &str) -> bool {
-    kinds
-        .iter()
-        .any(|k| kind_selector(k).is_some_and(|[_, _, k, _]| k == kind))
+    kinds.iter().any(|k| kind_selector(k).is_some_and(|[_, _, k, _]| k == kind))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,12 +68,7 @@ impl Selector {
         let obj = Obj::new(value, path)?;
         obj.check_keys(&["matchLabels", "matchExpressions"], &[])?;
         let mut expressions = Vec::new();
-        for (i, e) in obj
-            .array("matchExpressions")?
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, e) in obj.array("matchExpressions")?.into_iter().flatten().enumerate() {
             let at = format!("{}[{i}]", obj.at("matchExpressions"));
             let e = Obj::new(e, &at)?;
             e.check_keys(&["key", "operator", "values"], &[])?;
@@ -102,18 +90,13 @@ impl Selector {
             };
             expressions.push(req);
         }
-        Ok(Self {
-            labels: obj.string_map("matchLabels")?.unwrap_or_default(),
-            expressions,
-        })
+        Ok(Self { labels: obj.string_map("matchLabels")?.unwrap_or_default(), expressions })
     }
 
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
         let label = |(k, v): &(String, String)| {
             if wildcard::has_wildcard(k) || wildcard::has_wildcard(v) {
-                labels
-                    .iter()
-                    .any(|(lk, lv)| wildcard::matches(k, lk) && wildcard::matches(v, lv))
+                labels.iter().any(|(lk, lv)| wildcard::matches(k, lk) && wildcard::matches(v, lv))
             } else {
                 labels.get(k) == Some(v)
             }

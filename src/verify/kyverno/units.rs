@@ -57,16 +57,10 @@ impl Quantity {
         };
         let mut mantissa: i128 = 0;
         for b in int.bytes().chain(frac.bytes()) {
-            mantissa = mantissa
-                .checked_mul(10)?
-                .checked_add(i128::from(b - b'0'))?;
+            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
         }
         let frac_len = i32::try_from(frac.len()).ok()?;
-        Some(Self {
-            mantissa: if negative { -mantissa } else { mantissa },
-            pow2,
-            pow10: suffix10 - frac_len,
-        })
+        Some(Self { mantissa: if negative { -mantissa } else { mantissa }, pow2, pow10: suffix10 - frac_len })
     }
 
     fn approx(self) -> f64 {
@@ -87,10 +81,7 @@ impl Quantity {
         let pow10 = self.pow10.min(other.pow10);
         match (self.scaled(pow2, pow10), other.scaled(pow2, pow10)) {
             (Some(a), Some(b)) => a.cmp(&b),
-            _ => self
-                .approx()
-                .partial_cmp(&other.approx())
-                .unwrap_or(Ordering::Equal),
+            _ => self.approx().partial_cmp(&other.approx()).unwrap_or(Ordering::Equal),
         }
     }
 }
@@ -133,10 +124,8 @@ pub(crate) fn parse_duration(s: &str) -> Option<i128> {
         if int.is_empty() && frac.is_empty() {
             return None;
         }
-        let unit_len = after
-            .char_indices()
-            .find(|(_, c)| c.is_ascii_digit() || *c == '.')
-            .map_or(after.len(), |(i, _)| i);
+        let unit_len =
+            after.char_indices().find(|(_, c)| c.is_ascii_digit() || *c == '.').map_or(after.len(), |(i, _)| i);
         let (unit, after) = after.split_at(unit_len);
         let scale: i128 = match unit {
             "ns" => 1,
@@ -204,34 +193,31 @@ impl Version {
     }
 
     pub fn compare(&self, other: &Self) -> Ordering {
-        self.core
-            .cmp(&other.core)
-            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => Ordering::Greater,
-                (false, true) => Ordering::Less,
-                (false, false) => {
-                    for (a, b) in self.pre.iter().zip(&other.pre) {
-                        let ord = match (a.parse::<u64>(), b.parse::<u64>()) {
-                            (Ok(x), Ok(y)) => x.cmp(&y),
-                            (Ok(_), Err(_)) => Ordering::Less,
-                            (Err(_), Ok(_)) => Ordering::Greater,
-                            (Err(_), Err(_)) => a.cmp(b),
-                        };
-                        if ord != Ordering::Equal {
-                            return ord;
-                        }
+        self.core.cmp(&other.core).then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => {
+                for (a, b) in self.pre.iter().zip(&other.pre) {
+                    let ord = match (a.parse::<u64>(), b.parse::<u64>()) {
+                        (Ok(x), Ok(y)) => x.cmp(&y),
+                        (Ok(_), Err(_)) => Ordering::Less,
+                        (Err(_), Ok(_)) => Ordering::Greater,
+                        (Err(_), Err(_)) => a.cmp(b),
+                    };
+                    if ord != Ordering::Equal {
+                        return ord;
                     }
-                    self.pre.len().cmp(&other.pre.len())
                 }
-            })
+                self.pre.len().cmp(&other.pre.len())
+            }
+        })
     }
 }
 
 /// A decimal number without leading zeros.
 fn numeric(s: &str) -> Option<u64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
-    {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
         return None;
     }
     s.parse().ok()
@@ -255,11 +241,7 @@ pub(crate) fn go_float(f: f64) -> String {
         return "0".to_owned();
     }
     let (mantissa, exp) = shortest(f);
-    if (-4..6).contains(&exp) {
-        format!("{f}")
-    } else {
-        go_exponent(&mantissa, 'e', exp)
-    }
+    if (-4..6).contains(&exp) { format!("{f}") } else { go_exponent(&mantissa, 'e', exp) }
 }
 
 /// Go's `strconv.FormatFloat(f, 'E', -1, 64)`: `5E-01`.

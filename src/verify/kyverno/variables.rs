@@ -39,11 +39,7 @@ pub(crate) struct Unresolved {
 
 impl std::fmt::Display for Unresolved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "variable {} not resolved: {}",
-            self.variable, self.reason
-        )
+        write!(f, "variable {} not resolved: {}", self.variable, self.reason)
     }
 }
 
@@ -66,10 +62,7 @@ fn spans(s: &str, path: &str) -> Result<Vec<(usize, usize)>, KyvernoError> {
                     return Err(KyvernoError::invalid(path, s, "unterminated variable `{{`"));
                 }
                 Some(b'{') if bytes.get(j + 1) == Some(&b'{') => {
-                    return Err(KyvernoError::unsupported(
-                        path,
-                        format!("nested variables in {s:?}"),
-                    ));
+                    return Err(KyvernoError::unsupported(path, format!("nested variables in {s:?}")));
                 }
                 Some(b'{') => depth += 1,
                 Some(b'}') if depth > 0 => depth -= 1,
@@ -86,9 +79,8 @@ fn spans(s: &str, path: &str) -> Result<Vec<(usize, usize)>, KyvernoError> {
 
 fn variable(text: &str, path: &str) -> Result<Expr, KyvernoError> {
     let inner = text[2..text.len() - 2].trim();
-    jmespath::parse(inner).map_err(|why| {
-        KyvernoError::unsupported(path, format!("JMESPath expression `{inner}`: {why}"))
-    })
+    jmespath::parse(inner)
+        .map_err(|why| KyvernoError::unsupported(path, format!("JMESPath expression `{inner}`: {why}")))
 }
 
 impl Template {
@@ -129,10 +121,7 @@ impl Template {
                 let mut fields = Vec::with_capacity(map.len());
                 for (k, v) in map {
                     if !spans(k, path)?.is_empty() {
-                        return Err(KyvernoError::unsupported(
-                            path,
-                            format!("variables in keys ({k:?})"),
-                        ));
+                        return Err(KyvernoError::unsupported(path, format!("variables in keys ({k:?})")));
                     }
                     fields.push((k.clone(), Self::parse(v, &super::json::join(path, k))?));
                 }
@@ -140,11 +129,7 @@ impl Template {
             }
             _ => return Ok(Self::Literal(value.clone())),
         };
-        Ok(if template.is_literal() {
-            Self::Literal(value.clone())
-        } else {
-            template
-        })
+        Ok(if template.is_literal() { Self::Literal(value.clone()) } else { template })
     }
 
     fn is_literal(&self) -> bool {
@@ -159,10 +144,8 @@ impl Template {
     /// Substitutes every variable, evaluated on `data`.
     pub fn render(&self, data: &Value) -> Result<Value, Unresolved> {
         let eval = |text: &str, expr: &Expr| {
-            jmespath::eval(expr, data).map_err(|e: EvalError| Unresolved {
-                variable: text.to_owned(),
-                reason: e.to_string(),
-            })
+            jmespath::eval(expr, data)
+                .map_err(|e: EvalError| Unresolved { variable: text.to_owned(), reason: e.to_string() })
         };
         Ok(match self {
             Self::Literal(v) => v.clone(),
@@ -180,12 +163,7 @@ impl Template {
                 }
                 Value::String(out)
             }
-            Self::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|t| t.render(data))
-                    .collect::<Result<_, _>>()?,
-            ),
+            Self::Array(items) => Value::Array(items.iter().map(|t| t.render(data)).collect::<Result<_, _>>()?),
             Self::Object(fields) => {
                 let mut map = Map::new();
                 for (k, t) in fields {

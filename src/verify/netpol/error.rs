@@ -10,10 +10,7 @@
 pub enum NetpolError {
     /// A field has the wrong JSON type.
     #[error("{path}: expected {expected}")]
-    Type {
-        path: String,
-        expected: &'static str,
-    },
+    Type { path: String, expected: &'static str },
     /// A required field is missing (or null).
     #[error("{path}: required field is missing")]
     Missing { path: String },
@@ -26,11 +23,7 @@ pub enum NetpolError {
     NotNetworkPolicy { path: String, value: String },
     /// A field has the right type but a value the API would reject.
     #[error("{path}: invalid value {value:?}: {reason}")]
-    Invalid {
-        path: String,
-        value: String,
-        reason: &'static str,
-    },
+    Invalid { path: String, value: String, reason: &'static str },
 }
 
 impl NetpolError {
@@ -47,10 +40,6 @@ impl NetpolError {
     }
 
     pub(super) fn invalid(path: &str, value: impl std::fmt::Display, reason: &'static str) -> Self {
-        Self::Invalid {
-            path: path.to_owned(),
-            value: value.to_string(),
-            reason,
-        }
+        Self::Invalid { path: path.to_owned(), value: value.to_string(), reason }
     }
 }

@@ -71,20 +71,12 @@ pub(super) struct Ctx<'c> {
 
 impl<'c> Ctx<'c> {
     pub fn new(cluster: &'c Cluster) -> Self {
-        let ns_labels = cluster
-            .namespaces
-            .iter()
-            .map(|n| (n.name.as_str(), &n.labels))
-            .collect();
+        let ns_labels = cluster.namespaces.iter().map(|n| (n.name.as_str(), &n.labels)).collect();
         let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, p) in cluster.policies.iter().enumerate() {
             by_ns.entry(p.namespace.as_str()).or_default().push(i);
         }
-        Self {
-            cluster,
-            ns_labels,
-            by_ns,
-        }
+        Self { cluster, ns_labels, by_ns }
     }
 
     /// The declared labels of namespace `ns` (`None` when undeclared).
@@ -122,16 +114,8 @@ impl<'c> Ctx<'c> {
     pub fn peer_matches(&self, pol: &Policy, peer: &Peer, remote: Endpoint) -> bool {
         match (peer, remote) {
             (Peer::IpBlock(b), Endpoint::External(ip)) => b.contains(ip),
-            (Peer::IpBlock(_), Endpoint::Pod(_)) | (Peer::Pods { .. }, Endpoint::External(_)) => {
-                false
-            }
-            (
-                Peer::Pods {
-                    namespace_selector,
-                    pod_selector,
-                },
-                Endpoint::Pod(i),
-            ) => {
+            (Peer::IpBlock(_), Endpoint::Pod(_)) | (Peer::Pods { .. }, Endpoint::External(_)) => false,
+            (Peer::Pods { namespace_selector, pod_selector }, Endpoint::Pod(i)) => {
                 let pod = &self.cluster.pods[i];
                 let ns_ok = match namespace_selector {
                     None => pod.namespace == pol.namespace,
@@ -179,13 +163,7 @@ impl<'c> Oracle<'c> for Ctx<'c> {
 /// What one side allows: `None` when the pod is not isolated for `dir` (or
 /// is external), else the union over the isolating policies' rules that
 /// admit `remote`. Named ports resolve against `to`.
-fn side<'c>(
-    o: &impl Oracle<'c>,
-    me: Endpoint,
-    dir: Direction,
-    remote: Endpoint,
-    to: Endpoint,
-) -> Option<Allowed> {
+fn side<'c>(o: &impl Oracle<'c>, me: Endpoint, dir: Direction, remote: Endpoint, to: Endpoint) -> Option<Allowed> {
     let Endpoint::Pod(i) = me else { return None };
     let isolating = o.isolating(i, dir);
     if isolating.is_empty() {

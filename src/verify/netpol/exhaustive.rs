@@ -22,8 +22,7 @@ impl<'a, 'c> BitIndex<'a, 'c> {
     fn build(ctx: &'a Ctx<'c>) -> Self {
         let c = ctx.cluster;
         let dirs = [Direction::Ingress, Direction::Egress];
-        let isolating: [Vec<Vec<usize>>; 2] =
-            dirs.map(|d| (0..c.pods.len()).map(|i| ctx.isolating(i, d)).collect());
+        let isolating: [Vec<Vec<usize>>; 2] = dirs.map(|d| (0..c.pods.len()).map(|i| ctx.isolating(i, d)).collect());
         let mut used = vec![[false; 2]; c.policies.len()];
         for (d, per_pod) in isolating.iter().enumerate() {
             for &p in per_pod.iter().flatten() {
@@ -55,11 +54,7 @@ impl<'a, 'c> BitIndex<'a, 'c> {
                 })
             })
             .collect();
-        Self {
-            ctx,
-            isolating,
-            admits,
-        }
+        Self { ctx, isolating, admits }
     }
 }
 

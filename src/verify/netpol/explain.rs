@@ -64,10 +64,7 @@ pub enum SideVerdict {
     Allowed { by: Vec<RuleRef> },
     /// The pod is isolated by `selected_by` and no rule of theirs allows
     /// the connection; `misses` says why for each of their rules.
-    Denied {
-        selected_by: Vec<PolicyRef>,
-        misses: Vec<RuleMiss>,
-    },
+    Denied { selected_by: Vec<PolicyRef>, misses: Vec<RuleMiss> },
 }
 
 impl SideVerdict {
@@ -87,10 +84,7 @@ impl fmt::Display for SideVerdict {
                 f.write_str("allowed by ")?;
                 join(f, by)
             }
-            Self::Denied {
-                selected_by,
-                misses,
-            } => {
+            Self::Denied { selected_by, misses } => {
                 f.write_str("denied: selected by ")?;
                 join(f, selected_by)?;
                 f.write_str("; no rule allows")?;
@@ -135,11 +129,7 @@ impl fmt::Display for Verdict {
     /// Three lines: the decision, then the egress and ingress sides.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let word = if self.allowed { "ALLOW" } else { "DENY" };
-        writeln!(
-            f,
-            "{word} {} -> {} {}/{}",
-            self.from, self.to, self.port, self.protocol
-        )?;
+        writeln!(f, "{word} {} -> {} {}/{}", self.from, self.to, self.port, self.protocol)?;
         writeln!(f, "  egress of {}: {}", self.from, self.egress)?;
         write!(f, "  ingress of {}: {}", self.to, self.ingress)
     }
@@ -191,10 +181,7 @@ fn side(
     let mut selected_by = Vec::new();
     for &p in &isolating {
         let pol = &ctx.cluster.policies[p];
-        let pref = PolicyRef {
-            namespace: pol.namespace.clone(),
-            name: pol.name.clone(),
-        };
+        let pref = PolicyRef { namespace: pol.namespace.clone(), name: pol.name.clone() };
         for (r, rule) in rules(pol, dir).iter().enumerate() {
             let reason = if !ctx.rule_admits(pol, rule, remote) {
                 Some(MissReason::Peer)
@@ -210,10 +197,7 @@ fn side(
             } else {
                 Some(MissReason::Port)
             };
-            let rule = RuleRef {
-                policy: pref.clone(),
-                rule: r,
-            };
+            let rule = RuleRef { policy: pref.clone(), rule: r };
             match reason {
                 None => by.push(rule),
                 Some(reason) => misses.push(RuleMiss { rule, reason }),
@@ -221,12 +205,5 @@ fn side(
         }
         selected_by.push(pref);
     }
-    if by.is_empty() {
-        SideVerdict::Denied {
-            selected_by,
-            misses,
-        }
-    } else {
-        SideVerdict::Allowed { by }
-    }
+    if by.is_empty() { SideVerdict::Denied { selected_by, misses } } else { SideVerdict::Allowed { by } }
 }

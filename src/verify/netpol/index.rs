@@ -46,10 +46,7 @@ impl<'c> LabelIndex<'c> {
     }
 
     fn with_value(&self, k: &str, v: &str) -> &[usize] {
-        self.keys
-            .get(k)
-            .and_then(|p| p.by_value.get(v))
-            .map_or(&[], Vec::as_slice)
+        self.keys.get(k).and_then(|p| p.by_value.get(v)).map_or(&[], Vec::as_slice)
     }
 
     fn with_key(&self, k: &str) -> &[usize] {
@@ -65,11 +62,7 @@ impl<'c> LabelIndex<'c> {
     /// selective `matchLabels` pair, `In` or `Exists` term; `None` when no
     /// term narrows (`{}`, or only `NotIn`/`DoesNotExist`).
     pub fn candidates(&self, sel: &LabelSelector) -> Option<Cow<'_, [usize]>> {
-        let exprs = |op: Operator| {
-            sel.match_expressions
-                .iter()
-                .filter(move |r| r.operator == op)
-        };
+        let exprs = |op: Operator| sel.match_expressions.iter().filter(move |r| r.operator == op);
         let single = sel
             .match_labels
             .iter()
@@ -126,11 +119,7 @@ impl<'c> PodIndex<'c> {
             });
             members[id].push(i);
         }
-        let labels = LabelIndex::build(
-            c.pods
-                .iter()
-                .map(|p| p.labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-        );
+        let labels = LabelIndex::build(c.pods.iter().map(|p| p.labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
         let ns_labels = LabelIndex::build(ns_names.iter().map(|&name| {
             let declared = ctx.ns_labels(name).into_iter().flatten();
             declared
@@ -138,14 +127,7 @@ impl<'c> PodIndex<'c> {
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .chain(iter::once((NAMESPACE_NAME_LABEL, name)))
         }));
-        Self {
-            pods: c.pods.len(),
-            labels,
-            ns_ids,
-            members,
-            ns_labels,
-            ns_names,
-        }
+        Self { pods: c.pods.len(), labels, ns_ids, members, ns_labels, ns_names }
     }
 
     /// The namespace with pods named `name`.
@@ -159,38 +141,21 @@ impl<'c> PodIndex<'c> {
             return NsSet::All;
         }
         let matching: Vec<usize> = match self.ns_labels.candidates(sel) {
-            Some(cands) => cands
-                .iter()
-                .copied()
-                .filter(|&n| self.ns_match(ctx, sel, n))
-                .collect(),
-            None => (0..self.ns_names.len())
-                .filter(|&n| self.ns_match(ctx, sel, n))
-                .collect(),
+            Some(cands) => cands.iter().copied().filter(|&n| self.ns_match(ctx, sel, n)).collect(),
+            None => (0..self.ns_names.len()).filter(|&n| self.ns_match(ctx, sel, n)).collect(),
         };
-        if matching.len() == self.ns_names.len() {
-            NsSet::All
-        } else {
-            NsSet::Some(matching)
-        }
+        if matching.len() == self.ns_names.len() { NsSet::All } else { NsSet::Some(matching) }
     }
 
     fn ns_match(&self, ctx: &Ctx<'_>, sel: &LabelSelector, n: usize) -> bool {
-        self.ns_names
-            .get(n)
-            .is_some_and(|name| ctx.ns_matches(sel, name))
+        self.ns_names.get(n).is_some_and(|name| ctx.ns_matches(sel, name))
     }
 
     /// The pods `keep` accepts among the pods of `nss` that `sel` may
     /// match, ascending. `keep` is the exact predicate and must itself check
     /// the namespace and `sel`: candidates come from whichever is smaller,
     /// the namespaces' pods or `sel`'s posting lists over all namespaces.
-    pub fn select(
-        &self,
-        nss: &NsSet,
-        sel: Option<&LabelSelector>,
-        keep: impl Fn(usize) -> bool,
-    ) -> Vec<usize> {
+    pub fn select(&self, nss: &NsSet, sel: Option<&LabelSelector>, keep: impl Fn(usize) -> bool) -> Vec<usize> {
         let scan_cost = match nss {
             NsSet::All => self.pods,
             NsSet::Some(ns) => ns.iter().map(|&n| self.members[n].len()).sum(),
@@ -203,11 +168,8 @@ impl<'c> PodIndex<'c> {
         match nss {
             NsSet::All => (0..self.pods).filter(|&j| keep(j)).collect(),
             NsSet::Some(ns) => {
-                let mut out: Vec<usize> = ns
-                    .iter()
-                    .flat_map(|&n| self.members[n].iter().copied())
-                    .filter(|&j| keep(j))
-                    .collect();
+                let mut out: Vec<usize> =
+                    ns.iter().flat_map(|&n| self.members[n].iter().copied()).filter(|&j| keep(j)).collect();
                 if ns.len() > 1 {
                     out.sort_unstable();
                 }

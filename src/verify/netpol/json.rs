@@ -19,9 +19,7 @@ impl<'a> Obj<'a> {
             return Err(type_err(&path, "an object"));
         };
         if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            return Err(NetpolError::UnknownField {
-                path: join(&path, k),
-            });
+            return Err(NetpolError::UnknownField { path: join(&path, k) });
         }
         Ok(Self { map, path })
     }
@@ -46,12 +44,7 @@ impl<'a> Obj<'a> {
 
     /// An optional string field.
     pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>, NetpolError> {
-        self.get(key)
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| type_err(&self.at(key), "a string"))
-            })
-            .transpose()
+        self.get(key).map(|v| v.as_str().ok_or_else(|| type_err(&self.at(key), "a string"))).transpose()
     }
 
     /// A required, non-empty string field.
@@ -75,11 +68,7 @@ impl<'a> Obj<'a> {
 
 /// `path.key`, or `key` at the root.
 pub(super) fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
 }
 
 /// `path[i]`.
@@ -88,20 +77,10 @@ pub(super) fn index(path: &str, i: usize) -> String {
 }
 
 pub(super) fn type_err(path: &str, expected: &'static str) -> NetpolError {
-    NetpolError::Type {
-        path: path.to_owned(),
-        expected,
-    }
+    NetpolError::Type { path: path.to_owned(), expected }
 }
 
 /// Reads an array of strings.
 pub(super) fn strings<'a>(items: &'a [Value], path: &str) -> Result<Vec<&'a str>, NetpolError> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            v.as_str()
-                .ok_or_else(|| type_err(&index(path, i), "a string"))
-        })
-        .collect()
+    items.iter().enumerate().map(|(i, v)| v.as_str().ok_or_else(|| type_err(&index(path, i), "a string"))).collect()
 }

@@ -21,11 +21,7 @@ use super::selector::LabelSelector;
 /// # Errors
 /// [`NetpolError`] naming the first offending field.
 pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
-    let top = Obj::new(
-        v,
-        String::new(),
-        &["apiVersion", "kind", "metadata", "spec", "status"],
-    )?;
+    let top = Obj::new(v, String::new(), &["apiVersion", "kind", "metadata", "spec", "status"])?;
     if let Some(api) = top.opt_str("apiVersion")?
         && api != "networking.k8s.io/v1"
     {
@@ -36,9 +32,7 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
     {
         return Err(not_netpol("kind", kind));
     }
-    let meta_v = top.get("metadata").ok_or_else(|| NetpolError::Missing {
-        path: "metadata".into(),
-    })?;
+    let meta_v = top.get("metadata").ok_or_else(|| NetpolError::Missing { path: "metadata".into() })?;
     let meta = Obj::open(meta_v, "metadata".into())?;
     let name = meta.req_str("name")?.to_owned();
     let namespace = meta.req_str("namespace")?.to_owned();
@@ -60,10 +54,7 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
     let listed = strings(spec.array("policyTypes")?, &types_path)?;
     let types = if listed.is_empty() {
         // API defaulting: Ingress always, Egress when egress rules exist.
-        PolicyTypes {
-            ingress: true,
-            egress: !egress.is_empty(),
-        }
+        PolicyTypes { ingress: true, egress: !egress.is_empty() }
     } else {
         let mut t = PolicyTypes::default();
         for (i, s) in listed.into_iter().enumerate() {
@@ -81,14 +72,7 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
         }
         t
     };
-    Ok(Policy {
-        namespace,
-        name,
-        pod_selector,
-        types,
-        ingress,
-        egress,
-    })
+    Ok(Policy { namespace, name, pod_selector, types, ingress, egress })
 }
 
 /// Parses every `NetworkPolicy` among `objects`, skipping objects of any
@@ -96,9 +80,7 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
 ///
 /// # Errors
 /// The first policy that fails [`parse_policy`].
-pub fn parse_policies<'a>(
-    objects: impl IntoIterator<Item = &'a Value>,
-) -> Result<Vec<Policy>, NetpolError> {
+pub fn parse_policies<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Result<Vec<Policy>, NetpolError> {
     objects
         .into_iter()
         .filter(|v| v.get("kind").and_then(Value::as_str) == Some("NetworkPolicy"))
@@ -107,10 +89,7 @@ pub fn parse_policies<'a>(
 }
 
 fn not_netpol(field: &str, value: &str) -> NetpolError {
-    NetpolError::NotNetworkPolicy {
-        path: field.into(),
-        value: value.into(),
-    }
+    NetpolError::NotNetworkPolicy { path: field.into(), value: value.into() }
 }
 
 fn rules(spec: &Obj<'_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, NetpolError> {
@@ -140,56 +119,35 @@ fn rules(spec: &Obj<'_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, Netpol
 }
 
 fn parse_peer(v: &Value, path: &str) -> Result<Peer, NetpolError> {
-    let o = Obj::new(
-        v,
-        path.to_owned(),
-        &["podSelector", "namespaceSelector", "ipBlock"],
-    )?;
-    let sel = |k: &str| {
-        o.get(k)
-            .map(|s| LabelSelector::parse(s, &o.at(k)))
-            .transpose()
-    };
+    let o = Obj::new(v, path.to_owned(), &["podSelector", "namespaceSelector", "ipBlock"])?;
+    let sel = |k: &str| o.get(k).map(|s| LabelSelector::parse(s, &o.at(k))).transpose();
     let pod_selector = sel("podSelector")?;
     let namespace_selector = sel("namespaceSelector")?;
     match (o.get("ipBlock"), &pod_selector, &namespace_selector) {
-        (None, None, None) => Err(NetpolError::invalid(
-            path,
-            "{}",
-            "a peer needs podSelector, namespaceSelector or ipBlock",
-        )),
+        (None, None, None) => {
+            Err(NetpolError::invalid(path, "{}", "a peer needs podSelector, namespaceSelector or ipBlock"))
+        }
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(NetpolError::invalid(
             path,
             "ipBlock with selectors",
             "ipBlock cannot be combined with podSelector or namespaceSelector",
         )),
         (Some(b), None, None) => parse_ip_block(b, &o.at("ipBlock")).map(Peer::IpBlock),
-        (None, _, _) => Ok(Peer::Pods {
-            namespace_selector,
-            pod_selector,
-        }),
+        (None, _, _) => Ok(Peer::Pods { namespace_selector, pod_selector }),
     }
 }
 
 fn parse_ip_block(v: &Value, path: &str) -> Result<IpBlock, NetpolError> {
     let o = Obj::new(v, path.to_owned(), &["cidr", "except"])?;
     let cidr_text = o.req_str("cidr")?;
-    let cidr =
-        Cidr::parse(cidr_text).map_err(|r| NetpolError::invalid(&o.at("cidr"), cidr_text, r))?;
+    let cidr = Cidr::parse(cidr_text).map_err(|r| NetpolError::invalid(&o.at("cidr"), cidr_text, r))?;
     let except_path = o.at("except");
     let mut except = Vec::new();
-    for (i, s) in strings(o.array("except")?, &except_path)?
-        .into_iter()
-        .enumerate()
-    {
+    for (i, s) in strings(o.array("except")?, &except_path)?.into_iter().enumerate() {
         let p = index(&except_path, i);
         let e = Cidr::parse(s).map_err(|r| NetpolError::invalid(&p, s, r))?;
         if !cidr.strictly_contains(&e) {
-            return Err(NetpolError::invalid(
-                &p,
-                s,
-                "except must be a strict subset of cidr",
-            ));
+            return Err(NetpolError::invalid(&p, s, "except must be a strict subset of cidr"));
         }
         except.push(e);
     }
@@ -200,30 +158,18 @@ fn parse_port(v: &Value, path: &str) -> Result<PortSpec, NetpolError> {
     let o = Obj::new(v, path.to_owned(), &["protocol", "port", "endPort"])?;
     let protocol = match o.opt_str("protocol")? {
         None => Protocol::Tcp,
-        Some(s) => Protocol::parse(s).ok_or_else(|| {
-            NetpolError::invalid(&o.at("protocol"), s, "protocol must be TCP, UDP or SCTP")
-        })?,
+        Some(s) => Protocol::parse(s)
+            .ok_or_else(|| NetpolError::invalid(&o.at("protocol"), s, "protocol must be TCP, UDP or SCTP"))?,
     };
-    let end = o
-        .get("endPort")
-        .map(|e| port_number(e, &o.at("endPort")))
-        .transpose()?;
+    let end = o.get("endPort").map(|e| port_number(e, &o.at("endPort"))).transpose()?;
     let port = match (o.get("port"), end) {
         (None, None) => PortMatch::Any,
         (None, Some(e)) => {
-            return Err(NetpolError::invalid(
-                &o.at("endPort"),
-                e,
-                "endPort requires port",
-            ));
+            return Err(NetpolError::invalid(&o.at("endPort"), e, "endPort requires port"));
         }
         (Some(Value::String(name)), end) => {
             if end.is_some() {
-                return Err(NetpolError::invalid(
-                    &o.at("endPort"),
-                    name,
-                    "endPort requires a numeric port",
-                ));
+                return Err(NetpolError::invalid(&o.at("endPort"), name, "endPort requires a numeric port"));
             }
             if !is_port_name(name) {
                 return Err(NetpolError::invalid(
@@ -238,11 +184,7 @@ fn parse_port(v: &Value, path: &str) -> Result<PortSpec, NetpolError> {
             let start = port_number(p, &o.at("port"))?;
             let end = end.unwrap_or(start);
             if end < start {
-                return Err(NetpolError::invalid(
-                    &o.at("endPort"),
-                    end,
-                    "endPort must not be less than port",
-                ));
+                return Err(NetpolError::invalid(&o.at("endPort"), end, "endPort must not be less than port"));
             }
             PortMatch::Range { start, end }
         }
@@ -251,21 +193,15 @@ fn parse_port(v: &Value, path: &str) -> Result<PortSpec, NetpolError> {
 }
 
 fn port_number(v: &Value, path: &str) -> Result<u16, NetpolError> {
-    let n = v
-        .as_i64()
-        .ok_or_else(|| type_err(path, "an integer port or a port name"))?;
-    u16::try_from(n)
-        .ok()
-        .filter(|&p| p != 0)
-        .ok_or_else(|| NetpolError::invalid(path, n, "port must be in 1..=65535"))
+    let n = v.as_i64().ok_or_else(|| type_err(path, "an integer port or a port name"))?;
+    u16::try_from(n).ok().filter(|&p| p != 0).ok_or_else(|| NetpolError::invalid(path, n, "port must be in 1..=65535"))
 }
 
 /// `IANA_SVC_NAME`: 1-15 chars of `[a-z0-9-]`, at least one letter, no
 /// leading, trailing or doubled hyphen.
 fn is_port_name(s: &str) -> bool {
     (1..=15).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.bytes().any(|b| b.is_ascii_lowercase())
         && !s.starts_with('-')
         && !s.ends_with('-')

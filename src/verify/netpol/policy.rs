@@ -47,10 +47,7 @@ pub enum Peer {
     /// `namespace_selector` (AND, within one peer). Both `None` is
     /// rejected by the parser; built directly it means every pod of the
     /// policy's own namespace.
-    Pods {
-        namespace_selector: Option<LabelSelector>,
-        pod_selector: Option<LabelSelector>,
-    },
+    Pods { namespace_selector: Option<LabelSelector>, pod_selector: Option<LabelSelector> },
     /// External addresses. Pod IPs are not modelled, so an `ipBlock`
     /// never matches a pod, even if the pod network lies inside the block.
     IpBlock(IpBlock),

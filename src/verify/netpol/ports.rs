@@ -95,13 +95,9 @@ impl PortSet {
             return;
         }
         // First range that ends at or after lo-1 (could touch or overlap).
-        let start = self
-            .ranges
-            .partition_point(|&(_, h)| u32::from(h) + 1 < u32::from(lo));
+        let start = self.ranges.partition_point(|&(_, h)| u32::from(h) + 1 < u32::from(lo));
         // First range that starts after hi+1 (cannot touch).
-        let end = self
-            .ranges
-            .partition_point(|&(l, _)| u32::from(l) <= u32::from(hi) + 1);
+        let end = self.ranges.partition_point(|&(l, _)| u32::from(l) <= u32::from(hi) + 1);
         let (mut new_lo, mut new_hi) = (lo, hi);
         if start < end {
             new_lo = new_lo.min(self.ranges[start].0);
@@ -122,9 +118,7 @@ impl PortSet {
     pub fn intersection(&self, other: &Self) -> Self {
         let (mut i, mut j) = (0, 0);
         let mut out = Vec::new();
-        while let (Some(&(a_lo, a_hi)), Some(&(b_lo, b_hi))) =
-            (self.ranges.get(i), other.ranges.get(j))
-        {
+        while let (Some(&(a_lo, a_hi)), Some(&(b_lo, b_hi))) = (self.ranges.get(i), other.ranges.get(j)) {
             let (lo, hi) = (a_lo.max(b_lo), a_hi.min(b_hi));
             if lo <= hi {
                 out.push((lo, hi));
@@ -160,10 +154,7 @@ impl PortSet {
     /// Number of ports in the set.
     #[must_use]
     pub fn count(&self) -> u32 {
-        self.ranges
-            .iter()
-            .map(|&(lo, hi)| u32::from(hi) - u32::from(lo) + 1)
-            .sum()
+        self.ranges.iter().map(|&(lo, hi)| u32::from(hi) - u32::from(lo) + 1).sum()
     }
 
     /// The ranges, ascending.
@@ -209,9 +200,7 @@ impl Allowed {
     /// Every port of every protocol.
     #[must_use]
     pub fn all() -> Self {
-        Self {
-            sets: [PortSet::all(), PortSet::all(), PortSet::all()],
-        }
+        Self { sets: [PortSet::all(), PortSet::all(), PortSet::all()] }
     }
 
     /// Exactly `ports` of `proto`.
@@ -261,9 +250,7 @@ impl Allowed {
     /// What both allow.
     #[must_use]
     pub fn intersection(&self, other: &Self) -> Self {
-        Self {
-            sets: [0, 1, 2].map(|i| self.sets[i].intersection(&other.sets[i])),
-        }
+        Self { sets: [0, 1, 2].map(|i| self.sets[i].intersection(&other.sets[i])) }
     }
 
     /// `(protocol, ports)` for each protocol, in [`Protocol::ALL`] order.

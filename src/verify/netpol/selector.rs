@@ -79,14 +79,9 @@ impl LabelSelector {
 
     /// A selector with only `matchLabels`.
     #[must_use]
-    pub fn labels<K: Into<String>, V: Into<String>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
+    pub fn labels<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
         Self {
-            match_labels: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
+            match_labels: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
             match_expressions: Vec::new(),
         }
     }
@@ -106,9 +101,7 @@ impl LabelSelector {
     /// Like [`Self::matches`], reading labels through `get` (used for
     /// namespaces, whose `kubernetes.io/metadata.name` label is implicit).
     pub fn matches_with<'l>(&self, get: impl Fn(&str) -> Option<&'l str>) -> bool {
-        self.match_labels
-            .iter()
-            .all(|(k, v)| get(k) == Some(v.as_str()))
+        self.match_labels.iter().all(|(k, v)| get(k) == Some(v.as_str()))
             && self.match_expressions.iter().all(|r| r.matches(&get))
     }
 
@@ -126,16 +119,13 @@ impl LabelSelector {
                 return Err(type_err(&ml_path, "an object of strings"));
             };
             for (k, v) in map {
-                let v = v
-                    .as_str()
-                    .ok_or_else(|| type_err(&super::json::join(&ml_path, k), "a string"))?;
+                let v = v.as_str().ok_or_else(|| type_err(&super::json::join(&ml_path, k), "a string"))?;
                 sel.match_labels.insert(k.clone(), v.to_owned());
             }
         }
         let exprs_path = o.at("matchExpressions");
         for (i, e) in o.array("matchExpressions")?.iter().enumerate() {
-            sel.match_expressions
-                .push(parse_requirement(e, &index(&exprs_path, i))?);
+            sel.match_expressions.push(parse_requirement(e, &index(&exprs_path, i))?);
         }
         Ok(sel)
     }
@@ -159,17 +149,10 @@ fn parse_requirement(v: &Value, path: &str) -> Result<Requirement, NetpolError> 
         }
     };
     let values_path = o.at("values");
-    let values: BTreeSet<String> = strings(o.array("values")?, &values_path)?
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let values: BTreeSet<String> = strings(o.array("values")?, &values_path)?.into_iter().map(str::to_owned).collect();
     let needs_values = matches!(operator, Operator::In | Operator::NotIn);
     if needs_values && values.is_empty() {
-        return Err(NetpolError::invalid(
-            &values_path,
-            "[]",
-            "In and NotIn require at least one value",
-        ));
+        return Err(NetpolError::invalid(&values_path, "[]", "In and NotIn require at least one value"));
     }
     if !needs_values && !values.is_empty() {
         return Err(NetpolError::invalid(
@@ -178,11 +161,7 @@ fn parse_requirement(v: &Value, path: &str) -> Result<Requirement, NetpolError> 
             "Exists and DoesNotExist take no values",
         ));
     }
-    Ok(Requirement {
-        key,
-        operator,
-        values,
-    })
+    Ok(Requirement { key, operator, values })
 }
 
 impl fmt::Display for LabelSelector {

@@ -54,10 +54,7 @@ impl<'a, 'c> Tables<'a, 'c> {
         let c = ctx.cluster;
         let index = PodIndex::build(ctx);
         let dirs = [Direction::Ingress, Direction::Egress];
-        let mut isolating: [Vec<Vec<usize>>; 2] = [
-            vec![Vec::new(); c.pods.len()],
-            vec![Vec::new(); c.pods.len()],
-        ];
+        let mut isolating: [Vec<Vec<usize>>; 2] = [vec![Vec::new(); c.pods.len()], vec![Vec::new(); c.pods.len()]];
         let mut selected = Vec::with_capacity(c.policies.len());
         let mut admits = Vec::with_capacity(c.policies.len());
         for (p, pol) in c.policies.iter().enumerate() {
@@ -72,10 +69,7 @@ impl<'a, 'c> Tables<'a, 'c> {
                 if sel.is_empty() {
                     return Vec::new();
                 }
-                rules(pol, d)
-                    .iter()
-                    .map(|r| admitted(&index, ctx, pol, r))
-                    .collect()
+                rules(pol, d).iter().map(|r| admitted(&index, ctx, pol, r)).collect()
             }));
             selected.push(sel);
         }
@@ -112,9 +106,7 @@ impl<'a, 'c> Tables<'a, 'c> {
                 }
             }
         }
-        self.ingress_open = (0..self.ingress_rev.len())
-            .filter(|&j| self.isolating[ing][j].is_empty())
-            .collect();
+        self.ingress_open = (0..self.ingress_rev.len()).filter(|&j| self.isolating[ing][j].is_empty()).collect();
     }
 
     /// A superset of the pods `from` may have a non-empty allowed set
@@ -125,11 +117,7 @@ impl<'a, 'c> Tables<'a, 'c> {
     pub fn candidates(&self, from: usize) -> Option<Vec<usize>> {
         let all = self.isolating[0].len();
         let eg = Direction::Egress.slot();
-        let egress_rules = || {
-            self.isolating[eg][from]
-                .iter()
-                .flat_map(move |&p| self.admits[p][eg].iter())
-        };
+        let egress_rules = || self.isolating[eg][from].iter().flat_map(move |&p| self.admits[p][eg].iter());
         let egress_cost = if self.isolating[eg][from].is_empty() {
             all
         } else {
@@ -143,10 +131,7 @@ impl<'a, 'c> Tables<'a, 'c> {
         let ingress_policies = || self.ingress_all.iter().chain(&self.ingress_rev[from]);
         let ingress_cost = self.ingress_open.len()
             + self.ingress_all_size
-            + self.ingress_rev[from]
-                .iter()
-                .map(|&p| self.selected[p].len())
-                .sum::<usize>();
+            + self.ingress_rev[from].iter().map(|&p| self.selected[p].len()).sum::<usize>();
         if egress_cost.min(ingress_cost) >= all {
             None
         } else if egress_cost <= ingress_cost {
@@ -189,11 +174,7 @@ fn admitted(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy, rule: &Rule) -> A
     }
     let mut pods = Vec::new();
     for peer in &rule.peers {
-        let Peer::Pods {
-            namespace_selector,
-            pod_selector,
-        } = peer
-        else {
+        let Peer::Pods { namespace_selector, pod_selector } = peer else {
             continue; // an ipBlock never matches a pod
         };
         let nss = match namespace_selector {
@@ -204,19 +185,13 @@ fn admitted(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy, rule: &Rule) -> A
         if matches!(nss, NsSet::All) && pod_sel.is_none() {
             return Admitted::All;
         }
-        pods.extend(index.select(&nss, pod_sel, |j| {
-            ctx.peer_matches(pol, peer, Endpoint::Pod(j))
-        }));
+        pods.extend(index.select(&nss, pod_sel, |j| ctx.peer_matches(pol, peer, Endpoint::Pod(j))));
     }
     if rule.peers.len() > 1 {
         pods.sort_unstable();
         pods.dedup();
     }
-    if pods.len() == ctx.cluster.pods.len() {
-        Admitted::All
-    } else {
-        Admitted::Pods(pods)
-    }
+    if pods.len() == ctx.cluster.pods.len() { Admitted::All } else { Admitted::Pods(pods) }
 }
 
 impl<'c> Oracle<'c> for Tables<'_, 'c> {

@@ -1,0 +1,131 @@
+//! Resolving `expose` (host, port, Service, issuer) and `metrics`.
+
+use std::collections::BTreeMap;
+
+use super::cluster::invalid;
+use super::connections::find_port;
+use super::names::is_host;
+use super::types::*;
+use super::workloads::{resolved_ports, unknown_reference};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+use crate::model::{self, AppSource, Stack};
+
+pub(super) fn exposure(
+    stack: &Stack,
+    app: &model::App,
+    e: &model::Expose,
+    hosts: &mut BTreeMap<String, Span>,
+    d: &mut Diagnostics,
+) -> Option<Exposure> {
+    if stack.platform.traefik.is_none() {
+        d.push(
+            Diagnostic::error(Code::MissingPlatform, e.host.span, "exposing an app needs Traefik")
+                .help("add `traefik` to `platform { ... }`"),
+        );
+    }
+    if !is_host(&e.host) {
+        d.push(invalid(e.host.span, "a host name like `app.example.com`", &e.host));
+    } else if let Some(first) = hosts.insert(e.host.value.to_ascii_lowercase(), e.host.span) {
+        d.push(
+            Diagnostic::error(Code::DuplicateHost, e.host.span, format!("host `{}` is exposed twice", e.host.value))
+                .label("exposed again here")
+                .help(format!("the first exposure is at byte {}", first.offset)),
+        );
+    }
+    if !e.path.starts_with('/') || e.path.contains('`') || e.path.chars().any(char::is_control) {
+        d.push(invalid(e.path.span, "a URL path starting with `/`", &e.path));
+    }
+    let issuers: Vec<&str> =
+        stack.platform.cert_manager.iter().flat_map(|c| c.issuers.iter().map(|i| i.name.value.as_str())).collect();
+    let issuer = match (&e.issuer, issuers.as_slice()) {
+        (Some(name), _) if issuers.contains(&name.value.as_str()) => Some(name.value.clone()),
+        (Some(name), _) => {
+            d.push(unknown_reference("issuer", name, &issuers));
+            None
+        }
+        (None, [only]) => Some((*only).to_owned()),
+        (None, []) => {
+            d.push(
+                Diagnostic::error(
+                    Code::MissingPlatform,
+                    e.host.span,
+                    "exposing an app needs a cert-manager issuer for its certificate",
+                )
+                .help("add `cert-manager { issuer \"letsencrypt\" ... }` to `platform`"),
+            );
+            None
+        }
+        (None, _) => {
+            d.push(
+                Diagnostic::error(Code::MissingValue, e.host.span, "several issuers are declared; say which one")
+                    .help("add `issuer=\"...\"`"),
+            );
+            None
+        }
+    };
+    let ports = resolved_ports(&app.ports);
+    let probe = Workload {
+        name: app.name.value.clone(),
+        namespace: String::new(),
+        span: app.name.span,
+        kind: WorkloadKind::Release { release: String::new() },
+        pod_labels: BTreeMap::new(),
+        object_name: String::new(),
+        ports,
+        connects: Vec::new(),
+        exposes: Vec::new(),
+        api_access: false,
+        internet: Vec::new(),
+        service_account: None,
+        metrics: None,
+    };
+    let port = find_port(&probe, &e.port, d)?;
+    let (service, service_port) = match (&app.source, &e.service) {
+        (_, Some(s)) => s.value.clone(),
+        (AppSource::Image(_), None) => (app.name.value.clone(), port.number),
+        (AppSource::Release { .. }, None) => {
+            d.push(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    e.host.span,
+                    "an app from a release needs the chart's Service to expose",
+                )
+                .label("which Service?")
+                .help("add `service=\"<chart's service>\" service-port=80`"),
+            );
+            return None;
+        }
+    };
+    Some(Exposure {
+        host: e.host.value.clone(),
+        path: e.path.value.clone(),
+        port: port.number,
+        service,
+        service_port,
+        issuer: issuer?,
+        span: e.host.span,
+    })
+}
+
+pub(super) fn metrics(stack: &Stack, w: &Workload, m: &model::Metrics, d: &mut Diagnostics) -> Option<ResolvedMetrics> {
+    if stack.platform.prometheus.is_none() {
+        d.push(
+            Diagnostic::error(Code::MissingPlatform, m.port.span, "scraping metrics needs Prometheus")
+                .label("metrics")
+                .help("add `prometheus namespace=\"monitoring\"` to `platform { ... }`"),
+        );
+    }
+    if !super::names::is_duration(&m.interval) {
+        d.push(invalid(m.interval.span, "a duration like `30s`", &m.interval));
+    }
+    if !m.path.starts_with('/') || m.path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        d.push(invalid(m.path.span, "a URL path starting with `/`", &m.path));
+    }
+    let port = find_port(w, &m.port, d)?;
+    Some(ResolvedMetrics {
+        port: port.number,
+        path: m.path.value.clone(),
+        interval: m.interval.value.clone(),
+        span: m.port.span,
+    })
+}

@@ -1,0 +1,11 @@
+//! The typed stack, as written: names are still unresolved strings.
+//! These types are also the source of `stackc schema`, so every doc comment
+//! here is user documentation.
+
+mod platform;
+mod stack;
+mod workloads;
+
+pub use platform::*;
+pub use stack::*;
+pub use workloads::*;

@@ -1,0 +1,174 @@
+//! Platform components: Flux, Linkerd, Traefik, cert-manager, Kyverno, Prometheus.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+
+use super::*;
+use crate::diagnostic::Spanned;
+
+/// Platform components. Each is optional; features that need one say so.
+#[derive(Debug, Clone, Default, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Platform {
+    /// Flux CD as the GitOps engine.
+    pub flux: Option<Flux>,
+    /// The Linkerd service mesh.
+    pub linkerd: Option<Linkerd>,
+    /// The Traefik ingress controller.
+    pub traefik: Option<Traefik>,
+    /// cert-manager and its ACME issuers.
+    pub cert_manager: Option<CertManager>,
+    /// Kyverno and the rules derived from the stack.
+    pub kyverno: Option<Kyverno>,
+    /// An existing Prometheus (Prometheus Operator) that scrapes apps.
+    pub prometheus: Option<Prometheus>,
+}
+
+/// The Prometheus that scrapes apps' `metrics`: stackc writes PodMonitors
+/// and the policy that lets exactly its pods in.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Prometheus {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// The namespace Prometheus runs in (default `monitoring`).
+    pub namespace: Name,
+    /// The labels of the Prometheus pods (default `app.kubernetes.io/name=prometheus`).
+    pub pods: BTreeMap<String, String>,
+    /// Its ServiceAccount, the mesh identity (default `prometheus`).
+    pub service_account: Name,
+    /// Labels PodMonitors need for this Prometheus to select them, e.g. `release=kube-prometheus-stack`.
+    pub monitor_labels: BTreeMap<String, String>,
+}
+
+/// Flux CD: Kustomizations with dependency ordering and SOPS decryption.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Flux {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// A file in `flux-system/` that stackc lists but does not own, e.g.
+    /// `gotk-components.yaml` written by `flux install --export`.
+    pub install_manifest: Option<Spanned<String>>,
+}
+
+/// Linkerd service mesh: mTLS and identity-based policy.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Linkerd {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// The linkerd-crds and linkerd-control-plane chart version.
+    pub version: Spanned<String>,
+    /// The default inbound policy of meshed namespaces.
+    pub inbound: Spanned<DefaultInbound>,
+}
+
+/// Linkerd's default inbound policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DefaultInbound {
+    AllUnauthenticated,
+    AllAuthenticated,
+    ClusterAuthenticated,
+    ClusterUnauthenticated,
+    Deny,
+}
+
+impl DefaultInbound {
+    /// The value Linkerd's chart and annotation take.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DefaultInbound::AllUnauthenticated => "all-unauthenticated",
+            DefaultInbound::AllAuthenticated => "all-authenticated",
+            DefaultInbound::ClusterAuthenticated => "cluster-authenticated",
+            DefaultInbound::ClusterUnauthenticated => "cluster-unauthenticated",
+            DefaultInbound::Deny => "deny",
+        }
+    }
+}
+
+/// Traefik v3 ingress controller.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Traefik {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// The Traefik chart version.
+    pub version: Spanned<String>,
+    /// Redirect every HTTP request to HTTPS.
+    pub redirect_http_to_https: bool,
+}
+
+/// cert-manager with ACME issuers.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct CertManager {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// The cert-manager chart version.
+    pub version: Spanned<String>,
+    /// ACME ClusterIssuers.
+    #[serde(rename = "issuer")]
+    pub issuers: Vec<Issuer>,
+}
+
+/// An ACME ClusterIssuer solving DNS-01 challenges.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Issuer {
+    /// The ClusterIssuer name.
+    pub name: Name,
+    /// The ACME account e-mail.
+    pub acme_email: Spanned<String>,
+    /// `production`, `staging`, or an ACME directory URL.
+    pub server: Spanned<String>,
+    /// The DNS provider, e.g. `cloudflare`.
+    pub dns01: Spanned<DnsProvider>,
+    /// The Secret in `cert-manager` holding the provider's API token.
+    pub token_secret: Spanned<String>,
+}
+
+/// DNS-01 providers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DnsProvider {
+    Cloudflare,
+}
+
+/// Kyverno policy engine.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Kyverno {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// The Kyverno chart version.
+    pub version: Spanned<String>,
+    /// `audit` (report) or `enforce` (reject) for every rule.
+    pub mode: Spanned<PolicyMode>,
+    /// Per-rule overrides: another mode, or the rule switched off.
+    #[serde(rename = "rule")]
+    pub rules: Vec<KyvernoRule>,
+}
+
+/// An override of one generated Kyverno rule.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct KyvernoRule {
+    /// The rule's name, e.g. `restrict-image-registries`.
+    pub name: Name,
+    /// This rule's mode, overriding the default.
+    pub mode: Option<Spanned<PolicyMode>>,
+    /// `#false` leaves the rule out.
+    pub enabled: bool,
+}
+
+/// Whether Kyverno blocks violations or only reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyMode {
+    Audit,
+    Enforce,
+}

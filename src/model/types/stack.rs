@@ -1,0 +1,117 @@
+//! The stack and its cluster facts.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+
+use super::*;
+use crate::diagnostic::Spanned;
+
+/// A name as written in `stack.kdl`, with its position.
+pub type Name = Spanned<String>;
+
+/// A whole stack: one cluster, its platform, and the namespaces of apps.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Stack {
+    /// The stack's name, used in the `app.kubernetes.io/part-of` label.
+    pub name: Name,
+    /// The cluster this stack is rendered for.
+    pub cluster: Cluster,
+    /// Platform components: Flux, Linkerd, Traefik, cert-manager, Kyverno.
+    pub platform: Platform,
+    /// Helm repositories that app releases install charts from.
+    #[serde(rename = "helm-repository")]
+    pub helm_repositories: Vec<HelmRepository>,
+    /// Namespaces with their apps, databases, releases and secrets.
+    #[serde(rename = "namespace")]
+    pub namespaces: Vec<Namespace>,
+}
+
+/// Facts about the cluster that no selector can express.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Cluster {
+    /// Directory name under `clusters/`, e.g. `production`.
+    pub name: Name,
+    /// `k3s` or `kubernetes`.
+    pub distribution: Spanned<Distribution>,
+    /// Kubernetes minor version, e.g. `1.33`.
+    pub version: Spanned<String>,
+    /// The Git repository Flux syncs from.
+    pub git: Option<Git>,
+    /// Address (IP or CIDR) and port of the Kubernetes API server.
+    pub api_server: Option<ApiServer>,
+    /// The cluster DNS service that every pod must reach.
+    pub dns: Dns,
+    /// Pod and Service CIDRs, excluded from internet egress.
+    pub networks: Networks,
+    /// Storage classes PVCs may use; one is the default.
+    #[serde(rename = "storage-class")]
+    pub storage_classes: Vec<StorageClass>,
+    /// age recipients (`age1...`) that can decrypt this cluster's secrets.
+    #[serde(rename = "age-recipient")]
+    pub age_recipients: Vec<Spanned<String>>,
+}
+
+/// The Kubernetes distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Distribution {
+    K3s,
+    Kubernetes,
+}
+
+/// The Git source Flux reconciles.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Git {
+    /// The repository URL, e.g. `ssh://git@github.com/acme/k3s-gitops`.
+    pub url: Spanned<String>,
+    /// The branch Flux follows (default `main`).
+    pub branch: Spanned<String>,
+    /// How often Flux polls, e.g. `10m`.
+    pub interval: Spanned<String>,
+}
+
+/// The API server, reachable only by IP.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct ApiServer {
+    /// An IP address or CIDR, e.g. `10.0.0.10/32`.
+    pub address: Spanned<String>,
+    /// The API server port (default 6443).
+    pub port: Spanned<u16>,
+}
+
+/// The cluster DNS: namespace, pod labels and port.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Dns {
+    /// The namespace of the DNS pods (default `kube-system`).
+    pub namespace: Spanned<String>,
+    /// The DNS port (default 53), allowed over UDP and TCP.
+    pub port: Spanned<u16>,
+    /// Labels of the DNS pods, e.g. `k8s-app=kube-dns`.
+    pub pods: BTreeMap<String, String>,
+}
+
+/// In-cluster address ranges.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Networks {
+    /// The pod CIDR (k3s default `10.42.0.0/16`).
+    pub pods: Spanned<String>,
+    /// The Service CIDR (k3s default `10.43.0.0/16`).
+    pub services: Spanned<String>,
+}
+
+/// A storage class PVCs may use.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct StorageClass {
+    /// The storage class name, e.g. `local-path`.
+    pub name: Name,
+    /// PVCs that name no class use this one.
+    pub default: bool,
+}
