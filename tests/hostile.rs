@@ -121,3 +121,11 @@ fn a_stack_over_the_workload_limit_fails_cleanly() {
         )
     );
 }
+
+/// Found by fuzzing: the KDL parser recurses once per slashdash in a row.
+#[test]
+fn a_long_run_of_slashdashes_fails_cleanly_instead_of_overflowing() {
+    let source = format!("stack {}\"s\" {{\n}}\n", "/- ".repeat(3000));
+    let err = compile(&source).expect_err("refused");
+    assert!(err.contains("`/-` in a row"), "{err}");
+}

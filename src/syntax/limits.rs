@@ -6,6 +6,8 @@ use crate::diagnostic::{Code, Diagnostic, Span};
 
 /// Children may nest this deep; a real stack needs fewer than ten levels.
 pub const MAX_DEPTH: usize = 64;
+/// Slashdashes (`/-`) in a row; the parser recurses once per slashdash.
+pub const MAX_SLASHDASH_RUN: usize = 32;
 /// Larger stack files are refused before parsing.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
@@ -21,12 +23,56 @@ pub(super) fn check(source: &str) -> Option<Diagnostic> {
             .label("too large"),
         );
     }
+    if let Some(at) = long_slashdash_run(source) {
+        return Some(
+            Diagnostic::error(Code::Syntax, Span::new(at, 2), format!("more than {MAX_SLASHDASH_RUN} `/-` in a row"))
+                .label("too many slashdashes")
+                .help("one `/-` comments out the next node, argument or block"),
+        );
+    }
     let open = deepest_brace(source)?;
     Some(
         Diagnostic::error(Code::Syntax, Span::new(open, 1), format!("children nest deeper than {MAX_DEPTH} levels"))
             .label("too deep")
             .help("a stack needs only a few levels; this input looks generated or corrupt"),
     )
+}
+
+/// The offset of the first `/-` of a run longer than the limit (only
+/// whitespace between them), outside strings and comments.
+fn long_slashdash_run(source: &str) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let mut run = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'-') => {
+                run += 1;
+                if run > MAX_SLASHDASH_RUN {
+                    return Some(i);
+                }
+                i += 1;
+            }
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            b'"' => {
+                run = 0;
+                i = skip_quoted(bytes, i + 1);
+            }
+            b'#' if bytes.get(i + 1).is_some_and(|b| *b == b'#' || *b == b'"') => {
+                run = 0;
+                i = skip_raw(bytes, i);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = skip_block_comment(bytes, i + 2),
+            _ => run = 0,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The offset of the first `{` that opens level `MAX_DEPTH + 1`, skipping
@@ -110,6 +156,17 @@ fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::deepest_brace;
+
+    #[test]
+    fn bounds_slashdash_runs() {
+        let many = format!("stack {} \"s\"", "/- ".repeat(super::MAX_SLASHDASH_RUN + 1));
+        assert!(super::long_slashdash_run(&many).is_some());
+        let few = format!(
+            "stack {} \"s\" \"/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-/-\"",
+            "/- ".repeat(3)
+        );
+        assert_eq!(super::long_slashdash_run(&few), None);
+    }
 
     #[test]
     fn counts_only_structural_braces() {
