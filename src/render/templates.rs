@@ -46,7 +46,13 @@ impl Templates {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_filter("yaml", yaml_filter);
         let mut names = Vec::new();
-        let direct = BUILTIN.iter().map(|(name, _)| *name).filter(|name| !overrides.contains_key(*name)).collect();
+        // An override that is the built-in itself (a project that vendors the
+        // built-ins, like this repository) still renders directly.
+        let direct = BUILTIN
+            .iter()
+            .filter(|(name, source)| overrides.get(*name).is_none_or(|o| o == source))
+            .map(|(name, _)| *name)
+            .collect();
         for (name, source) in BUILTIN {
             if !overrides.contains_key(*name) {
                 env.add_template(name, source).map_err(|e| error(name, &e))?;
