@@ -1,12 +1,16 @@
-//! Times each stage of the stackc pipeline on one stack file.
+//! Times each stage of the stackc pipeline on one stack file. The stages are
+//! called one by one as `stackc::compile` and `stackc build` call them; when
+//! the pipeline changes, change them here too.
 //!
 //! ```sh
 //! cd bench/stages && cargo run --release -- STACK.kdl [REPEATS]
 //! ```
 //!
-//! Prints, per stage, the median wall time over REPEATS runs (default 3) and
-//! the bytes allocated by the stage (a counting global allocator), then the
-//! peak live heap of one whole in-process compile + write + check.
+//! Prints, per stage, the median wall time over REPEATS runs (default 3), the
+//! bytes the stage allocated, its peak live heap above what was live when it
+//! started, and what it leaves live (its output), from a counting global
+//! allocator; then the peak live heap of one whole compile + write + check.
+//! Each round writes into a fresh temporary directory, removed at the end.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
@@ -45,24 +49,37 @@ static GLOBAL: Counting = Counting;
 struct Stage {
     name: &'static str,
     times: Vec<Duration>,
+    /// Bytes allocated during the stage.
     bytes: usize,
+    /// Peak live heap during the stage, above the live heap at its start.
+    peak: usize,
+    /// Live heap the stage leaves behind (its output), signed.
+    kept: isize,
 }
 
 fn timed<T>(stages: &mut Vec<Stage>, name: &'static str, f: impl FnOnce() -> T) -> T {
     let before = ALLOCATED.load(Relaxed);
+    let live = LIVE.load(Relaxed);
+    let outer_peak = PEAK.swap(live, Relaxed);
     let started = Instant::now();
     let value = f();
     let elapsed = started.elapsed();
     let bytes = ALLOCATED.load(Relaxed) - before;
+    let stage_peak = PEAK.load(Relaxed);
+    PEAK.fetch_max(outer_peak, Relaxed);
+    let peak = stage_peak - live;
+    let kept = LIVE.load(Relaxed) as isize - live as isize;
     match stages.iter_mut().find(|s| s.name == name) {
         Some(s) => {
             s.times.push(elapsed);
-            s.bytes = bytes;
+            (s.bytes, s.peak, s.kept) = (bytes, peak, kept);
         }
         None => stages.push(Stage {
             name,
             times: vec![elapsed],
             bytes,
+            peak,
+            kept,
         }),
     }
     value
@@ -78,28 +95,45 @@ fn main() {
     let out_root = std::env::temp_dir().join(format!("stackc-stages-{}", std::process::id()));
     let mut stages: Vec<Stage> = Vec::new();
     let mut peak = 0;
+    // What `stackc build` reads besides the stack: the encrypted secret store
+    // and the `templates/*.j2` overrides beside the stack file.
+    let stack_dir = Path::new(&stack_path).parent().unwrap_or(Path::new(".")).to_path_buf();
+    let secrets = stackc::secrets::load_store(&stack_dir).unwrap();
+    let templates = read_templates(&stack_dir);
+    if !templates.is_empty() {
+        eprintln!("templates beside the stack (overrides): {:?}", templates.keys().collect::<Vec<_>>());
+    }
     for round in 0..repeats {
-        let _ = std::fs::remove_dir_all(&out_root);
+        // A fresh directory per round, and nothing deleted until the end: on
+        // ext4 without a journal, creating files shortly after deleting many
+        // is slow (the kernel skips recently deleted inodes one by one).
+        let out_dir = out_root.join(round.to_string());
         PEAK.store(LIVE.load(Relaxed), Relaxed);
         let base = LIVE.load(Relaxed);
         let source = timed(&mut stages, "read", || std::fs::read_to_string(&stack_path).unwrap());
         let document = timed(&mut stages, "parse (syntax)", || stackc::syntax::parse(&source).unwrap());
         let stack = timed(&mut stages, "lower (model)", || stackc::model::lower(&document).unwrap());
         let resolved = timed(&mut stages, "check", || stackc::check::check(stack).unwrap());
-        let derived = timed(&mut stages, "derive", || stackc::derive::derive(&resolved).unwrap());
-        timed(&mut stages, "verify", || stackc::verify::verify(&resolved, &derived).unwrap());
+        let derived = timed(&mut stages, "derive", || stackc::derive::derive(&resolved, &secrets).unwrap());
+        timed(&mut stages, "verify (network proof)", || stackc::verify::verify(&resolved, &derived).unwrap());
+        let report = timed(&mut stages, "verify: kyverno policies", || stackc::verify::policies(&derived).unwrap());
         let options = stackc::render::RenderOptions {
             source_name: Path::new(&stack_path)
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            templates: Default::default(),
+            templates: templates.clone(),
         };
-        let tree = timed(&mut stages, "render", || stackc::render::render(&derived, &options).unwrap());
-        let plan = timed(&mut stages, "emit: plan (empty dir)", || stackc::emit::plan(&tree, &out_root).unwrap());
-        timed(&mut stages, "emit: write", || stackc::emit::write(&tree, &out_root, &plan).unwrap());
+        let mut tree = timed(&mut stages, "render", || stackc::render::render(&derived, &options).unwrap());
+        timed(&mut stages, "render: kyverno tests", || {
+            tree.files.extend(stackc::render::kyverno_tests::files(&derived, &report));
+        });
+        let output = timed(&mut stages, "emit: open (lock)", || stackc::emit::Output::open(&out_dir).unwrap());
+        let plan = timed(&mut stages, "emit: plan (empty dir)", || output.plan(&tree).unwrap());
+        timed(&mut stages, "emit: write", || output.write(&tree, &plan).unwrap());
+        drop(output);
         let again = timed(&mut stages, "emit: plan (--check, clean)", || {
-            stackc::emit::plan(&tree, &out_root).unwrap()
+            stackc::emit::plan(&tree, &out_dir).unwrap()
         });
         assert!(again.is_clean());
         peak = PEAK.load(Relaxed) - base;
@@ -121,17 +155,34 @@ fn main() {
         t[t.len() / 2]
     };
     let total: Duration = stages.iter().filter(|s| !s.name.contains("--check")).map(median).sum();
-    println!("stage\tmedian_ms\tshare\tallocated_MB");
+    println!("stage\tmedian_ms\tshare\tallocated_MB\tstage_peak_MB\tkept_MB");
     for s in &stages {
         let m = median(s);
         println!(
-            "{}\t{:.1}\t{:.1}%\t{:.1}",
+            "{}\t{:.1}\t{:.1}%\t{:.1}\t{:.1}\t{:.1}",
             s.name,
             m.as_secs_f64() * 1e3,
             100.0 * m.as_secs_f64() / total.as_secs_f64(),
-            s.bytes as f64 / 1e6
+            s.bytes as f64 / 1e6,
+            s.peak as f64 / 1e6,
+            s.kept as f64 / 1e6
         );
     }
-    println!("build total (read..write)\t{:.1}\t100%\t", total.as_secs_f64() * 1e3);
-    println!("peak live heap\t\t\t{:.1}", peak as f64 / 1e6);
+    println!("build total (read..write)\t{:.1}\t100%", total.as_secs_f64() * 1e3);
+    println!("peak live heap of the whole build: {:.1} MB", peak as f64 / 1e6);
+}
+
+/// `*.j2` files of the `templates/` directory beside the stack, as `stackc build` reads them.
+fn read_templates(stack_dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(stack_dir.join("templates")) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".j2") {
+            out.insert(name, std::fs::read_to_string(entry.path()).unwrap());
+        }
+    }
+    out
 }
