@@ -10,21 +10,30 @@ use crate::derive::{Derived, EdgeReason, GraphNode};
 use crate::diagnostic::Code;
 use crate::verify::{self, netpol};
 
-pub(super) fn run_verify(args: &StackArgs) -> i32 {
-    let (name, source) = match read_stack(args) {
-        Ok(read) => read,
-        Err(code) => return code,
-    };
-    let secrets = match load_secrets(args) {
-        Ok(store) => store,
-        Err(code) => return code,
-    };
-    let (stack, derived) = match crate::analyze(&source, &secrets) {
-        Ok(analyzed) => analyzed,
+/// A stack read, with its secret store, through stages 1–4.
+struct Analyzed {
+    name: String,
+    source: String,
+    stack: ResolvedStack,
+    derived: Derived,
+}
+
+fn analyzed(args: &StackArgs) -> Result<Analyzed, i32> {
+    let (name, source) = read_stack(args)?;
+    let secrets = load_secrets(args)?;
+    match crate::analyze(&source, &secrets) {
+        Ok((stack, derived)) => Ok(Analyzed { name, source, stack, derived }),
         Err(d) => {
             print_diagnostics(&d, &name, &source, Format::Human);
-            return exit::INPUT;
+            Err(exit::INPUT)
         }
+    }
+}
+
+pub(super) fn run_verify(args: &StackArgs) -> i32 {
+    let Analyzed { name, source, stack, derived } = match analyzed(args) {
+        Ok(a) => a,
+        Err(code) => return code,
     };
     match verify::verify(&stack, &derived) {
         Ok(proof) => {
@@ -53,20 +62,9 @@ pub struct ExplainArgs {
 }
 
 pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
-    let (name, source) = match read_stack(&args.input) {
-        Ok(read) => read,
+    let Analyzed { name, source, stack, derived } = match analyzed(&args.input) {
+        Ok(a) => a,
         Err(code) => return code,
-    };
-    let secrets = match load_secrets(&args.input) {
-        Ok(store) => store,
-        Err(code) => return code,
-    };
-    let (stack, derived) = match crate::analyze(&source, &secrets) {
-        Ok(analyzed) => analyzed,
-        Err(d) => {
-            print_diagnostics(&d, &name, &source, Format::Human);
-            return exit::INPUT;
-        }
     };
     let cluster = match verify::cluster(&derived) {
         Ok(c) => c,
