@@ -131,3 +131,10 @@ fn slashdash_chains_fail_cleanly_instead_of_overflowing() {
         assert!(err.contains("`/-` slashdash comments"), "{err}");
     }
 }
+
+#[test]
+fn an_oversized_stack_is_refused_before_parsing() {
+    let source = format!("// {}\nstack \"s\" {{\n}}\n", "x".repeat(stackc::syntax::MAX_BYTES));
+    let err = compile(&source).expect_err("too large");
+    assert!(err.contains(&format!("stackc reads at most {}", stackc::syntax::MAX_BYTES)), "{}", &err[..err.len().min(300)]);
+}
