@@ -8,10 +8,10 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::paths::{remove_empty_parents, safe_join, with_suffix};
-use super::{EmitError, TMP_SUFFIX, io_error};
+use super::paths::{remove_empty_parents, safe_join};
+use super::{EmitError, io_error};
 
 pub(super) const TXN_DIR: &str = ".stackc-txn";
 
@@ -98,30 +98,7 @@ pub(super) fn roll_back(out: &Path) -> Result<(), EmitError> {
                 }
                 _ => {}
             }
-            let _ = fs::remove_file(with_suffix(&target, TMP_SUFFIX));
         }
     }
-    remove_temporaries(out);
     fs::remove_dir_all(&txn).map_err(io_error("removing", &txn))
-}
-
-/// Staged files of a build that died before its journal was complete.
-fn remove_temporaries(out: &Path) {
-    let mut dirs: Vec<PathBuf> = vec![out.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() && !kind.is_symlink() {
-                dirs.push(path);
-            } else if kind.is_file() && path.to_string_lossy().ends_with(TMP_SUFFIX) {
-                let _ = fs::remove_file(path);
-            }
-        }
-    }
 }

@@ -1,8 +1,8 @@
-//! Stage 6, `emit`: a [`Tree`] into the output directory, or a drift report
+//! Stage 7, `emit`: a [`Tree`] into the output directory, or a drift report
 //! for `--check`. stackc records the files it owns in `.stackc-owned`; it
 //! removes its own stale files, never touches a file it did not write, and
-//! writes every file to a temporary name first so that a failed build leaves
-//! the directory as it was.
+//! journals every change with backups before applying it, so that a failed or
+//! killed build leaves the directory as it was.
 
 mod journal;
 mod lock;
@@ -19,7 +19,6 @@ use paths::safe_join;
 
 /// The manifest of owned files, at the top of the output directory.
 pub const OWNED: &str = ".stackc-owned";
-const TMP_SUFFIX: &str = ".stackc-tmp";
 /// Test hook: abort the process after this many writes, as a kill would.
 const FAULT_ENV: &str = "STACKC_FAULT_AFTER_WRITES";
 

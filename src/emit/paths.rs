@@ -35,10 +35,3 @@ pub(super) fn remove_empty_parents(out: &Path, file: &Path) {
         dir = d.parent();
     }
 }
-
-/// `target` with `suffix` appended to its file name.
-pub(super) fn with_suffix(target: &Path, suffix: &str) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    target.with_file_name(name)
-}
