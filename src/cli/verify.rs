@@ -147,12 +147,15 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
             println!("  NetworkPolicy {p}: {}/{} from {}", component.dir, object.file_name(), at(object.origin));
         }
     }
+    // The destination's Server: same namespace, same port, selecting its pods.
+    let to = derived.graph.node(&v.to);
     if stack.platform.linkerd.is_some()
+        && let Some(to) = to
         && let Some(server) = derived.components.iter().flat_map(|c| &c.objects).find(|o| {
             o.kind == "Server"
-                && o.namespace.as_deref() == v.to.split('/').next()
+                && o.namespace.as_deref() == Some(to.namespace.as_str())
                 && o.body["spec"]["port"] == v.port
-                && v.to.ends_with(&format!("/{}", object_workload(derived, &v.to)))
+                && o.body["spec"]["podSelector"]["matchLabels"] == serde_json::json!(to.labels)
         })
     {
         println!(
@@ -163,15 +166,6 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
             at(server.origin)
         );
     }
-}
-
-fn object_workload(derived: &Derived, id: &str) -> String {
-    derived
-        .graph
-        .nodes
-        .iter()
-        .find(|n| n.id == id)
-        .map_or_else(String::new, |n| n.id.rsplit('/').next().unwrap_or_default().to_owned())
 }
 
 fn split_port(text: &str) -> (&str, Option<&str>) {
