@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::support::{root, snapshot_dir, stackc};
+use crate::support::{project, root, snapshot_dir, stackc};
 
 const STACK: &str = r#"stack "s" {
     cluster "c" distribution="k3s" version="1.33"
@@ -20,12 +20,6 @@ const STACK: &str = r#"stack "s" {
     }
 }
 "#;
-
-fn project(stack: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("stack.kdl"), stack).unwrap();
-    dir
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -27,8 +27,7 @@ fn v2() -> String {
 }
 
 fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("stack.kdl"), V1).unwrap();
+    let dir = crate::support::project(V1);
     assert_eq!(stackc(dir.path(), &["build"]).status.code(), Some(0));
     dir
 }

@@ -76,3 +76,10 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// A temporary project directory holding `stack.kdl`.
+pub fn project(stack: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stack.kdl"), stack).unwrap();
+    dir
+}
