@@ -4,10 +4,10 @@
 //!
 //! 1. [`syntax`]: KDL text → [`syntax::Document`]
 //! 2. [`model`]: Document → [`model::Stack`] (typed, names unresolved)
-//! 3. [`check`]: Stack → [`check::ResolvedStack`] (every reference resolved)
+//! 3. [`check`]: Stack → one [`check::ResolvedStack`] per cluster (every reference resolved)
 //! 4. [`derive`](mod@derive): ResolvedStack → [`derive::Derived`] (objects and policies)
 //! 5. [`verify`]: proof that the derived policies allow exactly the graph
-//! 6. [`render`]: Derived → [`render::Tree`] (path → bytes)
+//! 6. [`render`]: every cluster's Derived → one [`render::Tree`] (path → bytes)
 //! 7. [`emit`]: Tree → `out/` (atomic write, or a drift report for `--check`)
 //!
 //! [`compile`] runs stages 1–6 on the stack source and the encrypted secret
@@ -31,9 +31,17 @@ use diagnostic::Diagnostics;
 /// The result of compiling a stack: every stage's output.
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// One per cluster, in declaration order.
+    pub clusters: Vec<Analyzed>,
+    /// The rendered tree of every cluster.
+    pub tree: render::Tree,
+}
+
+/// One cluster of a stack, resolved and derived.
+#[derive(Debug, Clone)]
+pub struct Analyzed {
     pub stack: check::ResolvedStack,
     pub derived: derive::Derived,
-    pub tree: render::Tree,
 }
 
 /// What a compilation reads besides the stack source.
@@ -45,40 +53,50 @@ pub struct CompileOptions {
     pub secrets: secrets::SecretStore,
 }
 
-/// Run stages 1–3: source text to the resolved stack (what the `secrets`
-/// commands need).
+/// Run stages 1–3: source text to the resolved stack, one per cluster (what
+/// the `secrets` commands need).
 ///
 /// # Errors
 /// Every diagnostic of the first stage that fails.
-pub fn resolve(source: &str) -> Result<check::ResolvedStack, Diagnostics> {
+pub fn resolve(source: &str) -> Result<Vec<check::ResolvedStack>, Diagnostics> {
     let document = syntax::parse(source)?;
     let stack = model::lower(&document)?;
     check::check(stack)
 }
 
-/// Run stages 1–4: source text and store to derived objects, not yet verified.
+/// Run stages 1–4: source text and store to derived objects, one per
+/// cluster, not yet verified.
 ///
 /// # Errors
 /// Every diagnostic of the first stage that fails.
-pub fn analyze(
-    source: &str,
-    secrets: &secrets::SecretStore,
-) -> Result<(check::ResolvedStack, derive::Derived), Diagnostics> {
-    let resolved = resolve(source)?;
-    let derived = derive::derive(&resolved, secrets)?;
-    Ok((resolved, derived))
+pub fn analyze(source: &str, secrets: &secrets::SecretStore) -> Result<Vec<Analyzed>, Diagnostics> {
+    let mut analyzed = Vec::new();
+    let mut d = Diagnostics::default();
+    for stack in resolve(source)? {
+        match derive::derive(&stack, secrets) {
+            Ok(derived) => analyzed.push(Analyzed { stack, derived }),
+            Err(e) => d.extend(e),
+        }
+    }
+    if d.has_errors() { Err(d) } else { Ok(analyzed) }
 }
 
 /// Run stages 1–6: source text and store to the rendered tree. Warnings are
-/// in `derived.warnings`.
+/// in each cluster's `derived.warnings`.
 ///
 /// # Errors
 /// Every diagnostic of the first stage that fails.
 pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagnostics> {
-    let (stack, derived) = analyze(source, &options.secrets)?;
-    verify::verify(&stack, &derived)?;
-    let report = verify::policies(&derived)?;
+    let clusters = analyze(source, &options.secrets)?;
+    let mut reports = Vec::with_capacity(clusters.len());
+    for cluster in &clusters {
+        verify::verify(&cluster.stack, &cluster.derived)?;
+        reports.push(verify::policies(&cluster.derived)?);
+    }
+    let derived: Vec<&derive::Derived> = clusters.iter().map(|c| &c.derived).collect();
     let mut tree = render::render(&derived, &options.render)?;
-    tree.files.extend(render::kyverno_tests::files(&derived, &report));
-    Ok(Compiled { stack, derived, tree })
+    for (cluster, report) in clusters.iter().zip(&reports) {
+        tree.files.extend(render::kyverno_tests::files(&cluster.derived, report));
+    }
+    Ok(Compiled { clusters, tree })
 }

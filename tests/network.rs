@@ -32,7 +32,7 @@ fn verify_errors(derived: &stackc::derive::Derived, stack: &stackc::check::Resol
 
 #[test]
 fn verify_rejects_a_policy_that_allows_too_much() {
-    let (stack, mut derived) = stackc::analyze(&seed(), &seed_store()).unwrap();
+    let stackc::Analyzed { stack, mut derived } = stackc::analyze(&seed(), &seed_store()).unwrap().remove(0);
     let body = policy_mut(&mut derived, "authentik", "postgres-ingress");
     body["spec"]["ingress"].as_array_mut().unwrap().push(json!({"from": [{"namespaceSelector": {}}]}));
     let errors = verify_errors(&derived, &stack);
@@ -42,7 +42,7 @@ fn verify_rejects_a_policy_that_allows_too_much() {
 
 #[test]
 fn verify_rejects_a_policy_that_allows_too_little() {
-    let (stack, mut derived) = stackc::analyze(&seed(), &seed_store()).unwrap();
+    let stackc::Analyzed { stack, mut derived } = stackc::analyze(&seed(), &seed_store()).unwrap().remove(0);
     let body = policy_mut(&mut derived, "linkwarden", "linkwarden-egress");
     body["spec"]["egress"].as_array_mut().unwrap().remove(0);
     let errors = verify_errors(&derived, &stack);
@@ -51,7 +51,7 @@ fn verify_rejects_a_policy_that_allows_too_little() {
 
 #[test]
 fn verify_rejects_an_open_internet_rule() {
-    let (stack, mut derived) = stackc::analyze(&seed(), &seed_store()).unwrap();
+    let stackc::Analyzed { stack, mut derived } = stackc::analyze(&seed(), &seed_store()).unwrap().remove(0);
     let body = policy_mut(&mut derived, "linkwarden", "linkwarden-egress");
     let rules = body["spec"]["egress"].as_array_mut().unwrap();
     let internet = rules.iter_mut().find(|r| r["to"][0]["ipBlock"].is_object()).unwrap();

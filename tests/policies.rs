@@ -58,7 +58,7 @@ fn the_seed_stack_is_checked_against_every_rule() {
     let root = crate::support::root();
     let source = std::fs::read_to_string(root.join("stack.kdl")).unwrap();
     let store = stackc::secrets::load_store(&root).unwrap();
-    let (_, derived) = stackc::analyze(&source, &store).unwrap();
+    let derived = stackc::analyze(&source, &store).unwrap().remove(0).derived;
     let report = stackc::verify::policies(&derived).unwrap();
     assert!(report.results.len() > 60, "{} applicable rule results", report.results.len());
     assert!(report.results.iter().all(|r| r.pass));

@@ -46,9 +46,14 @@ fn mixed_tree() {
 }
 
 #[test]
+fn environments_tree() {
+    insta::assert_snapshot!("environments", tree_text(&example_tree("environments")));
+}
+
+#[test]
 fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
     use std::collections::{BTreeMap, BTreeSet};
-    for name in ["minimal", "multi-namespace", "mixed"] {
+    for name in ["minimal", "multi-namespace", "mixed", "environments"] {
         let tree = example_tree(name);
         let mut entries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         // Hidden directories (the Kyverno CLI suite) are tooling, not manifests.

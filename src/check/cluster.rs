@@ -7,7 +7,7 @@ use crate::model::Stack;
 
 pub(super) fn check_cluster(stack: &Stack, d: &mut Diagnostics) {
     label(&stack.name, "stack", d);
-    let cluster = &stack.cluster;
+    let cluster = &stack.cluster();
     label(&cluster.name, "cluster", d);
     if let Some(git) = &cluster.git {
         if !is_duration(&git.interval) {

@@ -5,6 +5,7 @@
 mod cluster;
 mod connections;
 mod databases;
+mod environments;
 mod exposure;
 pub mod names;
 mod order;
@@ -21,11 +22,12 @@ use crate::model::Stack;
 /// roughly 60 KB per workload, so this bounds a build near 1.2 GB.
 pub const MAX_WORKLOADS: usize = 20_000;
 
-/// Resolve and validate a stack.
+/// Resolve and validate a stack: one [`ResolvedStack`] per cluster, in
+/// declaration order, each with that cluster's overrides applied.
 ///
 /// # Errors
-/// Every problem found, sorted by position.
-pub fn check(stack: Stack) -> Result<ResolvedStack, Diagnostics> {
+/// Every problem found in any cluster, sorted by position.
+pub fn check(stack: Stack) -> Result<Vec<ResolvedStack>, Diagnostics> {
     let mut d = Diagnostics::default();
     let workloads: usize = stack.namespaces.iter().map(|n| n.apps.len() + n.databases.len()).sum();
     if workloads > MAX_WORKLOADS {
@@ -40,21 +42,42 @@ pub fn check(stack: Stack) -> Result<ResolvedStack, Diagnostics> {
         );
         return Err(d);
     }
-    cluster::check_cluster(&stack, &mut d);
-    let namespaces = workloads::resolve(&stack, &mut d);
-    let namespace_order = order::namespace_order(&namespaces, &mut d);
+    environments::unique_clusters(&stack, &mut d);
+    let several = stack.clusters.len() > 1;
+    let mut resolved = Vec::with_capacity(stack.clusters.len());
+    if let [_] = stack.clusters.as_slice() {
+        resolved.push(check_one(stack, None, &mut d));
+    } else {
+        for cluster in &stack.clusters {
+            let view = environments::for_cluster(&stack, cluster, &mut d);
+            resolved.push(check_one(view, several.then(|| cluster.name.value.clone()), &mut d));
+        }
+    }
+    if d.has_errors() {
+        return Err(d);
+    }
+    Ok(resolved.into_iter().flatten().collect())
+}
+
+/// Check a single-cluster stack.
+fn check_one(stack: Stack, store_scope: Option<String>, d: &mut Diagnostics) -> Option<ResolvedStack> {
+    cluster::check_cluster(&stack, d);
+    let namespaces = workloads::resolve(&stack, d);
+    let namespace_order = order::namespace_order(&namespaces, d);
     let used: std::collections::BTreeSet<&str> =
         stack.namespaces.iter().flat_map(|n| n.releases.iter().map(|r| r.repository.value.as_str())).collect();
     let mut helm_repositories: Vec<_> =
         stack.helm_repositories.iter().filter(|r| used.contains(r.name.value.as_str())).cloned().collect();
     helm_repositories.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     if d.has_errors() {
-        return Err(d);
+        return None;
     }
-    Ok(ResolvedStack {
-        name: stack.name.value,
-        cluster: stack.cluster,
-        platform: stack.platform,
+    let Stack { name, mut clusters, platform, .. } = stack;
+    Some(ResolvedStack {
+        name: name.value,
+        cluster: clusters.swap_remove(0),
+        store_scope,
+        platform,
         helm_repositories,
         namespaces,
         namespace_order,

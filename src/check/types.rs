@@ -12,6 +12,9 @@ use crate::model::{self, Protocol};
 pub struct ResolvedStack {
     pub name: String,
     pub cluster: model::Cluster,
+    /// With several clusters, the cluster's name: its Secrets live under
+    /// `secrets/<cluster>/` (each cluster has its own recipients and values).
+    pub store_scope: Option<String>,
     pub platform: model::Platform,
     /// Helm repositories, sorted by name, only the ones in use.
     pub helm_repositories: Vec<model::HelmRepository>,

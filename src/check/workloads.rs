@@ -208,7 +208,7 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
         }
         storage_class(stack, volume.storage_class.as_ref(), d);
     }
-    if app.api_access && stack.cluster.api_server.is_none() {
+    if app.api_access && stack.cluster().api_server.is_none() {
         d.push(
             Diagnostic::error(Code::MissingValue, app.name.span, "`api-access` needs the API server's address")
                 .label("needs the API server")
@@ -347,14 +347,14 @@ fn quantity(q: &Spanned<String>, d: &mut Diagnostics) {
 }
 
 fn storage_class(stack: &Stack, class: Option<&Spanned<String>>, d: &mut Diagnostics) -> Option<String> {
-    let classes: Vec<&str> = stack.cluster.storage_classes.iter().map(|s| s.name.value.as_str()).collect();
+    let classes: Vec<&str> = stack.cluster().storage_classes.iter().map(|s| s.name.value.as_str()).collect();
     match class {
         Some(class) if classes.contains(&class.value.as_str()) => Some(class.value.clone()),
         Some(class) => {
             d.push(unknown_reference("storage class", class, &classes));
             None
         }
-        None => stack.cluster.storage_classes.iter().find(|s| s.default).map(|s| s.name.value.clone()),
+        None => stack.cluster().storage_classes.iter().find(|s| s.default).map(|s| s.name.value.clone()),
     }
 }
 

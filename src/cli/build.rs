@@ -30,8 +30,12 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
     let options = CompileOptions { render: RenderOptions { source_name: file_name, templates }, secrets };
     let compiled = match crate::compile(&source, &options) {
         Ok(c) => {
-            if !c.derived.warnings.is_empty() {
-                print_diagnostics(&c.derived.warnings, &name, &source, args.format);
+            let mut warnings = crate::diagnostic::Diagnostics::default();
+            for cluster in &c.clusters {
+                warnings.extend(cluster.derived.warnings.clone());
+            }
+            if !warnings.is_empty() {
+                print_diagnostics(&warnings, &name, &source, args.format);
             }
             c
         }
@@ -75,8 +79,8 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
                 println!("{mark}: {}", args.out.join(path).display());
             }
         }
-        let stale = &compiled.derived.stale_recipients;
-        for path in stale {
+        let stale: Vec<&String> = compiled.clusters.iter().flat_map(|c| &c.derived.stale_recipients).collect();
+        for path in &stale {
             println!("stale-recipients: {path}");
         }
         if !stale.is_empty() {
@@ -108,7 +112,7 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         eprintln!("error: {}: {e}", args.out.display());
         return exit::INPUT;
     }
-    let objects: usize = compiled.derived.components.iter().map(|c| c.objects.len()).sum();
+    let objects: usize = compiled.clusters.iter().flat_map(|c| &c.derived.components).map(|c| c.objects.len()).sum();
     eprintln!(
         "stackc: {objects} objects, {} files: {} added, {} changed, {} removed, {} unchanged in {} ms",
         compiled.tree.files.len(),

@@ -24,6 +24,9 @@ pub struct DiffArgs {
     pub new: String,
     #[arg(long, value_enum, default_value = "markdown")]
     pub format: DiffFormat,
+    /// With several clusters, review this one (default: the first declared in NEW).
+    #[command(flatten)]
+    pub cluster: super::ClusterArg,
 }
 
 pub(super) fn run(args: &DiffArgs) -> i32 {
@@ -37,7 +40,12 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
             }
         };
         match crate::resolve(&source) {
-            Ok(stack) => {
+            Ok(stacks) => {
+                let Some(stack) = pick(stacks, args.cluster.cluster.as_deref()) else {
+                    let which = args.cluster.cluster.as_deref().unwrap_or_default();
+                    eprintln!("error: `{spec}` has no cluster `{which}`");
+                    return exit::INPUT;
+                };
                 let graph = crate::derive::network_graph(&stack);
                 analyzed.push((stack, graph));
             }
@@ -54,6 +62,15 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
         DiffFormat::Json => print!("{}", review::json(&r)),
     }
     exit::OK
+}
+
+/// The cluster reviewed: the named one, else the first declared (a stack
+/// with one cluster compares with one of another name, e.g. after a rename).
+fn pick(stacks: Vec<crate::check::ResolvedStack>, name: Option<&str>) -> Option<crate::check::ResolvedStack> {
+    match name {
+        Some(name) => stacks.into_iter().find(|s| s.cluster.name.value == name),
+        None => stacks.into_iter().next(),
+    }
 }
 
 /// A file if one exists at `spec`, else `git show REV:path`.

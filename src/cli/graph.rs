@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::json;
 
-use super::{Format, GraphArgs, exit, print_diagnostics, read_stack};
+use super::{Format, GraphArgs, exit, print_diagnostics, read_stack, select_one};
 use crate::derive::{EdgeReason, Graph};
 
 /// Output formats of `stackc graph`.
@@ -23,7 +23,11 @@ pub(super) fn run(args: &GraphArgs) -> i32 {
     };
     // The graph follows from the stack alone: no secret values needed.
     match crate::resolve(&source) {
-        Ok(stack) => {
+        Ok(stacks) => {
+            let stack = match select_one(stacks, |s| &s.cluster.name.value, &args.cluster) {
+                Ok(stack) => stack,
+                Err(code) => return code,
+            };
             let graph = crate::derive::network_graph(&stack);
             let text = match args.format {
                 GraphFormat::Json => json(&graph),

@@ -38,8 +38,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Print the network graph the stack declares.
     Graph(GraphArgs),
-    /// Prove the derived NetworkPolicies allow exactly the declared graph.
-    Verify(StackArgs),
+    /// Prove the derived NetworkPolicies allow exactly the declared graph (of every cluster).
+    Verify(verify::VerifyArgs),
     /// Explain whether one connection is allowed, by which objects, from which stack lines.
     Explain(verify::ExplainArgs),
     /// Print the JSON Schema of the stack language.
@@ -69,6 +69,14 @@ pub struct StackArgs {
     pub stack: PathBuf,
 }
 
+/// Which cluster a command looks at, in a stack that declares several.
+#[derive(Debug, Default, clap::Args)]
+pub struct ClusterArg {
+    /// The cluster (required when the stack declares several).
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
     #[command(flatten)]
@@ -88,6 +96,8 @@ pub struct BuildArgs {
 pub struct GraphArgs {
     #[command(flatten)]
     pub input: StackArgs,
+    #[command(flatten)]
+    pub cluster: ClusterArg,
     /// Output format of the graph.
     #[arg(long, value_enum, default_value = "mermaid")]
     pub format: graph::GraphFormat,
@@ -164,6 +174,29 @@ fn load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, i32> {
         eprintln!("error: {e}");
         exit::INPUT
     })
+}
+
+/// The clusters `arg` selects: the one it names, or all of them.
+fn select<T>(items: Vec<T>, name: impl Fn(&T) -> &str, arg: &ClusterArg) -> Result<Vec<T>, i32> {
+    let Some(wanted) = &arg.cluster else { return Ok(items) };
+    let names: Vec<String> = items.iter().map(|i| name(i).to_owned()).collect();
+    let chosen: Vec<T> = items.into_iter().filter(|i| name(i) == wanted).collect();
+    if chosen.is_empty() {
+        eprintln!("error: the stack has no cluster `{wanted}` (clusters: {})", names.join(", "));
+        return Err(exit::INPUT);
+    }
+    Ok(chosen)
+}
+
+/// The one cluster `arg` selects; with several clusters, `--cluster` is required.
+fn select_one<T>(items: Vec<T>, name: impl Fn(&T) -> &str, arg: &ClusterArg) -> Result<T, i32> {
+    let names: Vec<String> = items.iter().map(|i| name(i).to_owned()).collect();
+    let mut chosen = select(items, name, arg)?;
+    if chosen.len() > 1 {
+        eprintln!("error: the stack declares clusters {}; choose one with `--cluster NAME`", names.join(", "));
+        return Err(exit::INPUT);
+    }
+    chosen.pop().ok_or(exit::INPUT)
 }
 
 /// Print diagnostics to stderr.

@@ -12,7 +12,8 @@ pub(super) fn run(args: &StackArgs) -> i32 {
         Ok(read) => read,
         Err(code) => return code,
     };
-    let stack = match crate::resolve(&source) {
+    // Images and charts are shared by every cluster: overrides change neither.
+    let stack = match crate::resolve(&source).map(|mut stacks| stacks.swap_remove(0)) {
         Ok(stack) => stack,
         Err(d) => {
             print_diagnostics(&d, &name, &source, Format::Human);

@@ -4,12 +4,12 @@
 
 use std::path::PathBuf;
 
-use super::{StackArgs, exit, print_diagnostics, read_stack, stack_dir, tty};
+use super::{ClusterArg, StackArgs, exit, print_diagnostics, read_stack, select, select_one, stack_dir, tty};
 use crate::cli::Format;
 use crate::secrets::clock::now_utc;
 use crate::secrets::identity::default_identity_file;
 use crate::secrets::sops::{Identities, OsRng};
-use crate::secrets::{self, IdentitySources, Project, SecretId, SecretsError};
+use crate::secrets::{self, IdentitySources, Project, SecretsError};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum SecretsCommand {
@@ -28,6 +28,8 @@ pub enum SecretsCommand {
         #[command(flatten)]
         input: StackArgs,
         #[command(flatten)]
+        cluster: ClusterArg,
+        #[command(flatten)]
         identity: IdentityArg,
     },
     /// Fill every `generated=#true` key that has no value with 256 random bits.
@@ -35,12 +37,16 @@ pub enum SecretsCommand {
         #[command(flatten)]
         input: StackArgs,
         #[command(flatten)]
+        cluster: ClusterArg,
+        #[command(flatten)]
         identity: IdentityArg,
     },
     /// Re-encrypt every store file with a new data key to the stack's current recipients.
     Rotate {
         #[command(flatten)]
         input: StackArgs,
+        #[command(flatten)]
+        cluster: ClusterArg,
         #[command(flatten)]
         identity: IdentityArg,
     },
@@ -50,6 +56,8 @@ pub enum SecretsCommand {
         secret: String,
         #[command(flatten)]
         input: StackArgs,
+        #[command(flatten)]
+        cluster: ClusterArg,
         #[command(flatten)]
         identity: IdentityArg,
     },
@@ -65,10 +73,16 @@ pub struct IdentityArg {
 pub(super) fn run(command: &SecretsCommand) -> i32 {
     let result = match command {
         SecretsCommand::Keygen { out } => keygen(out.as_ref()),
-        SecretsCommand::Set { secret, key, input, identity } => with_project(input, |p| set(p, secret, key, identity)),
-        SecretsCommand::Generate { input, identity } => with_project(input, |p| generate(p, identity)),
-        SecretsCommand::Rotate { input, identity } => with_project(input, |p| rotate(p, identity)),
-        SecretsCommand::Show { secret, input, identity } => with_project(input, |p| show(p, secret, identity)),
+        SecretsCommand::Set { secret, key, input, cluster, identity } => {
+            with_project(input, cluster, |p| set(p, secret, key, identity))
+        }
+        SecretsCommand::Generate { input, cluster, identity } => {
+            each_project(input, cluster, |p| generate(p, identity))
+        }
+        SecretsCommand::Rotate { input, cluster, identity } => each_project(input, cluster, |p| rotate(p, identity)),
+        SecretsCommand::Show { secret, input, cluster, identity } => {
+            with_project(input, cluster, |p| show(p, secret, identity))
+        }
     };
     match result {
         Ok(code) => code,
@@ -93,15 +107,33 @@ impl From<SecretsError> for Failure {
 
 type Outcome = Result<i32, Failure>;
 
-fn with_project(input: &StackArgs, f: impl FnOnce(&Project) -> Outcome) -> Outcome {
+fn resolve(input: &StackArgs) -> Result<Vec<crate::check::ResolvedStack>, Failure> {
     let (name, source) = read_stack(input).map_err(Failure::Exit)?;
-    match crate::resolve(&source) {
-        Ok(stack) => f(&Project::new(stack_dir(input), stack)),
-        Err(d) => {
-            print_diagnostics(&d, &name, &source, Format::Human);
-            Err(Failure::Exit(exit::INPUT))
+    crate::resolve(&source).map_err(|d| {
+        print_diagnostics(&d, &name, &source, Format::Human);
+        Failure::Exit(exit::INPUT)
+    })
+}
+
+/// Run `f` on the one cluster selected (`--cluster` is required when the
+/// stack declares several: each has its own store and recipients).
+fn with_project(input: &StackArgs, cluster: &ClusterArg, f: impl FnOnce(&Project) -> Outcome) -> Outcome {
+    let stack = select_one(resolve(input)?, |s| &s.cluster.name.value, cluster).map_err(Failure::Exit)?;
+    f(&Project::new(stack_dir(input), stack))
+}
+
+/// Run `f` on every selected cluster; the worst exit code wins.
+fn each_project(input: &StackArgs, cluster: &ClusterArg, mut f: impl FnMut(&Project) -> Outcome) -> Outcome {
+    let stacks = select(resolve(input)?, |s| &s.cluster.name.value, cluster).map_err(Failure::Exit)?;
+    let several = stacks.len() > 1;
+    let mut code = exit::OK;
+    for stack in stacks {
+        if several {
+            eprintln!("stackc: cluster `{}`", stack.cluster.name.value);
         }
+        code = code.max(f(&Project::new(stack_dir(input), stack))?);
     }
+    Ok(code)
 }
 
 fn warn(message: String) {
@@ -135,7 +167,7 @@ fn keygen(out: Option<&PathBuf>) -> Outcome {
 }
 
 fn set(project: &Project, secret: &str, key: &str, identity: &IdentityArg) -> Outcome {
-    let id: SecretId = secret.parse().map_err(SecretsError::from)?;
+    let id = project.id(secret)?;
     project.find(&id)?;
     let value = tty::read_value(&format!("value of {id} {key} (input hidden): ")).map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidData {
@@ -181,7 +213,7 @@ fn rotate(project: &Project, identity: &IdentityArg) -> Outcome {
 }
 
 fn show(project: &Project, secret: &str, identity: &IdentityArg) -> Outcome {
-    let id: SecretId = secret.parse().map_err(SecretsError::from)?;
+    let id = project.id(secret)?;
     let ids = required_identities(identity)?;
     let plain = secrets::show(project, &id, &ids)?;
     let mut out = String::new();

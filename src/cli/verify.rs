@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use super::{Format, StackArgs, exit, load_secrets, print_diagnostics, read_stack};
+use super::{ClusterArg, Format, StackArgs, exit, load_secrets, print_diagnostics, read_stack, select, select_one};
 use crate::check::ResolvedStack;
 use crate::cli::report::line_column;
 use crate::derive::{Derived, EdgeReason, GraphNode};
@@ -14,15 +14,17 @@ use crate::verify::{self, netpol};
 struct Analyzed {
     name: String,
     source: String,
-    stack: ResolvedStack,
-    derived: Derived,
+    clusters: Vec<crate::Analyzed>,
 }
 
-fn analyzed(args: &StackArgs) -> Result<Analyzed, i32> {
+fn analyzed(args: &StackArgs, cluster: &ClusterArg) -> Result<Analyzed, i32> {
     let (name, source) = read_stack(args)?;
     let secrets = load_secrets(args)?;
     match crate::analyze(&source, &secrets) {
-        Ok((stack, derived)) => Ok(Analyzed { name, source, stack, derived }),
+        Ok(clusters) => {
+            let clusters = select(clusters, |c| &c.stack.cluster.name.value, cluster)?;
+            Ok(Analyzed { name, source, clusters })
+        }
         Err(d) => {
             print_diagnostics(&d, &name, &source, Format::Human);
             Err(exit::INPUT)
@@ -30,24 +32,38 @@ fn analyzed(args: &StackArgs) -> Result<Analyzed, i32> {
     }
 }
 
-pub(super) fn run_verify(args: &StackArgs) -> i32 {
-    let Analyzed { name, source, stack, derived } = match analyzed(args) {
+/// Arguments of `stackc verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub input: StackArgs,
+    /// Prove only this cluster (default: every cluster of the stack).
+    #[command(flatten)]
+    pub cluster: ClusterArg,
+}
+
+pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
+    let Analyzed { name, source, clusters } = match analyzed(&args.input, &args.cluster) {
         Ok(a) => a,
         Err(code) => return code,
     };
-    match verify::verify(&stack, &derived) {
-        Ok(proof) => {
-            println!(
-                "proven: the NetworkPolicies allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)",
-                proof.workloads, proof.edges, proof.pairs, proof.externals
-            );
-            exit::OK
-        }
-        Err(d) => {
-            print_diagnostics(&d, &name, &source, Format::Human);
-            if d.iter().all(|x| x.code == Code::Internal) { exit::DRIFT } else { exit::INPUT }
+    let several = clusters.len() > 1;
+    for crate::Analyzed { stack, derived } in &clusters {
+        match verify::verify(stack, derived) {
+            Ok(proof) => {
+                let which = if several { format!(" of cluster `{}`", stack.cluster.name.value) } else { String::new() };
+                println!(
+                    "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)",
+                    proof.workloads, proof.edges, proof.pairs, proof.externals
+                );
+            }
+            Err(d) => {
+                print_diagnostics(&d, &name, &source, Format::Human);
+                return if d.iter().all(|x| x.code == Code::Internal) { exit::DRIFT } else { exit::INPUT };
+            }
         }
     }
+    exit::OK
 }
 
 /// Arguments of `stackc explain`.
@@ -55,6 +71,8 @@ pub(super) fn run_verify(args: &StackArgs) -> i32 {
 pub struct ExplainArgs {
     #[command(flatten)]
     pub input: StackArgs,
+    #[command(flatten)]
+    pub cluster: ClusterArg,
     /// The client: `namespace/app`, a workload id, or an IP address.
     pub from: String,
     /// The server, with an optional port: `namespace/app[:port]` or `IP[:port]`.
@@ -62,8 +80,13 @@ pub struct ExplainArgs {
 }
 
 pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
-    let Analyzed { name, source, stack, derived } = match analyzed(&args.input) {
+    let Analyzed { name, source, clusters } = match analyzed(&args.input, &args.cluster) {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let crate::Analyzed { stack, derived } = match select_one(clusters, |c| &c.stack.cluster.name.value, &args.cluster)
+    {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let cluster = match verify::cluster(&derived) {

@@ -29,8 +29,8 @@ pub(super) fn objects(
         .iter()
         .filter(|s| !s.external)
         .filter_map(|secret| {
-            let id = SecretId::new(&ns.name, &secret.name.value);
-            let Some(stored) = store.get(&id.namespace, &id.name) else {
+            let id = SecretId::new(&ns.name, &secret.name.value).in_scope(stack.store_scope.as_deref());
+            let Some(stored) = store.get(&id) else {
                 d.push(missing_file(stack, &id, secret));
                 return None;
             };

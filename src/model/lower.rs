@@ -47,15 +47,18 @@ pub fn lower(document: &Document) -> Result<Stack, Diagnostics> {
 fn stack(node: &Node, d: &mut Diagnostics) -> Option<Stack> {
     let r = Reader::new(node, 1, &[], &["cluster", "platform", "helm-repository", "namespace"], d);
     let name = r.arg_string(0, "name", d);
-    let cluster_node = r.child("cluster", d);
-    if cluster_node.is_none() {
+    let cluster_nodes: Vec<&Node> = r.children("cluster").collect();
+    if cluster_nodes.is_empty() {
         d.push(missing(node, "a `cluster` node"));
     }
-    let cluster = cluster_node.and_then(|n| cluster(n, d));
+    let clusters: Vec<Cluster> = cluster_nodes.iter().filter_map(|n| cluster(n, d)).collect();
     let platform = r.child("platform", d).map(|n| platform(n, d)).unwrap_or_default();
     let helm_repositories = r.children("helm-repository").filter_map(|n| helm_repository(n, d)).collect();
     let namespaces = r.children("namespace").filter_map(|n| namespace(n, d)).collect();
-    Some(Stack { name: name?, cluster: cluster?, platform, helm_repositories, namespaces })
+    if clusters.len() < cluster_nodes.len() {
+        return None;
+    }
+    Some(Stack { name: name?, clusters, platform, helm_repositories, namespaces })
 }
 
 fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
@@ -63,7 +66,7 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         node,
         1,
         &["distribution", "version"],
-        &["git", "api-server", "dns", "networks", "storage-class", "age-recipient"],
+        &["git", "api-server", "dns", "networks", "storage-class", "age-recipient", "override"],
         d,
     );
     let name = r.arg_string(0, "name", d);
@@ -127,6 +130,7 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         .children("age-recipient")
         .filter_map(|n| Reader::new(n, 1, &[], &[], d).arg_string(0, "recipient", d))
         .collect();
+    let overrides = r.children("override").filter_map(|n| super::environments::override_node(n, d)).collect();
     Some(Cluster {
         name: name?,
         distribution: distribution?,
@@ -137,6 +141,7 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         networks,
         storage_classes,
         age_recipients,
+        overrides,
     })
 }
 

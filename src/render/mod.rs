@@ -33,11 +33,13 @@ pub struct RenderOptions {
     pub templates: BTreeMap<String, String>,
 }
 
-/// Render every file of the tree.
+/// Render every file of the tree: the components of every cluster. A
+/// directory several clusters share (`infrastructure/...`) is written once.
 ///
 /// # Errors
-/// A template that fails, or output that does not parse back to its object.
-pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagnostics> {
+/// A template that fails, output that does not parse back to its object, or
+/// clusters that disagree on a shared directory.
+pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Diagnostics> {
     let mut d = Diagnostics::default();
     let templates = Templates::new(options.templates.clone()).map_err(|e| {
         let mut d = Diagnostics::default();
@@ -47,7 +49,29 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
     let mut tree = Tree::default();
     let mut listings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut jobs = Vec::new();
-    for component in &derived.components {
+    let mut roots = BTreeSet::new();
+    let mut shared: BTreeMap<&str, (&str, &crate::derive::Component)> = BTreeMap::new();
+    for derived in clusters {
+        roots.extend(derived.flux_roots.iter().cloned());
+        if clusters.len() > 1 {
+            // Each cluster is applied on its own; `clusters/` never lists them together.
+            roots.insert(format!("clusters/{}", derived.cluster));
+        }
+    }
+    let components =
+        clusters.iter().flat_map(|derived| derived.components.iter().map(|c| (derived.cluster.as_str(), c)));
+    for (cluster, component) in components {
+        if let Some((first, seen)) = shared.get(component.dir.as_str()) {
+            if seen.objects != component.objects || seen.foreign != component.foreign {
+                d.push(Diagnostic::error(
+                    Code::Internal,
+                    component.objects.first().map_or(Span::default(), |o| o.origin),
+                    format!("clusters `{first}` and `{cluster}` render `{}` differently", component.dir),
+                ).help("a directory outside `clusters/<name>/` is shared by every cluster; keep what feeds it the same"));
+            }
+            continue;
+        }
+        shared.insert(&component.dir, (cluster, component));
         let listing = listings.entry(component.dir.clone()).or_default();
         for object in &component.objects {
             let file = object.file_name();
@@ -67,7 +91,7 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
             Err(diagnostic) => d.push(diagnostic),
         }
     }
-    add_parent_listings(&mut listings, &derived.flux_roots);
+    add_parent_listings(&mut listings, &roots);
     for (dir, resources) in &listings {
         let body = json!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",

@@ -25,28 +25,55 @@ pub fn load_store(stack_dir: &Path) -> Result<SecretStore, SecretsError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(store),
         Err(e) => return Err(SecretsError::io("reading", &root)(e)),
     };
-    for ns in namespaces {
-        let ns = ns.map_err(SecretsError::io("reading", &root))?;
-        let ns_name = ns.file_name().to_string_lossy().into_owned();
-        if !is_dns1123_label(&ns_name) || !ns.path().is_dir() {
+    for entry in namespaces {
+        let entry = entry.map_err(SecretsError::io("reading", &root))?;
+        let label = entry.file_name().to_string_lossy().into_owned();
+        if !is_dns1123_label(&label) || !entry.path().is_dir() {
             continue;
         }
-        let dir = ns.path();
-        for file in fs::read_dir(&dir).map_err(SecretsError::io("reading", &dir))? {
-            let file = file.map_err(SecretsError::io("reading", &dir))?;
+        // `secrets/<ns>/<name>.sops.yaml`, or with several clusters
+        // `secrets/<cluster>/<ns>/<name>.sops.yaml`: a directory of files is
+        // a namespace, a directory of directories a cluster.
+        for file in fs::read_dir(entry.path()).map_err(SecretsError::io("reading", &entry.path()))? {
+            let file = file.map_err(SecretsError::io("reading", &entry.path()))?;
             let file_name = file.file_name().to_string_lossy().into_owned();
-            let Some(name) = file_name.strip_suffix(STORE_SUFFIX) else {
-                continue;
-            };
-            if !is_dns1123_label(name) {
+            if file.path().is_dir() {
+                if is_dns1123_label(&file_name) {
+                    load_namespace(stack_dir, Some(&label), &file_name, &mut store)?;
+                }
                 continue;
             }
-            let id = SecretId::new(&ns_name, name);
+            if let Some(name) = file_name.strip_suffix(STORE_SUFFIX).filter(|n| is_dns1123_label(n)) {
+                let id = SecretId::new(&label, name);
+                let stored = read_stored(stack_dir, &id)?;
+                store.insert(id, stored);
+            }
+        }
+    }
+    Ok(store)
+}
+
+/// Reads the store files of one namespace in the store of a cluster.
+fn load_namespace(
+    stack_dir: &Path,
+    scope: Option<&str>,
+    namespace: &str,
+    store: &mut SecretStore,
+) -> Result<(), SecretsError> {
+    let dir = match scope {
+        Some(scope) => stack_dir.join(STORE_DIR).join(scope).join(namespace),
+        None => stack_dir.join(STORE_DIR).join(namespace),
+    };
+    for file in fs::read_dir(&dir).map_err(SecretsError::io("reading", &dir))? {
+        let file = file.map_err(SecretsError::io("reading", &dir))?;
+        let file_name = file.file_name().to_string_lossy().into_owned();
+        if let Some(name) = file_name.strip_suffix(STORE_SUFFIX).filter(|n| is_dns1123_label(n)) {
+            let id = SecretId::new(namespace, name).in_scope(scope);
             let stored = read_stored(stack_dir, &id)?;
             store.insert(id, stored);
         }
     }
-    Ok(store)
+    Ok(())
 }
 
 /// Reads one store file.

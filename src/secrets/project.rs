@@ -25,8 +25,20 @@ impl Project {
     /// implicit `<db>-credentials` of PostgreSQL databases.
     pub fn declared(&self) -> impl Iterator<Item = (SecretId, &model::Secret)> {
         self.stack.namespaces.iter().flat_map(|ns| {
-            ns.secrets.iter().filter(|s| !s.external).map(|s| (SecretId::new(&ns.name, &s.name.value), s))
+            ns.secrets
+                .iter()
+                .filter(|s| !s.external)
+                .map(|s| (SecretId::new(&ns.name, &s.name.value).in_scope(self.stack.store_scope.as_deref()), s))
         })
+    }
+
+    /// A Secret named `NS/NAME` on the command line, in this cluster's store.
+    ///
+    /// # Errors
+    /// [`SecretsError::BadId`] when `text` is not `NS/NAME`.
+    pub fn id(&self, text: &str) -> Result<SecretId, SecretsError> {
+        let id: SecretId = text.parse()?;
+        Ok(id.in_scope(self.stack.store_scope.as_deref()))
     }
 
     /// The declaration of `id`.

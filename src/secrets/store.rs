@@ -31,9 +31,12 @@ pub fn store_path(namespace: &str, name: &str) -> String {
     format!("{STORE_DIR}/{namespace}/{name}{STORE_SUFFIX}")
 }
 
-/// A Secret by namespace and name, written `NS/NAME`.
+/// A Secret by namespace and name, written `NS/NAME`; in a stack with
+/// several clusters, also by the cluster whose store holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SecretId {
+    /// The cluster, when the stack has several (`secrets/<cluster>/...`).
+    pub scope: Option<String>,
     pub namespace: String,
     pub name: String,
 }
@@ -41,13 +44,24 @@ pub struct SecretId {
 impl SecretId {
     #[must_use]
     pub fn new(namespace: &str, name: &str) -> Self {
-        Self { namespace: namespace.to_owned(), name: name.to_owned() }
+        Self { scope: None, namespace: namespace.to_owned(), name: name.to_owned() }
     }
 
-    /// The store file of this Secret, relative to the stack's directory.
+    /// The same Secret in the store of `scope` (see [`ResolvedStack::store_scope`](crate::check::ResolvedStack)).
+    #[must_use]
+    pub fn in_scope(self, scope: Option<&str>) -> Self {
+        Self { scope: scope.map(str::to_owned), ..self }
+    }
+
+    /// The store file of this Secret, relative to the stack's directory:
+    /// `secrets/<namespace>/<name>.sops.yaml`, or with several clusters
+    /// `secrets/<cluster>/<namespace>/<name>.sops.yaml`.
     #[must_use]
     pub fn store_path(&self) -> String {
-        store_path(&self.namespace, &self.name)
+        match &self.scope {
+            Some(scope) => format!("{STORE_DIR}/{scope}/{}/{}{STORE_SUFFIX}", self.namespace, self.name),
+            None => store_path(&self.namespace, &self.name),
+        }
     }
 }
 
@@ -111,10 +125,10 @@ impl SecretStore {
         self.entries.insert(id, stored);
     }
 
-    /// The file of `namespace/name`, if there is one.
+    /// The file of one Secret, if there is one.
     #[must_use]
-    pub fn get(&self, namespace: &str, name: &str) -> Option<&StoredSecret> {
-        self.entries.get(&SecretId::new(namespace, name))
+    pub fn get(&self, id: &SecretId) -> Option<&StoredSecret> {
+        self.entries.get(id)
     }
 
     /// All files, sorted by Secret.

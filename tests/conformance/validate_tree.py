@@ -622,14 +622,23 @@ def validate_objects(root, rep, args, crds: CRDIndex, k8s: K8sValidator, aux_fil
         check_metadata_syntax(where, obj, kind, rep, namespaced)
         md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
         oid = (group, kind, md.get("namespace") if namespaced else None, md.get("name"))
-        if oid in seen_ids:
+        # Several clusters (environments) each hold their own copy of an object; within one
+        # cluster, and between a cluster and the shared directories, an id is unique.
+        scope = cluster_scope(where)
+        clash = [w for sc, w in seen_ids.get(oid, []) if sc == scope or sc is None or scope is None]
+        if clash:
             rep.error(where, f"duplicate object {kind} {oid[2] + '/' if oid[2] else ''}{oid[3]} "
-                             f"(also in {seen_ids[oid]})")
-        else:
-            seen_ids[oid] = where
+                             f"(also in {clash[0]})")
+        seen_ids.setdefault(oid, []).append((scope, where))
         if "status" in obj:
             rep.warn(where, "object carries a `status` (ignored by the API server; generators should omit it)")
     return objects, counts, cel_kinds
+
+
+def cluster_scope(where: str):
+    """`clusters/<name>/...` belongs to that cluster; anything else is shared by all."""
+    parts = str(where).split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "clusters" else None
 
 
 # ----------------------------------------------------------------------------- Flux references

@@ -84,7 +84,7 @@ fn debug_output_holds_no_value() {
     let source = project.read("stack.kdl");
     let options = stackc::CompileOptions { render: Default::default(), secrets: store.clone() };
     let compiled = stackc::compile(&source, &options).unwrap();
-    let stack = stackc::resolve(&source).unwrap();
+    let stack = stackc::resolve(&source).unwrap().remove(0);
     let p = stackc::secrets::Project::new(project.path(), stack);
     let ids = stackc::secrets::IdentitySources { flag: Some(identity.clone()), ..Default::default() };
     let identities = ids.require(&mut |_| {}).unwrap();
@@ -109,7 +109,7 @@ fn debug_output_holds_no_value() {
 #[test]
 fn the_repository_tree_and_snapshots_hold_no_demo_value() {
     // The demo values of the seed store, decrypted with the committed demo key.
-    let stack = stackc::resolve(&std::fs::read_to_string(root().join("stack.kdl")).unwrap()).unwrap();
+    let stack = stackc::resolve(&std::fs::read_to_string(root().join("stack.kdl")).unwrap()).unwrap().remove(0);
     let project = stackc::secrets::Project::new(&root(), stack);
     let identities =
         stackc::secrets::IdentitySources { flag: Some(root().join("examples/keys/demo.agekey")), ..Default::default() }

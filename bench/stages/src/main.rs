@@ -113,7 +113,7 @@ fn main() {
         let source = timed(&mut stages, "read", || std::fs::read_to_string(&stack_path).unwrap());
         let document = timed(&mut stages, "parse (syntax)", || stackc::syntax::parse(&source).unwrap());
         let stack = timed(&mut stages, "lower (model)", || stackc::model::lower(&document).unwrap());
-        let resolved = timed(&mut stages, "check", || stackc::check::check(stack).unwrap());
+        let resolved = timed(&mut stages, "check", || stackc::check::check(stack).unwrap().remove(0));
         let derived = timed(&mut stages, "derive", || stackc::derive::derive(&resolved, &secrets).unwrap());
         timed(&mut stages, "verify (network proof)", || stackc::verify::verify(&resolved, &derived).unwrap());
         let report = timed(&mut stages, "verify: kyverno policies", || stackc::verify::policies(&derived).unwrap());
@@ -124,7 +124,7 @@ fn main() {
                 .unwrap_or_default(),
             templates: templates.clone(),
         };
-        let mut tree = timed(&mut stages, "render", || stackc::render::render(&derived, &options).unwrap());
+        let mut tree = timed(&mut stages, "render", || stackc::render::render(&[&derived], &options).unwrap());
         timed(&mut stages, "render: kyverno tests", || {
             tree.files.extend(stackc::render::kyverno_tests::files(&derived, &report));
         });

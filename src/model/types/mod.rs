@@ -2,10 +2,12 @@
 //! These types are also the source of `stackc schema`, so every doc comment
 //! here is user documentation.
 
+mod environments;
 mod platform;
 mod stack;
 mod workloads;
 
+pub use environments::*;
 pub use platform::*;
 pub use stack::*;
 pub use workloads::*;

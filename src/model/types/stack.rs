@@ -10,14 +10,17 @@ use crate::diagnostic::Spanned;
 /// A name as written in `stack.kdl`, with its position.
 pub type Name = Spanned<String>;
 
-/// A whole stack: one cluster, its platform, and the namespaces of apps.
+/// A whole stack: its clusters, their platform, and the namespaces of apps.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Stack {
     /// The stack's name, used in the `app.kubernetes.io/part-of` label.
     pub name: Name,
-    /// The cluster this stack is rendered for.
-    pub cluster: Cluster,
+    /// The clusters this stack is rendered for, in declaration order: one, or
+    /// several environments (e.g. production and staging) that share the
+    /// apps, each with its own overrides, rendered under `clusters/<name>/`.
+    #[serde(rename = "cluster")]
+    pub clusters: Vec<Cluster>,
     /// Platform components: Flux, Linkerd, Traefik, cert-manager, Kyverno.
     pub platform: Platform,
     /// Helm repositories that app releases install charts from.
@@ -52,6 +55,19 @@ pub struct Cluster {
     /// age recipients (`age1...`) that can decrypt this cluster's secrets.
     #[serde(rename = "age-recipient")]
     pub age_recipients: Vec<Spanned<String>>,
+    /// Per-cluster changes to shared workloads: replicas, sizes, hosts, resources.
+    #[serde(rename = "override")]
+    pub overrides: Vec<Override>,
+}
+
+impl Stack {
+    /// The cluster being compiled. `check` splits a stack into one
+    /// single-cluster stack per cluster, so after the split this is the
+    /// only one; before it, the first declared.
+    #[must_use]
+    pub fn cluster(&self) -> &Cluster {
+        &self.clusters[0]
+    }
 }
 
 /// The Kubernetes distribution.
