@@ -4,6 +4,7 @@ mod cli;
 mod determinism;
 mod diagnostics;
 mod ecosystem;
+mod emitter;
 mod environments;
 mod hostile;
 mod kyverno;

@@ -122,6 +122,9 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         plan.unchanged,
         started.elapsed().as_millis()
     );
+    // The process exits next: let the OS reclaim the objects instead of
+    // freeing them one by one (7% of a large build).
+    std::mem::forget(compiled);
     exit::OK
 }
 

@@ -73,6 +73,12 @@ impl Templates {
         if self.names.contains(&specific) { specific } else { fallback.to_owned() }
     }
 
+    /// Whether `template` renders through the built-in emitter, not minijinja.
+    #[must_use]
+    pub fn is_direct(&self, template: &str) -> bool {
+        self.direct.contains(&template)
+    }
+
     /// Render `object` with `template`.
     ///
     /// # Errors

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::kyverno::{Context, Policy};
+use super::kyverno::{Context, Policy, Subject};
 use crate::derive::Derived;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 
@@ -70,8 +70,15 @@ pub fn policies(derived: &Derived) -> Result<PolicyReport, Diagnostics> {
     }
     let mut report = PolicyReport::default();
     for object in &objects {
+        let subject = match Subject::new(&object.body) {
+            Ok(subject) => subject,
+            Err(e) => {
+                d.push(violation(object, Span::default(), &e.to_string()));
+                continue;
+            }
+        };
         for (policy, policy_object) in &parsed {
-            let results = policy.evaluate_in(&object.body, &context);
+            let results = policy.evaluate_subject(&subject, &context);
             for result in results.iter().flatten() {
                 if result.is_violation() {
                     d.push(violation(object, policy_object.origin, &result.to_string()));

@@ -106,12 +106,14 @@ impl<'a> Resource<'a> {
 
 fn kind_matches(kinds: &[String], r: &Resource) -> bool {
     kinds.iter().any(|k| {
-        super::selector::kind_selector(k).is_some_and(|[g, v, kind, sub]| {
-            wildcard::matches(g, r.group)
-                && wildcard::matches(v, r.version)
-                && wildcard::matches(kind, r.kind)
-                && wildcard::matches(sub, "")
-        })
+        // Without a wildcard the selector's kind is `r.kind` spelled out.
+        (wildcard::has_wildcard(k) || k.contains(r.kind))
+            && super::selector::kind_selector(k).is_some_and(|[g, v, kind, sub]| {
+                wildcard::matches(g, r.group)
+                    && wildcard::matches(v, r.version)
+                    && wildcard::matches(kind, r.kind)
+                    && wildcard::matches(sub, "")
+            })
     })
 }
 

@@ -48,7 +48,7 @@ use serde_json::Value;
 
 pub use error::KyvernoError;
 pub use matching::Context;
-pub use policy::{Autogen, FailureAction, Policy, Rule};
+pub use policy::{Autogen, FailureAction, Policy, Rule, Subject};
 pub use result::{Outcome, RuleResult, SkipReason};
 
 /// Parses `policy` and evaluates all its rules (generated ones included) on

@@ -3,6 +3,8 @@
 //! only in its namespace; then `match`, `exclude`, `preconditions`, and the
 //! `validate` check (`pattern`, `anyPattern` or `deny`).
 
+use std::cell::OnceCell;
+
 use serde_json::{Value, json};
 
 use super::conditions::Conditions;
@@ -70,6 +72,28 @@ pub struct Rule {
     pub(crate) check: Check,
 }
 
+/// One resource as every policy sees it: read once, and its variables
+/// context (`{"request": {"object": ...}}`, a deep copy) built only when a
+/// rule that selects it needs variables.
+pub struct Subject<'a> {
+    resource: Resource<'a>,
+    data: OnceCell<Value>,
+}
+
+impl<'a> Subject<'a> {
+    /// # Errors
+    /// The resource has no `apiVersion`/`kind` or malformed metadata.
+    pub fn new(resource: &'a Value) -> Result<Self, KyvernoError> {
+        Ok(Self { resource: Resource::new(resource)?, data: OnceCell::new() })
+    }
+
+    fn data(&self) -> &Value {
+        self.data.get_or_init(
+            || json!({ "request": { "object": self.resource.value, "namespace": self.resource.namespace } }),
+        )
+    }
+}
+
 fn error(rule: &str, u: &Unresolved) -> Outcome {
     Outcome::Error { message: format!("variable substitution failed for rule {rule}: {u}") }
 }
@@ -84,7 +108,8 @@ impl Rule {
             .map_or(self.action, |(a, _)| *a)
     }
 
-    fn outcome(&self, policy: &Policy, r: &Resource, data: &Value, ctx: &Context) -> Result<Outcome, KyvernoError> {
+    fn outcome(&self, policy: &Policy, subject: &Subject, ctx: &Context) -> Result<Outcome, KyvernoError> {
+        let r = &subject.resource;
         if policy.namespace.as_deref().is_some_and(|ns| ns != r.namespace) || !self.matches.selects(r, ctx)? {
             return Ok(Outcome::Skip(SkipReason::NotMatched));
         }
@@ -93,6 +118,7 @@ impl Rule {
         {
             return Ok(Outcome::Skip(SkipReason::Excluded));
         }
+        let data = subject.data();
         if let Some(pre) = &self.preconditions {
             match pre.holds(data) {
                 Ok(true) => {}
@@ -100,7 +126,7 @@ impl Rule {
                 Err(u) => return Ok(error(&self.name, &u)),
             }
         }
-        let message = variables::message(&self.message, data);
+        let message = || variables::message(&self.message, data);
         Ok(match &self.check {
             Check::Pattern(template) => {
                 let pattern = match template.render(data) {
@@ -110,7 +136,7 @@ impl Rule {
                 match pattern::validate(r.value, &pattern) {
                     pattern::Check::Pass => Outcome::Pass,
                     pattern::Check::Fail(path) => Outcome::Fail {
-                        message: result::pattern_failure(&message, &self.name, &path),
+                        message: result::pattern_failure(&message(), &self.name, &path),
                         path: Some(path),
                     },
                     pattern::Check::Skip { path, .. } => Outcome::Skip(SkipReason::Anchor { path }),
@@ -135,7 +161,7 @@ impl Rule {
                 match (failed.first(), skipped) {
                     (None, Some(path)) => Outcome::Skip(SkipReason::Anchor { path }),
                     (first, _) => Outcome::Fail {
-                        message: result::any_pattern_failure(&message, &self.name, &failed),
+                        message: result::any_pattern_failure(&message(), &self.name, &failed),
                         path: first.map(|(_, p)| p.clone()),
                     },
                 }
@@ -147,7 +173,7 @@ impl Rule {
                     Err(u) => return Ok(error(&self.name, &u)),
                 };
                 if denied {
-                    Outcome::Fail { message: result::deny_failure(&message, &self.name), path: None }
+                    Outcome::Fail { message: result::deny_failure(&message(), &self.name), path: None }
                 } else {
                     Outcome::Pass
                 }
@@ -172,8 +198,14 @@ impl Policy {
     /// # Errors
     /// As [`Policy::evaluate`], or a namespace `ctx` does not know.
     pub fn evaluate_in(&self, resource: &Value, ctx: &Context) -> Result<Vec<RuleResult>, KyvernoError> {
-        let r = Resource::new(resource)?;
-        let data = json!({ "request": { "object": resource, "namespace": r.namespace } });
+        self.evaluate_subject(&Subject::new(resource)?, ctx)
+    }
+
+    /// As [`Policy::evaluate_in`], for a resource that many policies see.
+    ///
+    /// # Errors
+    /// A rule needs the labels of a namespace `ctx` does not know.
+    pub fn evaluate_subject(&self, subject: &Subject, ctx: &Context) -> Result<Vec<RuleResult>, KyvernoError> {
         self.rules
             .iter()
             .map(|rule| {
@@ -182,8 +214,8 @@ impl Policy {
                     rule: rule.name.clone(),
                     source_rule: rule.source.clone(),
                     autogen: rule.autogen,
-                    action: rule.action(r.namespace),
-                    outcome: rule.outcome(self, &r, &data, ctx)?,
+                    action: rule.action(subject.resource.namespace),
+                    outcome: rule.outcome(self, subject, ctx)?,
                 })
             })
             .collect()
