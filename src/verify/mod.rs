@@ -87,6 +87,7 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
     let expected = expected(derived);
     let nodes: BTreeMap<&str, &GraphNode> = derived.graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let probes = external_probes(stack);
+    let outside = Outside::new(stack);
     let mut actual: BTreeMap<(String, String), Allowed> = BTreeMap::new();
     for reach in cluster.reachability(&probes) {
         actual.insert((cluster.endpoint_name(reach.from), cluster.endpoint_name(reach.to)), reach.allowed);
@@ -105,7 +106,7 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
         }
     }
     for (from, to) in keys.iter().filter(|(f, t)| managed(f) || managed(t)) {
-        let want = expected_between(stack, &expected, &nodes, from, to);
+        let want = expected_between(stack, &outside, &expected, &nodes, from, to);
         let got = actual.get(&(from.clone(), to.clone())).cloned().unwrap_or_else(Allowed::none);
         if want != got {
             let span = nodes
@@ -151,9 +152,29 @@ fn expected(derived: &Derived) -> BTreeMap<(String, String), Allowed> {
     out
 }
 
+/// The cluster's addresses, parsed once for the whole proof.
+struct Outside {
+    api_ip: Option<IpAddr>,
+    /// `(network, mask)` of every IPv4 range internet egress excludes.
+    excluded: Vec<(u32, u32)>,
+}
+
+impl Outside {
+    fn new(stack: &ResolvedStack) -> Self {
+        let excluded = excluded_ranges(stack).iter().filter_map(|block| v4_range(block)).collect();
+        Self { api_ip: stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address)), excluded }
+    }
+
+    fn is_excluded(&self, ip: IpAddr) -> bool {
+        let IpAddr::V4(ip) = ip else { return false };
+        self.excluded.iter().any(|(net, mask)| u32::from(ip) & mask == net & mask)
+    }
+}
+
 /// What the stack declares between two endpoints, pods or addresses.
 fn expected_between(
     stack: &ResolvedStack,
+    outside: &Outside,
     edges: &BTreeMap<(String, String), Allowed>,
     nodes: &BTreeMap<&str, &GraphNode>,
     from: &str,
@@ -162,7 +183,7 @@ fn expected_between(
     if let Some(a) = edges.get(&(from.to_owned(), to.to_owned())) {
         return a.clone();
     }
-    let api_ip = stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address));
+    let api_ip = outside.api_ip;
     let tcp = |ports: &mut dyn Iterator<Item = u16>| {
         let mut allowed = Allowed::none();
         for port in ports {
@@ -180,7 +201,7 @@ fn expected_between(
             {
                 allowed.union_with(&tcp(&mut std::iter::once(api.port.value)));
             }
-            if !excluded_ranges(stack).iter().any(|block| contains(block, ip)) {
+            if !outside.is_excluded(ip) {
                 for (port, proto) in &node.internet {
                     allowed.union_with(&Allowed::only(protocol(*proto), PortSet::single(*port)));
                 }
@@ -225,16 +246,13 @@ fn first_ip(block: &str) -> Option<IpAddr> {
     }
 }
 
-fn contains(block: &str, ip: IpAddr) -> bool {
-    let (Some(normal), IpAddr::V4(ip)) = (cidr(block), ip) else {
-        return false;
-    };
-    let Some((addr, bits)) = normal.split_once('/') else {
-        return false;
-    };
-    let (Ok(std::net::IpAddr::V4(net)), Ok(bits)) = (addr.parse::<IpAddr>(), bits.parse::<u32>()) else {
-        return false;
+/// The network and mask of an IPv4 CIDR.
+fn v4_range(block: &str) -> Option<(u32, u32)> {
+    let normal = cidr(block)?;
+    let (addr, bits) = normal.split_once('/')?;
+    let (Ok(IpAddr::V4(net)), Ok(bits)) = (addr.parse::<IpAddr>(), bits.parse::<u32>()) else {
+        return None;
     };
     let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
-    u32::from(ip) & mask == u32::from(net) & mask
+    Some((u32::from(net), mask))
 }
