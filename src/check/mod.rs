@@ -10,6 +10,7 @@ pub mod names;
 mod order;
 pub mod secrets;
 mod types;
+mod velero;
 mod workloads;
 
 pub use types::*;
@@ -41,6 +42,7 @@ pub fn check(stack: Stack) -> Result<ResolvedStack, Diagnostics> {
         return Err(d);
     }
     cluster::check_cluster(&stack, &mut d);
+    velero::check_velero(&stack, &mut d);
     let namespaces = workloads::resolve(&stack, &mut d);
     let namespace_order = order::namespace_order(&namespaces, &mut d);
     let used: std::collections::BTreeSet<&str> =
