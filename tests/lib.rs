@@ -14,3 +14,4 @@ mod secrets;
 mod sops;
 mod support;
 mod trees;
+mod velero;
