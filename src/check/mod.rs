@@ -11,6 +11,7 @@ pub mod names;
 mod order;
 pub mod secrets;
 mod types;
+mod velero;
 mod workloads;
 
 pub use types::*;
@@ -62,6 +63,7 @@ pub fn check(stack: Stack) -> Result<Vec<ResolvedStack>, Diagnostics> {
 /// Check a single-cluster stack.
 fn check_one(stack: Stack, store_scope: Option<String>, d: &mut Diagnostics) -> Option<ResolvedStack> {
     cluster::check_cluster(&stack, d);
+    velero::check_velero(&stack, d);
     let namespaces = workloads::resolve(&stack, d);
     let namespace_order = order::namespace_order(&namespaces, d);
     let used: std::collections::BTreeSet<&str> =

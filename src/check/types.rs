@@ -30,6 +30,9 @@ pub struct Namespace {
     pub name: String,
     pub span: Span,
     pub mesh: bool,
+    /// The cron schedule of its Velero backups; `None` without Velero or
+    /// when the namespace opts out.
+    pub backup_schedule: Option<String>,
     /// Sorted, deduplicated.
     pub depends_on: Vec<String>,
     /// Sorted by name.

@@ -130,6 +130,7 @@ fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Names
         name: ns.name.value.clone(),
         span: ns.name.span,
         mesh: ns.mesh,
+        backup_schedule: super::velero::namespace_schedule(stack, ns, d),
         depends_on: depends_on.into_iter().collect(),
         releases,
         workloads,

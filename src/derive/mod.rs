@@ -15,6 +15,7 @@ mod object;
 mod platform;
 mod platform_pods;
 mod secrets;
+mod velero;
 mod workloads;
 
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
@@ -90,6 +91,7 @@ pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Dia
             foreign: Vec::new(),
         });
     }
+    components.extend(velero::component(stack, &mut d));
     secrets::unused(stack, store, &mut d);
     let mut derived = components::finish(stack, components, graph).map_err(|mut e| {
         e.extend(d.clone());

@@ -182,7 +182,13 @@ pub(super) fn labels(node: &Node, d: &mut Diagnostics) -> Spanned<BTreeMap<Strin
 }
 
 fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
-    let r = Reader::new(node, 0, &[], &["flux", "linkerd", "traefik", "cert-manager", "kyverno", "prometheus"], d);
+    let r = Reader::new(
+        node,
+        0,
+        &[],
+        &["flux", "linkerd", "traefik", "cert-manager", "kyverno", "prometheus", "velero"],
+        d,
+    );
     let flux = r.child("flux", d).map(|n| {
         let r = Reader::new(n, 0, &["install-manifest"], &[], d);
         Flux { span: n.name_span, install_manifest: r.string("install-manifest", d) }
@@ -226,7 +232,8 @@ fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
     });
     let kyverno = r.child("kyverno", d).map(|n| super::kyverno::kyverno(n, d));
     let prometheus = r.child("prometheus", d).map(|n| prometheus(n, d));
-    Platform { prometheus, flux, linkerd, traefik, cert_manager, kyverno }
+    let velero = r.child("velero", d).map(|n| super::velero::velero(n, d));
+    Platform { prometheus, flux, linkerd, traefik, cert_manager, kyverno, velero }
 }
 
 const INBOUND: &[&str] =

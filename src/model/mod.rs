@@ -8,6 +8,7 @@ mod lower;
 mod reader;
 mod types;
 mod values;
+mod velero;
 mod workloads;
 
 pub use kyverno::KYVERNO_RULES;

@@ -9,9 +9,17 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
 use crate::syntax::{Node, Scalar};
 
 pub(super) fn namespace(node: &Node, d: &mut Diagnostics) -> Option<Namespace> {
-    let r = Reader::new(node, 1, &["mesh"], &["depends-on", "release", "app", "database", "secret"], d);
+    let r = Reader::new(
+        node,
+        1,
+        &["mesh", "backup", "backup-schedule"],
+        &["depends-on", "release", "app", "database", "secret"],
+        d,
+    );
     let name = r.arg_string(0, "name", d);
     let mesh = r.bool("mesh", false, d);
+    let backup = r.bool("backup", true, d);
+    let backup_schedule = r.string("backup-schedule", d);
     let depends_on = r
         .children("depends-on")
         .flat_map(|n| {
@@ -23,7 +31,7 @@ pub(super) fn namespace(node: &Node, d: &mut Diagnostics) -> Option<Namespace> {
     let apps = r.children("app").filter_map(|n| app(n, d)).collect();
     let databases = r.children("database").filter_map(|n| database(n, d)).collect();
     let secrets = r.children("secret").filter_map(|n| secret(n, d)).collect();
-    Some(Namespace { name: name?, mesh, depends_on, releases, apps, databases, secrets })
+    Some(Namespace { name: name?, mesh, backup, backup_schedule, depends_on, releases, apps, databases, secrets })
 }
 
 fn release(node: &Node, d: &mut Diagnostics) -> Option<Release> {

@@ -37,6 +37,11 @@ gen="$(dirname "$stackc")/examples/gen_stack"
 for seed in 1 2 3; do
     mkdir -p "$work/random-$seed"
     "$gen" 40 --seed "$seed" >"$work/random-$seed/stack.kdl"
+    # One of them with Velero: a Schedule per namespace that got a volume.
+    if [ "$seed" = 2 ]; then
+        sed -i 's/^        flux$/        flux\n        velero schedule="30 2 * * *" volume-backup="snapshot"/' "$work/random-$seed/stack.kdl"
+        grep -q '^        velero ' "$work/random-$seed/stack.kdl" || { echo "conformance: ERROR: no velero in random-2"; exit 1; }
+    fi
     stacks+=("$work/random-$seed/stack.kdl")
 done
 # The starter `stackc init` writes must pass too.

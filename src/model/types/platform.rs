@@ -1,4 +1,4 @@
-//! Platform components: Flux, Linkerd, Traefik, cert-manager, Kyverno, Prometheus.
+//! Platform components: Flux, Linkerd, Traefik, cert-manager, Kyverno, Prometheus, Velero.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +23,38 @@ pub struct Platform {
     pub kyverno: Option<Kyverno>,
     /// An existing Prometheus (Prometheus Operator) that scrapes apps.
     pub prometheus: Option<Prometheus>,
+    /// An existing Velero that backs up the stack's PVCs on a schedule.
+    pub velero: Option<Velero>,
+}
+
+/// The Velero that backs up the stack's volumes: stackc writes one
+/// `Schedule` per namespace holding PVCs and installs nothing.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Velero {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// The namespace Velero runs in, where the Schedules go (default `velero`).
+    pub namespace: Name,
+    /// When backups run: a five-field cron expression or a `@daily`-style
+    /// descriptor (default `0 3 * * *`, in the Velero server's time zone).
+    pub schedule: Spanned<String>,
+    /// How long each backup is kept, a Go duration (default `720h`, 30 days).
+    pub ttl: Spanned<String>,
+    /// The BackupStorageLocation backups go to (default: Velero's default location).
+    pub storage_location: Option<Name>,
+    /// How volume data is captured: `fs-backup` (default) or `snapshot`.
+    pub volume_backup: Spanned<VolumeBackup>,
+}
+
+/// How Velero captures the data of a volume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum VolumeBackup {
+    /// File-system backup by Velero's node-agent (kopia), on any storage.
+    FsBackup,
+    /// Volume snapshots (CSI or a provider plugin); needs snapshot support.
+    Snapshot,
 }
 
 /// The Prometheus that scrapes apps' `metrics`: stackc writes PodMonitors

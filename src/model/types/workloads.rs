@@ -38,6 +38,10 @@ pub struct Namespace {
     pub name: Name,
     /// Inject the Linkerd proxy into every pod (mTLS).
     pub mesh: bool,
+    /// `#false` leaves this namespace out of the platform's Velero backups.
+    pub backup: bool,
+    /// A cron schedule for this namespace's backups instead of the platform's.
+    pub backup_schedule: Option<Spanned<String>>,
     /// Namespaces whose Flux Kustomization must be ready first.
     pub depends_on: Vec<Name>,
     /// Helm charts installed here.
