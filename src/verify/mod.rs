@@ -99,10 +99,11 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
     // without visiting them one by one.
     let mut keys: BTreeSet<(String, String)> = actual.keys().cloned().collect();
     keys.extend(expected.keys().cloned());
+    let probe_names: Vec<String> = probes.iter().map(ToString::to_string).collect();
     for node in derived.graph.nodes.iter().filter(|n| n.managed) {
-        for probe in &probes {
-            keys.insert((node.id.clone(), probe.to_string()));
-            keys.insert((probe.to_string(), node.id.clone()));
+        for probe in &probe_names {
+            keys.insert((node.id.clone(), probe.clone()));
+            keys.insert((probe.clone(), node.id.clone()));
         }
     }
     for (from, to) in keys.iter().filter(|(f, t)| managed(f) || managed(t)) {

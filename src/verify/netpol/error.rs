@@ -39,7 +39,7 @@ impl NetpolError {
         }
     }
 
-    pub(super) fn invalid(path: &str, value: impl std::fmt::Display, reason: &'static str) -> Self {
-        Self::Invalid { path: path.to_owned(), value: value.to_string(), reason }
+    pub(super) fn invalid(path: &impl std::fmt::Display, value: impl std::fmt::Display, reason: &'static str) -> Self {
+        Self::Invalid { path: path.to_string(), value: value.to_string(), reason }
     }
 }

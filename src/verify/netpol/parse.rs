@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::cidr::{Cidr, IpBlock};
 use super::error::NetpolError;
-use super::json::{Obj, index, strings, type_err};
+use super::json::{Obj, Path, index, strings, type_err};
 use super::policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
 use super::ports::Protocol;
 use super::selector::LabelSelector;
@@ -21,7 +21,7 @@ use super::selector::LabelSelector;
 /// # Errors
 /// [`NetpolError`] naming the first offending field.
 pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
-    let top = Obj::new(v, String::new(), &["apiVersion", "kind", "metadata", "spec", "status"])?;
+    let top = Obj::new(v, Path::Root, &["apiVersion", "kind", "metadata", "spec", "status"])?;
     if let Some(api) = top.opt_str("apiVersion")?
         && api != "networking.k8s.io/v1"
     {
@@ -33,18 +33,18 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
         return Err(not_netpol("kind", kind));
     }
     let meta_v = top.get("metadata").ok_or_else(|| NetpolError::Missing { path: "metadata".into() })?;
-    let meta = Obj::open(meta_v, "metadata".into())?;
+    let meta = Obj::open(meta_v, Path::Key(&Path::Root, "metadata"))?;
     let name = meta.req_str("name")?.to_owned();
     let namespace = meta.req_str("namespace")?.to_owned();
 
     let empty = Value::Object(serde_json::Map::new());
     let spec = Obj::new(
         top.get("spec").unwrap_or(&empty),
-        "spec".into(),
+        Path::Key(&Path::Root, "spec"),
         &["podSelector", "policyTypes", "ingress", "egress"],
     )?;
     let pod_selector = match spec.get("podSelector") {
-        Some(s) => LabelSelector::parse(s, &spec.at("podSelector"))?,
+        Some(s) => LabelSelector::parse(s, spec.at("podSelector"))?,
         None => LabelSelector::everything(),
     };
     let ingress = rules(&spec, "ingress", "from")?;
@@ -92,7 +92,7 @@ fn not_netpol(field: &str, value: &str) -> NetpolError {
     NetpolError::NotNetworkPolicy { path: field.into(), value: value.into() }
 }
 
-fn rules(spec: &Obj<'_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, NetpolError> {
+fn rules(spec: &Obj<'_, '_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, NetpolError> {
     let path = spec.at(key);
     spec.array(key)?
         .iter()
@@ -104,41 +104,41 @@ fn rules(spec: &Obj<'_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, Netpol
                 .array(peers_key)?
                 .iter()
                 .enumerate()
-                .map(|(j, p)| parse_peer(p, &index(&peers_path, j)))
+                .map(|(j, p)| parse_peer(p, index(&peers_path, j)))
                 .collect::<Result<_, _>>()?;
             let ports_path = o.at("ports");
             let ports = o
                 .array("ports")?
                 .iter()
                 .enumerate()
-                .map(|(j, p)| parse_port(p, &index(&ports_path, j)))
+                .map(|(j, p)| parse_port(p, index(&ports_path, j)))
                 .collect::<Result<_, _>>()?;
             Ok(Rule { peers, ports })
         })
         .collect()
 }
 
-fn parse_peer(v: &Value, path: &str) -> Result<Peer, NetpolError> {
-    let o = Obj::new(v, path.to_owned(), &["podSelector", "namespaceSelector", "ipBlock"])?;
-    let sel = |k: &str| o.get(k).map(|s| LabelSelector::parse(s, &o.at(k))).transpose();
+fn parse_peer(v: &Value, path: Path) -> Result<Peer, NetpolError> {
+    let o = Obj::new(v, path, &["podSelector", "namespaceSelector", "ipBlock"])?;
+    let sel = |k: &'static str| o.get(k).map(|s| LabelSelector::parse(s, o.at(k))).transpose();
     let pod_selector = sel("podSelector")?;
     let namespace_selector = sel("namespaceSelector")?;
     match (o.get("ipBlock"), &pod_selector, &namespace_selector) {
         (None, None, None) => {
-            Err(NetpolError::invalid(path, "{}", "a peer needs podSelector, namespaceSelector or ipBlock"))
+            Err(NetpolError::invalid(&path, "{}", "a peer needs podSelector, namespaceSelector or ipBlock"))
         }
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(NetpolError::invalid(
-            path,
+            &path,
             "ipBlock with selectors",
             "ipBlock cannot be combined with podSelector or namespaceSelector",
         )),
-        (Some(b), None, None) => parse_ip_block(b, &o.at("ipBlock")).map(Peer::IpBlock),
+        (Some(b), None, None) => parse_ip_block(b, o.at("ipBlock")).map(Peer::IpBlock),
         (None, _, _) => Ok(Peer::Pods { namespace_selector, pod_selector }),
     }
 }
 
-fn parse_ip_block(v: &Value, path: &str) -> Result<IpBlock, NetpolError> {
-    let o = Obj::new(v, path.to_owned(), &["cidr", "except"])?;
+fn parse_ip_block(v: &Value, path: Path) -> Result<IpBlock, NetpolError> {
+    let o = Obj::new(v, path, &["cidr", "except"])?;
     let cidr_text = o.req_str("cidr")?;
     let cidr = Cidr::parse(cidr_text).map_err(|r| NetpolError::invalid(&o.at("cidr"), cidr_text, r))?;
     let except_path = o.at("except");
@@ -154,8 +154,8 @@ fn parse_ip_block(v: &Value, path: &str) -> Result<IpBlock, NetpolError> {
     Ok(IpBlock { cidr, except })
 }
 
-fn parse_port(v: &Value, path: &str) -> Result<PortSpec, NetpolError> {
-    let o = Obj::new(v, path.to_owned(), &["protocol", "port", "endPort"])?;
+fn parse_port(v: &Value, path: Path) -> Result<PortSpec, NetpolError> {
+    let o = Obj::new(v, path, &["protocol", "port", "endPort"])?;
     let protocol = match o.opt_str("protocol")? {
         None => Protocol::Tcp,
         Some(s) => Protocol::parse(s)
@@ -192,7 +192,7 @@ fn parse_port(v: &Value, path: &str) -> Result<PortSpec, NetpolError> {
     Ok(PortSpec { protocol, port })
 }
 
-fn port_number(v: &Value, path: &str) -> Result<u16, NetpolError> {
+fn port_number(v: &Value, path: &Path) -> Result<u16, NetpolError> {
     let n = v.as_i64().ok_or_else(|| type_err(path, "an integer port or a port name"))?;
     u16::try_from(n).ok().filter(|&p| p != 0).ok_or_else(|| NetpolError::invalid(path, n, "port must be in 1..=65535"))
 }

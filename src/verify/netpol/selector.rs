@@ -10,7 +10,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::error::NetpolError;
-use super::json::{Obj, index, strings, type_err};
+use super::json::{Obj, Path, index, strings, type_err};
 
 /// Labels of a pod or a namespace.
 pub type Labels = BTreeMap<String, String>;
@@ -110,8 +110,8 @@ impl LabelSelector {
     /// # Errors
     /// Wrong JSON types, unknown fields, an unknown operator, or a values
     /// list that does not fit the operator.
-    pub fn parse(v: &Value, path: &str) -> Result<Self, NetpolError> {
-        let o = Obj::new(v, path.to_owned(), &["matchLabels", "matchExpressions"])?;
+    pub(super) fn parse(v: &Value, path: Path) -> Result<Self, NetpolError> {
+        let o = Obj::new(v, path, &["matchLabels", "matchExpressions"])?;
         let mut sel = Self::default();
         if let Some(ml) = o.get("matchLabels") {
             let ml_path = o.at("matchLabels");
@@ -119,20 +119,20 @@ impl LabelSelector {
                 return Err(type_err(&ml_path, "an object of strings"));
             };
             for (k, v) in map {
-                let v = v.as_str().ok_or_else(|| type_err(&super::json::join(&ml_path, k), "a string"))?;
+                let v = v.as_str().ok_or_else(|| type_err(&Path::Key(&ml_path, k), "a string"))?;
                 sel.match_labels.insert(k.clone(), v.to_owned());
             }
         }
         let exprs_path = o.at("matchExpressions");
         for (i, e) in o.array("matchExpressions")?.iter().enumerate() {
-            sel.match_expressions.push(parse_requirement(e, &index(&exprs_path, i))?);
+            sel.match_expressions.push(parse_requirement(e, index(&exprs_path, i))?);
         }
         Ok(sel)
     }
 }
 
-fn parse_requirement(v: &Value, path: &str) -> Result<Requirement, NetpolError> {
-    let o = Obj::new(v, path.to_owned(), &["key", "operator", "values"])?;
+fn parse_requirement(v: &Value, path: Path) -> Result<Requirement, NetpolError> {
+    let o = Obj::new(v, path, &["key", "operator", "values"])?;
     let key = o.req_str("key")?.to_owned();
     let op_str = o.req_str("operator")?;
     let operator = match op_str {
