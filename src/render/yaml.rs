@@ -176,17 +176,27 @@ fn is_plain_safe(s: &str) -> bool {
     if first.is_ascii_digit() || matches!(first, '-' | '+' | '.') {
         return false;
     }
-    if s.ends_with(':') || s.ends_with(' ') || s.contains(": ") || s.contains(" #") {
+    if s.ends_with(':')
+        || s.ends_with(' ')
+        || matches!(first, '~' | '@' | '(' | ')' | '$' | '^' | ';' | ' ' | ':' | '=')
+    {
         return false;
     }
-    s.chars().all(|c| {
-        c.is_ascii_alphanumeric()
+    // One pass over the bytes: only these ASCII characters, and no `: `
+    // (`#` and `,` are never plain, so neither ` #` nor flow syntax can occur).
+    let mut previous = 0u8;
+    for &b in s.as_bytes() {
+        let allowed = b.is_ascii_alphanumeric()
             || matches!(
-                c,
-                '_' | '-' | '.' | '/' | ':' | '=' | '@' | '+' | ' ' | '(' | ')' | ',' | '~' | '$' | '^' | ';'
-            )
-    }) && !matches!(first, '~' | '@' | '(' | ')' | ',' | '$' | '^' | ';' | ' ' | ':' | '=')
-        && !s.contains(',')
+                b,
+                b'_' | b'-' | b'.' | b'/' | b':' | b'=' | b'@' | b'+' | b' ' | b'(' | b')' | b'~' | b'$' | b'^' | b';'
+            );
+        if !allowed || (previous == b':' && b == b' ') {
+            return false;
+        }
+        previous = b;
+    }
+    true
 }
 
 #[cfg(test)]
