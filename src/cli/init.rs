@@ -31,7 +31,7 @@ stack "NAME" {
 
     // Platform components, each installed by a Flux HelmRelease.
     platform {
-        flux
+        engine "flux"
         traefik
         cert-manager {
             issuer "letsencrypt" acme-email="you@example.com" dns01="cloudflare" token-secret="cloudflare-api-token"

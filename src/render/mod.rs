@@ -46,18 +46,22 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
     })?;
     let mut tree = Tree::default();
     let mut listings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut extras: BTreeMap<&str, &crate::derive::Component> = BTreeMap::new();
     let mut jobs = Vec::new();
     for component in &derived.components {
         let listing = listings.entry(component.dir.clone()).or_default();
         for object in &component.objects {
             let file = object.file_name();
-            listing.insert(file.clone());
+            if !component.generators.contains(&file) && !component.generated.contains(&file) {
+                listing.insert(file.clone());
+            }
             jobs.push((format!("{}/{file}", component.dir), object));
         }
         for foreign in &component.foreign {
             listing.insert(foreign.clone());
             tree.foreign.insert(format!("{}/{foreign}", component.dir));
         }
+        extras.insert(&component.dir, component);
     }
     for (path, rendered) in render_all(&templates, options, &jobs) {
         match rendered {
@@ -67,13 +71,22 @@ pub fn render(derived: &Derived, options: &RenderOptions) -> Result<Tree, Diagno
             Err(diagnostic) => d.push(diagnostic),
         }
     }
-    add_parent_listings(&mut listings, &derived.flux_roots);
+    add_parent_listings(&mut listings, &derived.roots);
     for (dir, resources) in &listings {
-        let body = json!({
+        let mut body = json!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
             "kind": "Kustomization",
             "resources": resources.iter().collect::<Vec<_>>(),
         });
+        // Generators and Helm charts of the directory, as the engine wants them.
+        if let Some(c) = extras.get(dir.as_str()) {
+            if !c.generators.is_empty() {
+                body["generators"] = json!(c.generators);
+            }
+            if !c.helm_charts.is_empty() {
+                body["helmCharts"] = json!(c.helm_charts);
+            }
+        }
         let path = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
         if let Some(text) = render_checked(&templates, "kustomization.yaml.j2", options, &body, Span::default(), &mut d)
         {
@@ -114,17 +127,16 @@ fn render_all(
     })
 }
 
-/// Every ancestor directory lists its child directories, except those a
-/// Flux Kustomization applies on its own (listing them too would apply
-/// them twice).
-fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, flux_roots: &BTreeSet<String>) {
+/// Every ancestor directory lists its child directories, except those the
+/// engine applies on their own (listing them too would apply them twice).
+fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, roots: &BTreeSet<String>) {
     let dirs: Vec<String> = listings.keys().cloned().collect();
     for dir in dirs {
         let mut child = dir.as_str();
         loop {
             let (parent, name) = child.rsplit_once('/').unwrap_or(("", child));
             let entry = listings.entry(parent.to_owned()).or_default();
-            if !flux_roots.contains(child) {
+            if !roots.contains(child) {
                 entry.insert(name.to_owned());
             }
             if parent.is_empty() {
