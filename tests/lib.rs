@@ -4,6 +4,7 @@ mod cli;
 mod determinism;
 mod diagnostics;
 mod ecosystem;
+mod engines;
 mod hostile;
 mod kyverno;
 mod netpol;

@@ -177,6 +177,19 @@ pub(super) fn labels(node: &Node, d: &mut Diagnostics) -> Spanned<BTreeMap<Strin
 }
 
 fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
+    // `flux` was the engine's node before `engine`: say what replaced it.
+    for old in node.children.iter().filter(|c| c.name == "flux") {
+        d.push(
+            Diagnostic::error(Code::UnknownNode, old.name_span, "`flux` is now written `engine \"flux\"`")
+                .label("the old engine node")
+                .help(
+                    "write `engine \"flux\"` with the same properties, or `engine \"argocd\"` / `engine \"kustomize\"`",
+                ),
+        );
+    }
+    let mut current = node.clone();
+    current.children.retain(|c| c.name != "flux");
+    let node = &current;
     let r = Reader::new(node, 0, &[], &["engine", "linkerd", "traefik", "cert-manager", "kyverno", "prometheus"], d);
     let engine = r.child("engine", d).and_then(|n| engine(n, d)).unwrap_or_default();
     let linkerd = r.child("linkerd", d).map(|n| {
