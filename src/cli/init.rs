@@ -29,7 +29,7 @@ stack "NAME" {
         storage-class "local-path" default=#true
     }
 
-    // Platform components, each installed by a Flux HelmRelease.
+    // Platform components. `engine` is what applies the tree: "flux", "argocd" or "kustomize".
     platform {
         engine "flux"
         traefik
