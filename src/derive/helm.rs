@@ -37,3 +37,15 @@ pub struct SecretValue {
     pub key: &'static str,
     pub target_path: &'static str,
 }
+
+/// Charts after the charts of the same list they depend on; otherwise in
+/// the order given.
+pub(super) fn in_dependency_order(mut charts: Vec<HelmChart>) -> Vec<HelmChart> {
+    let mut out: Vec<HelmChart> = Vec::with_capacity(charts.len());
+    while !charts.is_empty() {
+        let waiting = |name: &String| charts.iter().any(|c| c.name == *name) && !out.iter().any(|o| o.name == *name);
+        let ready = charts.iter().position(|c| !c.depends_on.iter().any(waiting)).unwrap_or(0);
+        out.push(charts.remove(ready));
+    }
+    out
+}

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::SYNC_WAVE;
-use super::kustomize::in_dependency_order;
 use crate::check::ResolvedStack;
+use crate::derive::helm::in_dependency_order;
 use crate::derive::object::Object;
 use crate::derive::platform::common_labels;
 use crate::derive::{Component, HelmChart};
@@ -109,39 +109,39 @@ fn chart_waves(charts: Vec<HelmChart>, start: usize) -> Vec<(HelmChart, usize)> 
         .collect()
 }
 
-/// First and last wave of every component.
+/// The first wave of every component.
 struct Waves {
     start: BTreeMap<String, usize>,
 }
 
 impl Waves {
-    /// Components depend on each other without cycles (checked before), so
-    /// repeated passes settle in at most one pass per component.
+    /// Components depend on each other without cycles (checked before); a
+    /// dependency that is no component (none is) is ignored.
     fn new(components: &[Component]) -> Self {
-        let mut start: BTreeMap<String, usize> = components.iter().map(|c| (c.name.clone(), 0)).collect();
-        let end = |c: &Component, start: &BTreeMap<String, usize>| {
-            let s = start[&c.name];
-            chart_waves(c.charts.clone(), s).iter().map(|(_, w)| *w).max().unwrap_or(s)
-        };
-        for _ in 0..=components.len() {
-            let mut changed = false;
-            for c in components {
-                let wanted = c
-                    .depends_on
-                    .iter()
-                    .filter_map(|d| components.iter().find(|o| o.name == *d))
-                    .map(|dep| end(dep, &start) + 1)
-                    .max()
-                    .unwrap_or(0);
-                if wanted != start[&c.name] {
-                    start.insert(c.name.clone(), wanted);
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
+        let index: BTreeMap<&str, &Component> = components.iter().map(|c| (c.name.as_str(), c)).collect();
+        let mut waves = Self { start: BTreeMap::new() };
+        for c in components {
+            waves.end(c, &index, 0);
         }
-        Self { start }
+        waves
+    }
+
+    /// The last wave of `c` (its own or its charts'), computing its start on the way.
+    fn end(&mut self, c: &Component, index: &BTreeMap<&str, &Component>, depth: usize) -> usize {
+        let start = match self.start.get(&c.name) {
+            Some(start) => *start,
+            None => {
+                let mut start = 0;
+                // The depth bound keeps a cycle (rejected earlier) from recursing forever.
+                if depth <= index.len() {
+                    for dep in c.depends_on.iter().filter_map(|d| index.get(d.as_str())) {
+                        start = start.max(self.end(dep, index, depth + 1) + 1);
+                    }
+                }
+                self.start.insert(c.name.clone(), start);
+                start
+            }
+        };
+        chart_waves(c.charts.clone(), start).iter().map(|(_, w)| *w).max().unwrap_or(start)
     }
 }

@@ -5,6 +5,7 @@
 
 use serde_json::json;
 
+use crate::derive::helm::in_dependency_order;
 use crate::derive::{Component, HelmChart};
 
 pub(super) fn helm_charts(components: &mut [Component]) {
@@ -27,19 +28,4 @@ fn entry(chart: &HelmChart) -> serde_json::Value {
         entry["valuesInline"] = chart.values.clone();
     }
     entry
-}
-
-/// Charts after the charts they depend on; otherwise in declaration order.
-pub(super) fn in_dependency_order(mut charts: Vec<HelmChart>) -> Vec<HelmChart> {
-    let mut out: Vec<HelmChart> = Vec::with_capacity(charts.len());
-    while !charts.is_empty() {
-        let ready = charts
-            .iter()
-            .position(|c| {
-                c.depends_on.iter().all(|d| out.iter().any(|o| o.name == *d) || !charts.iter().any(|o| o.name == *d))
-            })
-            .unwrap_or(0);
-        out.push(charts.remove(ready));
-    }
-    out
 }
