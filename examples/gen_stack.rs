@@ -132,7 +132,7 @@ fn kdl(stack: &Stack, n: usize, seed: u64) -> String {
     out.push_str(
         "stack \"bench\" {\n    cluster \"bench\" distribution=\"k3s\" version=\"1.33\" {\n        \
          git url=\"https://example.com/bench.git\"\n        \
-         storage-class \"local-path\" default=#true\n    }\n\n    platform {\n        flux\n    }\n",
+         storage-class \"local-path\" default=#true\n    }\n\n    platform {\n        engine \"flux\"\n    }\n",
     );
     for (ns_index, ns) in stack.namespaces.iter().enumerate() {
         let _ = writeln!(out, "\n    namespace \"{ns}\" {{");

@@ -8,7 +8,7 @@ use crate::support::{project, root, snapshot_dir, stackc};
 const STACK: &str = r#"stack "s" {
     cluster "c" distribution="k3s" version="1.33"
     platform {
-        flux install-manifest="gotk-components.yaml"
+        engine "flux" install-manifest="gotk-components.yaml"
     }
     namespace "a" {
         app "web" image="x:1" {

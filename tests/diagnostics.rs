@@ -70,3 +70,30 @@ fn unknown_kyverno_rule() {
     let source = "stack \"s\" {\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {\n        kyverno {\n            rule \"disallow-latest-tags\" enabled=#false\n        }\n    }\n}\n";
     insta::assert_snapshot!("unknown_kyverno_rule", errors(source));
 }
+
+/// A stack whose `platform` holds `platform`.
+fn platform_stack(platform: &str) -> String {
+    format!(
+        "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {{\n{platform}\n    }}\n}}\n"
+    )
+}
+
+macro_rules! engine_cases {
+    ($($name:ident: $platform:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                insta::assert_snapshot!(stringify!($name), errors(&platform_stack($platform)));
+            }
+        )*
+    };
+}
+
+engine_cases! {
+    engine_unknown: "        engine \"fluxcd\"";
+    engine_given_twice: "        engine \"flux\"\n        engine \"argocd\"";
+    engine_property_of_another_engine: "        engine \"kustomize\" install-manifest=\"gotk-components.yaml\"";
+    engine_argocd_without_git: "        engine \"argocd\" namespace=\"argocd\"";
+    engine_argocd_invalid_namespace: "        engine \"argocd\" namespace=\"Argo_CD\"";
+    flux_node_replaced_by_engine: "        flux install-manifest=\"gotk-components.yaml\"";
+}

@@ -221,3 +221,25 @@ fn secrets_commands_work_per_cluster() {
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_store_file_outside_the_cluster_stores_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = root().join("examples/environments");
+    std::fs::copy(example.join("stack.kdl"), dir.path().join("stack.kdl")).unwrap();
+    for cluster in ["production", "staging"] {
+        let store = dir.path().join(format!("secrets/{cluster}/wiki"));
+        std::fs::create_dir_all(&store).unwrap();
+        let stored = example.join(format!("secrets/{cluster}/wiki/db-credentials.sops.yaml"));
+        std::fs::copy(&stored, store.join("db-credentials.sops.yaml")).unwrap();
+    }
+    // The single-cluster layout, left over from before the stack had two clusters.
+    let stray = dir.path().join("secrets/wiki");
+    std::fs::create_dir_all(&stray).unwrap();
+    std::fs::copy(example.join("secrets/production/wiki/db-credentials.sops.yaml"), stray.join("old.sops.yaml"))
+        .unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`secrets/wiki/old.sops.yaml` is outside every cluster's store"), "{stderr}");
+}

@@ -5,6 +5,7 @@ mod determinism;
 mod diagnostics;
 mod ecosystem;
 mod emitter;
+mod engines;
 mod environments;
 mod hostile;
 mod kyverno;

@@ -46,6 +46,16 @@ fn mixed_tree() {
 }
 
 #[test]
+fn argocd_tree() {
+    insta::assert_snapshot!("argocd", tree_text(&example_tree("argocd")));
+}
+
+#[test]
+fn kustomize_tree() {
+    insta::assert_snapshot!("kustomize", tree_text(&example_tree("kustomize")));
+}
+
+#[test]
 fn environments_tree() {
     insta::assert_snapshot!("environments", tree_text(&example_tree("environments")));
 }
@@ -53,7 +63,7 @@ fn environments_tree() {
 #[test]
 fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
     use std::collections::{BTreeMap, BTreeSet};
-    for name in ["minimal", "multi-namespace", "mixed", "environments"] {
+    for name in ["minimal", "multi-namespace", "mixed", "argocd", "kustomize", "environments"] {
         let tree = example_tree(name);
         let mut entries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         // Hidden directories (the Kyverno CLI suite) are tooling, not manifests.
@@ -67,26 +77,53 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
                 entries.entry(parts.join("/")).or_default().insert(child.to_owned());
             }
         }
-        let flux_roots: BTreeSet<String> = tree
+        let objects: Vec<serde_json::Value> =
+            tree.files.values().filter_map(|bytes| serde_yaml_ng::from_slice(bytes).ok()).collect();
+        // Directories a Flux Kustomization or an Argo CD Application applies.
+        let roots: BTreeSet<String> = objects
+            .iter()
+            .filter(|o| {
+                o["apiVersion"].as_str().is_some_and(|a| a.starts_with("kustomize.toolkit.fluxcd.io/"))
+                    || (o["kind"] == "Application" && o["metadata"]["name"] != "argocd")
+            })
+            .filter_map(|o| {
+                let path = o["spec"]["path"].as_str().or_else(|| o["spec"]["source"]["path"].as_str());
+                path.map(|p| p.trim_start_matches("./").to_owned())
+            })
+            .collect();
+        // Files a KSOPS generator reads are listed by the generator, not by `resources:`.
+        let generated: BTreeSet<String> = tree
             .files
-            .values()
-            .filter_map(|bytes| serde_yaml_ng::from_slice::<serde_json::Value>(bytes).ok())
-            .filter(|o| o["apiVersion"].as_str().is_some_and(|a| a.starts_with("kustomize.toolkit.fluxcd.io/")))
-            .filter_map(|o| o["spec"]["path"].as_str().map(|p| p.trim_start_matches("./").to_owned()))
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let o: serde_json::Value = serde_yaml_ng::from_slice(bytes).ok()?;
+                (o["kind"] == "ksops").then(|| (path.rsplit_once('/').unwrap().0.to_owned(), o))
+            })
+            .flat_map(|(dir, o)| {
+                o["files"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| format!("{dir}/{}", f.as_str().unwrap()))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         for (dir, present) in &entries {
             let k = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
             let text = tree.files.get(&k).unwrap_or_else(|| panic!("{name}: {k} missing"));
             let parsed: serde_json::Value = serde_yaml_ng::from_slice(text).unwrap();
-            let listed: BTreeSet<String> =
-                parsed["resources"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_owned()).collect();
-            // A directory a Flux Kustomization applies is not listed by its
+            let listed: BTreeSet<String> = ["resources", "generators"]
+                .iter()
+                .flat_map(|field| parsed[field].as_array().cloned().unwrap_or_default())
+                .map(|r| r.as_str().unwrap().to_owned())
+                .collect();
+            // A directory the engine applies on its own is not listed by its
             // parent, or it would be applied twice.
             let expected: BTreeSet<String> = present
                 .iter()
                 .filter(|e| {
                     let child = if dir.is_empty() { (*e).clone() } else { format!("{dir}/{e}") };
-                    !flux_roots.contains(&child)
+                    !roots.contains(&child) && !generated.contains(&child)
                 })
                 .cloned()
                 .collect();

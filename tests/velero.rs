@@ -156,7 +156,7 @@ velero_diagnostics! {
     velero_cron_out_of_range: "velero", "backup-schedule=\"0 25 * * *\"";
     velero_bad_ttl: "velero ttl=\"30d\"", "";
     velero_unknown_property: "velero schedul=\"0 3 * * *\" volume-backup=\"snapshots\"", "";
-    velero_backup_schedule_without_velero: "flux", "backup-schedule=\"@daily\"";
+    velero_backup_schedule_without_velero: "engine \"flux\"", "backup-schedule=\"@daily\"";
     velero_backup_schedule_on_opted_out_namespace: "velero", "backup=#false backup-schedule=\"@daily\"";
 }
 

@@ -3,7 +3,7 @@
 
 use super::names::{cidr, is_dns1123_label, is_duration, is_host};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned};
-use crate::model::Stack;
+use crate::model::{GitOpsEngine, Stack};
 
 pub(super) fn check_cluster(stack: &Stack, d: &mut Diagnostics) {
     label(&stack.name, "stack", d);
@@ -58,11 +58,27 @@ pub(super) fn check_cluster(stack: &Stack, d: &mut Diagnostics) {
             }
         }
     }
+    engine(stack, d);
     unique(stack.helm_repositories.iter().map(|r| &r.name), "helm repository", d);
     for repo in &stack.helm_repositories {
         label(&repo.name, "helm repository", d);
         if !(repo.url.starts_with("https://") || repo.url.starts_with("http://") || repo.url.starts_with("oci://")) {
             d.push(invalid(repo.url.span, "an `https://` or `oci://` URL", &repo.url));
+        }
+    }
+}
+
+/// Argo CD reads the tree from the cluster's Git repository.
+fn engine(stack: &Stack, d: &mut Diagnostics) {
+    if let GitOpsEngine::ArgoCd(argo) = &stack.platform.engine {
+        label(&argo.namespace, "namespace", d);
+        label(&argo.project, "project", d);
+        if stack.cluster().git.is_none() {
+            d.push(
+                Diagnostic::error(Code::MissingValue, argo.span, "engine `argocd` needs the cluster's `git`")
+                    .label("Applications need a repository to read from")
+                    .help("add `git url=\"...\" branch=\"main\"` to the `cluster` node"),
+            );
         }
     }
 }

@@ -29,9 +29,9 @@ stack "NAME" {
         storage-class "local-path" default=#true
     }
 
-    // Platform components, each installed by a Flux HelmRelease.
+    // Platform components. `engine` is what applies the tree: "flux", "argocd" or "kustomize".
     platform {
-        flux
+        engine "flux"
         traefik
         cert-manager {
             issuer "letsencrypt" acme-email="you@example.com" dns01="cloudflare" token-secret="cloudflare-api-token"

@@ -1,12 +1,12 @@
 //! Finishing the component list: `dependsOn` derived from what each
 //! component's objects need (CRDs and controllers before their users), name
-//! clashes, canonical order, and the `flux-system` component.
+//! clashes, canonical order, and the engine's own component.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{Component, Derived, Graph, flux};
+use super::{Component, Derived, Graph, engine};
 use crate::check::ResolvedStack;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 
@@ -36,8 +36,9 @@ pub(super) fn finish(
     let mut d = Diagnostics::default();
     let platform: BTreeSet<String> =
         components.iter().filter(|c| !is_namespace(stack, c)).map(|c| c.name.clone()).collect();
+    let reserved = engine::reserved(&stack.platform.engine);
     for ns in &stack.namespaces {
-        if platform.contains(&ns.name) || ns.name == "flux-system" {
+        if platform.contains(&ns.name) || reserved.contains(&ns.name.as_str()) {
             d.push(
                 Diagnostic::error(
                     Code::DuplicateName,
@@ -64,23 +65,15 @@ pub(super) fn finish(
         c.objects.sort_by_cached_key(super::Object::file_name);
     }
     components.sort_by_key(|c| c.dir.clone());
+    let roots = engine::finish(stack, &mut components);
     duplicates(&components, &mut d);
-    let mut flux_roots = BTreeSet::new();
-    if let Some(f) = &stack.platform.flux {
-        flux_roots.extend(components.iter().map(|c| c.dir.clone()));
-        if stack.cluster.git.is_some() {
-            flux_roots.insert(format!("clusters/{}", stack.cluster.name.value));
-        }
-        components.push(flux::component(stack, f, &components));
-        components.sort_by_key(|c| c.dir.clone());
-    }
     if d.has_errors() {
         return Err(d);
     }
     Ok(Derived {
         cluster: stack.cluster.name.value.clone(),
         components,
-        flux_roots,
+        roots,
         graph,
         stale_recipients: Vec::new(),
         warnings: Diagnostics::default(),

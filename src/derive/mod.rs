@@ -1,12 +1,13 @@
 //! Stage 4, `derive`: a [`ResolvedStack`] to [`Derived`]: every object of the
-//! rendered tree grouped into components (one directory and one Flux
-//! Kustomization each), their dependency order, and the network graph the
-//! policies must allow.
+//! rendered tree grouped into components (one directory each, applied as a
+//! unit by the GitOps engine), their dependency order, the engine's own
+//! objects (`engine/`), and the network graph the policies must allow.
 
 mod components;
+mod engine;
 mod exposure;
-mod flux;
 mod graph;
+mod helm;
 mod kyverno;
 mod mesh;
 mod monitoring;
@@ -18,7 +19,9 @@ mod secrets;
 mod velero;
 mod workloads;
 
+pub use engine::SYNC_WAVE;
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
+pub use helm::{HelmChart, SecretValue};
 pub use network::NOT_INTERNET;
 pub use object::Object;
 pub use platform::PLATFORM_CHARTS;
@@ -33,9 +36,10 @@ pub struct Derived {
     pub cluster: String,
     /// Components sorted by directory.
     pub components: Vec<Component>,
-    /// Directories applied by a Flux Kustomization of their own; their
-    /// parent directory does not list them, so nothing applies twice.
-    pub flux_roots: std::collections::BTreeSet<String>,
+    /// Directories the engine applies on their own (a Flux Kustomization or
+    /// an Argo CD Application each); their parent directory does not list
+    /// them, so nothing applies twice.
+    pub roots: std::collections::BTreeSet<String>,
     /// The network graph the policies are meant to allow.
     pub graph: Graph,
     /// Store files encrypted to other recipients than the cluster lists
@@ -45,17 +49,35 @@ pub struct Derived {
     pub warnings: Diagnostics,
 }
 
-/// A directory of objects applied together by one Flux Kustomization.
-#[derive(Debug, Clone)]
+/// A directory of objects the engine applies together.
+#[derive(Debug, Clone, Default)]
 pub struct Component {
     pub name: String,
     /// Path relative to the output root, e.g. `clusters/production/authentik`.
     pub dir: String,
     pub objects: Vec<Object>,
+    /// Helm charts installed with this directory, until the engine turns
+    /// them into objects or `helm_charts` entries.
+    pub charts: Vec<HelmChart>,
     /// Names of components that must be ready first (sorted).
     pub depends_on: Vec<String>,
     /// Files in this directory that stackc lists but does not write.
     pub foreign: Vec<String>,
+    /// Object files listed under `generators:` instead of `resources:`
+    /// (KSOPS generators).
+    pub generators: Vec<String>,
+    /// Object files a generator reads: written, listed under neither.
+    pub generated: Vec<String>,
+    /// Entries of the directory's `helmCharts:` (`kustomize --enable-helm`).
+    pub helm_charts: Vec<serde_json::Value>,
+}
+
+impl Component {
+    /// A component of plain objects.
+    #[must_use]
+    pub fn new(name: &str, dir: &str, objects: Vec<Object>) -> Self {
+        Self { name: name.to_owned(), dir: dir.to_owned(), objects, ..Self::default() }
+    }
 }
 
 /// Only the network graph of a stack: what `diff` and `graph` need, without
@@ -84,15 +106,14 @@ pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Dia
         objects.extend(network::policies(stack, &ns.name, ns.span, &graph));
         objects.extend(mesh::policies(stack, ns, &graph));
         components.push(Component {
-            name: ns.name.clone(),
-            dir: format!("clusters/{}/{}", stack.cluster.name.value, ns.name),
-            objects,
+            charts: workloads::charts(stack, ns),
             depends_on: ns.depends_on.clone(),
-            foreign: Vec::new(),
+            ..Component::new(&ns.name, &format!("clusters/{}/{}", stack.cluster.name.value, ns.name), objects)
         });
     }
     components.extend(velero::component(stack, &mut d));
     secrets::unused(stack, store, &mut d);
+    engine::objects(stack, &mut components);
     let mut derived = components::finish(stack, components, graph).map_err(|mut e| {
         e.extend(d.clone());
         e

@@ -1,14 +1,15 @@
-//! Platform components: Helm sources, Traefik, cert-manager and its issuers,
-//! Linkerd, Kyverno. Each is a chart installed by a Flux HelmRelease into its
-//! own namespace.
+//! Platform components: Traefik, cert-manager and its issuers, Linkerd,
+//! Kyverno. Each is a [`HelmChart`] in its own namespace; the engine decides
+//! how it is installed.
 
 use serde_json::{Value, json};
 
 use super::Component;
+use super::helm::{HelmChart, SecretValue};
 use super::object::Object;
 use crate::check::ResolvedStack;
 use crate::diagnostic::Span;
-use crate::model::DnsProvider;
+use crate::model::{DnsProvider, GitOpsEngine};
 
 /// Labels on every object stackc writes.
 pub(super) fn common_labels(stack: &ResolvedStack) -> Value {
@@ -38,23 +39,12 @@ pub const PLATFORM_CHARTS: &[(&str, &str, &str)] = &[
     ("kyverno", KYVERNO.chart, KYVERNO.url),
 ];
 
-/// The flux-system namespace where sources and Kustomizations live.
-pub(super) const FLUX_NAMESPACE: &str = "flux-system";
-
 pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Component> {
     let labels = common_labels(stack);
     let p = &stack.platform;
     let cluster_dir = format!("clusters/{}", stack.cluster.name.value);
     let mut out = Vec::new();
-    let mut repositories: Vec<(String, String, Span)> =
-        stack.helm_repositories.iter().map(|r| (r.name.value.clone(), r.url.value.clone(), r.name.span)).collect();
-    let mut platform_chart = |chart: &Chart, span: Span| {
-        if !repositories.iter().any(|(name, _, _)| name == chart.repository) {
-            repositories.push((chart.repository.to_owned(), chart.url.to_owned(), span));
-        }
-    };
     if let Some(t) = &p.traefik {
-        platform_chart(&TRAEFIK, t.span);
         let values = json!({
             "ports": {
                 "web": if t.redirect_http_to_https {
@@ -67,18 +57,15 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             "ingressRoute": {"dashboard": {"enabled": false}},
             "providers": {"kubernetesCRD": {"allowCrossNamespace": false}},
         });
-        let mut objects = vec![namespace("traefik", &labels, p.linkerd.is_some().then_some("ingress"), t.span)];
-        objects.push(release("traefik", "traefik", &TRAEFIK, &t.version, values, &labels, t.span));
-        out.push(component("traefik", &cluster_dir, objects));
+        let objects = vec![namespace("traefik", &labels, p.linkerd.is_some().then_some("ingress"), t.span)];
+        let charts = vec![release("traefik", "traefik", &TRAEFIK, &t.version, values, t.span)];
+        out.push(component("traefik", &cluster_dir, objects, charts));
     }
     if let Some(cm) = &p.cert_manager {
-        platform_chart(&CERT_MANAGER, cm.span);
         let values = json!({"crds": {"enabled": true}, "dns01RecursiveNameserversOnly": true, "dns01RecursiveNameservers": "1.1.1.1:53,1.0.0.1:53"});
-        let objects = vec![
-            namespace("cert-manager", &labels, None, cm.span),
-            release("cert-manager", "cert-manager", &CERT_MANAGER, &cm.version, values, &labels, cm.span),
-        ];
-        out.push(component("cert-manager", &cluster_dir, objects));
+        let objects = vec![namespace("cert-manager", &labels, None, cm.span)];
+        let charts = vec![release("cert-manager", "cert-manager", &CERT_MANAGER, &cm.version, values, cm.span)];
+        out.push(component("cert-manager", &cluster_dir, objects, charts));
         let issuers = cm
             .issuers
             .iter()
@@ -100,18 +87,11 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
                 Object::new("cert-manager.io/v1", "ClusterIssuer", &issuer.name, None, &labels, spec, issuer.name.span)
             })
             .collect();
-        out.push(Component {
-            name: "cert-manager-config".into(),
-            dir: "infrastructure/cert-manager-config".into(),
-            objects: issuers,
-            depends_on: Vec::new(),
-            foreign: Vec::new(),
-        });
+        out.push(Component::new("cert-manager-config", "infrastructure/cert-manager-config", issuers));
     }
     if let Some(l) = &p.linkerd {
-        platform_chart(&LINKERD, l.span);
         let inbound = l.inbound.value.as_str();
-        let crds = release("linkerd-crds", "linkerd", &LINKERD_CRDS, &l.version, json!({}), &labels, l.span);
+        let crds = release("linkerd-crds", "linkerd", &LINKERD_CRDS, &l.version, json!({}), l.span);
         let mut control_plane = release(
             "linkerd-control-plane",
             "linkerd",
@@ -134,40 +114,20 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
                     },
                 },
             }),
-            &labels,
             l.span,
         );
-        if let Some(spec) = control_plane.body.get_mut("spec").and_then(Value::as_object_mut) {
-            spec.insert("dependsOn".into(), json!([{"name": "linkerd-crds"}]));
-            spec.insert(
-                "valuesFrom".into(),
-                json!([
-                    {"kind": "Secret", "name": "linkerd-identity", "valuesKey": "ca.crt", "targetPath": "identityTrustAnchorsPEM"},
-                    {"kind": "Secret", "name": "linkerd-identity", "valuesKey": "tls.crt", "targetPath": "identity.issuer.tls.crtPEM"},
-                    {"kind": "Secret", "name": "linkerd-identity", "valuesKey": "tls.key", "targetPath": "identity.issuer.tls.keyPEM"},
-                ]),
-            );
-        }
-        let objects = vec![namespace("linkerd", &labels, None, l.span), crds, control_plane];
-        out.push(component("linkerd", &cluster_dir, objects));
+        control_plane.depends_on = vec!["linkerd-crds".into()];
+        linkerd_identity(&stack.platform.engine, &mut control_plane);
+        let objects = vec![namespace("linkerd", &labels, None, l.span)];
+        out.push(component("linkerd", &cluster_dir, objects, vec![crds, control_plane]));
     }
     if let Some(k) = &p.kyverno {
-        platform_chart(&KYVERNO, k.span);
-        let objects = vec![
-            namespace("kyverno", &labels, None, k.span),
-            release(
-                "kyverno",
-                "kyverno",
-                &KYVERNO,
-                &k.version,
-                json!({"admissionController": {"replicas": 1}}),
-                &labels,
-                k.span,
-            ),
-        ];
-        out.push(component("kyverno", &cluster_dir, objects));
+        let objects = vec![namespace("kyverno", &labels, None, k.span)];
+        let values = json!({"admissionController": {"replicas": 1}});
+        let charts = vec![release("kyverno", "kyverno", &KYVERNO, &k.version, values, k.span)];
+        out.push(component("kyverno", &cluster_dir, objects, charts));
         let policies = super::kyverno::policies(stack, k, &labels);
-        out.push(component("kyverno-policies", &cluster_dir, policies));
+        out.push(component("kyverno-policies", &cluster_dir, policies, Vec::new()));
     }
     if super::platform_pods::platform_managed(stack) {
         for c in &mut out {
@@ -178,45 +138,30 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             }
         }
     }
-    repositories.sort();
-    repositories.dedup_by(|a, b| a.0 == b.0);
-    if !repositories.is_empty() {
-        let objects = repositories
-            .iter()
-            .map(|(name, url, span)| {
-                let mut spec = json!({"interval": "1h", "url": url});
-                if url.starts_with("oci://") {
-                    spec["type"] = json!("oci");
-                }
-                Object::new(
-                    "source.toolkit.fluxcd.io/v1",
-                    "HelmRepository",
-                    name,
-                    Some(FLUX_NAMESPACE),
-                    &labels,
-                    json!({"spec": spec}),
-                    *span,
-                )
-            })
-            .collect();
-        out.push(Component {
-            name: "sources".into(),
-            dir: "infrastructure/sources".into(),
-            objects,
-            depends_on: Vec::new(),
-            foreign: Vec::new(),
-        });
-    }
     out
 }
 
-fn component(name: &str, cluster_dir: &str, objects: Vec<Object>) -> Component {
-    Component {
-        name: name.to_owned(),
-        dir: format!("{cluster_dir}/{name}"),
-        objects,
-        depends_on: Vec::new(),
-        foreign: Vec::new(),
+fn component(name: &str, cluster_dir: &str, objects: Vec<Object>, charts: Vec<HelmChart>) -> Component {
+    Component { charts, ..Component::new(name, &format!("{cluster_dir}/{name}"), objects) }
+}
+
+/// Linkerd's identity: Flux reads the trust anchor and the issuer from the
+/// `linkerd-identity` Secret into the values; the other engines cannot read
+/// values from a Secret, so the chart reads the issuer from the Secret
+/// `linkerd-identity-issuer` and the trust anchor from the ConfigMap
+/// `linkerd-identity-trust-roots` itself (docs/engines.md).
+fn linkerd_identity(engine: &GitOpsEngine, control_plane: &mut HelmChart) {
+    if let GitOpsEngine::Flux(_) = engine {
+        control_plane.secret_values = [
+            ("ca.crt", "identityTrustAnchorsPEM"),
+            ("tls.crt", "identity.issuer.tls.crtPEM"),
+            ("tls.key", "identity.issuer.tls.keyPEM"),
+        ]
+        .into_iter()
+        .map(|(key, target_path)| SecretValue { secret: "linkerd-identity", key, target_path })
+        .collect();
+    } else {
+        control_plane.values["identity"] = json!({"externalCA": true, "issuer": {"scheme": "kubernetes.io/tls"}});
     }
 }
 
@@ -229,63 +174,17 @@ pub(super) fn namespace(name: &str, labels: &Value, inject: Option<&str>, origin
     }
 }
 
-/// Which chart a HelmRelease installs: chart name, repository, version.
-#[derive(Clone, Copy)]
-pub(super) struct ChartRef<'a> {
-    pub chart: &'a str,
-    pub repository: &'a str,
-    pub version: &'a str,
-}
-
-pub(super) fn helm_release(
-    name: &str,
-    namespace: &str,
-    chart: &ChartRef<'_>,
-    values: Value,
-    labels: &Value,
-    origin: Span,
-) -> Object {
-    let ChartRef { chart, repository, version } = *chart;
-    let mut spec = json!({
-        "interval": "30m",
-        "chart": {"spec": {
-            "chart": chart,
-            "version": version,
-            "sourceRef": {"kind": "HelmRepository", "name": repository, "namespace": FLUX_NAMESPACE},
-            "interval": "12h",
-        }},
-        "install": {"remediation": {"retries": 3}},
-        "upgrade": {"remediation": {"retries": 3}},
-    });
-    if values.as_object().is_some_and(|v| !v.is_empty()) {
-        spec["values"] = values;
-    }
-    Object::new(
-        "helm.toolkit.fluxcd.io/v2",
-        "HelmRelease",
-        name,
-        Some(namespace),
-        labels,
-        json!({"spec": spec}),
-        origin,
-    )
-}
-
-fn release(
-    name: &str,
-    namespace: &str,
-    chart: &Chart,
-    version: &str,
-    values: Value,
-    labels: &Value,
-    origin: Span,
-) -> Object {
-    helm_release(
-        name,
-        namespace,
-        &ChartRef { chart: chart.chart, repository: chart.repository, version },
+fn release(name: &str, namespace: &str, chart: &Chart, version: &str, values: Value, origin: Span) -> HelmChart {
+    HelmChart {
+        name: name.to_owned(),
+        namespace: namespace.to_owned(),
+        chart: chart.chart.to_owned(),
+        repository: chart.repository.to_owned(),
+        url: chart.url.to_owned(),
+        version: version.to_owned(),
         values,
-        labels,
+        depends_on: Vec::new(),
+        secret_values: Vec::new(),
         origin,
-    )
+    }
 }

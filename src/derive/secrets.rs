@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::object::Object;
 use super::platform::common_labels;
 use crate::check::{Namespace, ResolvedStack};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::model;
 use crate::secrets::sops::{EncryptedFile, Node, SopsError, parse_yaml, reencrypt_without_key};
 use crate::secrets::store::{SecretId, SecretStore, StoredSecret, store_options};
@@ -57,6 +57,34 @@ pub(super) fn objects(
 /// Store files that no Secret the stack keeps reads.
 pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnostics) {
     for (id, stored) in store.iter() {
+        match (&id.scope, &stack.store_scope) {
+            (Some(a), Some(b)) if a != b => continue, // another cluster's store reports its own
+            (None, Some(_)) => {
+                d.push(
+                    Diagnostic::warning(
+                        Code::SecretStore,
+                        Span::default(),
+                        format!("store file `{}` is outside every cluster's store", stored.path),
+                    )
+                    .help(
+                        "with several clusters each keeps its own store: move it to `secrets/<cluster>/<namespace>/`",
+                    ),
+                );
+                continue;
+            }
+            (Some(_), None) => {
+                d.push(
+                    Diagnostic::warning(
+                        Code::SecretStore,
+                        Span::default(),
+                        format!("store file `{}` is in a cluster's store, but the stack has one cluster", stored.path),
+                    )
+                    .help("a stack with one cluster keeps `secrets/<namespace>/<name>.sops.yaml`"),
+                );
+                continue;
+            }
+            _ => {}
+        }
         let ns = stack.namespaces.iter().find(|n| n.name == id.namespace);
         let kept = ns.is_some_and(|ns| ns.secrets.iter().any(|s| !s.external && s.name.value == id.name));
         if !kept {

@@ -28,13 +28,7 @@ pub(super) fn component(stack: &ResolvedStack, d: &mut Diagnostics) -> Option<Co
         );
         return None;
     }
-    Some(Component {
-        name: "velero".into(),
-        dir: format!("clusters/{}/velero", stack.cluster.name.value),
-        objects: schedules,
-        depends_on: Vec::new(),
-        foreign: Vec::new(),
-    })
+    Some(Component::new("velero", &format!("clusters/{}/velero", stack.cluster.name.value), schedules))
 }
 
 /// A workload stackc writes PVCs for: a database, or an image app with a

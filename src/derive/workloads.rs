@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
+use super::helm::HelmChart;
 use super::object::Object;
-use super::platform::{ChartRef, common_labels, helm_release, namespace};
+use super::platform::{common_labels, namespace};
 use crate::check::secrets::{PASSWORD_KEY, credentials_secret};
 use crate::check::{Database, Engine, Namespace, ResolvedStack, Workload, WorkloadKind};
 use crate::model::{App, EnvValue, Resources, Security};
@@ -23,10 +24,6 @@ pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
         }));
     }
     let mut out = vec![namespace_object];
-    for release in &ns.releases {
-        let chart = ChartRef { chart: &release.chart, repository: &release.repository, version: &release.version };
-        out.push(helm_release(&release.name, &ns.name, &chart, release.values.clone(), &labels, release.name.span));
-    }
     for w in &ns.workloads {
         match &w.kind {
             WorkloadKind::Image(app) => out.extend(image_app(stack, w, app)),
@@ -35,6 +32,30 @@ pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
         }
     }
     out
+}
+
+/// The Helm releases of an app namespace.
+pub(super) fn charts(stack: &ResolvedStack, ns: &Namespace) -> Vec<HelmChart> {
+    ns.releases
+        .iter()
+        .map(|release| HelmChart {
+            name: release.name.value.clone(),
+            namespace: ns.name.clone(),
+            chart: release.chart.value.clone(),
+            repository: release.repository.value.clone(),
+            url: stack
+                .helm_repositories
+                .iter()
+                .find(|r| r.name.value == release.repository.value)
+                .map(|r| r.url.value.clone())
+                .unwrap_or_default(),
+            version: release.version.value.clone(),
+            values: release.values.clone(),
+            depends_on: Vec::new(),
+            secret_values: Vec::new(),
+            origin: release.name.span,
+        })
+        .collect()
 }
 
 /// Labels of a workload's objects: the pod identity plus the common ones.

@@ -182,17 +182,27 @@ pub(super) fn labels(node: &Node, d: &mut Diagnostics) -> Spanned<BTreeMap<Strin
 }
 
 fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
+    // `flux` was the engine's node before `engine`: say what replaced it.
+    for old in node.children.iter().filter(|c| c.name == "flux") {
+        d.push(
+            Diagnostic::error(Code::UnknownNode, old.name_span, "`flux` is now written `engine \"flux\"`")
+                .label("the old engine node")
+                .help(
+                    "write `engine \"flux\"` with the same properties, or `engine \"argocd\"` / `engine \"kustomize\"`",
+                ),
+        );
+    }
+    let mut current = node.clone();
+    current.children.retain(|c| c.name != "flux");
+    let node = &current;
     let r = Reader::new(
         node,
         0,
         &[],
-        &["flux", "linkerd", "traefik", "cert-manager", "kyverno", "prometheus", "velero"],
+        &["engine", "linkerd", "traefik", "cert-manager", "kyverno", "prometheus", "velero"],
         d,
     );
-    let flux = r.child("flux", d).map(|n| {
-        let r = Reader::new(n, 0, &["install-manifest"], &[], d);
-        Flux { span: n.name_span, install_manifest: r.string("install-manifest", d) }
-    });
+    let engine = r.child("engine", d).and_then(|n| engine(n, d)).unwrap_or_default();
     let linkerd = r.child("linkerd", d).map(|n| {
         let r = Reader::new(n, 0, &["version", "inbound"], &[], d);
         let inbound = r
@@ -233,7 +243,52 @@ fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
     let kyverno = r.child("kyverno", d).map(|n| super::kyverno::kyverno(n, d));
     let prometheus = r.child("prometheus", d).map(|n| prometheus(n, d));
     let velero = r.child("velero", d).map(|n| super::velero::velero(n, d));
-    Platform { prometheus, flux, linkerd, traefik, cert_manager, kyverno, velero }
+    Platform { prometheus, engine, linkerd, traefik, cert_manager, kyverno, velero }
+}
+
+/// The engines and the properties each takes.
+const ENGINES: &[(&str, &[&str])] =
+    &[("flux", &["install-manifest"]), ("argocd", &["namespace", "project"]), ("kustomize", &[])];
+
+/// `engine "flux"|"argocd"|"kustomize"` with the properties of that engine.
+fn engine(node: &Node, d: &mut Diagnostics) -> Option<GitOpsEngine> {
+    let every: Vec<&str> = ENGINES.iter().flat_map(|(_, props)| props.iter().copied()).collect();
+    let r = Reader::new(node, 1, &every, &[], d);
+    let name = r.arg_string(0, "engine name", d)?;
+    let Some((_, props)) = ENGINES.iter().find(|(engine, _)| *engine == name.value) else {
+        let names: Vec<&str> = ENGINES.iter().map(|(engine, _)| *engine).collect();
+        d.push(one_of(name.span, "engine", &name.value, &names));
+        return None;
+    };
+    for prop in node.props.iter().filter(|p| every.contains(&p.key.as_str()) && !props.contains(&p.key.as_str())) {
+        let owner = ENGINES.iter().find(|(_, props)| props.contains(&prop.key.as_str())).map_or("", |(e, _)| *e);
+        d.push(
+            Diagnostic::error(
+                Code::UnknownProperty,
+                prop.key_span,
+                format!("property `{}` is for engine `{owner}`, not `{}`", prop.key, name.value),
+            )
+            .label(format!("not a property of `{}`", name.value))
+            .help(if props.is_empty() {
+                format!("engine `{}` takes no properties", name.value)
+            } else {
+                format!("engine `{}` takes: {}", name.value, props.join(", "))
+            }),
+        );
+    }
+    let span = node.name_span;
+    let text = |key: &str, default: &str, d: &mut Diagnostics| {
+        r.string(key, d).unwrap_or_else(|| Spanned::new(default.to_owned(), span))
+    };
+    Some(match name.value.as_str() {
+        "argocd" => GitOpsEngine::ArgoCd(ArgoCd {
+            span,
+            namespace: text("namespace", "argocd", d),
+            project: text("project", "default", d),
+        }),
+        "kustomize" => GitOpsEngine::Kustomize { span },
+        _ => GitOpsEngine::Flux(Flux { span, install_manifest: r.string("install-manifest", d) }),
+    })
 }
 
 const INBOUND: &[&str] =

@@ -49,11 +49,12 @@ pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Di
     })?;
     let mut tree = Tree::default();
     let mut listings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut extras: BTreeMap<&str, &crate::derive::Component> = BTreeMap::new();
     let mut jobs = Vec::new();
     let mut roots = BTreeSet::new();
     let mut shared: BTreeMap<&str, (&str, &crate::derive::Component)> = BTreeMap::new();
     for derived in clusters {
-        roots.extend(derived.flux_roots.iter().cloned());
+        roots.extend(derived.roots.iter().cloned());
         if clusters.len() > 1 {
             // Each cluster is applied on its own; `clusters/` never lists them together.
             roots.insert(format!("clusters/{}", derived.cluster));
@@ -63,7 +64,11 @@ pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Di
         clusters.iter().flat_map(|derived| derived.components.iter().map(|c| (derived.cluster.as_str(), c)));
     for (cluster, component) in components {
         if let Some((first, seen)) = shared.get(component.dir.as_str()) {
-            if seen.objects != component.objects || seen.foreign != component.foreign {
+            if seen.objects != component.objects
+                || seen.foreign != component.foreign
+                || seen.generators != component.generators
+                || seen.helm_charts != component.helm_charts
+            {
                 d.push(Diagnostic::error(
                     Code::Internal,
                     component.objects.first().map_or(Span::default(), |o| o.origin),
@@ -76,13 +81,16 @@ pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Di
         let listing = listings.entry(component.dir.clone()).or_default();
         for object in &component.objects {
             let file = object.file_name();
-            listing.insert(file.clone());
+            if !component.generators.contains(&file) && !component.generated.contains(&file) {
+                listing.insert(file.clone());
+            }
             jobs.push((format!("{}/{file}", component.dir), object));
         }
         for foreign in &component.foreign {
             listing.insert(foreign.clone());
             tree.foreign.insert(format!("{}/{foreign}", component.dir));
         }
+        extras.insert(&component.dir, component);
     }
     for (path, rendered) in render_all(&templates, options, &jobs) {
         match rendered {
@@ -94,11 +102,20 @@ pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Di
     }
     add_parent_listings(&mut listings, &roots);
     for (dir, resources) in &listings {
-        let body = json!({
+        let mut body = json!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
             "kind": "Kustomization",
             "resources": resources.iter().collect::<Vec<_>>(),
         });
+        // Generators and Helm charts of the directory, as the engine wants them.
+        if let Some(c) = extras.get(dir.as_str()) {
+            if !c.generators.is_empty() {
+                body["generators"] = json!(c.generators);
+            }
+            if !c.helm_charts.is_empty() {
+                body["helmCharts"] = json!(c.helm_charts);
+            }
+        }
         let path = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
         if let Some(text) = render_checked(&templates, "kustomization.yaml.j2", options, &body, Span::default(), &mut d)
         {
@@ -139,17 +156,16 @@ fn render_all(
     })
 }
 
-/// Every ancestor directory lists its child directories, except those a
-/// Flux Kustomization applies on its own (listing them too would apply
-/// them twice).
-fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, flux_roots: &BTreeSet<String>) {
+/// Every ancestor directory lists its child directories, except those the
+/// engine applies on their own (listing them too would apply them twice).
+fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, roots: &BTreeSet<String>) {
     let dirs: Vec<String> = listings.keys().cloned().collect();
     for dir in dirs {
         let mut child = dir.as_str();
         loop {
             let (parent, name) = child.rsplit_once('/').unwrap_or(("", child));
             let entry = listings.entry(parent.to_owned()).or_default();
-            if !flux_roots.contains(child) {
+            if !roots.contains(child) {
                 entry.insert(name.to_owned());
             }
             if parent.is_empty() {

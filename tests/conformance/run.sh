@@ -31,7 +31,7 @@ check() {
 
 stacks=("stack.kdl")
 for example in examples/*/stack.kdl; do stacks+=("$example"); done
-# Randomly generated stacks (cross-namespace connections, volumes, Flux).
+# Randomly generated stacks (cross-namespace connections, volumes, every engine).
 gen="$(dirname "$stackc")/examples/gen_stack"
 [ -x "$gen" ] || { echo "conformance: ERROR: $gen is missing; run: cargo build --examples"; exit 1; }
 for seed in 1 2 3; do
@@ -39,10 +39,17 @@ for seed in 1 2 3; do
     "$gen" 40 --seed "$seed" >"$work/random-$seed/stack.kdl"
     # One of them with Velero: a Schedule per namespace that got a volume.
     if [ "$seed" = 2 ]; then
-        sed -i 's/^        flux$/        flux\n        velero schedule="30 2 * * *" volume-backup="snapshot"/' "$work/random-$seed/stack.kdl"
+        sed -i 's/^        engine "flux"$/        engine "flux"\n        velero schedule="30 2 * * *" volume-backup="snapshot"/' "$work/random-$seed/stack.kdl"
         grep -q '^        velero ' "$work/random-$seed/stack.kdl" || { echo "conformance: ERROR: no velero in random-2"; exit 1; }
     fi
     stacks+=("$work/random-$seed/stack.kdl")
+done
+# The same random stack applied by the other engines (Argo CD Applications, plain kustomize).
+for engine in argocd kustomize; do
+    mkdir -p "$work/random-1-$engine"
+    sed "s/engine \"flux\"/engine \"$engine\"/" "$work/random-1/stack.kdl" >"$work/random-1-$engine/stack.kdl"
+    grep -q "engine \"$engine\"" "$work/random-1-$engine/stack.kdl" || { echo "conformance: ERROR: gen_stack names no engine"; exit 1; }
+    stacks+=("$work/random-1-$engine/stack.kdl")
 done
 # The starter `stackc init` writes must pass too.
 mkdir -p "$work/init-starter"

@@ -755,6 +755,70 @@ expect "validate_tree: ...but not without --foreign" 1 "lists 'gotk-components.y
 
 expect "validate_tree: missing schemas dir is an error, not a pass" 2 "CRD schemas not found" -- python "$HERE/validate_tree.py" --schemas "$TMP/nowhere" "$GOOD"
 
+# ---------------------------------------------------------------------------------- engines
+# ksops VARIANT_DIR — the demo Secret read by a KSOPS generator instead of listed as a resource,
+# and a helmCharts entry (the Argo CD / kustomize engines' shape).
+ksops() {
+    edit "$1/$DEMO/kustomization.yaml" $'  - secret-api-db.yaml\n' ""
+    w "$1/$DEMO/ksops-demo.yaml" <<'EOF'
+apiVersion: viaduct.ai/v1
+kind: ksops
+metadata:
+  name: demo
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: ksops
+files:
+  - secret-api-db.yaml
+EOF
+    cat >> "$1/$DEMO/kustomization.yaml" <<'EOF'
+generators:
+  - ksops-demo.yaml
+helmCharts:
+  - name: memcached
+    repo: oci://registry-1.docker.io/bitnamicharts
+    version: "7.9.2"
+    releaseName: memcached
+    namespace: demo
+    valuesInline:
+      architecture: standalone
+EOF
+}
+variant; ksops "$V"
+expect "validate_tree: KSOPS generator and helmCharts pass, built without them" 0 "KSOPS generators or helmCharts.*checked by shape" -- "${VT[@]}" "$V"
+variant; ksops "$V"; edit "$V/$DEMO/ksops-demo.yaml" "  - secret-api-db.yaml" "  - service-api.yaml"
+expect "validate_tree: a KSOPS generator reading a plain file" 1 "KSOPS file 'service-api.yaml' is not SOPS-encrypted" -- "${VT[@]}" "$V"
+variant; ksops "$V"; edit "$V/$DEMO/ksops-demo.yaml" "        path: ksops" "        image: ksops"
+expect "validate_tree: a KSOPS generator without the exec function" 1 "needs the config.kubernetes.io/function annotation" -- "${VT[@]}" "$V"
+variant; ksops "$V"; edit "$V/$DEMO/kustomization.yaml" $'    version: "7.9.2"\n' ""
+expect "validate_tree: a helmCharts entry without version" 1 "helmCharts\[0\]: needs a string .version." -- "${VT[@]}" "$V"
+variant; w "$V/clusters/production/flux-system/application-demo.yaml" <<'EOF'
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: demo
+  namespace: flux-system
+  annotations:
+    argocd.argoproj.io/sync-wave: "first"
+spec:
+  project: default
+  source:
+    repoURL: https://git.example.org/cluster.git
+    targetRevision: main
+    path: clusters/production/dmeo
+  destination:
+    server: https://kubernetes.default.svc
+  syncPolicy:
+    automated:
+      prune: true
+      selfheal: true
+EOF
+edit "$V/clusters/production/flux-system/kustomization.yaml" "  - kustomization-demo.yaml" $'  - kustomization-demo.yaml\n  - application-demo.yaml'
+expect "validate_tree: Argo CD Application path not in the tree" 1 "source.path 'clusters/production/dmeo' is not a directory" -- "${VT[@]}" "$V"
+expect "validate_tree: Argo CD Application against its CRD schema" 1 "Application argoproj.io/v1alpha1: spec.syncPolicy.automated: Additional properties.*selfheal" -- "${VT[@]}" "$V"
+expect "validate_tree: Argo CD sync wave must be an integer" 1 "sync wave 'first' is not an integer" -- "${VT[@]}" "$V"
+
 # ---------------------------------------------------------------------------------- netgraph
 edit_graph() { # FILE PYTHON-EXPR-ON-g
     python - "$1" "$2" <<'EOF'

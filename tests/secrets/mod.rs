@@ -23,7 +23,7 @@ pub const STACK: &str = r#"stack "s" {
         RECIPIENTS
     }
     platform {
-        flux
+        engine "flux"
     }
     namespace "a" {
         app "web" image="x:1" {

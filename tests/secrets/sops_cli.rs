@@ -17,7 +17,7 @@ const STACK: &str = r#"stack "s" {
         RECIPIENTS
     }
     platform {
-        flux
+        engine "flux"
     }
     namespace "shop" {
         app "web" image="x:1" {

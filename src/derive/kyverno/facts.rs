@@ -84,11 +84,11 @@ pub fn registry(image: &str) -> String {
     }
 }
 
-/// System namespaces and the platform's own.
+/// System namespaces and the platform's own (the engine's included).
 fn excluded(stack: &ResolvedStack) -> Vec<String> {
-    let mut out: BTreeSet<String> =
-        ["kube-system", "kube-public", "kube-node-lease", "flux-system"].map(str::to_owned).into();
+    let mut out: BTreeSet<String> = ["kube-system", "kube-public", "kube-node-lease"].map(str::to_owned).into();
     let p = &stack.platform;
+    out.extend(p.engine.namespace().map(str::to_owned));
     for (present, ns) in [
         (p.traefik.is_some(), "traefik"),
         (p.cert_manager.is_some(), "cert-manager"),

@@ -1,4 +1,5 @@
-//! Platform components: Flux, Linkerd, Traefik, cert-manager, Kyverno, Prometheus, Velero.
+//! Platform components: the GitOps engine, Linkerd, Traefik, cert-manager,
+//! Kyverno, Prometheus, Velero.
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,8 @@ use crate::diagnostic::Spanned;
 #[derive(Debug, Clone, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Platform {
-    /// Flux CD as the GitOps engine.
-    pub flux: Option<Flux>,
+    /// What applies the tree: `engine "flux"` (the default), `"argocd"` or `"kustomize"`.
+    pub engine: GitOpsEngine,
     /// The Linkerd service mesh.
     pub linkerd: Option<Linkerd>,
     /// The Traefik ingress controller.
@@ -72,6 +73,74 @@ pub struct Prometheus {
     pub service_account: Name,
     /// Labels PodMonitors need for this Prometheus to select them, e.g. `release=kube-prometheus-stack`.
     pub monitor_labels: BTreeMap<String, String>,
+}
+
+/// The GitOps engine that applies the rendered tree.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GitOpsEngine {
+    /// Flux CD: Kustomizations with `dependsOn`, HelmReleases, SOPS decryption.
+    Flux(Flux),
+    /// Argo CD: an app of apps, an Application per directory and per Helm
+    /// release, ordered by sync waves; Secrets through KSOPS.
+    #[serde(rename = "argocd")]
+    ArgoCd(ArgoCd),
+    /// Plain kustomize: no engine objects; Helm charts under `helmCharts`,
+    /// Secrets through KSOPS.
+    Kustomize {
+        #[schemars(skip)]
+        span: crate::diagnostic::Span,
+    },
+}
+
+impl Default for GitOpsEngine {
+    fn default() -> Self {
+        GitOpsEngine::Flux(Flux { span: crate::diagnostic::Span::default(), install_manifest: None })
+    }
+}
+
+impl GitOpsEngine {
+    /// The engine's name as written in `stack.kdl`.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            GitOpsEngine::Flux(_) => "flux",
+            GitOpsEngine::ArgoCd(_) => "argocd",
+            GitOpsEngine::Kustomize { .. } => "kustomize",
+        }
+    }
+
+    /// The namespace the engine's controllers run in, if it has one.
+    #[must_use]
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            GitOpsEngine::Flux(_) => Some("flux-system"),
+            GitOpsEngine::ArgoCd(a) => Some(&a.namespace.value),
+            GitOpsEngine::Kustomize { .. } => None,
+        }
+    }
+
+    /// The `engine` node, or the `platform` default.
+    #[must_use]
+    pub fn span(&self) -> crate::diagnostic::Span {
+        match self {
+            GitOpsEngine::Flux(f) => f.span,
+            GitOpsEngine::ArgoCd(a) => a.span,
+            GitOpsEngine::Kustomize { span } => *span,
+        }
+    }
+}
+
+/// Argo CD: Applications in `namespace`, in `project`.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct ArgoCd {
+    #[schemars(skip)]
+    pub span: crate::diagnostic::Span,
+    /// The namespace Argo CD runs in and its Applications live in (default `argocd`).
+    pub namespace: Name,
+    /// The Argo CD project of every Application (default `default`).
+    pub project: Name,
 }
 
 /// Flux CD: Kustomizations with dependency ordering and SOPS decryption.
