@@ -51,6 +51,12 @@ for engine in argocd kustomize; do
     grep -q "engine \"$engine\"" "$work/random-1-$engine/stack.kdl" || { echo "conformance: ERROR: gen_stack names no engine"; exit 1; }
     stacks+=("$work/random-1-$engine/stack.kdl")
 done
+# Environments (two clusters) under Argo CD: each cluster its own app of apps.
+mkdir -p "$work/environments-argocd"
+cp -r examples/environments/secrets "$work/environments-argocd/"
+sed 's/engine "flux"/engine "argocd"/' examples/environments/stack.kdl >"$work/environments-argocd/stack.kdl"
+grep -q 'engine "argocd"' "$work/environments-argocd/stack.kdl" || { echo "conformance: ERROR: examples/environments names no engine"; exit 1; }
+stacks+=("$work/environments-argocd/stack.kdl")
 # The starter `stackc init` writes must pass too.
 mkdir -p "$work/init-starter"
 "$stackc" init "$work/init-starter" 2>/dev/null

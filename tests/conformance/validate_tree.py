@@ -291,6 +291,8 @@ def check_layout(root: Path, rep: Report, foreign: set, exempt: set, roots: dict
                 continue
             if (d / name).resolve() in roots:
                 continue  # reconciled by its own Flux Kustomization; must not be listed twice (see below)
+            if rel(d, root) == "clusters" and (d / name).is_dir() and len([c for c in d.iterdir() if c.is_dir()]) > 1:
+                continue  # several clusters (environments): each is applied on its own, never together
             kind = "directory" if (d / name).is_dir() else "file"
             rep.error(rel(kpath, root), f"{kind} {name!r} is present but not listed in resources")
     return kdirs, aux_files, missing_foreign, children
