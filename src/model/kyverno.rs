@@ -1,6 +1,7 @@
 //! Lowering of `kyverno mode=... { rule "name" mode=... enabled=#false }`.
 
-use super::lower::{one_of, version};
+use super::lower::one_of;
+use super::platform::version;
 use super::reader::Reader;
 use super::types::{Kyverno, KyvernoRule, PolicyMode};
 use crate::diagnostic::{Diagnostics, Spanned};

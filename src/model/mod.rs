@@ -5,6 +5,7 @@
 mod environments;
 mod kyverno;
 mod lower;
+mod platform;
 mod reader;
 mod types;
 mod values;
