@@ -1,5 +1,6 @@
 //! Structured random stacks: namespaces, apps with ports and connections,
-//! databases, exposures, odd names and values. Each is written as KDL and
+//! databases, volumes, exposures, odd names and values, every engine,
+//! Velero, and a second cluster with overrides. Each is written as KDL and
 //! compiled; a stack that compiles must verify (compile runs the network
 //! proof) and give the same bytes twice.
 #![no_main]
@@ -13,7 +14,22 @@ use stackc::render::RenderOptions;
 struct Stack {
     mesh: bool,
     api_server: bool,
+    engine: u8,
+    velero: bool,
+    /// A second cluster, `staging`, with these overrides.
+    staging: Option<Vec<Override>>,
     namespaces: Vec<Namespace>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct Override {
+    /// Which workload (modulo the apps and databases declared), or a raw name.
+    target: u8,
+    raw: Option<Name>,
+    replicas: Option<u8>,
+    size: Option<u8>,
+    host: Option<Name>,
+    volume: Option<u8>,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -34,6 +50,7 @@ struct App {
     internet: Vec<u16>,
     api_access: bool,
     replicas: u8,
+    volume: Option<u8>,
 }
 
 /// Mostly valid DNS labels, sometimes anything at all.
@@ -67,14 +84,67 @@ fn kdl_string(s: &str) -> String {
     out
 }
 
-fn render(stack: &Stack) -> String {
-    let mut s = String::from("stack \"fuzz\" {\n  cluster \"c\" distribution=\"k3s\" version=\"1.33\" {\n");
-    if stack.api_server {
+fn cluster(name: &str, api_server: bool) -> String {
+    let mut s = format!("  cluster \"{name}\" distribution=\"k3s\" version=\"1.33\" {{\n");
+    s.push_str("    git url=\"ssh://git@example.org/gitops\"\n");
+    if api_server {
         s.push_str("    api-server \"10.0.0.1\"\n");
     }
-    s.push_str("  }\n  platform {\n    traefik\n    cert-manager {\n      issuer \"le\" acme-email=\"a@example.org\" dns01=\"cloudflare\" token-secret=\"cf\"\n    }\n");
+    s
+}
+
+fn overrides(stack: &Stack, overrides: &[Override]) -> String {
+    let workloads: Vec<String> = stack
+        .namespaces
+        .iter()
+        .take(6)
+        .flat_map(|ns| {
+            let apps = ns.apps.iter().take(8).map(|a| a.name.text());
+            let dbs = ns.databases.iter().take(3).map(|d| d.0.text());
+            apps.chain(dbs).map(move |w| format!("{}/{w}", ns.name.text())).collect::<Vec<_>>()
+        })
+        .collect();
+    let mut s = String::new();
+    for o in overrides.iter().take(6) {
+        let target = match (&o.raw, workloads.is_empty()) {
+            (Some(raw), _) => raw.text(),
+            (None, true) => continue,
+            (None, false) => workloads[o.target as usize % workloads.len()].clone(),
+        };
+        s.push_str(&format!("    override {}", kdl_string(&target)));
+        if let Some(r) = o.replicas {
+            s.push_str(&format!(" replicas={}", r % 4));
+        }
+        if let Some(size) = o.size {
+            s.push_str(&format!(" size=\"{}Gi\"", size % 20 + 1));
+        }
+        if let Some(host) = &o.host {
+            s.push_str(&format!(" host={}", kdl_string(&format!("{}.staging.example.org", host.text()))));
+        }
+        match o.volume {
+            Some(size) => s.push_str(&format!(" {{\n      volume \"data\" size=\"{}Gi\"\n    }}\n", size % 20 + 1)),
+            None => s.push('\n'),
+        }
+    }
+    s
+}
+
+fn render(stack: &Stack) -> String {
+    let mut s = String::from("stack \"fuzz\" {\n");
+    s.push_str(&cluster("production", stack.api_server));
+    s.push_str("  }\n");
+    if let Some(list) = &stack.staging {
+        s.push_str(&cluster("staging", stack.api_server));
+        s.push_str(&overrides(stack, list));
+        s.push_str("  }\n");
+    }
+    let engine = ["flux", "argocd", "kustomize"][stack.engine as usize % 3];
+    s.push_str(&format!("  platform {{\n    engine \"{engine}\"\n    traefik\n    cert-manager {{\n      issuer \"le\" acme-email=\"a@example.org\" dns01=\"cloudflare\" token-secret=\"cf\"\n    }}\n"));
     if stack.mesh {
         s.push_str("    linkerd\n");
+    }
+    if stack.velero {
+        s.push_str("    velero\n");
     }
     s.push_str("  }\n");
     let all_apps: Vec<(String, String)> =
@@ -108,6 +178,9 @@ fn render(stack: &Stack) -> String {
             }
             for (name, value) in app.env.iter().take(4) {
                 s.push_str(&format!("      env {} {}\n", kdl_string(&name.text()), kdl_string(value)));
+            }
+            if let Some(size) = app.volume {
+                s.push_str(&format!("      volume \"data\" mount=\"/data\" size=\"{}Gi\"\n", size % 50 + 1));
             }
             if !app.internet.is_empty() {
                 let ports: Vec<String> = app.internet.iter().take(3).map(u16::to_string).collect();
