@@ -13,4 +13,5 @@ mod policies;
 mod secrets;
 mod sops;
 mod support;
+mod syntax;
 mod trees;
