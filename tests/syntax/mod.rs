@@ -114,6 +114,8 @@ const SNIPPETS: &[(&str, bool)] = &[
     ("n #\"\"\"\n  a \\n \"\"\" b\n  \"\"\"#", true),
     ("n ##\"\"\"\n  a \\n \"\"\"# b\n  \"\"\"##", true),
     ("n #\"\"\"\n  \\  \n  \"\"\"#", false),
+    ("node #\"\"\"\n  \"\n  \"\"\"#\n", false), // found by fuzzing: a raw string of `"`
+    ("node #\"\"\"\n  \"\"\n  \"\"\"#\n", true),
     // numbers and keywords
     ("n 0 -1 +7 1_000 1__0_ 007", true),
     ("n 0x1F 0xdead_BEEF -0x10 0o17 0b1010_1 +0b1", true),

@@ -38,7 +38,7 @@ impl Cursor<'_> {
     fn identifier(&mut self) -> Option<&str> {
         let start = self.pos;
         let rest = &self.src[start..];
-        let len = rest.find(|c| !is_identifier_char(c)).unwrap_or(rest.len());
+        let len = identifier_len(rest);
         let ident = &rest[..len];
         let mut chars = ident.bytes();
         let first = chars.next()?;
@@ -82,6 +82,7 @@ impl Cursor<'_> {
                     self.escape(&mut out, true)?;
                     run = self.pos;
                 }
+                b' '..=b'~' => self.pos += 1,
                 _ if newline_len(&self.bytes[self.pos..]).is_some() => return None,
                 _ => self.pos += 1,
             }
@@ -139,7 +140,8 @@ impl Cursor<'_> {
             && let Some(n) = self.newline_at(self.pos + 2)
         {
             self.pos += 2 + n;
-            return self.multi_line(hashes);
+            // The `kdl` crate rejects any raw string whose value is `"`.
+            return self.multi_line(hashes).filter(|body| body != "\"");
         }
         let body_start = self.pos;
         loop {
@@ -242,6 +244,27 @@ impl Cursor<'_> {
         self.pos = saved;
         Some(())
     }
+}
+
+/// The length of the identifier characters at the start of `s`; ASCII is
+/// decided byte by byte.
+fn identifier_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c.is_ascii() {
+            if !is_identifier_char(char::from(c)) {
+                break;
+            }
+            i += 1;
+        } else {
+            match s[i..].chars().next() {
+                Some(ch) if is_identifier_char(ch) => i += ch.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    i
 }
 
 fn is_space(c: char) -> bool {
