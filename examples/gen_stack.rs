@@ -222,6 +222,12 @@ fn json(stack: &Stack, n: usize, seed: u64) -> String {
     out
 }
 
+/// The KDL stack for `n` apps and `seed`, as `gen_stack N --seed S` prints it
+/// (the syntax tests include this file to read generated stacks).
+pub(crate) fn kdl_stack(n: usize, seed: u64) -> String {
+    kdl(&generate(n, seed), n, seed)
+}
+
 fn usage() -> ExitCode {
     eprintln!("usage: gen_stack N [--seed S] [--json]");
     ExitCode::from(2)
@@ -250,8 +256,7 @@ fn main() -> ExitCode {
         }
     }
     let Some(n) = n else { return usage() };
-    let stack = generate(n, seed);
-    let text = if as_json { json(&stack, n, seed) } else { kdl(&stack, n, seed) };
+    let text = if as_json { json(&generate(n, seed), n, seed) } else { kdl_stack(n, seed) };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).is_err() || stdout.flush().is_err() {
         return ExitCode::FAILURE;

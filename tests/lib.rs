@@ -16,5 +16,6 @@ mod policies;
 mod secrets;
 mod sops;
 mod support;
+mod syntax;
 mod trees;
 mod velero;

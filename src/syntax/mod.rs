@@ -3,6 +3,7 @@
 //! see stackc's own node type.
 
 mod limits;
+mod reader;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 pub use limits::{MAX_BYTES, MAX_DEPTH};
@@ -66,6 +67,9 @@ impl Scalar {
 
 /// Parse KDL v2 source. Syntax errors come back as diagnostics with spans.
 ///
+/// The fast reader reads what it can; everything else (syntax errors
+/// included) goes through the `kdl` crate, which gives the diagnostics.
+///
 /// # Errors
 /// Every syntax error of the input, when it is not valid KDL v2.
 pub fn parse(source: &str) -> Result<Document, Diagnostics> {
@@ -74,6 +78,27 @@ pub fn parse(source: &str) -> Result<Document, Diagnostics> {
         d.push(limit);
         return Err(d);
     }
+    if let Some(nodes) = reader::read(source) {
+        return Ok(Document { nodes });
+    }
+    parse_with_kdl(source)
+}
+
+/// The fast reader alone: `None` where it leaves the input to the `kdl`
+/// crate. For the differential tests and the `syntax_differential` fuzz
+/// target.
+#[doc(hidden)]
+#[must_use]
+pub fn parse_fast(source: &str) -> Option<Document> {
+    reader::read(source).map(|nodes| Document { nodes })
+}
+
+/// The `kdl` crate path alone, without the limits check.
+///
+/// # Errors
+/// Every syntax error of the input, when it is not valid KDL v2.
+#[doc(hidden)]
+pub fn parse_with_kdl(source: &str) -> Result<Document, Diagnostics> {
     let document = kdl::KdlDocument::parse_v2(source).map_err(|error| {
         let mut diagnostics = Diagnostics::default();
         for d in error.diagnostics {
@@ -96,6 +121,25 @@ pub fn parse(source: &str) -> Result<Document, Diagnostics> {
         return Err(diagnostics);
     }
     Ok(Document { nodes })
+}
+
+/// Whether the fast reader agrees with the `kdl` crate on `source`: when it
+/// reads the input, the `kdl` crate must read the same nodes and spans.
+/// Inputs over the limits are not compared (the `kdl` crate may overflow).
+///
+/// # Errors
+/// A description of the disagreement.
+#[doc(hidden)]
+pub fn check_fast_path(source: &str) -> Result<(), String> {
+    if limits::check(source).is_some() {
+        return Ok(());
+    }
+    let Some(fast) = parse_fast(source) else { return Ok(()) };
+    match parse_with_kdl(source) {
+        Ok(slow) if format!("{slow:?}") == format!("{fast:?}") => Ok(()),
+        Ok(slow) => Err(format!("different documents\nfast: {fast:#?}\nkdl:  {slow:#?}")),
+        Err(d) => Err(format!("the fast reader accepts what the kdl crate rejects: {d:?}\nfast: {fast:#?}")),
+    }
 }
 
 fn convert_nodes(nodes: &[kdl::KdlNode], diagnostics: &mut Diagnostics) -> Vec<Node> {

@@ -85,10 +85,42 @@ fn timed<T>(stages: &mut Vec<Stage>, name: &'static str, f: impl FnOnce() -> T) 
     value
 }
 
+/// `--parse STACK [REPEATS]`: stage 1 alone, both readers, best and median
+/// of the runs, in MB/s (the minimum is the figure least disturbed by load).
+fn parse_only(stack_path: &str, repeats: usize) {
+    let source = std::fs::read_to_string(stack_path).unwrap();
+    let mb = source.len() as f64 / 1e6;
+    type Reader = fn(&str) -> bool;
+    let readers: [(&str, Reader); 2] = [
+        ("syntax::parse (fast reader)", |s| stackc::syntax::parse(s).is_ok()),
+        ("syntax::parse_with_kdl (the kdl crate)", |s| stackc::syntax::parse_with_kdl(s).is_ok()),
+    ];
+    println!("reader\tbest_ms\tmedian_ms\tbest_MB/s\tallocated_MB");
+    for (name, read) in readers {
+        let mut times = Vec::new();
+        let mut allocated = 0;
+        for _ in 0..repeats {
+            let before = ALLOCATED.load(Relaxed);
+            let started = Instant::now();
+            assert!(read(&source));
+            times.push(started.elapsed());
+            allocated = ALLOCATED.load(Relaxed) - before;
+        }
+        times.sort();
+        let (best, median) = (times[0].as_secs_f64(), times[times.len() / 2].as_secs_f64());
+        println!("{name}\t{:.1}\t{:.1}\t{:.1}\t{:.1}", best * 1e3, median * 1e3, mb / best, allocated as f64 / 1e6);
+    }
+}
+
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.next_if_eq("--parse").is_some() {
+        let stack_path = args.next().expect("usage: stackc-stages --parse STACK.kdl [REPEATS]");
+        parse_only(&stack_path, args.next().and_then(|r| r.parse().ok()).unwrap_or(9));
+        return;
+    }
     let Some(stack_path) = args.next() else {
-        eprintln!("usage: stackc-stages STACK.kdl [REPEATS]");
+        eprintln!("usage: stackc-stages STACK.kdl [REPEATS] | --parse STACK.kdl [REPEATS]");
         std::process::exit(2);
     };
     let repeats: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
@@ -112,6 +144,9 @@ fn main() {
         let base = LIVE.load(Relaxed);
         let source = timed(&mut stages, "read", || std::fs::read_to_string(&stack_path).unwrap());
         let document = timed(&mut stages, "parse (syntax)", || stackc::syntax::parse(&source).unwrap());
+        timed(&mut stages, "compare: parse with the kdl crate alone", || {
+            drop(stackc::syntax::parse_with_kdl(&source).unwrap());
+        });
         let stack = timed(&mut stages, "lower (model)", || stackc::model::lower(&document).unwrap());
         let resolved = timed(&mut stages, "check", || stackc::check::check(stack).unwrap().remove(0));
         let derived = timed(&mut stages, "derive", || stackc::derive::derive(&resolved, &secrets).unwrap());
@@ -154,7 +189,7 @@ fn main() {
         t.sort();
         t[t.len() / 2]
     };
-    let total: Duration = stages.iter().filter(|s| !s.name.contains("--check")).map(median).sum();
+    let total: Duration = stages.iter().filter(|s| !s.name.contains("--check") && !s.name.starts_with("compare:")).map(median).sum();
     println!("stage\tmedian_ms\tshare\tallocated_MB\tstage_peak_MB\tkept_MB");
     for s in &stages {
         let m = median(s);
