@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::graph::{Graph, GraphNode};
-use super::object::Object;
+use super::object::{Object, object};
 use super::platform::common_labels;
 use crate::check::{ResolvedStack, names::cidr};
 use crate::diagnostic::Span;
@@ -40,13 +40,16 @@ pub(super) fn policies(stack: &ResolvedStack, namespace: &str, span: Span, graph
             egress.entry(e.to.as_str()).or_default().push((e.port, e.protocol));
         }
         let selector = json!({"matchLabels": node.labels});
+        let peer = |peer: &str| peer_of(namespace, graph.node(peer).expect("edges join nodes of the graph"));
         let mut rules: Vec<Value> = ingress
             .iter()
-            .map(|(peer, ports)| json!({"from": [peer_of(namespace, graph.node(peer).expect("edges join nodes of the graph"))], "ports": port_list(ports)}))
+            .map(|(p, ports)| {
+                object([("from", Value::Array(vec![peer(p)])), ("ports", Value::Array(port_list(ports)))])
+            })
             .collect();
         rules.extend(external_ingress(stack, node));
         if !rules.is_empty() {
-            let spec = json!({"spec": {"podSelector": selector, "policyTypes": ["Ingress"], "ingress": rules}});
+            let spec = policy_spec(selector.clone(), "Ingress", rules);
             let name = format!("{}-ingress", node.name);
             out.push(Object::new(
                 "networking.k8s.io/v1",
@@ -60,10 +63,10 @@ pub(super) fn policies(stack: &ResolvedStack, namespace: &str, span: Span, graph
         }
         let mut rules: Vec<Value> = egress
             .iter()
-            .map(|(peer, ports)| json!({"to": [peer_of(namespace, graph.node(peer).expect("edges join nodes of the graph"))], "ports": port_list(ports)}))
+            .map(|(p, ports)| object([("to", Value::Array(vec![peer(p)])), ("ports", Value::Array(port_list(ports)))]))
             .collect();
         rules.extend(external_egress(stack, node));
-        let spec = json!({"spec": {"podSelector": selector, "policyTypes": ["Egress"], "egress": rules}});
+        let spec = policy_spec(selector, "Egress", rules);
         let name = format!("{}-egress", node.name);
         out.push(Object::new(
             "networking.k8s.io/v1",
@@ -78,17 +81,22 @@ pub(super) fn policies(stack: &ResolvedStack, namespace: &str, span: Span, graph
     out
 }
 
+/// `{"spec": {"podSelector": ..., "policyTypes": [direction], "<direction>": rules}}`.
+fn policy_spec(selector: Value, direction: &str, rules: Vec<Value>) -> Value {
+    let key = if direction == "Ingress" { "ingress" } else { "egress" };
+    let spec = object([("podSelector", selector), ("policyTypes", json!([direction])), (key, Value::Array(rules))]);
+    object([("spec", spec)])
+}
+
 /// A peer entry: pods of this namespace by labels, or pods of another
 /// namespace by namespace name and labels in one entry (an AND).
 fn peer_of(namespace: &str, node: &GraphNode) -> Value {
     let pods = json!({"matchLabels": node.labels});
     if node.namespace == namespace {
-        json!({"podSelector": pods})
+        object([("podSelector", pods)])
     } else {
-        json!({
-            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": node.namespace}},
-            "podSelector": pods,
-        })
+        let namespaces = json!({"matchLabels": {"kubernetes.io/metadata.name": node.namespace}});
+        object([("namespaceSelector", namespaces), ("podSelector", pods)])
     }
 }
 
@@ -108,12 +116,14 @@ fn tcp_ports(ports: &[u16]) -> Vec<Value> {
 fn external_ingress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
     let mut rules = Vec::new();
     if !node.world_ingress.is_empty() {
-        rules.push(json!({"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": tcp_ports(&node.world_ingress)}));
+        let from = json!([{"ipBlock": {"cidr": "0.0.0.0/0"}}]);
+        rules.push(object([("from", from), ("ports", Value::Array(tcp_ports(&node.world_ingress)))]));
     }
     if !node.api_ingress.is_empty()
         && let Some(block) = stack.cluster.api_server.as_ref().and_then(|a| cidr(&a.address))
     {
-        rules.push(json!({"from": [{"ipBlock": {"cidr": block}}], "ports": tcp_ports(&node.api_ingress)}));
+        let from = json!([{"ipBlock": {"cidr": block}}]);
+        rules.push(object([("from", from), ("ports", Value::Array(tcp_ports(&node.api_ingress)))]));
     }
     rules
 }
@@ -130,7 +140,8 @@ fn external_egress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
         );
     }
     if !node.internet.is_empty() {
-        rules.push(json!({"to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": internet_except(stack)}}], "ports": port_list(&node.internet)}));
+        let to = json!([{"ipBlock": {"cidr": "0.0.0.0/0", "except": internet_except(stack)}}]);
+        rules.push(object([("to", to), ("ports", Value::Array(port_list(&node.internet)))]));
     }
     rules
 }

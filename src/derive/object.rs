@@ -5,6 +5,12 @@ use serde_json::{Map, Value, json};
 
 use crate::diagnostic::Span;
 
+/// A JSON object from `(key, value)` pairs, in this order, moving the
+/// values in (`json!` serializes, that is copies, every `Value` it embeds).
+pub(super) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
 /// A Kubernetes object as a JSON tree in emission order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object {

@@ -88,7 +88,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
             .iter()
             .map(|p| json!({"name": p.name, "containerPort": p.number, "protocol": p.protocol.as_str()}))
             .collect();
-        container.insert("ports".into(), json!(ports));
+        container.insert("ports".into(), Value::Array(ports));
     }
     if !app.env.is_empty() {
         let env: Vec<Value> = app
@@ -101,7 +101,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
                 }
             })
             .collect();
-        container.insert("env".into(), json!(env));
+        container.insert("env".into(), Value::Array(env));
     }
     container.insert("resources".into(), resources(&app.resources, ("50m", "64Mi"), ("500m", "256Mi")));
     container.insert("securityContext".into(), container_security(&app.security));
@@ -128,17 +128,19 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
         }
     }
     if !mounts.is_empty() {
-        container.insert("volumeMounts".into(), json!(mounts));
+        container.insert("volumeMounts".into(), Value::Array(mounts));
     }
     let mut pod = pod_spec(w, &app.security, Value::Object(container), app.api_access);
     if !volumes.is_empty() {
-        pod["volumes"] = json!(volumes);
+        pod["volumes"] = Value::Array(volumes);
     }
-    let spec = json!({"spec": {
+    // The pod is moved in, not embedded: `json!` would copy it.
+    let mut spec = json!({"spec": {
         "replicas": app.replicas.value,
         "selector": {"matchLabels": w.pod_labels},
-        "template": {"metadata": {"labels": labels}, "spec": pod},
+        "template": {"metadata": {"labels": labels}, "spec": null},
     }});
+    spec["spec"]["template"]["spec"] = pod;
     out.push(Object::new("apps/v1", "Deployment", &w.object_name, ns, &labels, spec, w.span));
     if !w.ports.is_empty() {
         out.push(service(w, &labels));
@@ -190,7 +192,7 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
         "volumeMounts": mounts,
     });
     if !env.is_empty() {
-        container["env"] = json!(env);
+        container["env"] = Value::Array(env);
     }
     if !args.is_empty() {
         container["args"] = json!(args);
@@ -198,13 +200,14 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
     let mut pod = pod_spec(w, &security, container, false);
     pod["volumes"] = json!(scratch.iter().map(|(name, _)| json!({"name": name, "emptyDir": {}})).collect::<Vec<_>>());
     let claim = json!({"metadata": {"name": "data"}, "spec": pvc_spec(&db.decl.size, db.storage_class.as_deref())});
-    let spec = json!({"spec": {
+    let mut spec = json!({"spec": {
         "serviceName": w.name,
         "replicas": 1,
         "selector": {"matchLabels": w.pod_labels},
-        "template": {"metadata": {"labels": labels}, "spec": pod},
+        "template": {"metadata": {"labels": labels}, "spec": null},
         "volumeClaimTemplates": [claim],
     }});
+    spec["spec"]["template"]["spec"] = pod;
     vec![
         service_account(w, &labels),
         Object::new("apps/v1", "StatefulSet", &w.object_name, ns, &labels, spec, w.span),

@@ -4,7 +4,7 @@
 //! It returns `None` ("not handled") for anything it does not read exactly
 //! as the `kdl` crate would: syntax errors, type annotations, duplicate
 //! properties (whose diagnostics come from the `kdl` path), and the few
-//! corners listed in `docs/decisions/0005-kdl-reader.md`. The caller then runs
+//! corners listed in `docs/decisions/0007-kdl-reader.md`. The caller then runs
 //! the `kdl` crate, so output never depends on which path read the input.
 //! Nesting lives on an explicit stack, never the call stack.
 
