@@ -88,40 +88,42 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
     let nodes: BTreeMap<&str, &GraphNode> = derived.graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let probes = external_probes(stack);
     let outside = Outside::new(stack);
-    let mut actual: BTreeMap<(String, String), Allowed> = BTreeMap::new();
-    for reach in cluster.reachability(&probes) {
-        actual.insert((cluster.endpoint_name(reach.from), cluster.endpoint_name(reach.to)), reach.allowed);
-    }
-    let managed = |id: &str| nodes.get(id).is_some_and(|n| n.managed);
+    let end = |e: netpol::Endpoint| match e {
+        netpol::Endpoint::Pod(i) => End::Pod(cluster.pods[i].id.as_str()),
+        netpol::Endpoint::External(ip) => End::Ip(ip),
+    };
+    let actual: BTreeMap<(End, End), Allowed> =
+        cluster.reachability(&probes).into_iter().map(|r| ((end(r.from), end(r.to)), r.allowed)).collect();
+    let managed = |e: End| matches!(e, End::Pod(id) if nodes.get(id).is_some_and(|n| n.managed));
     // Only pairs that some side allows can differ: the ones reachability
     // reports, the declared edges, and managed pods with external addresses.
     // Every other pair is denied by both, so the proof covers all pairs
     // without visiting them one by one.
-    let mut keys: BTreeSet<(String, String)> = actual.keys().cloned().collect();
-    keys.extend(expected.keys().cloned());
-    let probe_names: Vec<String> = probes.iter().map(ToString::to_string).collect();
+    let mut keys: BTreeSet<(End, End)> = actual.keys().copied().collect();
+    keys.extend(expected.keys().copied());
     for node in derived.graph.nodes.iter().filter(|n| n.managed) {
-        for probe in &probe_names {
-            keys.insert((node.id.clone(), probe.clone()));
-            keys.insert((probe.clone(), node.id.clone()));
+        for probe in &probes {
+            keys.insert((End::Pod(&node.id), End::Ip(*probe)));
+            keys.insert((End::Ip(*probe), End::Pod(&node.id)));
         }
     }
-    for (from, to) in keys.iter().filter(|(f, t)| managed(f) || managed(t)) {
+    let none = Allowed::none();
+    for &(from, to) in keys.iter().filter(|(f, t)| managed(*f) || managed(*t)) {
         let want = expected_between(stack, &outside, &expected, &nodes, from, to);
-        let got = actual.get(&(from.clone(), to.clone())).cloned().unwrap_or_else(Allowed::none);
-        if want != got {
-            let span = nodes
-                .get(from.as_str())
-                .filter(|n| n.managed)
-                .or_else(|| nodes.get(to.as_str()))
-                .map_or(Span::default(), |n| n.span);
+        let got = actual.get(&(from, to)).unwrap_or(&none);
+        if want != *got {
+            let node = |e: End| match e {
+                End::Pod(id) => nodes.get(id).copied(),
+                End::Ip(_) => None,
+            };
+            let span = node(from).filter(|n| n.managed).or_else(|| node(to)).map_or(Span::default(), |n| n.span);
             d.push(
                 Diagnostic::error(
                     Code::Internal,
                     span,
                     format!(
                         "the derived NetworkPolicies allow {from} → {to}: {}, but the stack declares: {}",
-                        show(&got),
+                        show(got),
                         show(&want)
                     ),
                 )
@@ -143,11 +145,27 @@ fn show(a: &Allowed) -> String {
     if a.is_empty() { "nothing".to_owned() } else { a.to_string() }
 }
 
+/// One end of a connection in the proof: a pod by graph id, or an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum End<'a> {
+    Pod(&'a str),
+    Ip(IpAddr),
+}
+
+impl std::fmt::Display for End<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            End::Pod(id) => f.write_str(id),
+            End::Ip(ip) => write!(f, "{ip}"),
+        }
+    }
+}
+
 /// The graph's edges as allowed port sets per pair.
-fn expected(derived: &Derived) -> BTreeMap<(String, String), Allowed> {
-    let mut out: BTreeMap<(String, String), Allowed> = BTreeMap::new();
+fn expected(derived: &Derived) -> BTreeMap<(End<'_>, End<'_>), Allowed> {
+    let mut out: BTreeMap<(End, End), Allowed> = BTreeMap::new();
     for e in &derived.graph.edges {
-        let entry = out.entry((e.from.clone(), e.to.clone())).or_insert_with(Allowed::none);
+        let entry = out.entry((End::Pod(&e.from), End::Pod(&e.to))).or_insert_with(Allowed::none);
         entry.union_with(&Allowed::only(protocol(e.protocol), PortSet::single(e.port)));
     }
     out
@@ -176,12 +194,12 @@ impl Outside {
 fn expected_between(
     stack: &ResolvedStack,
     outside: &Outside,
-    edges: &BTreeMap<(String, String), Allowed>,
+    edges: &BTreeMap<(End, End), Allowed>,
     nodes: &BTreeMap<&str, &GraphNode>,
-    from: &str,
-    to: &str,
+    from: End,
+    to: End,
 ) -> Allowed {
-    if let Some(a) = edges.get(&(from.to_owned(), to.to_owned())) {
+    if let Some(a) = edges.get(&(from, to)) {
         return a.clone();
     }
     let api_ip = outside.api_ip;
@@ -192,9 +210,13 @@ fn expected_between(
         }
         allowed
     };
-    match (nodes.get(from), from.parse::<IpAddr>(), nodes.get(to), to.parse::<IpAddr>()) {
+    let node = |e: End| match e {
+        End::Pod(id) => nodes.get(id).copied(),
+        End::Ip(_) => None,
+    };
+    match (from, node(from), to, node(to)) {
         // A pod to an address: the API server, the internet.
-        (Some(node), _, None, Ok(ip)) => {
+        (_, Some(node), End::Ip(ip), None) => {
             let mut allowed = Allowed::none();
             if node.api_access
                 && api_ip == Some(ip)
@@ -210,7 +232,7 @@ fn expected_between(
             allowed
         }
         // An address to a pod: entry points open to all, webhooks to the API server.
-        (None, Ok(ip), Some(node), _) => {
+        (End::Ip(ip), None, _, Some(node)) => {
             let mut allowed = tcp(&mut node.world_ingress.iter().copied());
             if api_ip == Some(ip) {
                 allowed.union_with(&tcp(&mut node.api_ingress.iter().copied()));
