@@ -12,7 +12,7 @@ mod policies;
 
 pub use policies::{Expected, PolicyReport, policies};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use crate::check::ResolvedStack;
@@ -85,7 +85,8 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
         }
     };
     let expected = expected(derived);
-    let nodes: BTreeMap<&str, &GraphNode> = derived.graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    // Looked up, never iterated: the order of the proof comes from `keys`.
+    let nodes: HashMap<&str, &GraphNode> = derived.graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let probes = external_probes(stack);
     let outside = Outside::new(stack);
     let end = |e: netpol::Endpoint| match e {
@@ -195,7 +196,7 @@ fn expected_between(
     stack: &ResolvedStack,
     outside: &Outside,
     edges: &BTreeMap<(End, End), Allowed>,
-    nodes: &BTreeMap<&str, &GraphNode>,
+    nodes: &HashMap<&str, &GraphNode>,
     from: End,
     to: End,
 ) -> Allowed {
