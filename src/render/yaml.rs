@@ -158,7 +158,8 @@ fn needs_escape(c: char) -> bool {
         || matches!(c, '\u{85}' | '\u{A0}' | '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
-/// Words YAML 1.1 (and so go-yaml or PyYAML) reads as null or booleans.
+/// Words YAML 1.1 (and so go-yaml or PyYAML) reads as null or booleans;
+/// none is longer than five bytes.
 const RESERVED: &[&str] = &[
     "null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
     "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", "=", "<<",
@@ -168,7 +169,7 @@ fn is_plain_safe(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if RESERVED.contains(&s) {
+    if s.len() <= 5 && RESERVED.contains(&s) {
         return false;
     }
     // Anything starting like a number, a sign or a dot may resolve to a
@@ -204,6 +205,11 @@ mod tests {
     use serde_json::json;
 
     use super::to_yaml;
+
+    #[test]
+    fn reserved_words_are_short() {
+        assert!(super::RESERVED.iter().all(|w| w.len() <= 5));
+    }
 
     #[test]
     fn block_layout() {
