@@ -132,7 +132,10 @@ fn velero_with_nothing_to_back_up_warns_and_writes_no_schedule() {
     let options = stackc::CompileOptions::default();
     let compiled = stackc::compile(&source, &options).expect("a warning does not stop the build");
     assert!(compiled.tree.files.keys().all(|p| !p.contains("/velero/")));
-    insta::assert_snapshot!("velero_nothing_to_back_up", render_diagnostics(&compiled.clusters[0].derived.warnings, &source));
+    insta::assert_snapshot!(
+        "velero_nothing_to_back_up",
+        render_diagnostics(&compiled.clusters[0].derived.warnings, &source)
+    );
 }
 
 macro_rules! velero_diagnostics {
