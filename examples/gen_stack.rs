@@ -222,6 +222,17 @@ fn json(stack: &Stack, n: usize, seed: u64) -> String {
     out
 }
 
+/// The stack of `n` apps for `seed`, as KDL. `bench/stages/benches` includes
+/// this file to generate its stacks in process.
+pub fn stack_kdl(n: usize, seed: u64) -> String {
+    kdl(&generate(n, seed), n, seed)
+}
+
+/// The same stack as JSON, for cdk8s.
+pub fn stack_json(n: usize, seed: u64) -> String {
+    json(&generate(n, seed), n, seed)
+}
+
 fn usage() -> ExitCode {
     eprintln!("usage: gen_stack N [--seed S] [--json]");
     ExitCode::from(2)
@@ -250,8 +261,7 @@ fn main() -> ExitCode {
         }
     }
     let Some(n) = n else { return usage() };
-    let stack = generate(n, seed);
-    let text = if as_json { json(&stack, n, seed) } else { kdl(&stack, n, seed) };
+    let text = if as_json { stack_json(n, seed) } else { stack_kdl(n, seed) };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).is_err() || stdout.flush().is_err() {
         return ExitCode::FAILURE;
