@@ -2,7 +2,8 @@
 # Benchmark stackc against its peers on generated stacks, side by side in one run.
 #
 #   bench/compare.sh [N ...]     # default: 10 100 1000 5000; saves bench/results/<date>.tsv
-#   bench/compare.sh --smoke     # N=10 once, for CI (< 60 s once the binaries are built)
+#   bench/compare.sh --smoke     # N=10 once, for CI (< 60 s once the binaries are built):
+#                                # fails if a contender is missing or fails; asserts no timing
 #
 # For each N it generates a stack (examples/gen_stack.rs, seed $SEED, default 42)
 # and its JSON twin, then measures, interleaved, repetition by repetition:
@@ -31,7 +32,7 @@ SIZES=()
 for arg in "$@"; do
     case "$arg" in
         --smoke) SMOKE=1 ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *[!0-9]*|'') echo "compare.sh: not a size: $arg" >&2; exit 2 ;;
         *) SIZES+=("$arg") ;;
     esac
@@ -83,6 +84,11 @@ KUSTOMIZE=1
 if ! command -v kubectl >/dev/null; then
     say "kubectl is not installed: skipping kustomize"
     KUSTOMIZE=0
+fi
+# The smoke run checks that every contender still runs: none may be skipped.
+if [ "$SMOKE" = 1 ] && { [ "$CDK8S" = 0 ] || [ "$KUSTOMIZE" = 0 ]; }; then
+    say "--smoke: a contender is missing (see above)"
+    exit 1
 fi
 
 # --- measuring -----------------------------------------------------------------
@@ -233,7 +239,14 @@ echo
 echo "stackc $REV, $(nproc) cores, seed $SEED, $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$TABLE"
 
-if [ "$SMOKE" = 0 ]; then
+if [ "$SMOKE" = 1 ]; then
+    # Any failed row (or a kustomize timeout at N=10) means the benchmark broke.
+    if awk -F'\t' 'NR > 1 && $7 != "ok" { bad = 1 } END { exit !bad }' "$RAW"; then
+        say "--smoke: a run failed (see the rows above)"
+        exit 1
+    fi
+    say "--smoke: every contender ran"
+else
     mkdir -p "$BENCH/results"
     result="$BENCH/results/$(date +%F).tsv"
     {

@@ -222,10 +222,15 @@ fn json(stack: &Stack, n: usize, seed: u64) -> String {
     out
 }
 
-/// The KDL stack for `n` apps and `seed`, as `gen_stack N --seed S` prints it
-/// (the syntax tests include this file to read generated stacks).
-pub(crate) fn kdl_stack(n: usize, seed: u64) -> String {
+/// The stack of `n` apps for `seed`, as KDL. `bench/stages/benches` and the
+/// syntax tests include this file to generate stacks in process.
+pub fn stack_kdl(n: usize, seed: u64) -> String {
     kdl(&generate(n, seed), n, seed)
+}
+
+/// The same stack as JSON, for cdk8s.
+pub fn stack_json(n: usize, seed: u64) -> String {
+    json(&generate(n, seed), n, seed)
 }
 
 fn usage() -> ExitCode {
@@ -256,7 +261,7 @@ fn main() -> ExitCode {
         }
     }
     let Some(n) = n else { return usage() };
-    let text = if as_json { json(&generate(n, seed), n, seed) } else { kdl_stack(n, seed) };
+    let text = if as_json { stack_json(n, seed) } else { stack_kdl(n, seed) };
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).is_err() || stdout.flush().is_err() {
         return ExitCode::FAILURE;

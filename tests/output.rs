@@ -120,3 +120,38 @@ fn a_tampered_manifest_cannot_point_outside() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(fs::read_to_string(&outside).unwrap(), "keep");
 }
+
+/// The files a build wrote into `out`, read back: the tree of that build.
+fn written_tree(out: &std::path::Path) -> stackc::render::Tree {
+    let owned = fs::read_to_string(out.join(".stackc-owned")).unwrap();
+    let mut tree = stackc::render::Tree::default();
+    for path in owned.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        tree.files.insert(path.to_owned(), fs::read(out.join(path)).unwrap());
+    }
+    tree
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_replaced_by_a_link_after_the_plan_is_not_written_through() {
+    // A changed file (backed up by the journal first) and an added one (only
+    // the write itself meets its directory).
+    for (path, bytes) in [("clusters/c/a/deployment-web.yaml", "changed\n"), ("clusters/c/a/new.yaml", "new\n")] {
+        let dir = project();
+        let out = dir.path().join("out");
+        let mut tree = written_tree(&out);
+        tree.files.insert(path.to_owned(), bytes.as_bytes().to_vec());
+        let output = stackc::emit::Output::open(&out).unwrap();
+        let plan = output.plan(&tree).unwrap();
+        assert_eq!(plan.added.len() + plan.changed.len(), 1, "{plan:?}");
+        // Another process swaps the planned directory for a link to a copy elsewhere.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let moved = elsewhere.path().join("a");
+        fs::rename(out.join("clusters/c/a"), &moved).unwrap();
+        std::os::unix::fs::symlink(&moved, out.join("clusters/c/a")).unwrap();
+        let before = snapshot_dir(elsewhere.path());
+        let err = output.write(&tree, &plan).unwrap_err();
+        assert!(matches!(err, stackc::emit::EmitError::Symlink { .. }), "{path}: {err}");
+        assert_eq!(before, snapshot_dir(elsewhere.path()), "{path}: nothing written through the link");
+    }
+}

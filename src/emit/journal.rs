@@ -6,11 +6,12 @@
 //! build. The journal ends with a `commit` line once complete; an incomplete
 //! journal means nothing was applied yet.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::paths::{remove_empty_parents, safe_join};
+use super::paths::{Dirs, remove_empty_parents, safe_join};
 use super::{EmitError, io_error};
 
 pub(super) const TXN_DIR: &str = ".stackc-txn";
@@ -46,12 +47,17 @@ pub(super) fn begin(out: &Path, changes: &[Change]) -> Result<(), EmitError> {
     let backup = txn.join("backup");
     fs::create_dir_all(&backup).map_err(io_error("creating", &backup))?;
     let mut journal = String::new();
+    let mut dirs = Dirs::new(out);
+    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
     for change in changes {
         if let Change::Replace(path) | Change::Remove(path) = change {
-            let from = safe_join(out, path)?;
+            let from = dirs.join_no_link(path)?.full;
             let to = backup.join(path);
-            if let Some(parent) = to.parent() {
+            if let Some(parent) = to.parent()
+                && !made.contains(parent)
+            {
                 fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
+                made.insert(parent.to_path_buf());
             }
             fs::copy(&from, &to).map_err(io_error("backing up", &from))?;
         }

@@ -10,12 +10,13 @@ mod paths;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io;
+use std::io::{self, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::render::Tree;
 use journal::Change;
-use paths::safe_join;
+use paths::Dirs;
 
 /// The manifest of owned files, at the top of the output directory.
 pub const OWNED: &str = ".stackc-owned";
@@ -74,9 +75,17 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
         return Err(EmitError::Interrupted);
     }
     let owned = read_owned(out)?;
+    let mut dirs = Dirs::new(out);
     let mut plan = Plan::default();
     for (path, bytes) in &tree.files {
-        let full = safe_join(out, path)?;
+        let joined = dirs.join(path)?;
+        if joined.absent {
+            // Its directory does not exist (a new output directory, a new
+            // namespace): no need to look at the file.
+            plan.added.push(path.clone());
+            continue;
+        }
+        let full = joined.full;
         match fs::symlink_metadata(&full) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => plan.added.push(path.clone()),
             Err(e) => return Err(io_error("reading", &full)(e)),
@@ -87,8 +96,8 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
             Ok(_) if !owned.contains(path) => {
                 return Err(EmitError::Foreign { path: path.clone() });
             }
-            Ok(_) => {
-                if fs::read(&full).map_err(io_error("reading", &full))? == *bytes {
+            Ok(meta) => {
+                if holds(&full, path, meta.len(), bytes)? {
                     plan.unchanged += 1;
                 } else {
                     plan.changed.push(path.clone());
@@ -97,16 +106,47 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
         }
     }
     for path in owned {
-        if !tree.files.contains_key(&path) && safe_join(out, &path)?.exists() {
-            plan.removed.push(path);
+        if !tree.files.contains_key(&path) {
+            let joined = dirs.join_no_link(&path)?;
+            if !joined.absent && joined.full.exists() {
+                plan.removed.push(path);
+            }
         }
     }
     for path in &tree.foreign {
-        if !safe_join(out, path)?.exists() {
+        let joined = dirs.join_no_link(path)?;
+        if joined.absent || !joined.full.exists() {
             plan.missing_foreign.push(path.clone());
         }
     }
     Ok(plan)
+}
+
+/// Whether the file at `full`, of `len` bytes, holds exactly `bytes`. A
+/// file of another size is not read; the file is opened without following a
+/// link, in case one replaced it since it was looked at.
+fn holds(full: &Path, path: &str, len: u64, bytes: &[u8]) -> Result<bool, EmitError> {
+    if len != bytes.len() as u64 {
+        return Ok(false);
+    }
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(full)
+        .map_err(|e| link_or_io(e, "reading", full, path))?;
+    // Through `take`: `File::read_to_end` would ask the size again (fstat).
+    let mut found = Vec::with_capacity(bytes.len() + 1);
+    (&mut file).take(len + 1).read_to_end(&mut found).map_err(io_error("reading", full))?;
+    Ok(found == bytes)
+}
+
+/// `O_NOFOLLOW` met a link: say so; any other error as it is.
+fn link_or_io(e: io::Error, action: &'static str, full: &Path, path: &str) -> EmitError {
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        EmitError::Symlink { path: path.to_owned() }
+    } else {
+        io_error(action, full)(e)
+    }
 }
 
 /// Exclusive use of an output directory for one build.
@@ -173,29 +213,33 @@ fn manifest(tree: &Tree) -> String {
         .collect()
 }
 
-/// Write and remove in journal order. Paths were checked by [`plan`] (no
-/// escape, no link) under the lock.
+/// Write and remove in journal order. The plan checked every path; the
+/// write looks at each directory again (once), creates the missing ones and
+/// opens files without following links, so a directory or file replaced by
+/// a link since the plan is refused rather than written through.
 fn apply(out: &Path, tree: &Tree, changes: &[Change], manifest: &str) -> Result<(), EmitError> {
     let fault: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
-    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut dirs = Dirs::new(out);
     for (done, change) in changes.iter().enumerate() {
         if fault == Some(done) {
             std::process::abort();
         }
         match change {
             Change::Add(path) | Change::Replace(path) => {
+                dirs.create_parents(path)?;
                 let target = out.join(path);
-                if let Some(parent) = target.parent()
-                    && !made.contains(parent)
-                {
-                    fs::create_dir_all(parent).map_err(io_error("creating", parent))?;
-                    made.insert(parent.to_path_buf());
-                }
                 let bytes = if path == OWNED { manifest.as_bytes() } else { &tree.files[path] };
-                fs::write(&target, bytes).map_err(io_error("writing", &target))?;
+                let mut file = fs::OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .custom_flags(libc::O_NOFOLLOW)
+                    .open(&target)
+                    .map_err(|e| link_or_io(e, "writing", &target, path))?;
+                file.write_all(bytes).map_err(io_error("writing", &target))?;
             }
             Change::Remove(path) => {
-                let full = out.join(path);
+                let full = dirs.join(path)?.full;
                 fs::remove_file(&full).map_err(io_error("removing", &full))?;
                 paths::remove_empty_parents(out, &full);
             }
@@ -211,7 +255,7 @@ fn read_owned(out: &Path) -> Result<BTreeSet<String>, EmitError> {
             let owned: BTreeSet<String> =
                 text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect();
             for p in &owned {
-                safe_join(out, p)?;
+                paths::check_relative(p)?;
             }
             Ok(owned)
         }

@@ -36,7 +36,7 @@ fn the_repository_and_generated_stacks_take_the_fast_path() {
         assert!(agree(&path.display().to_string(), &source), "{} falls back", path.display());
     }
     for (n, seed) in [(1, 1), (10, 3), (200, 1), (500, 42)] {
-        let source = gen_stack::kdl_stack(n, seed);
+        let source = gen_stack::stack_kdl(n, seed);
         assert!(agree(&format!("gen_stack {n} --seed {seed}"), &source), "gen_stack {n} falls back");
     }
 }
