@@ -37,7 +37,9 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             if !warnings.is_empty() {
                 print_diagnostics(&warnings, &name, &source, args.format);
             }
-            c
+            // The process exits after this command: let the OS reclaim the
+            // objects instead of freeing them one by one (0.2 s at N = 5000).
+            std::mem::ManuallyDrop::new(c)
         }
         Err(d) => {
             print_diagnostics(&d, &name, &source, args.format);
@@ -122,9 +124,6 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         plan.unchanged,
         started.elapsed().as_millis()
     );
-    // The process exits next: let the OS reclaim the objects instead of
-    // freeing them one by one (7% of a large build).
-    std::mem::forget(compiled);
     exit::OK
 }
 

@@ -77,32 +77,21 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
     let owned = read_owned(out)?;
     let mut dirs = Dirs::new(out);
     let mut plan = Plan::default();
+    // Look at every file first (one stat each), then read the same-size ones
+    // on every core, then take the outcomes in path order: the first error
+    // in that order wins, as if the files were looked at one by one.
+    let mut looks = Vec::with_capacity(tree.files.len());
     for (path, bytes) in &tree.files {
-        let joined = dirs.join(path)?;
-        if joined.absent {
-            // Its directory does not exist (a new output directory, a new
-            // namespace): no need to look at the file.
-            plan.added.push(path.clone());
-            continue;
-        }
-        let full = joined.full;
-        match fs::symlink_metadata(&full) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => plan.added.push(path.clone()),
-            Err(e) => return Err(io_error("reading", &full)(e)),
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(EmitError::Symlink { path: path.clone() });
-            }
-            Ok(meta) if !meta.is_file() => return Err(EmitError::NotAFile { path: path.clone() }),
-            Ok(_) if !owned.contains(path) => {
-                return Err(EmitError::Foreign { path: path.clone() });
-            }
-            Ok(meta) => {
-                if holds(&full, path, meta.len(), bytes)? {
-                    plan.unchanged += 1;
-                } else {
-                    plan.changed.push(path.clone());
-                }
-            }
+        looks.push(look(&mut dirs, &owned, path, bytes));
+    }
+    let read = read_all(&looks);
+    for (look, same) in looks.into_iter().zip(read) {
+        match (look?, same) {
+            (Look::Added(path), _) => plan.added.push(path.clone()),
+            (Look::Changed(path), _) | (Look::Read(path, ..), Some(Ok(false))) => plan.changed.push(path.clone()),
+            (Look::Read(..), Some(Ok(true))) => plan.unchanged += 1,
+            (Look::Read(..), Some(Err(e))) => return Err(e),
+            (Look::Read(..), None) => unreachable!("every same-size file is read"),
         }
     }
     for path in owned {
@@ -120,6 +109,57 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
         }
     }
     Ok(plan)
+}
+
+/// What one look at a file of the tree found.
+enum Look<'t> {
+    Added(&'t String),
+    Changed(&'t String),
+    /// Same size: the bytes decide.
+    Read(&'t String, PathBuf, &'t [u8]),
+}
+
+fn look<'t>(
+    dirs: &mut Dirs,
+    owned: &std::collections::BTreeSet<String>,
+    path: &'t String,
+    bytes: &'t [u8],
+) -> Result<Look<'t>, EmitError> {
+    let joined = dirs.join(path)?;
+    if joined.absent {
+        // Its directory does not exist (a new output directory, a new
+        // namespace): no need to look at the file.
+        return Ok(Look::Added(path));
+    }
+    let full = joined.full;
+    match fs::symlink_metadata(&full) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Look::Added(path)),
+        Err(e) => Err(io_error("reading", &full)(e)),
+        Ok(meta) if meta.file_type().is_symlink() => Err(EmitError::Symlink { path: path.clone() }),
+        Ok(meta) if !meta.is_file() => Err(EmitError::NotAFile { path: path.clone() }),
+        Ok(_) if !owned.contains(path) => Err(EmitError::Foreign { path: path.clone() }),
+        Ok(meta) if meta.len() != bytes.len() as u64 => Ok(Look::Changed(path)),
+        Ok(_) => Ok(Look::Read(path, full, bytes)),
+    }
+}
+
+/// For each look, `Some(whether the file holds its bytes)` when it must be
+/// read; the reads run on every core, the answers come back in order.
+fn read_all(looks: &[Result<Look, EmitError>]) -> Vec<Option<Result<bool, EmitError>>> {
+    let one = |l: &Result<Look, EmitError>| match l {
+        Ok(Look::Read(path, full, bytes)) => Some(holds(full, path, bytes.len() as u64, bytes)),
+        _ => None,
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    let chunk = looks.len().div_ceil(threads).max(256);
+    if looks.len() <= chunk {
+        return looks.iter().map(one).collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            looks.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
 }
 
 /// Whether the file at `full`, of `len` bytes, holds exactly `bytes`. A
