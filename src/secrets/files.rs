@@ -1,4 +1,4 @@
-//! The store on disk: reading every `secrets/<ns>/<name>.sops.yaml` beside
+//! The store on disk: reading every `secrets/[<cluster>/]<ns>/<name>.sops.yaml` beside
 //! the stack into a [`SecretStore`], and writing one file atomically.
 
 use std::fs;
@@ -28,47 +28,32 @@ pub fn load_store(stack_dir: &Path) -> Result<SecretStore, SecretsError> {
     for entry in namespaces {
         let entry = entry.map_err(SecretsError::io("reading", &root))?;
         let label = entry.file_name().to_string_lossy().into_owned();
-        if !is_dns1123_label(&label) || !entry.path().is_dir() {
-            continue;
-        }
-        // `secrets/<ns>/<name>.sops.yaml`, or with several clusters
-        // `secrets/<cluster>/<ns>/<name>.sops.yaml`: a directory of files is
-        // a namespace, a directory of directories a cluster.
-        for file in fs::read_dir(entry.path()).map_err(SecretsError::io("reading", &entry.path()))? {
-            let file = file.map_err(SecretsError::io("reading", &entry.path()))?;
-            let file_name = file.file_name().to_string_lossy().into_owned();
-            if file.path().is_dir() {
-                if is_dns1123_label(&file_name) {
-                    load_namespace(stack_dir, Some(&label), &file_name, &mut store)?;
-                }
-                continue;
-            }
-            if let Some(name) = file_name.strip_suffix(STORE_SUFFIX).filter(|n| is_dns1123_label(n)) {
-                let id = SecretId::new(&label, name);
-                let stored = read_stored(stack_dir, &id)?;
-                store.insert(id, stored);
-            }
+        if is_dns1123_label(&label) && entry.path().is_dir() {
+            load_dir(stack_dir, None, &label, &mut store)?;
         }
     }
     Ok(store)
 }
 
-/// Reads the store files of one namespace in the store of a cluster.
-fn load_namespace(
-    stack_dir: &Path,
-    scope: Option<&str>,
-    namespace: &str,
-    store: &mut SecretStore,
-) -> Result<(), SecretsError> {
-    let dir = match scope {
-        Some(scope) => stack_dir.join(STORE_DIR).join(scope).join(namespace),
-        None => stack_dir.join(STORE_DIR).join(namespace),
-    };
-    for file in fs::read_dir(&dir).map_err(SecretsError::io("reading", &dir))? {
-        let file = file.map_err(SecretsError::io("reading", &dir))?;
-        let file_name = file.file_name().to_string_lossy().into_owned();
-        if let Some(name) = file_name.strip_suffix(STORE_SUFFIX).filter(|n| is_dns1123_label(n)) {
-            let id = SecretId::new(namespace, name).in_scope(scope);
+/// Reads `secrets/[<scope>/]<label>/`: its `<name>.sops.yaml` files are the
+/// Secrets of namespace `<label>`. At the top (no scope) a subdirectory
+/// makes `<label>` a cluster and the subdirectory one of its namespaces
+/// (`secrets/<cluster>/<ns>/<name>.sops.yaml`, for stacks with several).
+fn load_dir(stack_dir: &Path, scope: Option<&str>, label: &str, store: &mut SecretStore) -> Result<(), SecretsError> {
+    let mut dir = stack_dir.join(STORE_DIR);
+    dir.extend(scope);
+    dir.push(label);
+    for entry in fs::read_dir(&dir).map_err(SecretsError::io("reading", &dir))? {
+        let entry = entry.map_err(SecretsError::io("reading", &dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() {
+            if scope.is_none() && is_dns1123_label(&name) {
+                load_dir(stack_dir, Some(label), &name, store)?;
+            }
+            continue;
+        }
+        if let Some(secret) = name.strip_suffix(STORE_SUFFIX).filter(|n| is_dns1123_label(n)) {
+            let id = SecretId::new(label, secret).in_scope(scope);
             let stored = read_stored(stack_dir, &id)?;
             store.insert(id, stored);
         }
