@@ -243,3 +243,21 @@ fn a_store_file_outside_the_cluster_stores_is_reported() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("`secrets/wiki/old.sops.yaml` is outside every cluster's store"), "{stderr}");
 }
+
+#[test]
+fn diff_reviews_the_cluster_it_is_asked_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = std::fs::read_to_string(root().join("examples/environments/stack.kdl")).unwrap();
+    let new = old.replace("host=\"wiki.staging.acme.io\"", "host=\"wiki2.staging.acme.io\"");
+    assert_ne!(old, new);
+    std::fs::write(dir.path().join("old.kdl"), &old).unwrap();
+    std::fs::write(dir.path().join("new.kdl"), &new).unwrap();
+    let staging = stackc(dir.path(), &["diff", "old.kdl", "new.kdl", "--cluster", "staging"]);
+    assert!(String::from_utf8_lossy(&staging.stdout).contains("`wiki2.staging.acme.io` → `wiki/web`"));
+    // Without --cluster, the first declared (production), which did not change.
+    let first = stackc(dir.path(), &["diff", "old.kdl", "new.kdl"]);
+    assert!(String::from_utf8_lossy(&first.stdout).contains("No change"));
+    let unknown = stackc(dir.path(), &["diff", "old.kdl", "new.kdl", "--cluster", "qa"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no cluster `qa`"));
+}

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use super::{Format, exit, print_diagnostics};
+use super::{Format, exit, print_diagnostics, select};
 use crate::review;
 
 /// Output formats of `stackc diff`.
@@ -41,9 +41,11 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
         };
         match crate::resolve(&source) {
             Ok(stacks) => {
-                let Some(stack) = pick(stacks, args.cluster.cluster.as_deref()) else {
-                    let which = args.cluster.cluster.as_deref().unwrap_or_default();
-                    eprintln!("error: `{spec}` has no cluster `{which}`");
+                // The named cluster, else the first declared: a stack with one
+                // cluster compares with one of another name (after a rename).
+                let Some(stack) =
+                    select(stacks, |s| &s.cluster.name.value, &args.cluster).ok().and_then(|s| s.into_iter().next())
+                else {
                     return exit::INPUT;
                 };
                 let graph = crate::derive::network_graph(&stack);
@@ -62,15 +64,6 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
         DiffFormat::Json => print!("{}", review::json(&r)),
     }
     exit::OK
-}
-
-/// The cluster reviewed: the named one, else the first declared (a stack
-/// with one cluster compares with one of another name, e.g. after a rename).
-fn pick(stacks: Vec<crate::check::ResolvedStack>, name: Option<&str>) -> Option<crate::check::ResolvedStack> {
-    match name {
-        Some(name) => stacks.into_iter().find(|s| s.cluster.name.value == name),
-        None => stacks.into_iter().next(),
-    }
 }
 
 /// A file if one exists at `spec`, else `git show REV:path`.
