@@ -140,11 +140,28 @@ impl<'c> Ctx<'c> {
 }
 
 /// Answers the two questions the pair evaluation asks; implemented directly
-/// (for one pair) and from precomputed tables (for all pairs).
+/// (for one pair) and from precomputed tables (for all pairs). Tables hold
+/// answers for pods only: addresses are always asked of the context.
 pub(super) trait Oracle<'c> {
     fn ctx(&self) -> &Ctx<'c>;
     fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]>;
-    fn admits(&self, policy: usize, dir: Direction, rule: usize, remote: Endpoint) -> bool;
+    /// Whether rule `rule` of `policy` (for `dir`) admits pod `pod`.
+    fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool;
+
+    fn admits(&self, policy: usize, dir: Direction, rule: usize, remote: Endpoint) -> bool {
+        match remote {
+            Endpoint::Pod(j) => self.admits_pod(policy, dir, rule, j),
+            Endpoint::External(_) => self.ctx().rule_admits_at(policy, dir, rule, remote),
+        }
+    }
+}
+
+impl<'c> Ctx<'c> {
+    /// Rule `rule` of `policy` for `dir`, evaluated for `remote`.
+    fn rule_admits_at(&self, policy: usize, dir: Direction, rule: usize, remote: Endpoint) -> bool {
+        let pol = &self.cluster.policies[policy];
+        self.rule_admits(pol, &rules(pol, dir)[rule], remote)
+    }
 }
 
 impl<'c> Oracle<'c> for Ctx<'c> {
@@ -154,9 +171,8 @@ impl<'c> Oracle<'c> for Ctx<'c> {
     fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]> {
         Cow::Owned(Ctx::isolating(self, pod, dir))
     }
-    fn admits(&self, policy: usize, dir: Direction, rule: usize, remote: Endpoint) -> bool {
-        let pol = &self.cluster.policies[policy];
-        self.rule_admits(pol, &rules(pol, dir)[rule], remote)
+    fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool {
+        self.rule_admits_at(policy, dir, rule, Endpoint::Pod(pod))
     }
 }
 

@@ -65,11 +65,8 @@ impl<'c> Oracle<'c> for BitIndex<'_, 'c> {
     fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]> {
         Cow::Borrowed(&self.isolating[dir.slot()][pod])
     }
-    fn admits(&self, policy: usize, dir: Direction, rule: usize, remote: Endpoint) -> bool {
-        match remote {
-            Endpoint::Pod(j) => self.admits[policy][dir.slot()][rule][j / 64] >> (j % 64) & 1 == 1,
-            Endpoint::External(_) => self.ctx.admits(policy, dir, rule, remote),
-        }
+    fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool {
+        self.admits[policy][dir.slot()][rule][pod / 64] >> (pod % 64) & 1 == 1
     }
 }
 
