@@ -48,35 +48,21 @@ pub(super) fn policies(stack: &ResolvedStack, namespace: &str, span: Span, graph
             })
             .collect();
         rules.extend(external_ingress(stack, node));
+        let policy = |direction: &str, rules: Vec<Value>, selector: Value| {
+            let name = format!("{}-{}", node.name, direction.to_ascii_lowercase());
+            let spec = policy_spec(selector, direction, rules);
+            Object::new("networking.k8s.io/v1", "NetworkPolicy", &name, Some(namespace), &labels, spec, node.span)
+        };
+        // A workload nothing may reach gets no ingress policy: default-deny covers it.
         if !rules.is_empty() {
-            let spec = policy_spec(selector.clone(), "Ingress", rules);
-            let name = format!("{}-ingress", node.name);
-            out.push(Object::new(
-                "networking.k8s.io/v1",
-                "NetworkPolicy",
-                &name,
-                Some(namespace),
-                &labels,
-                spec,
-                node.span,
-            ));
+            out.push(policy("Ingress", rules, selector.clone()));
         }
         let mut rules: Vec<Value> = egress
             .iter()
             .map(|(p, ports)| object([("to", Value::Array(vec![peer(p)])), ("ports", Value::Array(port_list(ports)))]))
             .collect();
         rules.extend(external_egress(stack, node));
-        let spec = policy_spec(selector, "Egress", rules);
-        let name = format!("{}-egress", node.name);
-        out.push(Object::new(
-            "networking.k8s.io/v1",
-            "NetworkPolicy",
-            &name,
-            Some(namespace),
-            &labels,
-            spec,
-            node.span,
-        ));
+        out.push(policy("Egress", rules, selector));
     }
     out
 }

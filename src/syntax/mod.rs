@@ -142,33 +142,24 @@ pub fn check_fast_path(source: &str) -> Result<(), String> {
     }
 }
 
+fn type_annotation(span: Span) -> Diagnostic {
+    Diagnostic::error(Code::Unsupported, span, "type annotations are not used by the stack language")
+        .help("remove the `(...)` annotation")
+}
+
 fn convert_nodes(nodes: &[kdl::KdlNode], diagnostics: &mut Diagnostics) -> Vec<Node> {
     nodes.iter().map(|n| convert_node(n, diagnostics)).collect()
 }
 
 fn convert_node(node: &kdl::KdlNode, diagnostics: &mut Diagnostics) -> Node {
     if let Some(ty) = node.ty() {
-        diagnostics.push(
-            Diagnostic::error(
-                Code::Unsupported,
-                ty.span().into(),
-                "type annotations are not used by the stack language",
-            )
-            .help("remove the `(...)` annotation"),
-        );
+        diagnostics.push(type_annotation(ty.span().into()));
     }
     let mut args = Vec::new();
     let mut props: Vec<Prop> = Vec::new();
     for entry in node.entries() {
         if let Some(ty) = entry.ty() {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::Unsupported,
-                    ty.span().into(),
-                    "type annotations are not used by the stack language",
-                )
-                .help("remove the `(...)` annotation"),
-            );
+            diagnostics.push(type_annotation(ty.span().into()));
         }
         let value = convert_value(entry.value());
         match entry.name() {
