@@ -44,14 +44,14 @@ pub fn check(stack: Stack) -> Result<Vec<ResolvedStack>, Diagnostics> {
         return Err(d);
     }
     environments::unique_clusters(&stack, &mut d);
-    let several = stack.clusters.len() > 1;
     let mut resolved = Vec::with_capacity(stack.clusters.len());
     if let [_] = stack.clusters.as_slice() {
         resolved.push(check_one(stack, None, &mut d));
     } else {
+        // Several clusters: each checked on its own view, with its own store.
         for cluster in &stack.clusters {
             let view = environments::for_cluster(&stack, cluster, &mut d);
-            resolved.push(check_one(view, several.then(|| cluster.name.value.clone()), &mut d));
+            resolved.push(check_one(view, Some(cluster.name.value.clone()), &mut d));
         }
     }
     if d.has_errors() {
