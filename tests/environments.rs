@@ -261,3 +261,19 @@ fn diff_reviews_the_cluster_it_is_asked_about() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no cluster `qa`"));
 }
+
+#[test]
+fn a_cluster_store_in_a_one_cluster_stack_is_reported_at_the_cluster() {
+    let dir = project(
+        &two_clusters("").replace("    cluster \"staging\" distribution=\"k3s\" version=\"1.33\" {\n\n    }\n", ""),
+    );
+    let stray = dir.path().join("secrets/production/a");
+    std::fs::create_dir_all(&stray).unwrap();
+    let stored = root().join("examples/environments/secrets/production/wiki/db-credentials.sops.yaml");
+    std::fs::copy(stored, stray.join("old.sops.yaml")).unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`secrets/production/a/old.sops.yaml` is in a cluster's store"), "{stderr}");
+    assert!(stderr.contains("the only cluster"), "{stderr}");
+}

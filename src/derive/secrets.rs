@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::object::Object;
 use super::platform::common_labels;
 use crate::check::{Namespace, ResolvedStack};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model;
 use crate::secrets::sops::{EncryptedFile, Node, SopsError, parse_yaml, reencrypt_without_key};
 use crate::secrets::store::{SecretId, SecretStore, StoredSecret, store_options};
@@ -61,9 +61,11 @@ pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnos
             (Some(a), Some(b)) if a != b => continue, // another cluster's store reports its own
             (None, Some(_)) => {
                 d.push(
+                    // No single declaration to point at, and at one place every
+                    // cluster's report is the same warning, shown once.
                     Diagnostic::warning(
                         Code::SecretStore,
-                        Span::default(),
+                        crate::diagnostic::Span::default(),
                         format!("store file `{}` is outside every cluster's store", stored.path),
                     )
                     .help(
@@ -76,9 +78,10 @@ pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnos
                 d.push(
                     Diagnostic::warning(
                         Code::SecretStore,
-                        Span::default(),
+                        stack.cluster.name.span,
                         format!("store file `{}` is in a cluster's store, but the stack has one cluster", stored.path),
                     )
+                    .label("the only cluster")
                     .help("a stack with one cluster keeps `secrets/<namespace>/<name>.sops.yaml`"),
                 );
                 continue;
