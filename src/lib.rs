@@ -14,18 +14,21 @@
 //! store ([`secrets::SecretStore`], loaded beside the stack by the CLI); only
 //! [`emit`], [`secrets`] and [`cli`] touch the file system.
 
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod derive;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+pub mod parallel;
 pub mod render;
 pub mod review;
 pub mod secrets;
 pub mod syntax;
 pub mod verify;
 
+pub use build::compile;
 use diagnostic::Diagnostics;
 
 /// The result of compiling a stack: every stage's output.
@@ -79,24 +82,4 @@ pub fn analyze(source: &str, secrets: &secrets::SecretStore) -> Result<Vec<Analy
         }
     }
     if d.has_errors() { Err(d) } else { Ok(analyzed) }
-}
-
-/// Run stages 1–6: source text and store to the rendered tree. Warnings are
-/// in each cluster's `derived.warnings`.
-///
-/// # Errors
-/// Every diagnostic of the first stage that fails.
-pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagnostics> {
-    let clusters = analyze(source, &options.secrets)?;
-    let mut reports = Vec::with_capacity(clusters.len());
-    for cluster in &clusters {
-        verify::verify(&cluster.stack, &cluster.derived)?;
-        reports.push(verify::policies(&cluster.derived)?);
-    }
-    let derived: Vec<&derive::Derived> = clusters.iter().map(|c| &c.derived).collect();
-    let mut tree = render::render(&derived, &options.render)?;
-    for (cluster, report) in clusters.iter().zip(&reports) {
-        tree.files.extend(render::kyverno_tests::files(&cluster.derived, report));
-    }
-    Ok(Compiled { clusters, tree })
 }

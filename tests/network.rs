@@ -21,8 +21,8 @@ fn policy_mut<'a>(derived: &'a mut stackc::derive::Derived, namespace: &str, nam
         .iter_mut()
         .flat_map(|c| c.objects.iter_mut())
         .find(|o| o.kind == "NetworkPolicy" && o.name == name && o.namespace.as_deref() == Some(namespace))
-        .map(|o| &mut o.body)
-        .expect("policy exists")
+        .and_then(stackc::derive::Object::tree_mut)
+        .expect("policy exists, as a tree")
 }
 
 fn verify_errors(derived: &stackc::derive::Derived, stack: &stackc::check::ResolvedStack) -> String {

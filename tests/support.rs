@@ -4,6 +4,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use stackc::render::{RenderOptions, Tree};
+
+/// The benchmark's stack generator (`cargo run --example gen_stack`).
+#[path = "../examples/gen_stack.rs"]
+#[allow(dead_code)]
+pub mod gen_stack;
 use stackc::secrets::SecretStore;
 
 /// The repository root.

@@ -177,8 +177,10 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
         && let Some(server) = derived.components.iter().flat_map(|c| &c.objects).find(|o| {
             o.kind == "Server"
                 && o.namespace.as_deref() == Some(to.namespace.as_str())
-                && o.body["spec"]["port"] == v.port
-                && o.body["spec"]["podSelector"]["matchLabels"] == serde_json::json!(to.labels)
+                && o.tree().is_some_and(|t| {
+                    t["spec"]["port"] == v.port
+                        && t["spec"]["podSelector"]["matchLabels"] == serde_json::json!(to.labels)
+                })
         })
     {
         println!(

@@ -21,13 +21,36 @@ fn provider(object: &super::Object) -> Option<&'static str> {
         ("kyverno.io", _) => Some("kyverno"),
         ("policy.linkerd.io", _) => Some("linkerd"),
         ("", "Namespace") => {
-            let inject = object.body.pointer("/metadata/annotations/linkerd.io~1inject").and_then(Value::as_str);
+            let inject = object
+                .tree()
+                .and_then(|t| t.pointer("/metadata/annotations/linkerd.io~1inject"))
+                .and_then(Value::as_str);
             inject.map(|_| "linkerd")
         }
         _ => None,
     }
 }
 
+/// Make one component final: its dependencies (the providers among
+/// `present` that its objects need, besides the declared ones) and its
+/// objects in file order. Reads the objects' trees, so it runs before a
+/// build seals the component.
+pub(super) fn complete(c: &mut Component, present: &BTreeSet<String>) {
+    let mut deps: BTreeSet<String> = c.depends_on.iter().cloned().collect();
+    for object in &c.objects {
+        if let Some(p) = provider(object)
+            && p != c.name
+            && present.contains(p)
+        {
+            deps.insert(p.to_owned());
+        }
+    }
+    c.depends_on = deps.into_iter().collect();
+    c.objects.sort_by_cached_key(super::Object::file_name);
+}
+
+/// The whole list, once every component is [`complete`]: reserved names,
+/// canonical order, the engine's own component, name clashes.
 pub(super) fn finish(
     stack: &ResolvedStack,
     mut components: Vec<Component>,
@@ -49,20 +72,6 @@ pub(super) fn finish(
                 .help("the platform owns this namespace and directory; choose another name"),
             );
         }
-    }
-    let present: BTreeSet<String> = components.iter().map(|c| c.name.clone()).collect();
-    for c in &mut components {
-        let mut deps: BTreeSet<String> = c.depends_on.iter().cloned().collect();
-        for object in &c.objects {
-            if let Some(p) = provider(object)
-                && p != c.name
-                && present.contains(p)
-            {
-                deps.insert(p.to_owned());
-            }
-        }
-        c.depends_on = deps.into_iter().collect();
-        c.objects.sort_by_cached_key(super::Object::file_name);
     }
     components.sort_by_key(|c| c.dir.clone());
     let roots = engine::finish(stack, &mut components);

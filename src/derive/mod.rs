@@ -23,10 +23,12 @@ pub use engine::SYNC_WAVE;
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
 pub use helm::{HelmChart, SecretValue};
 pub use network::NOT_INTERNET;
-pub use object::Object;
+pub use object::{Body, Object};
 pub use platform::PLATFORM_CHARTS;
 
-use crate::check::ResolvedStack;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::check::{self, ResolvedStack};
 use crate::diagnostic::Diagnostics;
 use crate::secrets::SecretStore;
 
@@ -87,6 +89,31 @@ pub fn network_graph(stack: &ResolvedStack) -> Graph {
     graph::graph(stack)
 }
 
+/// What a build does with each app namespace's component as soon as it is
+/// final (objects complete and in file order, dependencies known): check
+/// it, render its objects into [`Body::File`]s and drop their trees, so that
+/// a large stack never holds every tree at once. Called on several threads.
+pub trait Seal: Sync {
+    /// What [`Seal::prepare`] makes once per cluster.
+    type Context: Sync;
+    /// What sealing one component found.
+    type Sealed: Send;
+    /// Called once, before any app namespace is derived, with the objects
+    /// that are the context of all others: the platform components' objects
+    /// and the Namespace of every app namespace.
+    fn prepare(&self, cluster: &[&Object]) -> Self::Context;
+    /// Seal one component.
+    fn seal(&self, context: &Self::Context, component: &mut Component) -> Self::Sealed;
+}
+
+/// Sealing nothing: every object keeps its tree.
+impl Seal for () {
+    type Context = ();
+    type Sealed = ();
+    fn prepare(&self, _: &[&Object]) {}
+    fn seal(&self, (): &(), _: &mut Component) {}
+}
+
 /// Derive every object of the stack. Secrets come from `store`, the
 /// encrypted values beside the stack, re-emitted without any key.
 ///
@@ -94,26 +121,67 @@ pub fn network_graph(stack: &ResolvedStack) -> Graph {
 /// Conflicts that only show once objects exist, such as two objects with
 /// the same kind, namespace and name; Secrets without stored values.
 pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Diagnostics> {
+    derive_sealed(stack, store, &()).map(|(derived, _)| derived)
+}
+
+/// [`derive`], handing every app namespace's component to `seal` once it is
+/// final; the app namespaces are derived (and sealed) on every core. Returns
+/// what sealing found, by component directory.
+///
+/// # Errors
+/// As [`derive`].
+pub fn derive_sealed<S: Seal>(
+    stack: &ResolvedStack,
+    store: &SecretStore,
+    seal: &S,
+) -> Result<(Derived, BTreeMap<String, S::Sealed>), Diagnostics> {
     let graph = graph::graph(stack);
-    let mut components = platform::components(stack, &graph);
+    let mut platform = platform::components(stack, &graph);
+    let mut present: BTreeSet<String> = platform.iter().map(|c| c.name.clone()).collect();
+    // Only Flux's HelmReleases need `sources`, and their charts create it.
+    present.insert("sources".to_owned());
+    let mut repositories = Vec::new();
+    for c in &mut platform {
+        repositories.extend(engine::objects(stack, c));
+        components::complete(c, &present);
+    }
+    platform.sort_by(|a, b| a.dir.cmp(&b.dir));
+    let namespaces: Vec<Object> = stack.namespaces.iter().map(|ns| workloads::namespace_object(stack, ns)).collect();
+    let context = {
+        // In the order of the finished tree.
+        let cluster: Vec<&Object> = platform.iter().flat_map(|c| &c.objects).chain(&namespaces).collect();
+        seal.prepare(&cluster)
+    };
+    let jobs: Vec<(&check::Namespace, &Object)> = stack.namespaces.iter().zip(&namespaces).collect();
+    let apps = crate::parallel::map(&jobs, |&(ns, namespace)| {
+        let mut app = namespace_component(stack, ns, namespace.clone(), &graph, store);
+        let repositories = engine::objects(stack, &mut app.component);
+        components::complete(&mut app.component, &present);
+        let sealed = seal.seal(&context, &mut app.component);
+        (app, repositories, sealed)
+    });
+    drop(namespaces);
     let mut d = Diagnostics::default();
     let mut stale_recipients = Vec::new();
-    for ns in &stack.namespaces {
-        let mut objects = workloads::objects(stack, ns);
-        objects.extend(secrets::objects(stack, ns, store, &mut d, &mut stale_recipients));
-        objects.extend(exposure::objects(stack, ns));
-        objects.extend(monitoring::objects(stack, ns));
-        objects.extend(network::policies(stack, &ns.name, ns.span, &graph));
-        objects.extend(mesh::policies(stack, ns, &graph));
-        components.push(Component {
-            charts: workloads::charts(stack, ns),
-            depends_on: ns.depends_on.clone(),
-            ..Component::new(&ns.name, &format!("clusters/{}/{}", stack.cluster.name.value, ns.name), objects)
-        });
+    let mut components = platform;
+    let mut sealed = BTreeMap::new();
+    for (app, used, found) in apps {
+        d.extend(app.diagnostics);
+        stale_recipients.extend(app.stale_recipients);
+        repositories.extend(used);
+        sealed.insert(app.component.dir.clone(), found);
+        components.push(app.component);
     }
-    components.extend(velero::component(stack, &mut d));
+    if let Some(mut c) = velero::component(stack, &mut d) {
+        repositories.extend(engine::objects(stack, &mut c));
+        components::complete(&mut c, &present);
+        components.push(c);
+    }
+    if let Some(mut c) = engine::sources(stack, repositories) {
+        components::complete(&mut c, &present);
+        components.push(c);
+    }
     secrets::unused(stack, store, &mut d);
-    engine::objects(stack, &mut components);
     let mut derived = components::finish(stack, components, graph).map_err(|mut e| {
         e.extend(d.clone());
         e
@@ -123,5 +191,36 @@ pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Dia
     }
     derived.stale_recipients = stale_recipients;
     derived.warnings = d;
-    Ok(derived)
+    Ok((derived, sealed))
+}
+
+/// An app namespace's component, and what deriving it found.
+struct App {
+    component: Component,
+    diagnostics: Diagnostics,
+    stale_recipients: Vec<String>,
+}
+
+fn namespace_component(
+    stack: &ResolvedStack,
+    ns: &check::Namespace,
+    namespace: Object,
+    graph: &Graph,
+    store: &SecretStore,
+) -> App {
+    let mut diagnostics = Diagnostics::default();
+    let mut stale_recipients = Vec::new();
+    let mut objects = vec![namespace];
+    objects.extend(workloads::objects(stack, ns));
+    objects.extend(secrets::objects(stack, ns, store, &mut diagnostics, &mut stale_recipients));
+    objects.extend(exposure::objects(stack, ns));
+    objects.extend(monitoring::objects(stack, ns));
+    objects.extend(network::policies(stack, &ns.name, ns.span, graph));
+    objects.extend(mesh::policies(stack, ns, graph));
+    let component = Component {
+        charts: workloads::charts(stack, ns),
+        depends_on: ns.depends_on.clone(),
+        ..Component::new(&ns.name, &format!("clusters/{}/{}", stack.cluster.name.value, ns.name), objects)
+    };
+    App { component, diagnostics, stale_recipients }
 }

@@ -11,16 +11,28 @@ pub(super) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
-/// A Kubernetes object as a JSON tree in emission order.
+/// A Kubernetes object: its identity, the stack line that caused it, and
+/// its content.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object {
     pub kind: &'static str,
     pub name: String,
     pub namespace: Option<String>,
-    /// The complete object: apiVersion, kind, metadata, the rest.
-    pub body: Value,
+    pub body: Body,
     /// The stack declaration this object comes from.
     pub origin: Span,
+}
+
+/// What an object holds: its JSON tree, until a build has checked and
+/// rendered it (see [`Seal`](super::Seal)).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// The complete object in emission order: apiVersion, kind, metadata,
+    /// the rest.
+    Tree(Value),
+    /// Rendered: the file is in the build's tree
+    /// ([`crate::build::compile`]); the JSON tree is gone.
+    Rendered,
 }
 
 impl Object {
@@ -49,22 +61,45 @@ impl Object {
         if let Value::Object(rest) = rest {
             body.extend(rest);
         }
-        Self { kind, name: name.to_owned(), namespace: namespace.map(str::to_owned), body: Value::Object(body), origin }
+        Self {
+            kind,
+            name: name.to_owned(),
+            namespace: namespace.map(str::to_owned),
+            body: Body::Tree(Value::Object(body)),
+            origin,
+        }
     }
 
     /// Add annotations to `metadata`.
     #[must_use]
     pub fn annotated(mut self, annotations: Value) -> Self {
-        if let Some(meta) = self.body.get_mut("metadata").and_then(Value::as_object_mut) {
+        if let Some(meta) = self.tree_mut().and_then(|t| t.get_mut("metadata")).and_then(Value::as_object_mut) {
             meta.insert("annotations".into(), annotations);
         }
         self
     }
 
-    /// The API group of this object's apiVersion (`""` for the core group).
+    /// The object's JSON tree, unless only its file is left.
+    #[must_use]
+    pub fn tree(&self) -> Option<&Value> {
+        match &self.body {
+            Body::Tree(tree) => Some(tree),
+            Body::Rendered => None,
+        }
+    }
+
+    /// See [`Object::tree`].
+    pub fn tree_mut(&mut self) -> Option<&mut Value> {
+        match &mut self.body {
+            Body::Tree(tree) => Some(tree),
+            Body::Rendered => None,
+        }
+    }
+
+    /// This object's apiVersion (empty once only its file is left).
     #[must_use]
     pub fn api_version(&self) -> &str {
-        self.body.get("apiVersion").and_then(Value::as_str).unwrap_or_default()
+        self.tree().and_then(|t| t.get("apiVersion")).and_then(Value::as_str).unwrap_or_default()
     }
 
     /// The file name inside its component directory: `<kind>-<name>.yaml`.

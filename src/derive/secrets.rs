@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::object::Object;
+use super::object::{Body, Object};
 use super::platform::common_labels;
 use crate::check::{Namespace, ResolvedStack};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -246,10 +246,11 @@ fn object(
     );
     let recipients: Vec<String> = file.metadata().age.iter().map(|e| e.recipient.clone()).collect();
     let options = store_options(file.metadata().lastmodified.clone());
-    let body = match reencrypt_without_key(file, &[object.body.clone()], &recipients, &options) {
+    let Body::Tree(tree) = &object.body else { unreachable!("a Secret is derived as a tree") };
+    let body = match reencrypt_without_key(file, std::slice::from_ref(tree), &recipients, &options) {
         Ok(mut documents) => documents.remove(0),
         Err(SopsError::NeedsDataKey { reason }) => {
-            if let Some(unchanged) = unchanged_copy(&stored.text, &object.body) {
+            if let Some(unchanged) = unchanged_copy(&stored.text, tree) {
                 unchanged
             } else {
                 d.push(store_error(
@@ -265,7 +266,7 @@ fn object(
             return None;
         }
     };
-    object.body = body;
+    object.body = Body::Tree(body);
     Some(object)
 }
 

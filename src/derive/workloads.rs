@@ -11,19 +11,23 @@ use crate::check::secrets::{PASSWORD_KEY, credentials_secret};
 use crate::check::{Database, Engine, Namespace, ResolvedStack, Workload, WorkloadKind};
 use crate::model::{App, EnvValue, Resources, Security};
 
-pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
+/// The Namespace object of an app namespace.
+pub(super) fn namespace_object(stack: &ResolvedStack, ns: &Namespace) -> Object {
     let labels = common_labels(stack);
-    let mut namespace_object = namespace(&ns.name, &labels, ns.mesh.then_some("enabled"), ns.span);
-    if ns.mesh
-        && let Some(linkerd) = &stack.platform.linkerd
-    {
+    let namespace_object = namespace(&ns.name, &labels, ns.mesh.then_some("enabled"), ns.span);
+    match &stack.platform.linkerd {
         // The stack's default inbound policy, on the namespace itself too.
-        namespace_object = namespace_object.annotated(json!({
+        Some(linkerd) if ns.mesh => namespace_object.annotated(json!({
             "linkerd.io/inject": "enabled",
             "config.linkerd.io/default-inbound-policy": linkerd.inbound.value.as_str(),
-        }));
+        })),
+        _ => namespace_object,
     }
-    let mut out = vec![namespace_object];
+}
+
+/// The workloads of an app namespace (its Namespace is [`namespace_object`]).
+pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
+    let mut out = Vec::new();
     for w in &ns.workloads {
         match &w.kind {
             WorkloadKind::Image(app) => out.extend(image_app(stack, w, app)),

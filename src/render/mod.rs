@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use crate::derive::Derived;
+use crate::derive::{Body, Derived, Object};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use templates::Templates;
 
@@ -41,13 +41,22 @@ pub struct RenderOptions {
 /// A template that fails, output that does not parse back to its object, or
 /// clusters that disagree on a shared directory.
 pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Diagnostics> {
+    render_with(clusters, options, BTreeMap::new())
+}
+
+/// [`render`], for clusters whose objects a build already rendered
+/// ([`Body::Rendered`]): their files, by path, are in `rendered`.
+///
+/// # Errors
+/// As [`render`]; a rendered object whose file is missing (a compiler bug).
+pub fn render_with(
+    clusters: &[&Derived],
+    options: &RenderOptions,
+    rendered: BTreeMap<String, Vec<u8>>,
+) -> Result<Tree, Diagnostics> {
     let mut d = Diagnostics::default();
-    let templates = Templates::new(options.templates.clone()).map_err(|e| {
-        let mut d = Diagnostics::default();
-        d.push(template_error(&e.template, &e.message));
-        d
-    })?;
-    let mut tree = Tree::default();
+    let templates = templates(options)?;
+    let mut tree = Tree { files: rendered, ..Tree::default() };
     let mut listings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut extras: BTreeMap<&str, &crate::derive::Component> = BTreeMap::new();
     let mut jobs = Vec::new();
@@ -84,7 +93,16 @@ pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Di
             if !component.generators.contains(&file) && !component.generated.contains(&file) {
                 listing.insert(file.clone());
             }
-            jobs.push((format!("{}/{file}", component.dir), object));
+            let path = format!("{}/{file}", component.dir);
+            match object.body {
+                Body::Tree(_) => jobs.push((path, object)),
+                Body::Rendered if tree.files.contains_key(&path) => {}
+                Body::Rendered => d.push(Diagnostic::error(
+                    Code::Internal,
+                    object.origin,
+                    format!("the file of {} `{}` was lost (a bug in stackc)", object.kind, object.name),
+                )),
+            }
         }
         for foreign in &component.foreign {
             listing.insert(foreign.clone());
@@ -94,8 +112,8 @@ pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Di
     }
     for (path, rendered) in render_all(&templates, options, &jobs) {
         match rendered {
-            Ok(text) => {
-                tree.files.insert(path, text.into_bytes());
+            Ok(bytes) => {
+                tree.files.insert(path, bytes);
             }
             Err(diagnostic) => d.push(diagnostic),
         }
@@ -125,27 +143,51 @@ pub fn render(clusters: &[&Derived], options: &RenderOptions) -> Result<Tree, Di
     if d.has_errors() { Err(d) } else { Ok(tree) }
 }
 
+/// The templates of `options`, checked.
+///
+/// # Errors
+/// A template that does not parse.
+pub fn templates(options: &RenderOptions) -> Result<Templates, Diagnostics> {
+    Templates::new(options.templates.clone()).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(template_error(&e.template, &e.message));
+        d
+    })
+}
+
+/// One object's file, as [`render`] writes it: the object's template
+/// applied to its tree (read back unless the template is the built-in
+/// emitter).
+///
+/// # Errors
+/// A template that fails, or output that does not hold the object; an
+/// object already rendered.
+pub fn object_file(templates: &Templates, options: &RenderOptions, object: &Object) -> Result<Vec<u8>, Diagnostic> {
+    let Some(tree) = object.tree() else {
+        return Err(Diagnostic::error(
+            Code::Internal,
+            object.origin,
+            format!("{} `{}` was rendered twice (a bug in stackc)", object.kind, object.name),
+        ));
+    };
+    let template = templates.for_kind(object.kind, "object.yaml.j2");
+    let mut d = Diagnostics::default();
+    let text = render_checked(templates, &template, options, tree, object.origin, &mut d);
+    text.map(String::into_bytes)
+        .ok_or_else(|| d.into_sorted().into_iter().next().unwrap_or_else(|| template_error(&template, "no output")))
+}
+
 /// Render objects on every core; the result is in job order whatever the
 /// thread timing, so the output stays deterministic.
 fn render_all(
     templates: &Templates,
     options: &RenderOptions,
-    jobs: &[(String, &crate::derive::Object)],
-) -> Vec<(String, Result<String, Diagnostic>)> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    jobs: &[(String, &Object)],
+) -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
+    let threads = crate::parallel::threads();
     let chunk = jobs.len().div_ceil(threads).max(64);
-    let render_chunk = |part: &[(String, &crate::derive::Object)]| -> Vec<(String, Result<String, Diagnostic>)> {
-        part.iter()
-            .map(|(path, object)| {
-                let template = templates.for_kind(object.kind, "object.yaml.j2");
-                let mut d = Diagnostics::default();
-                let text = render_checked(templates, &template, options, &object.body, object.origin, &mut d);
-                let result = text.ok_or_else(|| {
-                    d.into_sorted().into_iter().next().unwrap_or_else(|| template_error(&template, "no output"))
-                });
-                (path.clone(), result)
-            })
-            .collect()
+    let render_chunk = |part: &[(String, &Object)]| -> Vec<(String, Result<Vec<u8>, Diagnostic>)> {
+        part.iter().map(|(path, object)| (path.clone(), object_file(templates, options, object))).collect()
     };
     if jobs.len() <= chunk {
         return render_chunk(jobs);

@@ -10,14 +10,14 @@ pub mod kyverno;
 pub mod netpol;
 mod policies;
 
-pub use policies::{Expected, PolicyReport, policies};
+pub use policies::{Checker, Expected, PolicyReport, policies};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use crate::check::ResolvedStack;
 use crate::check::names::cidr;
-use crate::derive::{Derived, GraphNode, NOT_INTERNET};
+use crate::derive::{Derived, Graph, GraphNode, NOT_INTERNET};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::model;
 use netpol::{Allowed, Cluster, PortSet, Protocol};
@@ -36,10 +36,22 @@ pub struct Proof {
 /// # Errors
 /// A NetworkPolicy the evaluator cannot parse (a compiler bug).
 pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
-    let objects = derived.components.iter().flat_map(|c| &c.objects).map(|o| &o.body);
-    let policies = netpol::parse_policies(objects)?;
-    let pods = derived
-        .graph
+    let mut policies = Vec::new();
+    for object in derived.components.iter().flat_map(|c| &c.objects).filter(|o| o.kind == "NetworkPolicy") {
+        let tree = object.tree().ok_or_else(|| netpol::NetpolError::NotNetworkPolicy {
+            path: format!("{}/{}", object.namespace.as_deref().unwrap_or_default(), object.name),
+            value: "only its file is left".to_owned(),
+        })?;
+        policies.push(netpol::parse_policy(tree)?);
+    }
+    Ok(cluster_of(&derived.graph, policies))
+}
+
+/// The evaluator's model of a cluster: the graph's workloads as pods, and
+/// `policies` (parsed from the NetworkPolicies, in any order).
+#[must_use]
+pub fn cluster_of(graph: &Graph, policies: Vec<netpol::Policy>) -> Cluster {
+    let pods = graph
         .nodes
         .iter()
         .map(|n| netpol::Pod {
@@ -49,7 +61,7 @@ pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
             named_ports: n.ports.iter().map(|(name, port, proto)| (name.clone(), (*port, protocol(*proto)))).collect(),
         })
         .collect();
-    Ok(Cluster { namespaces: Vec::new(), pods, policies })
+    Cluster { namespaces: Vec::new(), pods, policies }
 }
 
 /// Sample addresses outside the cluster: the API server, a public address,
@@ -72,21 +84,34 @@ pub fn external_probes(stack: &ResolvedStack) -> Vec<IpAddr> {
 /// # Errors
 /// One diagnostic per pair whose allowed ports differ from the declared ones.
 pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnostics> {
+    match cluster(derived) {
+        Ok(cluster) => prove(stack, &derived.graph, &cluster),
+        Err(e) => Err(unreadable(&e)),
+    }
+}
+
+/// The diagnostic for a NetworkPolicy the evaluator cannot read.
+#[must_use]
+pub fn unreadable(e: &netpol::NetpolError) -> Diagnostics {
     let mut d = Diagnostics::default();
-    let cluster = match cluster(derived) {
-        Ok(c) => c,
-        Err(e) => {
-            d.push(Diagnostic::error(
-                Code::Internal,
-                Span::default(),
-                format!("stackc wrote a NetworkPolicy it cannot evaluate: {e}"),
-            ));
-            return Err(d);
-        }
-    };
-    let expected = expected(derived);
+    d.push(Diagnostic::error(
+        Code::Internal,
+        Span::default(),
+        format!("stackc wrote a NetworkPolicy it cannot evaluate: {e}"),
+    ));
+    d
+}
+
+/// Prove `cluster` (the graph's pods and the derived policies, see
+/// [`cluster_of`]) allows exactly `graph`.
+///
+/// # Errors
+/// One diagnostic per pair whose allowed ports differ from the declared ones.
+pub fn prove(stack: &ResolvedStack, graph: &Graph, cluster: &Cluster) -> Result<Proof, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let expected = expected(graph);
     // Looked up, never iterated: the order of the proof comes from `keys`.
-    let nodes: HashMap<&str, &GraphNode> = derived.graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let nodes: HashMap<&str, &GraphNode> = graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let probes = external_probes(stack);
     let outside = Outside::new(stack);
     let end = |e: netpol::Endpoint| match e {
@@ -102,7 +127,7 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
     // without visiting them one by one.
     let mut keys: BTreeSet<(End, End)> = actual.keys().copied().collect();
     keys.extend(expected.keys().copied());
-    for node in derived.graph.nodes.iter().filter(|n| n.managed) {
+    for node in graph.nodes.iter().filter(|n| n.managed) {
         for probe in &probes {
             keys.insert((End::Pod(&node.id), End::Ip(*probe)));
             keys.insert((End::Ip(*probe), End::Pod(&node.id)));
@@ -134,12 +159,12 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
         }
     }
     let endpoints = cluster.pods.len() + probes.len();
-    let unmanaged = endpoints - derived.graph.nodes.iter().filter(|n| n.managed).count();
+    let unmanaged = endpoints - graph.nodes.iter().filter(|n| n.managed).count();
     let pairs = endpoints * endpoints - unmanaged * unmanaged;
     if d.has_errors() {
         return Err(d);
     }
-    Ok(Proof { workloads: cluster.pods.len(), pairs, edges: derived.graph.edges.len(), externals: probes.len() })
+    Ok(Proof { workloads: cluster.pods.len(), pairs, edges: graph.edges.len(), externals: probes.len() })
 }
 
 fn show(a: &Allowed) -> String {
@@ -163,9 +188,9 @@ impl std::fmt::Display for End<'_> {
 }
 
 /// The graph's edges as allowed port sets per pair.
-fn expected(derived: &Derived) -> BTreeMap<(End<'_>, End<'_>), Allowed> {
+fn expected(graph: &Graph) -> BTreeMap<(End<'_>, End<'_>), Allowed> {
     let mut out: BTreeMap<(End, End), Allowed> = BTreeMap::new();
-    for e in &derived.graph.edges {
+    for e in &graph.edges {
         let entry = out.entry((End::Pod(&e.from), End::Pod(&e.to))).or_insert_with(Allowed::none);
         entry.union_with(&Allowed::only(protocol(e.protocol), PortSet::single(e.port)));
     }

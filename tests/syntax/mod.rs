@@ -8,9 +8,7 @@ use std::path::Path;
 
 use stackc::syntax::{check_fast_path, parse_fast};
 
-#[path = "../../examples/gen_stack.rs"]
-#[allow(dead_code)]
-mod gen_stack;
+use crate::support::gen_stack;
 
 /// Reads `source` with both paths; panics on a disagreement.
 fn agree(what: &str, source: &str) -> bool {

@@ -161,7 +161,7 @@ fn main() {
         };
         let mut tree = timed(&mut stages, "render", || stackc::render::render(&[&derived], &options).unwrap());
         timed(&mut stages, "render: kyverno tests", || {
-            tree.files.extend(stackc::render::kyverno_tests::files(&derived, &report));
+            tree.files.extend(stackc::render::kyverno_tests::files(&derived, &report, &Default::default()).unwrap());
         });
         let output = timed(&mut stages, "emit: open (lock)", || stackc::emit::Output::open(&out_dir).unwrap());
         let plan = timed(&mut stages, "emit: plan (empty dir)", || output.plan(&tree).unwrap());
@@ -182,6 +182,12 @@ fn main() {
             );
         }
         drop((document, resolved, derived, tree));
+        // Stages 1–6 as `stackc build` runs them: app namespaces derived,
+        // checked and rendered on every core, their trees dropped as it goes.
+        let compile_options = stackc::CompileOptions { render: options, secrets: secrets.clone() };
+        timed(&mut stages, "compare: stackc::compile (parse..render, as build runs it)", || {
+            drop(stackc::compile(&source, &compile_options).unwrap());
+        });
     }
     let _ = std::fs::remove_dir_all(&out_root);
     let median = |s: &Stage| {

@@ -20,43 +20,56 @@ const FLUX_NAMESPACE: &str = NAMESPACE;
 /// The Secret in `flux-system` holding the age identity (`age.agekey`).
 pub const SOPS_SECRET: &str = "sops-age";
 
-/// Each chart a HelmRelease in its component; the repositories the charts
-/// and the stack name in one `sources` component.
-pub(super) fn objects(stack: &ResolvedStack, components: &mut Vec<Component>) {
+/// A chart repository Flux declares: name, URL, the stack line.
+pub(super) type Repository = (String, String, Span);
+
+/// Each chart of the component a HelmRelease in it; returns the charts'
+/// repositories.
+pub(super) fn releases(stack: &ResolvedStack, c: &mut Component) -> Vec<Repository> {
     let labels = common_labels(stack);
-    let mut repositories: Vec<(String, String, Span)> =
+    let mut repositories = Vec::new();
+    for chart in std::mem::take(&mut c.charts) {
+        repositories.push((chart.repository.clone(), chart.url.clone(), chart.origin));
+        c.objects.push(helm_release(&chart, &labels));
+    }
+    repositories
+}
+
+/// The `sources` component: the repositories the stack names and those the
+/// charts use (`used`), each once.
+pub(super) fn sources(stack: &ResolvedStack, used: Vec<Repository>) -> Option<Component> {
+    let labels = common_labels(stack);
+    let mut repositories: Vec<Repository> =
         stack.helm_repositories.iter().map(|r| (r.name.value.clone(), r.url.value.clone(), r.name.span)).collect();
-    for c in components.iter_mut() {
-        for chart in std::mem::take(&mut c.charts) {
-            if !repositories.iter().any(|(name, _, _)| *name == chart.repository) {
-                repositories.push((chart.repository.clone(), chart.url.clone(), chart.origin));
-            }
-            c.objects.push(helm_release(&chart, &labels));
+    for repository in used {
+        if !repositories.iter().any(|(name, _, _)| *name == repository.0) {
+            repositories.push(repository);
         }
     }
     repositories.sort();
     repositories.dedup_by(|a, b| a.0 == b.0);
-    if !repositories.is_empty() {
-        let objects = repositories
-            .iter()
-            .map(|(name, url, span)| {
-                let mut spec = json!({"interval": "1h", "url": url});
-                if url.starts_with("oci://") {
-                    spec["type"] = json!("oci");
-                }
-                Object::new(
-                    "source.toolkit.fluxcd.io/v1",
-                    "HelmRepository",
-                    name,
-                    Some(FLUX_NAMESPACE),
-                    &labels,
-                    json!({"spec": spec}),
-                    *span,
-                )
-            })
-            .collect();
-        components.push(Component::new("sources", "infrastructure/sources", objects));
+    if repositories.is_empty() {
+        return None;
     }
+    let objects = repositories
+        .iter()
+        .map(|(name, url, span)| {
+            let mut spec = json!({"interval": "1h", "url": url});
+            if url.starts_with("oci://") {
+                spec["type"] = json!("oci");
+            }
+            Object::new(
+                "source.toolkit.fluxcd.io/v1",
+                "HelmRepository",
+                name,
+                Some(FLUX_NAMESPACE),
+                &labels,
+                json!({"spec": spec}),
+                *span,
+            )
+        })
+        .collect();
+    Some(Component::new("sources", "infrastructure/sources", objects))
 }
 
 fn helm_release(chart: &HelmChart, labels: &Value) -> Object {

@@ -15,18 +15,16 @@ use crate::derive::object::Object;
 pub(super) const API_VERSION: &str = "viaduct.ai/v1";
 pub(super) const KIND: &str = "ksops";
 
-pub(super) fn generators(components: &mut [Component]) {
-    for c in components.iter_mut() {
-        let Some(origin) = c.objects.iter().find(|o| o.kind == "Secret").map(|o| o.origin) else {
-            continue;
-        };
-        let mut files: Vec<String> = c.objects.iter().filter(|o| o.kind == "Secret").map(Object::file_name).collect();
-        files.sort();
-        // The KSOPS README's exec KRM function: `ksops` found on PATH.
-        let generator = Object::new(API_VERSION, KIND, &c.name, None, &json!({}), json!({"files": files}), origin)
-            .annotated(json!({"config.kubernetes.io/function": "exec:\n  path: ksops\n"}));
-        c.generators.push(generator.file_name());
-        c.generated.extend(files);
-        c.objects.push(generator);
-    }
+pub(super) fn generators(c: &mut Component) {
+    let Some(origin) = c.objects.iter().find(|o| o.kind == "Secret").map(|o| o.origin) else {
+        return;
+    };
+    let mut files: Vec<String> = c.objects.iter().filter(|o| o.kind == "Secret").map(Object::file_name).collect();
+    files.sort();
+    // The KSOPS README's exec KRM function: `ksops` found on PATH.
+    let generator = Object::new(API_VERSION, KIND, &c.name, None, &json!({}), json!({"files": files}), origin)
+        .annotated(json!({"config.kubernetes.io/function": "exec:\n  path: ksops\n"}));
+    c.generators.push(generator.file_name());
+    c.generated.extend(files);
+    c.objects.push(generator);
 }

@@ -8,11 +8,9 @@ use serde_json::json;
 use crate::derive::helm::in_dependency_order;
 use crate::derive::{Component, HelmChart};
 
-pub(super) fn helm_charts(components: &mut [Component]) {
-    for c in components.iter_mut() {
-        let charts = std::mem::take(&mut c.charts);
-        c.helm_charts.extend(in_dependency_order(charts).iter().map(entry));
-    }
+pub(super) fn helm_charts(c: &mut Component) {
+    let charts = std::mem::take(&mut c.charts);
+    c.helm_charts.extend(in_dependency_order(charts).iter().map(entry));
 }
 
 fn entry(chart: &HelmChart) -> serde_json::Value {

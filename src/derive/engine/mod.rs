@@ -8,7 +8,8 @@
 //! * `kustomize`: no engine objects; charts under `helmCharts:`, Secrets via
 //!   KSOPS.
 //!
-//! [`objects`] runs before dependencies are derived, [`finish`] after.
+//! [`objects`] runs on each component before its dependencies are derived,
+//! [`sources`] and [`finish`] once all components exist.
 
 mod argocd;
 mod flux;
@@ -24,17 +25,28 @@ use crate::model::GitOpsEngine;
 /// The annotation that orders Argo CD Applications.
 pub const SYNC_WAVE: &str = "argocd.argoproj.io/sync-wave";
 
-/// Turn every component's Helm charts and Secrets into what the engine
+/// Turn one component's Helm charts and Secrets into what the engine
 /// reads; Argo CD keeps the charts until [`finish`] (they become
-/// Applications of their own).
-pub(super) fn objects(stack: &ResolvedStack, components: &mut Vec<Component>) {
+/// Applications of their own). Returns the chart repositories the engine
+/// must declare (see [`sources`]).
+pub(super) fn objects(stack: &ResolvedStack, component: &mut Component) -> Vec<flux::Repository> {
     match &stack.platform.engine {
-        GitOpsEngine::Flux(_) => flux::objects(stack, components),
-        GitOpsEngine::ArgoCd(_) => ksops::generators(components),
+        GitOpsEngine::Flux(_) => return flux::releases(stack, component),
+        GitOpsEngine::ArgoCd(_) => ksops::generators(component),
         GitOpsEngine::Kustomize { .. } => {
-            kustomize::helm_charts(components);
-            ksops::generators(components);
+            kustomize::helm_charts(component);
+            ksops::generators(component);
         }
+    }
+    Vec::new()
+}
+
+/// The component declaring the chart repositories, if the engine has one:
+/// Flux's `infrastructure/sources`.
+pub(super) fn sources(stack: &ResolvedStack, used: Vec<flux::Repository>) -> Option<Component> {
+    match &stack.platform.engine {
+        GitOpsEngine::Flux(_) => flux::sources(stack, used),
+        GitOpsEngine::ArgoCd(_) | GitOpsEngine::Kustomize { .. } => None,
     }
 }
 

@@ -50,6 +50,12 @@ impl Context {
         self.namespaces.insert(name.to_owned(), labels);
         self
     }
+
+    /// Whether the namespace has been added.
+    #[must_use]
+    pub fn knows(&self, name: &str) -> bool {
+        self.namespaces.contains_key(name)
+    }
 }
 
 /// The facts of the evaluated object that matching looks at.
