@@ -2,7 +2,7 @@
 //! namespace so that a large stack never holds all its object trees.
 //!
 //! Derive hands each app namespace's component, once final, to a
-//! [`Sealer`] (on every core): each object is checked against the
+//! sealer (on every core): each object is checked against the
 //! generated Kyverno policies, a NetworkPolicy is read into the network
 //! evaluator's model, and the object is rendered into its file; then only
 //! the file is kept ([`Body::Rendered`]). Namespaces, and objects of a
@@ -33,13 +33,13 @@ pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagn
     let templates = render::templates(&options.render);
     let sealer = Sealer { templates: templates.as_ref().ok(), options: &options.render };
     let mut clusters = Vec::new();
-    let mut sealed = Vec::new();
+    let mut found_by_cluster = Vec::new();
     let mut d = Diagnostics::default();
     for stack in crate::resolve(source)? {
         match derive::derive_sealed(&stack, &options.secrets, &sealer) {
             Ok((derived, found)) => {
                 clusters.push(Analyzed { stack, derived });
-                sealed.push(found);
+                found_by_cluster.push(found);
             }
             Err(e) => d.extend(e),
         }
@@ -51,7 +51,7 @@ pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagn
     let mut reports = Vec::with_capacity(clusters.len());
     let mut documents = Vec::with_capacity(clusters.len());
     let mut files = BTreeMap::new();
-    for (cluster, found) in clusters.iter().zip(sealed) {
+    for (cluster, found) in clusters.iter().zip(found_by_cluster) {
         let merged = merge(cluster, found)?;
         reports.push(merged.report);
         documents.push(merged.documents);

@@ -91,7 +91,7 @@ pub fn network_graph(stack: &ResolvedStack) -> Graph {
 
 /// What a build does with each app namespace's component as soon as it is
 /// final (objects complete and in file order, dependencies known): check
-/// it, render its objects into [`Body::File`]s and drop their trees, so that
+/// it, render its objects and drop their trees ([`Body::Rendered`]), so that
 /// a large stack never holds every tree at once. Called on several threads.
 pub trait Seal: Sync {
     /// What [`Seal::prepare`] makes once per cluster.
@@ -124,12 +124,12 @@ pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Dia
     derive_sealed(stack, store, &()).map(|(derived, _)| derived)
 }
 
-/// [`derive`], handing every app namespace's component to `seal` once it is
+/// [`derive()`], handing every app namespace's component to `seal` once it is
 /// final; the app namespaces are derived (and sealed) on every core. Returns
 /// what sealing found, by component directory.
 ///
 /// # Errors
-/// As [`derive`].
+/// As [`derive()`].
 pub fn derive_sealed<S: Seal>(
     stack: &ResolvedStack,
     store: &SecretStore,
