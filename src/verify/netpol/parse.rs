@@ -78,8 +78,17 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
 /// Parses every `NetworkPolicy` among `objects`, skipping objects of any
 /// other `kind` (so the full list of emitted manifests can be passed).
 ///
+/// Each object is parsed on its own, so the objects can come in parts (a
+/// namespace at a time, say, each part dropped once parsed): concatenating
+/// the results of the parts, in order, gives the result of the whole. The
+/// order of the policies changes no allowed set, neither
+/// [`Cluster::allowed`](super::Cluster::allowed) nor reachability; it is
+/// only the order in which [`Cluster::explain`](super::Cluster::explain)
+/// lists the policies and rules of a verdict.
+///
 /// # Errors
-/// The first policy that fails [`parse_policy`].
+/// The first policy that fails [`parse_policy`] (the first of its part,
+/// when parsed in parts).
 pub fn parse_policies<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Result<Vec<Policy>, NetpolError> {
     objects
         .into_iter()

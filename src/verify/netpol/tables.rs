@@ -30,8 +30,8 @@ impl Admitted {
 
 /// Isolation per pod, admitted pods per rule, and the reverse of the
 /// ingress rules, for candidate generation.
-pub(super) struct Tables<'a, 'c> {
-    ctx: &'a Ctx<'c>,
+pub(super) struct Tables<'c> {
+    ctx: Ctx<'c>,
     /// `[dir][pod]` -> isolating policies, ascending.
     isolating: [Vec<Vec<usize>>; 2],
     /// `[policy]` -> pods its `podSelector` selects (empty for a policy of
@@ -49,16 +49,16 @@ pub(super) struct Tables<'a, 'c> {
     ingress_open: Vec<usize>,
 }
 
-impl<'a, 'c> Tables<'a, 'c> {
-    pub fn build(ctx: &'a Ctx<'c>) -> Self {
+impl<'c> Tables<'c> {
+    pub fn build(ctx: Ctx<'c>) -> Self {
         let c = ctx.cluster;
-        let index = PodIndex::build(ctx);
+        let index = PodIndex::build(&ctx);
         let dirs = [Direction::Ingress, Direction::Egress];
         let mut isolating: [Vec<Vec<usize>>; 2] = [vec![Vec::new(); c.pods.len()], vec![Vec::new(); c.pods.len()]];
         let mut selected = Vec::with_capacity(c.policies.len());
         let mut admits = Vec::with_capacity(c.policies.len());
         for (p, pol) in c.policies.iter().enumerate() {
-            let sel = selects(&index, ctx, pol);
+            let sel = selects(&index, &ctx, pol);
             let typed = [pol.types.ingress, pol.types.egress];
             for d in dirs.map(Direction::slot).into_iter().filter(|&d| typed[d]) {
                 for &j in &sel {
@@ -69,7 +69,7 @@ impl<'a, 'c> Tables<'a, 'c> {
                 if sel.is_empty() {
                     return Vec::new();
                 }
-                rules(pol, d).iter().map(|r| admitted(&index, ctx, pol, r)).collect()
+                rules(pol, d).iter().map(|r| admitted(&index, &ctx, pol, r)).collect()
             }));
             selected.push(sel);
         }
@@ -194,9 +194,9 @@ fn admitted(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy, rule: &Rule) -> A
     if pods.len() == ctx.cluster.pods.len() { Admitted::All } else { Admitted::Pods(pods) }
 }
 
-impl<'c> Oracle<'c> for Tables<'_, 'c> {
+impl<'c> Oracle<'c> for Tables<'c> {
     fn ctx(&self) -> &Ctx<'c> {
-        self.ctx
+        &self.ctx
     }
     fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]> {
         Cow::Borrowed(&self.isolating[dir.slot()][pod])
