@@ -8,10 +8,10 @@
 //! single source of truth for the semantics.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::iter;
 
 use super::eval::Ctx;
+use super::hash::FastMap;
 use super::model::{Cluster, NAMESPACE_NAME_LABEL};
 use super::selector::{LabelSelector, Operator, Requirement};
 
@@ -19,13 +19,13 @@ use super::selector::{LabelSelector, Operator, Requirement};
 #[derive(Default)]
 struct KeyPostings<'c> {
     any: Vec<usize>,
-    by_value: HashMap<&'c str, Vec<usize>>,
+    by_value: FastMap<&'c str, Vec<usize>>,
 }
 
 /// Items (numbered `0..`) by label; every posting list is ascending.
 #[derive(Default)]
 pub(super) struct LabelIndex<'c> {
-    keys: HashMap<&'c str, KeyPostings<'c>>,
+    keys: FastMap<&'c str, KeyPostings<'c>>,
 }
 
 impl<'c> LabelIndex<'c> {
@@ -97,7 +97,7 @@ pub(super) struct PodIndex<'c> {
     pods: usize,
     labels: LabelIndex<'c>,
     /// Namespaces that have pods, in order of first pod.
-    ns_ids: HashMap<&'c str, usize>,
+    ns_ids: FastMap<&'c str, usize>,
     /// Per namespace, its pods (ascending).
     members: Vec<Vec<usize>>,
     /// The namespaces' labels, as `Ctx` reads them.
@@ -108,7 +108,7 @@ pub(super) struct PodIndex<'c> {
 impl<'c> PodIndex<'c> {
     pub fn build(ctx: &Ctx<'c>) -> Self {
         let c: &'c Cluster = ctx.cluster;
-        let mut ns_ids: HashMap<&'c str, usize> = HashMap::new();
+        let mut ns_ids: FastMap<&'c str, usize> = FastMap::default();
         let mut members: Vec<Vec<usize>> = Vec::new();
         let mut ns_names = Vec::new();
         for (i, p) in c.pods.iter().enumerate() {

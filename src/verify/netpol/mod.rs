@@ -35,6 +35,7 @@ mod error;
 mod eval;
 mod exhaustive;
 mod explain;
+pub(super) mod hash;
 mod index;
 mod json;
 mod model;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::cidr::{Cidr, IpBlock};
 use super::error::NetpolError;
-use super::json::{Obj, Path, index, strings, type_err};
+use super::json::{Obj, Path, field, index, strings, type_err};
 use super::policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
 use super::ports::Protocol;
 use super::selector::LabelSelector;
@@ -92,7 +92,7 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
 pub fn parse_policies<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Result<Vec<Policy>, NetpolError> {
     objects
         .into_iter()
-        .filter(|v| v.get("kind").and_then(Value::as_str) == Some("NetworkPolicy"))
+        .filter(|v| field(v, "kind").and_then(Value::as_str) == Some("NetworkPolicy"))
         .map(parse_policy)
         .collect()
 }
