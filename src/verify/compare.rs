@@ -2,25 +2,21 @@
 //! every pair leaving one source, an end (by rank) or a sample address.
 //! Each row is evaluated, compared with what the stack declares, and
 //! dropped, so the proof never holds more than a row of pairs per thread.
-//! Rows are shared out among threads and their mismatches put back in row
-//! order: the diagnostics come in the order of `(from, to)`, ends by id
-//! before addresses.
+//! Rows are shared out among threads (`parallel`) and their mismatches put
+//! back in row order: the diagnostics come in the order of `(from, to)`,
+//! ends by id before addresses.
 
 use std::net::IpAddr;
-use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
+use std::ops::Range;
 
 use super::declared::Declared;
 use super::ends::Ends;
 use super::netpol::{Allowed, Endpoint, Evaluator};
+use super::parallel;
 use crate::diagnostic::{Code, Diagnostic, Span};
 
 /// Fewer rows than this per thread are not worth a thread.
 const ROWS_PER_THREAD: usize = 256;
-/// Rows are handed out in about this many chunks per thread, so that a
-/// thread with cheap rows takes over work from one with costly rows.
-const CHUNKS_PER_THREAD: usize = 16;
 
 /// What a row needs: both sides of the proof and the sample addresses.
 pub(super) struct Rows<'a> {
@@ -47,37 +43,11 @@ impl Rows<'_> {
     /// Every mismatch, in row order, on up to `available_parallelism`
     /// threads.
     pub fn mismatches(&self) -> Vec<Diagnostic> {
-        let threads = thread::available_parallelism().map_or(1, NonZeroUsize::get).min(self.len() / ROWS_PER_THREAD);
-        if threads <= 1 {
-            return self.rows(0..self.len());
-        }
-        let size = self.len().div_ceil(threads * CHUNKS_PER_THREAD);
-        let next = AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let chunk = next.fetch_add(1, Ordering::Relaxed);
-                let start = chunk * size;
-                if start >= self.len() {
-                    return done;
-                }
-                done.push((chunk, self.rows(start..self.len().min(start + size))));
-            }
-        };
-        let mut done = thread::scope(|s| {
-            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-            let mut done = work();
-            for helper in helpers {
-                done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            }
-            done
-        });
-        done.sort_unstable_by_key(|&(chunk, _)| chunk);
-        done.into_iter().flat_map(|(_, d)| d).collect()
+        parallel::in_order(self.len(), ROWS_PER_THREAD, |rows| self.rows(rows)).into_iter().flatten().collect()
     }
 
     /// The mismatches of rows `range`, in order.
-    fn rows(&self, range: std::ops::Range<usize>) -> Vec<Diagnostic> {
+    fn rows(&self, range: Range<usize>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let mut row = Vec::new();
         for r in range {

@@ -11,11 +11,14 @@ mod declared;
 mod ends;
 pub mod kyverno;
 pub mod netpol;
+mod parallel;
 mod policies;
 
 pub use policies::{Expected, PolicyReport, policies};
 
 use std::net::IpAddr;
+
+use serde_json::Value;
 
 use crate::check::ResolvedStack;
 use crate::derive::{Derived, Graph};
@@ -25,6 +28,9 @@ use compare::Rows;
 use declared::{Declared, excluded_ranges, first_ip};
 use ends::{Duplicate, Ends};
 use netpol::{Cluster, Protocol};
+
+/// Fewer objects than this per thread are not worth a thread.
+const OBJECTS_PER_THREAD: usize = 2048;
 
 /// What was proven.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +46,15 @@ pub struct Proof {
 /// # Errors
 /// A NetworkPolicy the evaluator cannot parse (a compiler bug).
 pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
-    let objects = derived.components.iter().flat_map(|c| &c.objects).map(|o| &o.body);
-    let policies = netpol::parse_policies(objects)?;
+    let objects: Vec<&Value> = derived.components.iter().flat_map(|c| &c.objects).map(|o| &o.body).collect();
+    // Parsed in parts on the available threads, concatenated in order.
+    let parts = parallel::in_order(objects.len(), OBJECTS_PER_THREAD, |part| {
+        netpol::parse_policies(objects[part].iter().copied())
+    });
+    let mut policies = Vec::with_capacity(parts.iter().flatten().map(Vec::len).sum());
+    for part in parts {
+        policies.extend(part?);
+    }
     let pods = derived
         .graph
         .nodes
