@@ -102,29 +102,27 @@ fn not_netpol(field: &str, value: &str) -> NetpolError {
 }
 
 fn rules(spec: &Obj<'_, '_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, NetpolError> {
-    let path = spec.at(key);
-    spec.array(key)?
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let o = Obj::new(r, index(&path, i), &[peers_key, "ports"])?;
-            let peers_path = o.at(peers_key);
-            let peers = o
-                .array(peers_key)?
-                .iter()
-                .enumerate()
-                .map(|(j, p)| parse_peer(p, index(&peers_path, j)))
-                .collect::<Result<_, _>>()?;
-            let ports_path = o.at("ports");
-            let ports = o
-                .array("ports")?
-                .iter()
-                .enumerate()
-                .map(|(j, p)| parse_port(p, index(&ports_path, j)))
-                .collect::<Result<_, _>>()?;
-            Ok(Rule { peers, ports })
-        })
-        .collect()
+    each(spec.array(key)?, &spec.at(key), |r, path| {
+        let o = Obj::new(r, path, &[peers_key, "ports"])?;
+        let peers = each(o.array(peers_key)?, &o.at(peers_key), parse_peer)?;
+        let ports = each(o.array("ports")?, &o.at("ports"), parse_port)?;
+        Ok(Rule { peers, ports })
+    })
+}
+
+/// `parse` of every item at `path`, into a vector of exactly their number
+/// (collecting a `Result` would make room for four: thousands of one-peer
+/// rules would pay for it in memory).
+fn each<T>(
+    items: &[Value],
+    path: &Path<'_>,
+    parse: impl Fn(&Value, Path<'_>) -> Result<T, NetpolError>,
+) -> Result<Vec<T>, NetpolError> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        out.push(parse(v, index(path, i))?);
+    }
+    Ok(out)
 }
 
 fn parse_peer(v: &Value, path: Path) -> Result<Peer, NetpolError> {
@@ -151,8 +149,9 @@ fn parse_ip_block(v: &Value, path: Path) -> Result<IpBlock, NetpolError> {
     let cidr_text = o.req_str("cidr")?;
     let cidr = Cidr::parse(cidr_text).map_err(|r| NetpolError::invalid(&o.at("cidr"), cidr_text, r))?;
     let except_path = o.at("except");
-    let mut except = Vec::new();
-    for (i, s) in strings(o.array("except")?, &except_path)?.into_iter().enumerate() {
+    let listed = strings(o.array("except")?, &except_path)?;
+    let mut except = Vec::with_capacity(listed.len());
+    for (i, s) in listed.into_iter().enumerate() {
         let p = index(&except_path, i);
         let e = Cidr::parse(s).map_err(|r| NetpolError::invalid(&p, s, r))?;
         if !cidr.strictly_contains(&e) {
