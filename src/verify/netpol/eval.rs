@@ -147,6 +147,13 @@ pub(super) trait Oracle<'c> {
     fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]>;
     /// Whether rule `rule` of `policy` (for `dir`) admits pod `pod`.
     fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool;
+    /// False only when no rule for `dir` of the policies isolating `pod`
+    /// can admit an address (none has an `ipBlock` or no peers): then the
+    /// side allows no address, without asking each rule.
+    fn may_admit_addresses(&self, pod: usize, dir: Direction) -> bool {
+        let _ = (pod, dir);
+        true
+    }
 
     fn admits(&self, policy: usize, dir: Direction, rule: usize, remote: Endpoint) -> bool {
         match remote {
@@ -184,6 +191,9 @@ fn side<'c>(o: &impl Oracle<'c>, me: Endpoint, dir: Direction, remote: Endpoint,
     let isolating = o.isolating(i, dir);
     if isolating.is_empty() {
         return None;
+    }
+    if matches!(remote, Endpoint::External(_)) && !o.may_admit_addresses(i, dir) {
+        return Some(Allowed::none());
     }
     let ctx = o.ctx();
     let dst = ctx.pod_of(to);

@@ -89,6 +89,8 @@ impl<'c> LabelIndex<'c> {
 pub(super) enum NsSet {
     /// Every namespace that has pods.
     All,
+    /// One namespace: a policy's own (kept apart, as it needs no vector).
+    One(usize),
     Some(Vec<usize>),
 }
 
@@ -130,9 +132,9 @@ impl<'c> PodIndex<'c> {
         Self { pods: c.pods.len(), labels, ns_ids, members, ns_labels, ns_names }
     }
 
-    /// The namespace with pods named `name`.
-    pub fn namespace(&self, name: &str) -> Option<usize> {
-        self.ns_ids.get(name).copied()
+    /// The namespace named `name`: none when it has no pods.
+    pub fn namespace(&self, name: &str) -> NsSet {
+        self.ns_ids.get(name).map_or(NsSet::Some(Vec::new()), |&n| NsSet::One(n))
     }
 
     /// The namespaces with pods that `sel` matches.
@@ -158,6 +160,7 @@ impl<'c> PodIndex<'c> {
     pub fn select(&self, nss: &NsSet, sel: Option<&LabelSelector>, keep: impl Fn(usize) -> bool) -> Vec<usize> {
         let scan_cost = match nss {
             NsSet::All => self.pods,
+            NsSet::One(n) => self.members[*n].len(),
             NsSet::Some(ns) => ns.iter().map(|&n| self.members[n].len()).sum(),
         };
         if let Some(cands) = sel.and_then(|s| self.labels.candidates(s))
@@ -167,6 +170,7 @@ impl<'c> PodIndex<'c> {
         }
         match nss {
             NsSet::All => (0..self.pods).filter(|&j| keep(j)).collect(),
+            NsSet::One(n) => self.members[*n].iter().copied().filter(|&j| keep(j)).collect(),
             NsSet::Some(ns) => {
                 let mut out: Vec<usize> =
                     ns.iter().flat_map(|&n| self.members[n].iter().copied()).filter(|&j| keep(j)).collect();

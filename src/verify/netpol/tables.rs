@@ -34,6 +34,9 @@ pub(super) struct Tables<'c> {
     ctx: Ctx<'c>,
     /// `[dir][pod]` -> isolating policies, ascending.
     isolating: [Vec<Vec<usize>>; 2],
+    /// `[dir][pod]` -> whether a rule of an isolating policy may admit an
+    /// address (it has an `ipBlock` or no peers).
+    addresses: [Vec<bool>; 2],
     /// `[policy]` -> pods its `podSelector` selects (empty for a policy of
     /// no type, which isolates nothing).
     selected: Vec<Vec<usize>>,
@@ -55,14 +58,20 @@ impl<'c> Tables<'c> {
         let index = PodIndex::build(&ctx);
         let dirs = [Direction::Ingress, Direction::Egress];
         let mut isolating: [Vec<Vec<usize>>; 2] = [vec![Vec::new(); c.pods.len()], vec![Vec::new(); c.pods.len()]];
+        let mut addresses = [vec![false; c.pods.len()], vec![false; c.pods.len()]];
         let mut selected = Vec::with_capacity(c.policies.len());
         let mut admits = Vec::with_capacity(c.policies.len());
         for (p, pol) in c.policies.iter().enumerate() {
             let sel = selects(&index, &ctx, pol);
             let typed = [pol.types.ingress, pol.types.egress];
-            for d in dirs.map(Direction::slot).into_iter().filter(|&d| typed[d]) {
+            for dir in dirs.into_iter().filter(|d| typed[d.slot()]) {
+                let d = dir.slot();
+                let open = rules(pol, dir)
+                    .iter()
+                    .any(|r| r.peers.is_empty() || r.peers.iter().any(|p| matches!(p, Peer::IpBlock(_))));
                 for &j in &sel {
                     isolating[d][j].push(p);
+                    addresses[d][j] |= open;
                 }
             }
             admits.push(dirs.map(|d| {
@@ -76,6 +85,7 @@ impl<'c> Tables<'c> {
         let mut t = Self {
             ctx,
             isolating,
+            addresses,
             selected,
             admits,
             ingress_rev: vec![Vec::new(); c.pods.len()],
@@ -154,15 +164,12 @@ impl<'c> Tables<'c> {
 
 /// The pods `pol` selects, if it has any type (else it selects none).
 fn selects(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy) -> Vec<usize> {
-    let Some(ns) = index.namespace(&pol.namespace) else {
-        return Vec::new();
-    };
     if !(pol.types.ingress || pol.types.egress) {
         return Vec::new();
     }
     let pods = &ctx.cluster.pods;
     let sel = &pol.pod_selector;
-    index.select(&NsSet::Some(vec![ns]), Some(sel), |j| {
+    index.select(&index.namespace(&pol.namespace), Some(sel), |j| {
         pods[j].namespace == pol.namespace && sel.matches(&pods[j].labels)
     })
 }
@@ -178,14 +185,19 @@ fn admitted(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy, rule: &Rule) -> A
             continue; // an ipBlock never matches a pod
         };
         let nss = match namespace_selector {
-            None => NsSet::Some(index.namespace(&pol.namespace).into_iter().collect()),
+            None => index.namespace(&pol.namespace),
             Some(sel) => index.namespaces(ctx, sel),
         };
         let pod_sel = pod_selector.as_ref().filter(|s| !s.is_empty());
         if matches!(nss, NsSet::All) && pod_sel.is_none() {
             return Admitted::All;
         }
-        pods.extend(index.select(&nss, pod_sel, |j| ctx.peer_matches(pol, peer, Endpoint::Pod(j))));
+        let found = index.select(&nss, pod_sel, |j| ctx.peer_matches(pol, peer, Endpoint::Pod(j)));
+        if pods.is_empty() {
+            pods = found;
+        } else {
+            pods.extend(found);
+        }
     }
     if rule.peers.len() > 1 {
         pods.sort_unstable();
@@ -203,5 +215,8 @@ impl<'c> Oracle<'c> for Tables<'c> {
     }
     fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool {
         self.admits[policy][dir.slot()][rule].contains(pod)
+    }
+    fn may_admit_addresses(&self, pod: usize, dir: Direction) -> bool {
+        self.addresses[dir.slot()][pod]
     }
 }
