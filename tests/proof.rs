@@ -3,7 +3,8 @@
 //! evaluator. On the repository's stacks, with their NetworkPolicies
 //! tampered with at random, both give the same result and the same
 //! diagnostics (text, span, order), and `prove` gives it too from a cluster
-//! whose policies were parsed a component at a time.
+//! whose policies were parsed a component at a time, its pods and the
+//! graph's nodes and edges in any order.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -13,7 +14,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use stackc::check::ResolvedStack;
-use stackc::derive::{Derived, GraphNode, NOT_INTERNET};
+use stackc::derive::{Derived, Graph, GraphNode, NOT_INTERNET};
 use stackc::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use stackc::verify::Proof;
 use stackc::verify::netpol::{self, Allowed, Cluster, Endpoint, PortSet, Protocol};
@@ -262,6 +263,9 @@ proptest! {
         prop_assert_eq!(&got, &reference(&analyzed.stack, &derived));
         let parts = cluster_in_parts(&derived);
         prop_assert_eq!(&got, &stackc::verify::prove(&analyzed.stack, &derived.graph, &parts));
+        let graph = &derived.graph;
+        let reversed = Graph::new(graph.nodes.iter().rev().cloned().collect(), graph.edges.iter().rev().cloned().collect());
+        prop_assert_eq!(&got, &stackc::verify::prove(&analyzed.stack, &reversed, &parts));
     }
 }
 
@@ -296,4 +300,17 @@ fn prove_reports_a_graph_node_without_pods() {
     let d = stackc::verify::prove(&a.stack, &a.derived.graph, &cluster).expect_err("missing connections");
     assert!(d.iter().all(|x| x.message.contains(&format!("{id} →")) || x.message.contains(&format!("→ {id}:"))));
     assert!(d.iter().all(|x| x.message.contains(": nothing, but the stack declares: ")));
+}
+
+#[test]
+fn prove_checks_a_pod_the_graph_does_not_know_by_its_policies() {
+    // Without its graph node, an unmanaged pod declares nothing and is not
+    // managed; its pairs with managed workloads are still proven.
+    let a = clusters().iter().find(|a| a.derived.graph.nodes.iter().any(|n| !n.managed)).expect("an unmanaged node");
+    let cluster = stackc::verify::cluster(&a.derived).expect("valid policies");
+    let graph = &a.derived.graph;
+    let unknown = graph.nodes.iter().find(|n| !n.managed).expect("an unmanaged node");
+    let nodes = graph.nodes.iter().filter(|n| n.id != unknown.id).cloned().collect();
+    let proof = stackc::verify::prove(&a.stack, &Graph::new(nodes, graph.edges.clone()), &cluster).expect("proven");
+    assert_eq!(Ok(proof), stackc::verify::verify(&a.stack, &a.derived));
 }
