@@ -2,7 +2,7 @@
 //! every pair leaving one source, an end (by rank) or a sample address.
 //! Each row is evaluated, compared with what the stack declares, and
 //! dropped, so the proof never holds more than a row of pairs per thread.
-//! Rows are shared out among threads (`parallel`) and their mismatches put
+//! Rows are shared out among threads (`netpol::parallel`) and their mismatches put
 //! back in row order: the diagnostics come in the order of `(from, to)`,
 //! ends by id before addresses.
 
@@ -11,8 +11,8 @@ use std::ops::Range;
 
 use super::declared::Declared;
 use super::ends::Ends;
+use super::netpol::parallel;
 use super::netpol::{Allowed, Endpoint, Evaluator};
-use super::parallel;
 use crate::diagnostic::{Code, Diagnostic, Span};
 
 /// Fewer rows than this per thread are not worth a thread.

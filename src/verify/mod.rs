@@ -11,7 +11,6 @@ mod declared;
 mod ends;
 pub mod kyverno;
 pub mod netpol;
-mod parallel;
 mod policies;
 
 pub use policies::{Expected, PolicyReport, policies};
@@ -27,6 +26,7 @@ use crate::model;
 use compare::Rows;
 use declared::{Declared, excluded_ranges, first_ip};
 use ends::{Duplicate, Ends};
+use netpol::parallel;
 use netpol::{Cluster, Protocol};
 
 /// Fewer objects than this per thread are not worth a thread.

@@ -28,7 +28,9 @@
 //! (inverted label indexes), `tables` (per-rule admitted pods and candidate
 //! peers), `reach` (the [`Evaluator`]: reachability row by row, or all
 //! pairs at once, near-linear), `exhaustive` (the quadratic reference it is
-//! tested against), `explain` (verdicts with reasons), `error`, `json`.
+//! tested against), `explain` (verdicts with reasons), `error`, `json`,
+//! `hash` (the lookup maps' hasher) and `parallel` (work on threads, results
+//! in order).
 
 mod cidr;
 mod error;
@@ -39,6 +41,7 @@ pub(super) mod hash;
 mod index;
 mod json;
 mod model;
+pub(super) mod parallel;
 mod parse;
 mod policy;
 mod ports;

@@ -1,15 +1,22 @@
-//! Precomputed tables for `Cluster::reachability`: which policies isolate
-//! each pod, and per rule the sorted list of pods its peers admit, all
-//! resolved through the inverted indexes of `index` (no rule is evaluated
-//! against every pod). From them, the candidate peers of a pod: the only
-//! pods it may have a non-empty allowed set with.
+//! Precomputed tables for the [`Evaluator`](super::Evaluator): which
+//! policies isolate each pod, and per rule the sorted list of pods its peers
+//! admit, all resolved through the inverted indexes of `index` (no rule is
+//! evaluated against every pod), a policy at a time on the available
+//! threads. From them, the candidate peers of a pod: the only pods it may
+//! have a non-empty allowed set with.
 
 use std::borrow::Cow;
 
 use super::eval::{Ctx, Oracle, rules};
 use super::index::{NsSet, PodIndex};
 use super::model::{Direction, Endpoint};
+use super::parallel;
 use super::policy::{Peer, Policy, Rule};
+
+/// Fewer policies than this per thread are not worth a thread.
+const POLICIES_PER_THREAD: usize = 1024;
+
+const DIRECTIONS: [Direction; 2] = [Direction::Ingress, Direction::Egress];
 
 /// The pods a rule's peers admit.
 enum Admitted {
@@ -56,31 +63,25 @@ impl<'c> Tables<'c> {
     pub fn build(ctx: Ctx<'c>) -> Self {
         let c = ctx.cluster;
         let index = PodIndex::build(&ctx);
-        let dirs = [Direction::Ingress, Direction::Egress];
+        // Policies resolve on their own: on the available threads, in order.
+        let resolved = parallel::in_order(c.policies.len(), POLICIES_PER_THREAD, |part| {
+            c.policies[part].iter().map(|pol| resolve(&index, &ctx, pol)).collect::<Vec<_>>()
+        });
+        let (selected, admits): (Vec<_>, Vec<_>) = resolved.into_iter().flatten().unzip();
         let mut isolating: [Vec<Vec<usize>>; 2] = [vec![Vec::new(); c.pods.len()], vec![Vec::new(); c.pods.len()]];
         let mut addresses = [vec![false; c.pods.len()], vec![false; c.pods.len()]];
-        let mut selected = Vec::with_capacity(c.policies.len());
-        let mut admits = Vec::with_capacity(c.policies.len());
-        for (p, pol) in c.policies.iter().enumerate() {
-            let sel = selects(&index, &ctx, pol);
+        for (p, (pol, sel)) in c.policies.iter().zip(&selected).enumerate() {
             let typed = [pol.types.ingress, pol.types.egress];
-            for dir in dirs.into_iter().filter(|d| typed[d.slot()]) {
+            for dir in DIRECTIONS.into_iter().filter(|d| typed[d.slot()]) {
                 let d = dir.slot();
                 let open = rules(pol, dir)
                     .iter()
                     .any(|r| r.peers.is_empty() || r.peers.iter().any(|p| matches!(p, Peer::IpBlock(_))));
-                for &j in &sel {
+                for &j in sel {
                     isolating[d][j].push(p);
                     addresses[d][j] |= open;
                 }
             }
-            admits.push(dirs.map(|d| {
-                if sel.is_empty() {
-                    return Vec::new();
-                }
-                rules(pol, d).iter().map(|r| admitted(&index, &ctx, pol, r)).collect()
-            }));
-            selected.push(sel);
         }
         let mut t = Self {
             ctx,
@@ -160,6 +161,19 @@ impl<'c> Tables<'c> {
             Some(out)
         }
     }
+}
+
+/// The pods `pol` selects, and per direction the pods each of its rules
+/// admits (none when it selects no pod: such rules are never asked).
+fn resolve(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy) -> (Vec<usize>, [Vec<Admitted>; 2]) {
+    let sel = selects(index, ctx, pol);
+    let admits = DIRECTIONS.map(|d| {
+        if sel.is_empty() {
+            return Vec::new();
+        }
+        rules(pol, d).iter().map(|r| admitted(index, ctx, pol, r)).collect()
+    });
+    (sel, admits)
 }
 
 /// The pods `pol` selects, if it has any type (else it selects none).

@@ -1,4 +1,5 @@
-//! Work shared out among threads, with results in a fixed order: items
+//! Work shared out among threads, with results in a fixed order (for the
+//! tables here and for the proof in `verify`): items
 //! `0..len` go in chunks to up to `available_parallelism` scoped threads,
 //! each taking the next chunk when done with one (so cheap and costly
 //! chunks even out), and the results come back in chunk order, as a
@@ -16,7 +17,11 @@ const CHUNKS_PER_THREAD: usize = 16;
 /// `work` on consecutive ranges covering `0..len`, results in range order.
 /// Fewer than `per_thread` items per thread are not worth a thread; on one
 /// thread, `work` runs once on `0..len`.
-pub(super) fn in_order<T: Send>(len: usize, per_thread: usize, work: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+pub(in crate::verify) fn in_order<T: Send>(
+    len: usize,
+    per_thread: usize,
+    work: impl Fn(Range<usize>) -> T + Sync,
+) -> Vec<T> {
     let threads = thread::available_parallelism().map_or(1, NonZeroUsize::get).min(len / per_thread.max(1));
     if threads <= 1 {
         return vec![work(0..len)];
