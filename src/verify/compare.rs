@@ -2,9 +2,9 @@
 //! every pair leaving one source, an end (by rank) or a sample address.
 //! Each row is evaluated, compared with what the stack declares, and
 //! dropped, so the proof never holds more than a row of pairs per thread.
-//! Rows are shared out among threads (`netpol::parallel`) and their mismatches put
-//! back in row order: the diagnostics come in the order of `(from, to)`,
-//! ends by id before addresses.
+//! Rows are shared out among threads (`netpol::parallel`) and their
+//! mismatches put back in row order: the diagnostics come in the order of
+//! `(from, to)`, ends by id before addresses.
 
 use std::net::IpAddr;
 use std::ops::Range;

@@ -5,6 +5,13 @@
 //! of the graph's edges, and the sample external addresses exactly the API
 //! server and internet egress the stack declares. `build` refuses a tree
 //! that fails this: it would be a compiler bug.
+//!
+//! The proof ([`prove`]) walks the pairs a source at a time and keeps none:
+//! `ends` numbers the endpoints by id, `declared` answers what the stack
+//! declares for a source, and `compare` evaluates each source's row with a
+//! [`netpol::Evaluator`], compares it and drops it, on the available
+//! threads, diagnostics in pair order. Beside it, [`policies`] checks every
+//! object against the generated Kyverno policies ([`kyverno`]).
 
 mod compare;
 mod declared;
