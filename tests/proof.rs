@@ -178,10 +178,12 @@ fn from_address(stack: &ResolvedStack, ip: IpAddr, n: &GraphNode) -> Allowed {
 }
 
 /// The cluster of `derived` as a caller of `prove` builds it: the policies
-/// parsed a component at a time, and the pods in reverse graph order.
+/// parsed a component at a time, the pods in reverse graph order. The parts
+/// are concatenated last to first: the order of the policies changes no
+/// allowed set.
 fn cluster_in_parts(derived: &Derived) -> Cluster {
     let mut cluster = stackc::verify::cluster(derived).expect("valid policies");
-    let parts = derived.components.iter().map(|c| netpol::parse_policies(c.objects.iter().map(|o| &o.body)));
+    let parts = derived.components.iter().rev().map(|c| netpol::parse_policies(c.objects.iter().map(|o| &o.body)));
     cluster.policies = parts.flat_map(|p| p.expect("valid policies")).collect();
     cluster.pods.reverse();
     cluster
