@@ -13,6 +13,7 @@ mod netpol;
 mod network;
 mod output;
 mod policies;
+mod proof;
 mod sealed;
 mod secrets;
 mod sops;

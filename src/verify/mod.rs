@@ -5,22 +5,39 @@
 //! of the graph's edges, and the sample external addresses exactly the API
 //! server and internet egress the stack declares. `build` refuses a tree
 //! that fails this: it would be a compiler bug.
+//!
+//! The proof ([`prove`]) walks the pairs a source at a time and keeps none:
+//! `ends` numbers the endpoints by id, `declared` answers what the stack
+//! declares for a source, and `compare` evaluates each source's row with a
+//! [`netpol::Evaluator`], compares it and drops it, on the available
+//! threads, diagnostics in pair order. Beside it, [`policies`] checks every
+//! object against the generated Kyverno policies ([`kyverno`]).
 
+mod compare;
+mod declared;
+mod ends;
 pub mod kyverno;
 pub mod netpol;
 mod policies;
 
 pub use policies::{Checker, Expected, PolicyReport, policies};
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
+use serde_json::Value;
+
 use crate::check::ResolvedStack;
-use crate::check::names::cidr;
-use crate::derive::{Derived, Graph, GraphNode, NOT_INTERNET};
+use crate::derive::{Derived, Graph};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::model;
-use netpol::{Allowed, Cluster, PortSet, Protocol};
+use crate::parallel;
+use compare::Rows;
+use declared::{Declared, excluded_ranges, first_ip};
+use ends::{Duplicate, Ends};
+use netpol::{Cluster, Protocol};
+
+/// Fewer objects than this per thread are not worth a thread.
+const OBJECTS_PER_THREAD: usize = 2048;
 
 /// What was proven.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,13 +53,20 @@ pub struct Proof {
 /// # Errors
 /// A NetworkPolicy the evaluator cannot parse (a compiler bug).
 pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
-    let mut policies = Vec::new();
+    let mut objects: Vec<&Value> = Vec::new();
     for object in derived.components.iter().flat_map(|c| &c.objects).filter(|o| o.kind == "NetworkPolicy") {
-        let tree = object.tree().ok_or_else(|| netpol::NetpolError::NotNetworkPolicy {
+        objects.push(object.tree().ok_or_else(|| netpol::NetpolError::NotNetworkPolicy {
             path: format!("{}/{}", object.namespace.as_deref().unwrap_or_default(), object.name),
-            value: "only its file is left".to_owned(),
-        })?;
-        policies.push(netpol::parse_policy(tree)?);
+            value: "rendered, its tree is gone".to_owned(),
+        })?);
+    }
+    // Parsed in parts on the available threads, concatenated in order.
+    let parts = parallel::in_order(objects.len(), OBJECTS_PER_THREAD, |part| {
+        netpol::parse_policies(objects[part].iter().copied())
+    });
+    let mut policies = Vec::with_capacity(parts.iter().flatten().map(Vec::len).sum());
+    for part in parts {
+        policies.extend(part?);
     }
     Ok(cluster_of(&derived.graph, policies))
 }
@@ -79,10 +103,12 @@ pub fn external_probes(stack: &ResolvedStack) -> Vec<IpAddr> {
     probes
 }
 
-/// Prove the policies of `derived` allow exactly its graph.
+/// Prove the policies of `derived` allow exactly its graph: [`cluster`],
+/// then [`prove`].
 ///
 /// # Errors
-/// One diagnostic per pair whose allowed ports differ from the declared ones.
+/// A NetworkPolicy the evaluator cannot parse, or one diagnostic per pair
+/// whose allowed ports differ from the declared ones.
 pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnostics> {
     match cluster(derived) {
         Ok(cluster) => prove(stack, &derived.graph, &cluster),
@@ -93,188 +119,51 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
 /// The diagnostic for a NetworkPolicy the evaluator cannot read.
 #[must_use]
 pub fn unreadable(e: &netpol::NetpolError) -> Diagnostics {
-    let mut d = Diagnostics::default();
-    d.push(Diagnostic::error(
-        Code::Internal,
-        Span::default(),
-        format!("stackc wrote a NetworkPolicy it cannot evaluate: {e}"),
-    ));
-    d
+    internal(format!("stackc wrote a NetworkPolicy it cannot evaluate: {e}"))
 }
 
-/// Prove `cluster` (the graph's pods and the derived policies, see
-/// [`cluster_of`]) allows exactly `graph`.
+/// Prove the policies of `cluster` allow exactly `graph`, for a caller
+/// that built the cluster itself (parsing the NetworkPolicies a part at a
+/// time with [`netpol::parse_policies`], say, and dropping the objects).
+///
+/// The endpoints are the cluster's pods and the graph's nodes, matched by
+/// id, and the sample addresses of [`external_probes`]. Every pair with a
+/// managed end must allow exactly the declared ports: a graph node without
+/// a pod allows nothing, and a pod without a graph node declares nothing
+/// and is not managed. Reachability is evaluated and compared one source
+/// at a time, so memory stays at one row of pairs per thread.
 ///
 /// # Errors
-/// One diagnostic per pair whose allowed ports differ from the declared ones.
+/// One diagnostic per pair whose allowed ports differ from the declared
+/// ones, in the order of `(from, to)`: ends by id, then addresses. An id
+/// that two pods, or two graph nodes, carry is an error too.
 pub fn prove(stack: &ResolvedStack, graph: &Graph, cluster: &Cluster) -> Result<Proof, Diagnostics> {
-    let mut d = Diagnostics::default();
-    let expected = expected(graph);
-    // Looked up, never iterated: the order of the proof comes from `keys`.
-    let nodes: HashMap<&str, &GraphNode> = graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let ends = Ends::new(graph, cluster).map_err(|Duplicate(id)| {
+        internal(format!("the network proof needs one pod and one graph node per id, but `{id}` names two"))
+    })?;
     let probes = external_probes(stack);
-    let outside = Outside::new(stack);
-    let end = |e: netpol::Endpoint| match e {
-        netpol::Endpoint::Pod(i) => End::Pod(cluster.pods[i].id.as_str()),
-        netpol::Endpoint::External(ip) => End::Ip(ip),
-    };
-    let actual: BTreeMap<(End, End), Allowed> =
-        cluster.reachability(&probes).into_iter().map(|r| ((end(r.from), end(r.to)), r.allowed)).collect();
-    let managed = |e: End| matches!(e, End::Pod(id) if nodes.get(id).is_some_and(|n| n.managed));
-    // Only pairs that some side allows can differ: the ones reachability
-    // reports, the declared edges, and managed pods with external addresses.
-    // Every other pair is denied by both, so the proof covers all pairs
-    // without visiting them one by one.
-    let mut keys: BTreeSet<(End, End)> = actual.keys().copied().collect();
-    keys.extend(expected.keys().copied());
-    for node in graph.nodes.iter().filter(|n| n.managed) {
-        for probe in &probes {
-            keys.insert((End::Pod(&node.id), End::Ip(*probe)));
-            keys.insert((End::Ip(*probe), End::Pod(&node.id)));
+    let declared = Declared::new(stack, graph, &ends);
+    let evaluator = cluster.evaluator();
+    let rows = Rows { ends: &ends, declared: &declared, evaluator: &evaluator, probes: &probes };
+    let mismatches = rows.mismatches();
+    if !mismatches.is_empty() {
+        let mut d = Diagnostics::default();
+        for m in mismatches {
+            d.push(m);
         }
-    }
-    let none = Allowed::none();
-    for &(from, to) in keys.iter().filter(|(f, t)| managed(*f) || managed(*t)) {
-        let want = expected_between(stack, &outside, &expected, &nodes, from, to);
-        let got = actual.get(&(from, to)).unwrap_or(&none);
-        if want != *got {
-            let node = |e: End| match e {
-                End::Pod(id) => nodes.get(id).copied(),
-                End::Ip(_) => None,
-            };
-            let span = node(from).filter(|n| n.managed).or_else(|| node(to)).map_or(Span::default(), |n| n.span);
-            d.push(
-                Diagnostic::error(
-                    Code::Internal,
-                    span,
-                    format!(
-                        "the derived NetworkPolicies allow {from} → {to}: {}, but the stack declares: {}",
-                        show(got),
-                        show(&want)
-                    ),
-                )
-                .label("for this workload")
-                .help("this is a bug in stackc; please report it with this stack"),
-            );
-        }
-    }
-    let endpoints = cluster.pods.len() + probes.len();
-    let unmanaged = endpoints - graph.nodes.iter().filter(|n| n.managed).count();
-    let pairs = endpoints * endpoints - unmanaged * unmanaged;
-    if d.has_errors() {
         return Err(d);
     }
+    let endpoints = ends.list.len() + probes.len();
+    let unmanaged = endpoints - ends.list.iter().filter(|e| e.managed()).count();
+    let pairs = endpoints * endpoints - unmanaged * unmanaged;
     Ok(Proof { workloads: cluster.pods.len(), pairs, edges: graph.edges.len(), externals: probes.len() })
 }
 
-fn show(a: &Allowed) -> String {
-    if a.is_empty() { "nothing".to_owned() } else { a.to_string() }
-}
-
-/// One end of a connection in the proof: a pod by graph id, or an address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum End<'a> {
-    Pod(&'a str),
-    Ip(IpAddr),
-}
-
-impl std::fmt::Display for End<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            End::Pod(id) => f.write_str(id),
-            End::Ip(ip) => write!(f, "{ip}"),
-        }
-    }
-}
-
-/// The graph's edges as allowed port sets per pair.
-fn expected(graph: &Graph) -> BTreeMap<(End<'_>, End<'_>), Allowed> {
-    let mut out: BTreeMap<(End, End), Allowed> = BTreeMap::new();
-    for e in &graph.edges {
-        let entry = out.entry((End::Pod(&e.from), End::Pod(&e.to))).or_insert_with(Allowed::none);
-        entry.union_with(&Allowed::only(protocol(e.protocol), PortSet::single(e.port)));
-    }
-    out
-}
-
-/// The cluster's addresses, parsed once for the whole proof.
-struct Outside {
-    api_ip: Option<IpAddr>,
-    /// `(network, mask)` of every IPv4 range internet egress excludes.
-    excluded: Vec<(u32, u32)>,
-}
-
-impl Outside {
-    fn new(stack: &ResolvedStack) -> Self {
-        let excluded = excluded_ranges(stack).iter().filter_map(|block| v4_range(block)).collect();
-        Self { api_ip: stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address)), excluded }
-    }
-
-    fn is_excluded(&self, ip: IpAddr) -> bool {
-        let IpAddr::V4(ip) = ip else { return false };
-        self.excluded.iter().any(|(net, mask)| u32::from(ip) & mask == net & mask)
-    }
-}
-
-/// What the stack declares between two endpoints, pods or addresses.
-fn expected_between(
-    stack: &ResolvedStack,
-    outside: &Outside,
-    edges: &BTreeMap<(End, End), Allowed>,
-    nodes: &HashMap<&str, &GraphNode>,
-    from: End,
-    to: End,
-) -> Allowed {
-    if let Some(a) = edges.get(&(from, to)) {
-        return a.clone();
-    }
-    let api_ip = outside.api_ip;
-    let tcp = |ports: &mut dyn Iterator<Item = u16>| {
-        let mut allowed = Allowed::none();
-        for port in ports {
-            allowed.union_with(&Allowed::only(Protocol::Tcp, PortSet::single(port)));
-        }
-        allowed
-    };
-    let node = |e: End| match e {
-        End::Pod(id) => nodes.get(id).copied(),
-        End::Ip(_) => None,
-    };
-    match (from, node(from), to, node(to)) {
-        // A pod to an address: the API server, the internet.
-        (_, Some(node), End::Ip(ip), None) => {
-            let mut allowed = Allowed::none();
-            if node.api_access
-                && api_ip == Some(ip)
-                && let Some(api) = &stack.cluster.api_server
-            {
-                allowed.union_with(&tcp(&mut std::iter::once(api.port.value)));
-            }
-            if !outside.is_excluded(ip) {
-                for (port, proto) in &node.internet {
-                    allowed.union_with(&Allowed::only(protocol(*proto), PortSet::single(*port)));
-                }
-            }
-            allowed
-        }
-        // An address to a pod: entry points open to all, webhooks to the API server.
-        (End::Ip(ip), None, _, Some(node)) => {
-            let mut allowed = tcp(&mut node.world_ingress.iter().copied());
-            if api_ip == Some(ip) {
-                allowed.union_with(&tcp(&mut node.api_ingress.iter().copied()));
-            }
-            allowed
-        }
-        _ => Allowed::none(),
-    }
-}
-
-/// Ranges internet egress never reaches: private, special, and the cluster's.
-fn excluded_ranges(stack: &ResolvedStack) -> Vec<String> {
-    let mut ranges: Vec<String> = NOT_INTERNET.iter().map(|s| (*s).to_owned()).collect();
-    ranges.push(stack.cluster.networks.pods.value.clone());
-    ranges.push(stack.cluster.networks.services.value.clone());
-    ranges
+/// A compiler bug found by the proof, with no better place to point at.
+fn internal(message: String) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    d.push(Diagnostic::error(Code::Internal, Span::default(), message));
+    d
 }
 
 fn protocol(p: model::Protocol) -> Protocol {
@@ -282,26 +171,4 @@ fn protocol(p: model::Protocol) -> Protocol {
         model::Protocol::Tcp => Protocol::Tcp,
         model::Protocol::Udp => Protocol::Udp,
     }
-}
-
-/// The network address of a CIDR (or the address itself).
-fn first_ip(block: &str) -> Option<IpAddr> {
-    let normal = cidr(block)?;
-    let (addr, _) = normal.split_once('/')?;
-    let ip: IpAddr = addr.parse().ok()?;
-    match (ip, normal.ends_with("/32") || normal.ends_with("/128")) {
-        (IpAddr::V4(v4), false) => Some(IpAddr::V4((u32::from(v4) | 1).into())),
-        _ => Some(ip),
-    }
-}
-
-/// The network and mask of an IPv4 CIDR.
-fn v4_range(block: &str) -> Option<(u32, u32)> {
-    let normal = cidr(block)?;
-    let (addr, bits) = normal.split_once('/')?;
-    let (Ok(IpAddr::V4(net)), Ok(bits)) = (addr.parse::<IpAddr>(), bits.parse::<u32>()) else {
-        return None;
-    };
-    let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
-    Some((u32::from(net), mask))
 }

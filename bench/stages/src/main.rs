@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cd bench/stages && cargo run --release -- STACK.kdl [REPEATS]
+//! cd bench/stages && cargo run --release -- --proof STACK.kdl [REPEATS]   # the network proof alone
 //! ```
 //!
 //! Prints, per stage, the median wall time over REPEATS runs (default 3), the
@@ -112,6 +113,35 @@ fn parse_only(stack_path: &str, repeats: usize) {
     }
 }
 
+/// `--proof STACK [REPEATS]`: stage 5's network proof alone, on a stack
+/// analyzed once beforehand: best and median time, bytes allocated and the
+/// peak live heap of one run above what was live before it. Also the program
+/// to run under `valgrind --tool=callgrind` for the proof's instructions.
+fn proof_only(stack_path: &str, repeats: usize) {
+    let source = std::fs::read_to_string(stack_path).unwrap();
+    let dir = Path::new(stack_path).parent().unwrap_or(Path::new("."));
+    let secrets = stackc::secrets::load_store(dir).unwrap();
+    let stackc::Analyzed { stack, derived } = stackc::analyze(&source, &secrets).unwrap().remove(0);
+    let mut times = Vec::new();
+    let (mut allocated, mut peak) = (0, 0);
+    let mut proof = None;
+    for _ in 0..repeats {
+        let live = LIVE.load(Relaxed);
+        PEAK.store(live, Relaxed);
+        let before = ALLOCATED.load(Relaxed);
+        let started = Instant::now();
+        proof = Some(stackc::verify::verify(&stack, &derived).unwrap());
+        times.push(started.elapsed());
+        allocated = ALLOCATED.load(Relaxed) - before;
+        peak = PEAK.load(Relaxed) - live;
+    }
+    times.sort();
+    let (best, median) = (times[0].as_secs_f64(), times[times.len() / 2].as_secs_f64());
+    println!("{:?}", proof.unwrap());
+    println!("proof\tbest_ms\tmedian_ms\tallocated_MB\tpeak_MB");
+    println!("verify\t{:.1}\t{:.1}\t{:.1}\t{:.1}", best * 1e3, median * 1e3, allocated as f64 / 1e6, peak as f64 / 1e6);
+}
+
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
     if args.next_if_eq("--parse").is_some() {
@@ -119,8 +149,13 @@ fn main() {
         parse_only(&stack_path, args.next().and_then(|r| r.parse().ok()).unwrap_or(9));
         return;
     }
+    if args.next_if_eq("--proof").is_some() {
+        let stack_path = args.next().expect("usage: stackc-stages --proof STACK.kdl [REPEATS]");
+        proof_only(&stack_path, args.next().and_then(|r| r.parse().ok()).unwrap_or(9));
+        return;
+    }
     let Some(stack_path) = args.next() else {
-        eprintln!("usage: stackc-stages STACK.kdl [REPEATS] | --parse STACK.kdl [REPEATS]");
+        eprintln!("usage: stackc-stages STACK.kdl [REPEATS] | --parse STACK.kdl [REPEATS] | --proof STACK.kdl [REPEATS]");
         std::process::exit(2);
     };
     let repeats: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);

@@ -10,8 +10,8 @@
 //! policy of their own: their side always allows everything.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
+use super::hash::FastMap;
 use super::model::{Cluster, Direction, Endpoint, Pod, label_of};
 use super::policy::{Peer, Policy, PortMatch, PortSpec, Rule};
 use super::ports::{Allowed, PortSet, Protocol};
@@ -65,14 +65,14 @@ fn add_rule_ports(rule: &Rule, dst: Option<&Pod>, acc: &mut Allowed) {
 /// Cluster lookups shared by every evaluation.
 pub(super) struct Ctx<'c> {
     pub cluster: &'c Cluster,
-    ns_labels: HashMap<&'c str, &'c Labels>,
-    by_ns: HashMap<&'c str, Vec<usize>>,
+    ns_labels: FastMap<&'c str, &'c Labels>,
+    by_ns: FastMap<&'c str, Vec<usize>>,
 }
 
 impl<'c> Ctx<'c> {
     pub fn new(cluster: &'c Cluster) -> Self {
         let ns_labels = cluster.namespaces.iter().map(|n| (n.name.as_str(), &n.labels)).collect();
-        let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_ns: FastMap<&str, Vec<usize>> = FastMap::default();
         for (i, p) in cluster.policies.iter().enumerate() {
             by_ns.entry(p.namespace.as_str()).or_default().push(i);
         }
@@ -147,6 +147,13 @@ pub(super) trait Oracle<'c> {
     fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]>;
     /// Whether rule `rule` of `policy` (for `dir`) admits pod `pod`.
     fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool;
+    /// False only when no rule for `dir` of the policies isolating `pod`
+    /// can admit an address (none has an `ipBlock` or no peers): then the
+    /// side allows no address, without asking each rule.
+    fn may_admit_addresses(&self, pod: usize, dir: Direction) -> bool {
+        let _ = (pod, dir);
+        true
+    }
 
     fn admits(&self, policy: usize, dir: Direction, rule: usize, remote: Endpoint) -> bool {
         match remote {
@@ -184,6 +191,9 @@ fn side<'c>(o: &impl Oracle<'c>, me: Endpoint, dir: Direction, remote: Endpoint,
     let isolating = o.isolating(i, dir);
     if isolating.is_empty() {
         return None;
+    }
+    if matches!(remote, Endpoint::External(_)) && !o.may_admit_addresses(i, dir) {
+        return Some(Allowed::none());
     }
     let ctx = o.ctx();
     let dst = ctx.pod_of(to);

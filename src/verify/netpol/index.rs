@@ -8,10 +8,10 @@
 //! single source of truth for the semantics.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::iter;
 
 use super::eval::Ctx;
+use super::hash::FastMap;
 use super::model::{Cluster, NAMESPACE_NAME_LABEL};
 use super::selector::{LabelSelector, Operator, Requirement};
 
@@ -19,13 +19,13 @@ use super::selector::{LabelSelector, Operator, Requirement};
 #[derive(Default)]
 struct KeyPostings<'c> {
     any: Vec<usize>,
-    by_value: HashMap<&'c str, Vec<usize>>,
+    by_value: FastMap<&'c str, Vec<usize>>,
 }
 
 /// Items (numbered `0..`) by label; every posting list is ascending.
 #[derive(Default)]
 pub(super) struct LabelIndex<'c> {
-    keys: HashMap<&'c str, KeyPostings<'c>>,
+    keys: FastMap<&'c str, KeyPostings<'c>>,
 }
 
 impl<'c> LabelIndex<'c> {
@@ -89,6 +89,8 @@ impl<'c> LabelIndex<'c> {
 pub(super) enum NsSet {
     /// Every namespace that has pods.
     All,
+    /// One namespace: a policy's own (kept apart, as it needs no vector).
+    One(usize),
     Some(Vec<usize>),
 }
 
@@ -97,7 +99,7 @@ pub(super) struct PodIndex<'c> {
     pods: usize,
     labels: LabelIndex<'c>,
     /// Namespaces that have pods, in order of first pod.
-    ns_ids: HashMap<&'c str, usize>,
+    ns_ids: FastMap<&'c str, usize>,
     /// Per namespace, its pods (ascending).
     members: Vec<Vec<usize>>,
     /// The namespaces' labels, as `Ctx` reads them.
@@ -108,7 +110,7 @@ pub(super) struct PodIndex<'c> {
 impl<'c> PodIndex<'c> {
     pub fn build(ctx: &Ctx<'c>) -> Self {
         let c: &'c Cluster = ctx.cluster;
-        let mut ns_ids: HashMap<&'c str, usize> = HashMap::new();
+        let mut ns_ids: FastMap<&'c str, usize> = FastMap::default();
         let mut members: Vec<Vec<usize>> = Vec::new();
         let mut ns_names = Vec::new();
         for (i, p) in c.pods.iter().enumerate() {
@@ -130,9 +132,9 @@ impl<'c> PodIndex<'c> {
         Self { pods: c.pods.len(), labels, ns_ids, members, ns_labels, ns_names }
     }
 
-    /// The namespace with pods named `name`.
-    pub fn namespace(&self, name: &str) -> Option<usize> {
-        self.ns_ids.get(name).copied()
+    /// The namespace named `name`: none when it has no pods.
+    pub fn namespace(&self, name: &str) -> NsSet {
+        self.ns_ids.get(name).map_or(NsSet::Some(Vec::new()), |&n| NsSet::One(n))
     }
 
     /// The namespaces with pods that `sel` matches.
@@ -158,6 +160,7 @@ impl<'c> PodIndex<'c> {
     pub fn select(&self, nss: &NsSet, sel: Option<&LabelSelector>, keep: impl Fn(usize) -> bool) -> Vec<usize> {
         let scan_cost = match nss {
             NsSet::All => self.pods,
+            NsSet::One(n) => self.members[*n].len(),
             NsSet::Some(ns) => ns.iter().map(|&n| self.members[n].len()).sum(),
         };
         if let Some(cands) = sel.and_then(|s| self.labels.candidates(s))
@@ -167,6 +170,7 @@ impl<'c> PodIndex<'c> {
         }
         match nss {
             NsSet::All => (0..self.pods).filter(|&j| keep(j)).collect(),
+            NsSet::One(n) => self.members[*n].iter().copied().filter(|&j| keep(j)).collect(),
             NsSet::Some(ns) => {
                 let mut out: Vec<usize> =
                     ns.iter().flat_map(|&n| self.members[n].iter().copied()).filter(|&j| keep(j)).collect();

@@ -62,7 +62,7 @@ impl<'a, 'p> Obj<'a, 'p> {
 
     /// A field, `None` when absent or `null`.
     pub fn get(&self, key: &str) -> Option<&'a Value> {
-        self.map.get(key).filter(|v| !v.is_null())
+        lookup(self.map, key).filter(|v| !v.is_null())
     }
 
     /// An optional string field.
@@ -87,6 +87,20 @@ impl<'a, 'p> Obj<'a, 'p> {
             Some(_) => Err(type_err(&self.at(key), "an array")),
         }
     }
+}
+
+/// Field `key` of `v`, if `v` is an object that has it.
+pub(super) fn field<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(map) => lookup(map, key),
+        _ => None,
+    }
+}
+
+/// `map[key]`. The objects of a policy have a handful of keys, which are
+/// compared faster than `key` is hashed.
+fn lookup<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= 8 { map.iter().find_map(|(k, v)| (k == key).then_some(v)) } else { map.get(key) }
 }
 
 /// `path[i]`.

@@ -26,15 +26,18 @@
 //! `selector` (label selectors), `cidr` (IP blocks), `ports` (port sets),
 //! `model` (cluster and endpoints), `eval` (the semantics), `index`
 //! (inverted label indexes), `tables` (per-rule admitted pods and candidate
-//! peers), `reach` (all pairs at once, near-linear), `exhaustive` (the
-//! quadratic reference it is tested against), `explain` (verdicts with
-//! reasons), `error`, `json`.
+//! peers), `reach` (the [`Evaluator`]: reachability row by row, or all
+//! pairs at once, near-linear), `exhaustive` (the quadratic reference it is
+//! tested against), `explain` (verdicts with reasons), `error`, `json` and
+//! `hash` (the lookup maps' hasher). Work on threads is
+//! [`crate::parallel`].
 
 mod cidr;
 mod error;
 mod eval;
 mod exhaustive;
 mod explain;
+pub(super) mod hash;
 mod index;
 mod json;
 mod model;
@@ -52,4 +55,5 @@ pub use model::{Cluster, Direction, Endpoint, NAMESPACE_NAME_LABEL, Namespace, P
 pub use parse::{parse_policies, parse_policy};
 pub use policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
 pub use ports::{Allowed, PortSet, Protocol};
+pub use reach::Evaluator;
 pub use selector::{LabelSelector, Labels, Operator, Requirement};

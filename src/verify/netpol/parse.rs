@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::cidr::{Cidr, IpBlock};
 use super::error::NetpolError;
-use super::json::{Obj, Path, index, strings, type_err};
+use super::json::{Obj, Path, field, index, strings, type_err};
 use super::policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
 use super::ports::Protocol;
 use super::selector::LabelSelector;
@@ -78,12 +78,21 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
 /// Parses every `NetworkPolicy` among `objects`, skipping objects of any
 /// other `kind` (so the full list of emitted manifests can be passed).
 ///
+/// Each object is parsed on its own, so the objects can come in parts (a
+/// namespace at a time, say, each part dropped once parsed): concatenating
+/// the results of the parts, in order, gives the result of the whole. The
+/// order of the policies changes no allowed set, neither
+/// [`Cluster::allowed`](super::Cluster::allowed) nor reachability; it is
+/// only the order in which [`Cluster::explain`](super::Cluster::explain)
+/// lists the policies and rules of a verdict.
+///
 /// # Errors
-/// The first policy that fails [`parse_policy`].
+/// The first policy that fails [`parse_policy`] (the first of its part,
+/// when parsed in parts).
 pub fn parse_policies<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Result<Vec<Policy>, NetpolError> {
     objects
         .into_iter()
-        .filter(|v| v.get("kind").and_then(Value::as_str) == Some("NetworkPolicy"))
+        .filter(|v| field(v, "kind").and_then(Value::as_str) == Some("NetworkPolicy"))
         .map(parse_policy)
         .collect()
 }
@@ -93,29 +102,27 @@ fn not_netpol(field: &str, value: &str) -> NetpolError {
 }
 
 fn rules(spec: &Obj<'_, '_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, NetpolError> {
-    let path = spec.at(key);
-    spec.array(key)?
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let o = Obj::new(r, index(&path, i), &[peers_key, "ports"])?;
-            let peers_path = o.at(peers_key);
-            let peers = o
-                .array(peers_key)?
-                .iter()
-                .enumerate()
-                .map(|(j, p)| parse_peer(p, index(&peers_path, j)))
-                .collect::<Result<_, _>>()?;
-            let ports_path = o.at("ports");
-            let ports = o
-                .array("ports")?
-                .iter()
-                .enumerate()
-                .map(|(j, p)| parse_port(p, index(&ports_path, j)))
-                .collect::<Result<_, _>>()?;
-            Ok(Rule { peers, ports })
-        })
-        .collect()
+    each(spec.array(key)?, &spec.at(key), |r, path| {
+        let o = Obj::new(r, path, &[peers_key, "ports"])?;
+        let peers = each(o.array(peers_key)?, &o.at(peers_key), parse_peer)?;
+        let ports = each(o.array("ports")?, &o.at("ports"), parse_port)?;
+        Ok(Rule { peers, ports })
+    })
+}
+
+/// `parse` of every item at `path`, into a vector of exactly their number
+/// (collecting a `Result` would make room for four: thousands of one-peer
+/// rules would pay for it in memory).
+fn each<T>(
+    items: &[Value],
+    path: &Path<'_>,
+    parse: impl Fn(&Value, Path<'_>) -> Result<T, NetpolError>,
+) -> Result<Vec<T>, NetpolError> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        out.push(parse(v, index(path, i))?);
+    }
+    Ok(out)
 }
 
 fn parse_peer(v: &Value, path: Path) -> Result<Peer, NetpolError> {
@@ -142,8 +149,9 @@ fn parse_ip_block(v: &Value, path: Path) -> Result<IpBlock, NetpolError> {
     let cidr_text = o.req_str("cidr")?;
     let cidr = Cidr::parse(cidr_text).map_err(|r| NetpolError::invalid(&o.at("cidr"), cidr_text, r))?;
     let except_path = o.at("except");
-    let mut except = Vec::new();
-    for (i, s) in strings(o.array("except")?, &except_path)?.into_iter().enumerate() {
+    let listed = strings(o.array("except")?, &except_path)?;
+    let mut except = Vec::with_capacity(listed.len());
+    for (i, s) in listed.into_iter().enumerate() {
         let p = index(&except_path, i);
         let e = Cidr::parse(s).map_err(|r| NetpolError::invalid(&p, s, r))?;
         if !cidr.strictly_contains(&e) {

@@ -124,7 +124,9 @@ impl LabelSelector {
             }
         }
         let exprs_path = o.at("matchExpressions");
-        for (i, e) in o.array("matchExpressions")?.iter().enumerate() {
+        let exprs = o.array("matchExpressions")?;
+        sel.match_expressions.reserve_exact(exprs.len());
+        for (i, e) in exprs.iter().enumerate() {
             sel.match_expressions.push(parse_requirement(e, index(&exprs_path, i))?);
         }
         Ok(sel)

@@ -1,8 +1,9 @@
-//! Precomputed tables for `Cluster::reachability`: which policies isolate
-//! each pod, and per rule the sorted list of pods its peers admit, all
-//! resolved through the inverted indexes of `index` (no rule is evaluated
-//! against every pod). From them, the candidate peers of a pod: the only
-//! pods it may have a non-empty allowed set with.
+//! Precomputed tables for the [`Evaluator`](super::Evaluator): which
+//! policies isolate each pod, and per rule the sorted list of pods its peers
+//! admit, all resolved through the inverted indexes of `index` (no rule is
+//! evaluated against every pod), a policy at a time on the available
+//! threads. From them, the candidate peers of a pod: the only pods it may
+//! have a non-empty allowed set with.
 
 use std::borrow::Cow;
 
@@ -10,6 +11,12 @@ use super::eval::{Ctx, Oracle, rules};
 use super::index::{NsSet, PodIndex};
 use super::model::{Direction, Endpoint};
 use super::policy::{Peer, Policy, Rule};
+use crate::parallel;
+
+/// Fewer policies than this per thread are not worth a thread.
+const POLICIES_PER_THREAD: usize = 1024;
+
+const DIRECTIONS: [Direction; 2] = [Direction::Ingress, Direction::Egress];
 
 /// The pods a rule's peers admit.
 enum Admitted {
@@ -30,10 +37,13 @@ impl Admitted {
 
 /// Isolation per pod, admitted pods per rule, and the reverse of the
 /// ingress rules, for candidate generation.
-pub(super) struct Tables<'a, 'c> {
-    ctx: &'a Ctx<'c>,
+pub(super) struct Tables<'c> {
+    ctx: Ctx<'c>,
     /// `[dir][pod]` -> isolating policies, ascending.
     isolating: [Vec<Vec<usize>>; 2],
+    /// `[dir][pod]` -> whether a rule of an isolating policy may admit an
+    /// address (it has an `ipBlock` or no peers).
+    addresses: [Vec<bool>; 2],
     /// `[policy]` -> pods its `podSelector` selects (empty for a policy of
     /// no type, which isolates nothing).
     selected: Vec<Vec<usize>>,
@@ -49,33 +59,34 @@ pub(super) struct Tables<'a, 'c> {
     ingress_open: Vec<usize>,
 }
 
-impl<'a, 'c> Tables<'a, 'c> {
-    pub fn build(ctx: &'a Ctx<'c>) -> Self {
+impl<'c> Tables<'c> {
+    pub fn build(ctx: Ctx<'c>) -> Self {
         let c = ctx.cluster;
-        let index = PodIndex::build(ctx);
-        let dirs = [Direction::Ingress, Direction::Egress];
+        let index = PodIndex::build(&ctx);
+        // Policies resolve on their own: on the available threads, in order.
+        let resolved = parallel::in_order(c.policies.len(), POLICIES_PER_THREAD, |part| {
+            c.policies[part].iter().map(|pol| resolve(&index, &ctx, pol)).collect::<Vec<_>>()
+        });
+        let (selected, admits): (Vec<_>, Vec<_>) = resolved.into_iter().flatten().unzip();
         let mut isolating: [Vec<Vec<usize>>; 2] = [vec![Vec::new(); c.pods.len()], vec![Vec::new(); c.pods.len()]];
-        let mut selected = Vec::with_capacity(c.policies.len());
-        let mut admits = Vec::with_capacity(c.policies.len());
-        for (p, pol) in c.policies.iter().enumerate() {
-            let sel = selects(&index, ctx, pol);
+        let mut addresses = [vec![false; c.pods.len()], vec![false; c.pods.len()]];
+        for (p, (pol, sel)) in c.policies.iter().zip(&selected).enumerate() {
             let typed = [pol.types.ingress, pol.types.egress];
-            for d in dirs.map(Direction::slot).into_iter().filter(|&d| typed[d]) {
-                for &j in &sel {
+            for dir in DIRECTIONS.into_iter().filter(|d| typed[d.slot()]) {
+                let d = dir.slot();
+                let open = rules(pol, dir)
+                    .iter()
+                    .any(|r| r.peers.is_empty() || r.peers.iter().any(|p| matches!(p, Peer::IpBlock(_))));
+                for &j in sel {
                     isolating[d][j].push(p);
+                    addresses[d][j] |= open;
                 }
             }
-            admits.push(dirs.map(|d| {
-                if sel.is_empty() {
-                    return Vec::new();
-                }
-                rules(pol, d).iter().map(|r| admitted(&index, ctx, pol, r)).collect()
-            }));
-            selected.push(sel);
         }
         let mut t = Self {
             ctx,
             isolating,
+            addresses,
             selected,
             admits,
             ingress_rev: vec![Vec::new(); c.pods.len()],
@@ -152,17 +163,27 @@ impl<'a, 'c> Tables<'a, 'c> {
     }
 }
 
+/// The pods `pol` selects, and per direction the pods each of its rules
+/// admits (none when it selects no pod: such rules are never asked).
+fn resolve(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy) -> (Vec<usize>, [Vec<Admitted>; 2]) {
+    let sel = selects(index, ctx, pol);
+    let admits = DIRECTIONS.map(|d| {
+        if sel.is_empty() {
+            return Vec::new();
+        }
+        rules(pol, d).iter().map(|r| admitted(index, ctx, pol, r)).collect()
+    });
+    (sel, admits)
+}
+
 /// The pods `pol` selects, if it has any type (else it selects none).
 fn selects(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy) -> Vec<usize> {
-    let Some(ns) = index.namespace(&pol.namespace) else {
-        return Vec::new();
-    };
     if !(pol.types.ingress || pol.types.egress) {
         return Vec::new();
     }
     let pods = &ctx.cluster.pods;
     let sel = &pol.pod_selector;
-    index.select(&NsSet::Some(vec![ns]), Some(sel), |j| {
+    index.select(&index.namespace(&pol.namespace), Some(sel), |j| {
         pods[j].namespace == pol.namespace && sel.matches(&pods[j].labels)
     })
 }
@@ -178,14 +199,19 @@ fn admitted(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy, rule: &Rule) -> A
             continue; // an ipBlock never matches a pod
         };
         let nss = match namespace_selector {
-            None => NsSet::Some(index.namespace(&pol.namespace).into_iter().collect()),
+            None => index.namespace(&pol.namespace),
             Some(sel) => index.namespaces(ctx, sel),
         };
         let pod_sel = pod_selector.as_ref().filter(|s| !s.is_empty());
         if matches!(nss, NsSet::All) && pod_sel.is_none() {
             return Admitted::All;
         }
-        pods.extend(index.select(&nss, pod_sel, |j| ctx.peer_matches(pol, peer, Endpoint::Pod(j))));
+        let found = index.select(&nss, pod_sel, |j| ctx.peer_matches(pol, peer, Endpoint::Pod(j)));
+        if pods.is_empty() {
+            pods = found;
+        } else {
+            pods.extend(found);
+        }
     }
     if rule.peers.len() > 1 {
         pods.sort_unstable();
@@ -194,14 +220,17 @@ fn admitted(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy, rule: &Rule) -> A
     if pods.len() == ctx.cluster.pods.len() { Admitted::All } else { Admitted::Pods(pods) }
 }
 
-impl<'c> Oracle<'c> for Tables<'_, 'c> {
+impl<'c> Oracle<'c> for Tables<'c> {
     fn ctx(&self) -> &Ctx<'c> {
-        self.ctx
+        &self.ctx
     }
     fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]> {
         Cow::Borrowed(&self.isolating[dir.slot()][pod])
     }
     fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool {
         self.admits[policy][dir.slot()][rule].contains(pod)
+    }
+    fn may_admit_addresses(&self, pod: usize, dir: Direction) -> bool {
+        self.addresses[dir.slot()][pod]
     }
 }
