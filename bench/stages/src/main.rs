@@ -220,9 +220,12 @@ fn main() {
         // Stages 1–6 as `stackc build` runs them: app namespaces derived,
         // checked and rendered on every core, their trees dropped as it goes.
         let compile_options = stackc::CompileOptions { render: options, secrets: secrets.clone() };
-        timed(&mut stages, "compare: stackc::compile (parse..render, as build runs it)", || {
-            drop(stackc::compile(&source, &compile_options).unwrap());
+        // Kept: what the build holds while it writes (the stacks, the derived
+        // objects' metadata, the files).
+        let compiled = timed(&mut stages, "compare: stackc::compile (parse..render, as build runs it)", || {
+            stackc::compile(&source, &compile_options).unwrap()
         });
+        drop(compiled);
     }
     let _ = std::fs::remove_dir_all(&out_root);
     let median = |s: &Stage| {
