@@ -68,6 +68,50 @@ fn a_build_killed_mid_write_is_rolled_back() {
     }
 }
 
+/// Every directory under `dir`, relative to it, sorted.
+fn directories(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                found.push(entry.path().strip_prefix(dir).unwrap().to_path_buf());
+                stack.push(entry.path());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_killed_build_leaves_no_new_directory_behind() {
+    // A new namespace: its directory is created before any file is written,
+    // so a build killed before its first write has made it already; the
+    // rollback removes it (and any other directory it made) once empty.
+    let with_b =
+        V1.replace("    }\n}\n", "    }\n    namespace \"b\" {\n        app \"worker\" image=\"w:1\"\n    }\n}\n");
+    assert_ne!(with_b, V1);
+    for writes in [0, 1, 2] {
+        let dir = project();
+        let files = without_internal(snapshot_dir(dir.path()));
+        let dirs = directories(dir.path());
+        fs::write(dir.path().join("stack.kdl"), &with_b).unwrap();
+        let killed = Command::new(env!("CARGO_BIN_EXE_stackc"))
+            .arg("build")
+            .current_dir(dir.path())
+            .env("STACKC_FAULT_AFTER_WRITES", writes.to_string())
+            .output()
+            .unwrap();
+        assert!(!killed.status.success(), "the fault hook must kill the build");
+        fs::write(dir.path().join("stack.kdl"), V1).unwrap();
+        let out = stackc(dir.path(), &["build"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(files, without_internal(snapshot_dir(dir.path())), "after {writes} writes");
+        assert_eq!(dirs, directories(dir.path()), "after {writes} writes");
+    }
+}
+
 #[test]
 fn two_builds_cannot_interleave() {
     let dir = project();

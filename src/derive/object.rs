@@ -105,6 +105,12 @@ impl Object {
     /// The file name inside its component directory: `<kind>-<name>.yaml`.
     #[must_use]
     pub fn file_name(&self) -> String {
-        format!("{}-{}.yaml", self.kind.to_ascii_lowercase(), self.name)
+        let mut file = String::with_capacity(self.kind.len() + self.name.len() + "-.yaml".len());
+        file.push_str(self.kind);
+        file.make_ascii_lowercase();
+        file.push('-');
+        file.push_str(&self.name);
+        file.push_str(".yaml");
+        file
     }
 }

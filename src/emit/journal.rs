@@ -89,8 +89,13 @@ pub(super) fn roll_back(out: &Path) -> Result<(), EmitError> {
             };
             let target = safe_join(out, path)?;
             match op {
-                "add" if target.exists() => {
-                    fs::remove_file(&target).map_err(io_error("rolling back", &target))?;
+                // The directories of every added file are made before any
+                // file is written, so an added file may be missing while
+                // its new directories exist: they go too, once empty.
+                "add" => {
+                    if target.exists() {
+                        fs::remove_file(&target).map_err(io_error("rolling back", &target))?;
+                    }
                     remove_empty_parents(out, &target);
                 }
                 "replace" | "remove" => {

@@ -4,13 +4,14 @@
 //! journals every change with backups before applying it, so that a failed or
 //! killed build leaves the directory as it was.
 
+mod apply;
 mod journal;
 mod lock;
 mod paths;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
@@ -20,8 +21,6 @@ use paths::Dirs;
 
 /// The manifest of owned files, at the top of the output directory.
 pub const OWNED: &str = ".stackc-owned";
-/// Test hook: abort the process after this many writes, as a kill would.
-const FAULT_ENV: &str = "STACKC_FAULT_AFTER_WRITES";
 
 /// What a build changes, file by file (relative paths, sorted).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,21 +76,25 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
     let owned = read_owned(out)?;
     let mut dirs = Dirs::new(out);
     let mut plan = Plan::default();
-    // Look at every file first (one stat each), then read the same-size ones
-    // on every core, then take the outcomes in path order: the first error
-    // in that order wins, as if the files were looked at one by one.
-    let mut looks = Vec::with_capacity(tree.files.len());
-    for (path, bytes) in &tree.files {
-        looks.push(look(&mut dirs, &owned, path, bytes));
-    }
-    let read = read_all(&looks);
-    for (look, same) in looks.into_iter().zip(read) {
-        match (look?, same) {
-            (Look::Added(path), _) => plan.added.push(path.clone()),
-            (Look::Changed(path), _) | (Look::Read(path, ..), Some(Ok(false))) => plan.changed.push(path.clone()),
-            (Look::Read(..), Some(Ok(true))) => plan.unchanged += 1,
-            (Look::Read(..), Some(Err(e))) => return Err(e),
-            (Look::Read(..), None) => unreachable!("every same-size file is read"),
+    // Join every path first (one look per directory), then look at the
+    // files (a stat each, and a read of the same-size ones) on every core,
+    // then take the outcomes in path order: the first error in that order
+    // wins, as if the files were looked at one by one.
+    let files: Vec<(&String, &Vec<u8>)> = tree.files.iter().collect();
+    let joins: Vec<Result<paths::Joined, EmitError>> = files.iter().map(|(path, _)| dirs.join(path)).collect();
+    let found = crate::parallel::in_order(files.len(), LOOKS_PER_THREAD, |range| {
+        range
+            .map(|i| joins[i].as_ref().ok().map(|joined| look(&owned, files[i].0, joined, files[i].1)))
+            .collect::<Vec<_>>()
+    });
+    for (((path, _), joined), found) in files.iter().zip(joins).zip(found.into_iter().flatten()) {
+        joined?;
+        match found {
+            Some(Ok(Found::Added)) => plan.added.push((*path).clone()),
+            Some(Ok(Found::Changed)) => plan.changed.push((*path).clone()),
+            Some(Ok(Found::Same)) => plan.unchanged += 1,
+            Some(Err(e)) => return Err(e),
+            None => unreachable!("every joined path is looked at"),
         }
     }
     for path in owned {
@@ -111,55 +114,34 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
     Ok(plan)
 }
 
-/// What one look at a file of the tree found.
-enum Look<'t> {
-    Added(&'t String),
-    Changed(&'t String),
-    /// Same size: the bytes decide.
-    Read(&'t String, PathBuf, &'t [u8]),
+/// Fewer files than this per thread are not worth a thread.
+const LOOKS_PER_THREAD: usize = 128;
+
+/// What a look at a file of the tree found.
+enum Found {
+    Added,
+    Changed,
+    Same,
 }
 
-fn look<'t>(
-    dirs: &mut Dirs,
-    owned: &std::collections::BTreeSet<String>,
-    path: &'t String,
-    bytes: &'t [u8],
-) -> Result<Look<'t>, EmitError> {
-    let joined = dirs.join(path)?;
+/// Look at the file of `path` (one stat) and, when it has the size of
+/// `bytes`, read it.
+fn look(owned: &BTreeSet<String>, path: &String, joined: &paths::Joined, bytes: &[u8]) -> Result<Found, EmitError> {
     if joined.absent {
         // Its directory does not exist (a new output directory, a new
         // namespace): no need to look at the file.
-        return Ok(Look::Added(path));
+        return Ok(Found::Added);
     }
-    let full = joined.full;
-    match fs::symlink_metadata(&full) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Look::Added(path)),
-        Err(e) => Err(io_error("reading", &full)(e)),
+    let full = &joined.full;
+    match fs::symlink_metadata(full) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Found::Added),
+        Err(e) => Err(io_error("reading", full)(e)),
         Ok(meta) if meta.file_type().is_symlink() => Err(EmitError::Symlink { path: path.clone() }),
         Ok(meta) if !meta.is_file() => Err(EmitError::NotAFile { path: path.clone() }),
         Ok(_) if !owned.contains(path) => Err(EmitError::Foreign { path: path.clone() }),
-        Ok(meta) if meta.len() != bytes.len() as u64 => Ok(Look::Changed(path)),
-        Ok(_) => Ok(Look::Read(path, full, bytes)),
+        Ok(meta) if holds(full, path, meta.len(), bytes)? => Ok(Found::Same),
+        Ok(_) => Ok(Found::Changed),
     }
-}
-
-/// For each look, `Some(whether the file holds its bytes)` when it must be
-/// read; the reads run on every core, the answers come back in order.
-fn read_all(looks: &[Result<Look, EmitError>]) -> Vec<Option<Result<bool, EmitError>>> {
-    let one = |l: &Result<Look, EmitError>| match l {
-        Ok(Look::Read(path, full, bytes)) => Some(holds(full, path, bytes.len() as u64, bytes)),
-        _ => None,
-    };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-    let chunk = looks.len().div_ceil(threads).max(256);
-    if looks.len() <= chunk {
-        return looks.iter().map(one).collect();
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            looks.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    })
 }
 
 /// Whether the file at `full`, of `len` bytes, holds exactly `bytes`. A
@@ -236,7 +218,7 @@ impl Output {
         }
         changes.extend(plan.removed.iter().cloned().map(Change::Remove));
         journal::begin(out, &changes)?;
-        match apply(out, tree, &changes, &manifest) {
+        match apply::apply(out, tree, &changes, &manifest) {
             Ok(()) => journal::finish(out),
             Err(e) => {
                 journal::roll_back(out)?;
@@ -251,41 +233,6 @@ fn manifest(tree: &Tree) -> String {
     std::iter::once("# Files written by stackc; it removes them when they go stale.\n".to_owned())
         .chain(tree.files.keys().map(|p| format!("{p}\n")))
         .collect()
-}
-
-/// Write and remove in journal order. The plan checked every path; the
-/// write looks at each directory again (once), creates the missing ones and
-/// opens files without following links, so a directory or file replaced by
-/// a link since the plan is refused rather than written through.
-fn apply(out: &Path, tree: &Tree, changes: &[Change], manifest: &str) -> Result<(), EmitError> {
-    let fault: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
-    let mut dirs = Dirs::new(out);
-    for (done, change) in changes.iter().enumerate() {
-        if fault == Some(done) {
-            std::process::abort();
-        }
-        match change {
-            Change::Add(path) | Change::Replace(path) => {
-                dirs.create_parents(path)?;
-                let target = out.join(path);
-                let bytes = if path == OWNED { manifest.as_bytes() } else { &tree.files[path] };
-                let mut file = fs::OpenOptions::new()
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .custom_flags(libc::O_NOFOLLOW)
-                    .open(&target)
-                    .map_err(|e| link_or_io(e, "writing", &target, path))?;
-                file.write_all(bytes).map_err(io_error("writing", &target))?;
-            }
-            Change::Remove(path) => {
-                let full = dirs.join(path)?.full;
-                fs::remove_file(&full).map_err(io_error("removing", &full))?;
-                paths::remove_empty_parents(out, &full);
-            }
-        }
-    }
-    Ok(())
 }
 
 fn read_owned(out: &Path) -> Result<BTreeSet<String>, EmitError> {

@@ -2,24 +2,53 @@
 //! or 1.2 reader (go-yaml v3, kubectl, PyYAML) could take for another type,
 //! or that holds an indicator, a line break or an invisible character, is
 //! double-quoted with escapes, so no value can change the document's shape.
+//! Each thread writes into one buffer it keeps from file to file, so a
+//! document costs one allocation of its exact size.
 
-use std::fmt::Write;
+mod plain;
+mod quoted;
+
+use std::cell::RefCell;
 
 use serde_json::Value;
+
+pub use quoted::string;
+
+thread_local! {
+    static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+}
 
 /// One YAML document (no `---`), ending in a newline.
 #[must_use]
 pub fn to_yaml(value: &Value) -> String {
-    let mut out = String::new();
+    with_buffer(|out| {
+        write_yaml(value, out);
+        out.as_str().to_owned()
+    })
+}
+
+/// `f` given this thread's reusable buffer, empty. A nested call gets a
+/// fresh buffer.
+pub fn with_buffer<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            f(&mut buffer)
+        }
+        Err(_) => f(&mut String::new()),
+    })
+}
+
+/// Append [`to_yaml`] of `value` to `out`.
+pub fn write_yaml(value: &Value, out: &mut String) {
     match value {
-        Value::Object(map) if !map.is_empty() => block_map(map, 0, &mut out),
-        Value::Array(items) if !items.is_empty() => block_seq(items, 0, &mut out),
+        Value::Object(map) if !map.is_empty() => block_map(map, 0, out),
+        Value::Array(items) if !items.is_empty() => block_seq(items, 0, out),
         other => {
-            scalar(other, &mut out);
+            scalar(other, out);
             out.push('\n');
         }
     }
-    out
 }
 
 fn block_map(map: &serde_json::Map<String, Value>, indent: usize, out: &mut String) {
@@ -102,8 +131,15 @@ fn is_literal_safe(s: &str) -> bool {
             .all(|line| !line.is_empty() && !line.starts_with(' ') && line.bytes().all(|b| (0x20..0x7f).contains(&b)))
 }
 
-fn pad(indent: usize, out: &mut String) {
-    out.extend(std::iter::repeat_n(' ', indent));
+/// Spaces for [`pad`]; deeper indents take several slices.
+const SPACES: &str = "                                                                ";
+
+fn pad(mut indent: usize, out: &mut String) {
+    while indent > 0 {
+        let n = indent.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        indent -= n;
+    }
 }
 
 fn scalar(value: &Value, out: &mut String) {
@@ -111,93 +147,22 @@ fn scalar(value: &Value, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => {
-            let text = n.to_string();
-            out.push_str(&text);
-            if n.is_f64() && !text.contains(['.', 'e', 'E']) && !text.contains("inf") && !text.contains("NaN") {
-                out.push_str(".0");
+            if let Some(u) = n.as_u64() {
+                out.push_str(itoa::Buffer::new().format(u));
+            } else if let Some(i) = n.as_i64() {
+                out.push_str(itoa::Buffer::new().format(i));
+            } else {
+                let text = n.to_string();
+                out.push_str(&text);
+                if !text.contains(['.', 'e', 'E']) && !text.contains("inf") && !text.contains("NaN") {
+                    out.push_str(".0");
+                }
             }
         }
         Value::String(s) => string(s, out),
         Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
     }
-}
-
-/// Write a string plain when that is unambiguous, double-quoted otherwise.
-pub fn string(s: &str, out: &mut String) {
-    if is_plain_safe(s) {
-        out.push_str(s);
-        return;
-    }
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
-            c if needs_escape(c) => {
-                let code = u32::from(c);
-                if code <= 0xFF {
-                    let _ = write!(out, "\\x{code:02X}");
-                } else {
-                    let _ = write!(out, "\\u{code:04X}");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// Control, format (zero-width, bidi), separator and BOM characters.
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{85}' | '\u{A0}' | '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
-}
-
-/// Words YAML 1.1 (and so go-yaml or PyYAML) reads as null or booleans;
-/// none is longer than five bytes.
-const RESERVED: &[&str] = &[
-    "null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no", "No",
-    "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", "=", "<<",
-];
-
-fn is_plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    if s.len() <= 5 && RESERVED.contains(&s) {
-        return false;
-    }
-    // Anything starting like a number, a sign or a dot may resolve to a
-    // number, a timestamp or .inf/.nan in some YAML version.
-    if first.is_ascii_digit() || matches!(first, '-' | '+' | '.') {
-        return false;
-    }
-    if s.ends_with(':')
-        || s.ends_with(' ')
-        || matches!(first, '~' | '@' | '(' | ')' | '$' | '^' | ';' | ' ' | ':' | '=')
-    {
-        return false;
-    }
-    // One pass over the bytes: only these ASCII characters, and no `: `
-    // (`#` and `,` are never plain, so neither ` #` nor flow syntax can occur).
-    let mut previous = 0u8;
-    for &b in s.as_bytes() {
-        let allowed = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'_' | b'-' | b'.' | b'/' | b':' | b'=' | b'@' | b'+' | b' ' | b'(' | b')' | b'~' | b'$' | b'^' | b';'
-            );
-        if !allowed || (previous == b':' && b == b' ') {
-            return false;
-        }
-        previous = b;
-    }
-    true
 }
 
 #[cfg(test)]
@@ -208,7 +173,7 @@ mod tests {
 
     #[test]
     fn reserved_words_are_short() {
-        assert!(super::RESERVED.iter().all(|w| w.len() <= 5));
+        assert!(super::plain::RESERVED.iter().all(|w| w.len() <= 5));
     }
 
     #[test]
