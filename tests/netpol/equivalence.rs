@@ -41,7 +41,7 @@ fn selector(keys: &'static [&'static str]) -> impl Strategy<Value = LabelSelecto
             proptest::collection::vec(expr, 0..3),
         )
             .prop_map(|(match_labels, match_expressions)| LabelSelector {
-                match_labels,
+                match_labels: match_labels.into(),
                 match_expressions,
             }),
     ]

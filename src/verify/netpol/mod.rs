@@ -29,7 +29,7 @@
 //! peers), `reach` (the [`Evaluator`]: reachability row by row, or all
 //! pairs at once, near-linear), `exhaustive` (the quadratic reference it is
 //! tested against), `explain` (verdicts with reasons), `error`, `json` and
-//! `hash` (the lookup maps' hasher). Work on threads is
+//! `hash` (the lookup maps' hasher), `sorted` (the small maps). Work on threads is
 //! [`crate::parallel`].
 
 mod cidr;
@@ -46,6 +46,7 @@ mod policy;
 mod ports;
 mod reach;
 mod selector;
+mod sorted;
 mod tables;
 
 pub use cidr::{Cidr, IpBlock};
@@ -57,3 +58,4 @@ pub use policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
 pub use ports::{Allowed, PortSet, Protocol};
 pub use reach::Evaluator;
 pub use selector::{LabelSelector, Labels, Operator, Requirement};
+pub use sorted::SortedMap;
