@@ -4,7 +4,7 @@
 //!
 //! All terms must hold (AND); an empty selector (`{}`) matches everything.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde_json::Value;
@@ -13,8 +13,8 @@ use super::error::NetpolError;
 use super::json::{Obj, Path, index, strings, type_err};
 use super::sorted::SortedMap;
 
-/// Labels of a pod or a namespace.
-pub type Labels = BTreeMap<String, String>;
+/// Labels of a pod or a namespace: a few each, in key order.
+pub type Labels = SortedMap<String, String>;
 
 /// A `matchExpressions` operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -95,6 +95,9 @@ impl<K, V> SortedMap<K, V> {
 impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
         let mut v: Vec<(K, V)> = pairs.into_iter().collect();
+        if v.is_sorted_by(|a, b| a.0 < b.0) {
+            return Self { entries: v.into_boxed_slice() };
+        }
         // Stable: of equal keys the pairs stay in input order, so keeping
         // the last of each run keeps the value written last.
         v.sort_by(|a, b| a.0.cmp(&b.0));
