@@ -26,7 +26,7 @@
 //! `selector` (label selectors), `cidr` (IP blocks), `ports` (port sets),
 //! `model` (cluster and endpoints), `eval` (the semantics), `index`
 //! (inverted label indexes), `tables` (per-rule admitted pods and candidate
-//! peers), `reach` (the [`Evaluator`]: reachability row by row, or all
+//! peers, in `lists`), `reach` (the [`Evaluator`]: reachability row by row, or all
 //! pairs at once, near-linear), `exhaustive` (the quadratic reference it is
 //! tested against), `explain` (verdicts with reasons), `error`, `json` and
 //! `hash` (the lookup maps' hasher), `sorted` (the small maps). Work on threads is
@@ -40,6 +40,7 @@ mod explain;
 pub(super) mod hash;
 mod index;
 mod json;
+mod lists;
 mod model;
 mod parse;
 mod policy;
