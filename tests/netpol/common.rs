@@ -1,6 +1,5 @@
 //! Builders shared by the `NetworkPolicy` evaluator tests.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use serde_json::{Value, json};
@@ -22,7 +21,7 @@ pub fn ns(name: &str, l: &[(&str, &str)]) -> Namespace {
 /// A pod with id `ns/name`.
 pub fn pod(id: &str, l: &[(&str, &str)]) -> Pod {
     let (namespace, _) = id.split_once('/').expect("pod id is ns/name");
-    Pod { id: id.to_owned(), namespace: namespace.to_owned(), labels: labels(l), named_ports: BTreeMap::new() }
+    Pod { id: id.to_owned(), namespace: namespace.to_owned(), labels: labels(l), named_ports: SortedMap::new() }
 }
 
 /// A pod with named container ports.

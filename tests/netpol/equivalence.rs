@@ -41,7 +41,7 @@ fn selector(keys: &'static [&'static str]) -> impl Strategy<Value = LabelSelecto
             proptest::collection::vec(expr, 0..3),
         )
             .prop_map(|(match_labels, match_expressions)| LabelSelector {
-                match_labels,
+                match_labels: match_labels.into(),
                 match_expressions,
             }),
     ]
@@ -105,8 +105,8 @@ fn pod_strategy() -> impl Strategy<Value = Pod> {
         .prop_map(|(ns, w, labels, named_ports)| Pod {
             id: format!("{ns}/w{w}"),
             namespace: ns.to_owned(),
-            labels,
-            named_ports,
+            labels: labels.into(),
+            named_ports: named_ports.into(),
         })
 }
 
@@ -121,7 +121,7 @@ fn cluster_strategy() -> impl Strategy<Value = Cluster> {
             let mut namespaces: Vec<Namespace> = ns_labels
                 .into_iter()
                 .zip(NSS)
-                .map(|(labels, name)| Namespace { name: name.to_owned(), labels })
+                .map(|(labels, name)| Namespace { name: name.to_owned(), labels: labels.into() })
                 .collect();
             // n3 claims another name (the implicit label wins); n4 is
             // undeclared.

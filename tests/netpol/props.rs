@@ -134,7 +134,7 @@ fn cluster_strategy() -> impl Strategy<Value = Cluster> {
                     id: format!("{n}/w{i}"),
                     namespace: n.to_owned(),
                     labels,
-                    named_ports,
+                    named_ports: named_ports.into(),
                 })
                 .collect(),
             policies,

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use stackc::verify::netpol::{
-    Allowed, Cluster, LabelSelector, NAMESPACE_NAME_LABEL, Namespace, Peer, Pod, Policy, PolicyTypes, PortMatch,
-    PortSet, PortSpec, Protocol, Rule,
+    Allowed, Cluster, LabelSelector, Labels, NAMESPACE_NAME_LABEL, Namespace, Peer, Pod, Policy, PolicyTypes,
+    PortMatch, PortSet, PortSpec, Protocol, Rule,
 };
 
 const NAME: &str = "app.kubernetes.io/name";
@@ -59,7 +59,7 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
     let mut namespaces: Vec<Namespace> = (0..nsc)
         .map(|k| Namespace { name: format!("ns{k}"), labels: [("team".to_owned(), format!("t{}", k % 3))].into() })
         .collect();
-    namespaces.push(Namespace { name: "kube-system".to_owned(), labels: BTreeMap::new() });
+    namespaces.push(Namespace { name: "kube-system".to_owned(), labels: Labels::new() });
     let mut pods: Vec<Pod> = (0..n)
         .map(|i| Pod {
             id: id_of(i),

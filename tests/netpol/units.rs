@@ -1,6 +1,6 @@
 //! Building blocks: port sets, CIDRs, selectors.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use crate::netpol::common::*;
@@ -80,7 +80,7 @@ fn cidr_v4_and_v6() {
 
 #[test]
 fn selector_semantics_and_display() {
-    let l: BTreeMap<String, String> = labels(&[("app", "web"), ("tier", "front")]);
+    let l: Labels = labels(&[("app", "web"), ("tier", "front")]);
     let mut s = LabelSelector::labels([("app", "web")]);
     assert!(s.matches(&l));
     s.match_expressions.push(Requirement {

@@ -142,8 +142,40 @@ fn proof_only(stack_path: &str, repeats: usize) {
     println!("verify\t{:.1}\t{:.1}\t{:.1}\t{:.1}", best * 1e3, median * 1e3, allocated as f64 / 1e6, peak as f64 / 1e6);
 }
 
+/// `--model STACK`: what the network proof's model holds, part by part:
+/// live bytes of the parsed policies and pods, and the peak and kept bytes
+/// of the evaluator's tables built over them.
+fn model_only(stack_path: &str) {
+    let source = std::fs::read_to_string(stack_path).unwrap();
+    let dir = Path::new(stack_path).parent().unwrap_or(Path::new("."));
+    let secrets = stackc::secrets::load_store(dir).unwrap();
+    let stackc::Analyzed { derived, .. } = stackc::analyze(&source, &secrets).unwrap().remove(0);
+    let mb = |b: usize| b as f64 / 1e6;
+    let live = LIVE.load(Relaxed);
+    PEAK.store(live, Relaxed);
+    let cluster = stackc::verify::cluster(&derived).unwrap();
+    let (cl_live, cl_peak) = (LIVE.load(Relaxed) - live, PEAK.load(Relaxed) - live);
+    let pods_only = stackc::verify::cluster_of(&derived.graph, Vec::new());
+    let pods_live = LIVE.load(Relaxed) - live - cl_live;
+    drop(pods_only);
+    let before = LIVE.load(Relaxed);
+    PEAK.store(before, Relaxed);
+    let evaluator = cluster.evaluator();
+    let (ev_live, ev_peak) = (LIVE.load(Relaxed) - before, PEAK.load(Relaxed) - before);
+    println!("part\tlive_MB\tpeak_MB");
+    println!("cluster (pods + policies)\t{:.1}\t{:.1}", mb(cl_live), mb(cl_peak));
+    println!("  of which pods\t{:.1}\t", mb(pods_live));
+    println!("evaluator (tables, order)\t{:.1}\t{:.1}", mb(ev_live), mb(ev_peak));
+    println!("pods {} policies {}", cluster.pods.len(), cluster.policies.len());
+    drop(evaluator);
+}
+
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
+    if args.next_if_eq("--model").is_some() {
+        model_only(&args.next().expect("usage: stackc-stages --model STACK.kdl"));
+        return;
+    }
     if args.next_if_eq("--parse").is_some() {
         let stack_path = args.next().expect("usage: stackc-stages --parse STACK.kdl [REPEATS]");
         parse_only(&stack_path, args.next().and_then(|r| r.parse().ok()).unwrap_or(9));

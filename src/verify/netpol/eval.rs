@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 
 use super::hash::FastMap;
+use super::lists::narrow;
 use super::model::{Cluster, Direction, Endpoint, Pod, label_of};
 use super::policy::{Peer, Policy, PortMatch, PortSpec, Rule};
 use super::ports::{Allowed, PortSet, Protocol};
@@ -144,7 +145,7 @@ impl<'c> Ctx<'c> {
 /// answers for pods only: addresses are always asked of the context.
 pub(super) trait Oracle<'c> {
     fn ctx(&self) -> &Ctx<'c>;
-    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]>;
+    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [u32]>;
     /// Whether rule `rule` of `policy` (for `dir`) admits pod `pod`.
     fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool;
     /// False only when no rule for `dir` of the policies isolating `pod`
@@ -175,8 +176,8 @@ impl<'c> Oracle<'c> for Ctx<'c> {
     fn ctx(&self) -> &Ctx<'c> {
         self
     }
-    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]> {
-        Cow::Owned(Ctx::isolating(self, pod, dir))
+    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [u32]> {
+        Cow::Owned(Ctx::isolating(self, pod, dir).into_iter().map(narrow).collect())
     }
     fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool {
         self.rule_admits_at(policy, dir, rule, Endpoint::Pod(pod))
@@ -198,7 +199,7 @@ fn side<'c>(o: &impl Oracle<'c>, me: Endpoint, dir: Direction, remote: Endpoint,
     let ctx = o.ctx();
     let dst = ctx.pod_of(to);
     let mut acc = Allowed::none();
-    for &p in isolating.iter() {
+    for p in isolating.iter().map(|&p| p as usize) {
         let pol = &ctx.cluster.policies[p];
         for (r, rule) in rules(pol, dir).iter().enumerate() {
             if o.admits(p, dir, r, remote) {

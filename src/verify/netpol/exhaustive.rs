@@ -6,13 +6,14 @@ use std::borrow::Cow;
 use std::net::IpAddr;
 
 use super::eval::{Ctx, Oracle, pair, rules};
+use super::lists::narrow;
 use super::model::{Cluster, Direction, Endpoint, Reach};
 
 /// Precomputed isolation per pod and matching pods per rule.
 struct BitIndex<'a, 'c> {
     ctx: &'a Ctx<'c>,
     /// `[dir][pod]` -> isolating policies.
-    isolating: [Vec<Vec<usize>>; 2],
+    isolating: [Vec<Vec<u32>>; 2],
     /// `[policy][dir][rule]` -> bitset over pods admitted by the rule's peers
     /// (empty vectors for policies that isolate no pod in `dir`).
     admits: Vec<[Vec<Vec<u64>>; 2]>,
@@ -22,11 +23,12 @@ impl<'a, 'c> BitIndex<'a, 'c> {
     fn build(ctx: &'a Ctx<'c>) -> Self {
         let c = ctx.cluster;
         let dirs = [Direction::Ingress, Direction::Egress];
-        let isolating: [Vec<Vec<usize>>; 2] = dirs.map(|d| (0..c.pods.len()).map(|i| ctx.isolating(i, d)).collect());
+        let isolating: [Vec<Vec<u32>>; 2] =
+            dirs.map(|d| (0..c.pods.len()).map(|i| ctx.isolating(i, d).into_iter().map(narrow).collect()).collect());
         let mut used = vec![[false; 2]; c.policies.len()];
         for (d, per_pod) in isolating.iter().enumerate() {
             for &p in per_pod.iter().flatten() {
-                used[p][d] = true;
+                used[p as usize][d] = true;
             }
         }
         let words = c.pods.len().div_ceil(64);
@@ -62,7 +64,7 @@ impl<'c> Oracle<'c> for BitIndex<'_, 'c> {
     fn ctx(&self) -> &Ctx<'c> {
         self.ctx
     }
-    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]> {
+    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [u32]> {
         Cow::Borrowed(&self.isolating[dir.slot()][pod])
     }
     fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool {

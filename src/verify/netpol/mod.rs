@@ -26,10 +26,10 @@
 //! `selector` (label selectors), `cidr` (IP blocks), `ports` (port sets),
 //! `model` (cluster and endpoints), `eval` (the semantics), `index`
 //! (inverted label indexes), `tables` (per-rule admitted pods and candidate
-//! peers), `reach` (the [`Evaluator`]: reachability row by row, or all
+//! peers, in `lists`), `reach` (the [`Evaluator`]: reachability row by row, or all
 //! pairs at once, near-linear), `exhaustive` (the quadratic reference it is
 //! tested against), `explain` (verdicts with reasons), `error`, `json` and
-//! `hash` (the lookup maps' hasher). Work on threads is
+//! `hash` (the lookup maps' hasher), `sorted` (the small maps). Work on threads is
 //! [`crate::parallel`].
 
 mod cidr;
@@ -40,12 +40,14 @@ mod explain;
 pub(super) mod hash;
 mod index;
 mod json;
+mod lists;
 mod model;
 mod parse;
 mod policy;
 mod ports;
 mod reach;
 mod selector;
+mod sorted;
 mod tables;
 
 pub use cidr::{Cidr, IpBlock};
@@ -57,3 +59,4 @@ pub use policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
 pub use ports::{Allowed, PortSet, Protocol};
 pub use reach::Evaluator;
 pub use selector::{LabelSelector, Labels, Operator, Requirement};
+pub use sorted::SortedMap;

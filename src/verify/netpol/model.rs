@@ -1,13 +1,13 @@
 //! The cluster being evaluated: [`Namespace`]s, [`Pod`]s (one per workload),
 //! parsed policies, and the [`Endpoint`]s a connection runs between.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
 
 use super::policy::Policy;
 use super::ports::{Allowed, Protocol};
 use super::selector::Labels;
+use super::sorted::SortedMap;
 
 /// The label every namespace carries with its own name as value.
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -43,7 +43,7 @@ pub struct Pod {
     pub namespace: String,
     pub labels: Labels,
     /// Container port name -> (port number, protocol).
-    pub named_ports: BTreeMap<String, (u16, Protocol)>,
+    pub named_ports: SortedMap<String, (u16, Protocol)>,
 }
 
 /// One end of a connection.

@@ -4,16 +4,17 @@
 //!
 //! All terms must hold (AND); an empty selector (`{}`) matches everything.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde_json::Value;
 
 use super::error::NetpolError;
 use super::json::{Obj, Path, index, strings, type_err};
+use super::sorted::SortedMap;
 
-/// Labels of a pod or a namespace.
-pub type Labels = BTreeMap<String, String>;
+/// Labels of a pod or a namespace: a few each, in key order.
+pub type Labels = SortedMap<String, String>;
 
 /// A `matchExpressions` operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,7 +67,7 @@ impl Requirement {
 /// matches every set of labels.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabelSelector {
-    pub match_labels: BTreeMap<String, String>,
+    pub match_labels: SortedMap<String, String>,
     pub match_expressions: Vec<Requirement>,
 }
 
@@ -118,10 +119,12 @@ impl LabelSelector {
             let Value::Object(map) = ml else {
                 return Err(type_err(&ml_path, "an object of strings"));
             };
+            let mut pairs = Vec::with_capacity(map.len());
             for (k, v) in map {
                 let v = v.as_str().ok_or_else(|| type_err(&Path::Key(&ml_path, k), "a string"))?;
-                sel.match_labels.insert(k.clone(), v.to_owned());
+                pairs.push((k.clone(), v.to_owned()));
             }
+            sel.match_labels = pairs.into_iter().collect();
         }
         let exprs_path = o.at("matchExpressions");
         let exprs = o.array("matchExpressions")?;

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use super::eval::{Ctx, Oracle, rules};
 use super::index::{NsSet, PodIndex};
+use super::lists::{Lists, narrow};
 use super::model::{Direction, Endpoint};
 use super::policy::{Peer, Policy, Rule};
 use crate::parallel;
@@ -26,37 +27,48 @@ enum Admitted {
     Pods(Vec<usize>),
 }
 
-impl Admitted {
-    fn contains(&self, pod: usize) -> bool {
-        match self {
-            Self::All => true,
-            Self::Pods(v) => v.binary_search(&pod).is_ok(),
-        }
-    }
+/// What the rules of some consecutive policies admit, and the pods each
+/// selects: one part of [`Tables`], resolved on one thread.
+#[derive(Default)]
+struct Resolved {
+    /// `[policy]` -> pods its `podSelector` selects (none for a policy of
+    /// no type, which isolates nothing).
+    selected: Lists,
+    /// `[policy * 2 + dir]` -> how many rules it has in `admits`.
+    rules: Vec<u32>,
+    /// `[rule]` -> the pods it admits (none when it admits all).
+    admits: Lists,
+    /// `[rule]` -> whether it admits every pod.
+    admits_all: Vec<bool>,
 }
 
 /// Isolation per pod, admitted pods per rule, and the reverse of the
-/// ingress rules, for candidate generation.
+/// ingress rules, for candidate generation. Index lists are [`Lists`].
 pub(super) struct Tables<'c> {
     ctx: Ctx<'c>,
-    /// `[dir][pod]` -> isolating policies, ascending.
-    isolating: [Vec<Vec<usize>>; 2],
+    /// `[dir]`: `[pod]` -> isolating policies, ascending.
+    isolating: [Lists; 2],
     /// `[dir][pod]` -> whether a rule of an isolating policy may admit an
     /// address (it has an `ipBlock` or no peers).
     addresses: [Vec<bool>; 2],
     /// `[policy]` -> pods its `podSelector` selects (empty for a policy of
     /// no type, which isolates nothing).
-    selected: Vec<Vec<usize>>,
-    /// `[policy][dir][rule]`, filled only where the policy isolates a pod.
-    admits: Vec<[Vec<Admitted>; 2]>,
+    selected: Lists,
+    /// `[policy * 2 + dir]` -> its first rule in `admits`; one more at the
+    /// end. A policy has rules there only where it isolates a pod.
+    first_rule: Vec<u32>,
+    /// `[rule]` -> the pods it admits, ascending (none when it admits all).
+    admits: Lists,
+    /// `[rule]` -> whether it admits every pod.
+    admits_all: Vec<bool>,
     /// `[pod]` -> ingress-isolating policies with a rule listing the pod.
-    ingress_rev: Vec<Vec<usize>>,
+    ingress_rev: Lists,
     /// Ingress-isolating policies with a rule admitting every pod.
-    ingress_all: Vec<usize>,
+    ingress_all: Vec<u32>,
     /// Total pods selected by `ingress_all`.
     ingress_all_size: usize,
     /// Pods no policy isolates for ingress.
-    ingress_open: Vec<usize>,
+    ingress_open: Vec<u32>,
 }
 
 impl<'c> Tables<'c> {
@@ -64,32 +76,55 @@ impl<'c> Tables<'c> {
         let c = ctx.cluster;
         let index = PodIndex::build(&ctx);
         // Policies resolve on their own: on the available threads, in order.
-        let resolved = parallel::in_order(c.policies.len(), POLICIES_PER_THREAD, |part| {
-            c.policies[part].iter().map(|pol| resolve(&index, &ctx, pol)).collect::<Vec<_>>()
+        let parts = parallel::in_order(c.policies.len(), POLICIES_PER_THREAD, |part| {
+            let mut r = Resolved::default();
+            for pol in &c.policies[part] {
+                resolve(&index, &ctx, pol, &mut r);
+            }
+            r
         });
-        let (selected, admits): (Vec<_>, Vec<_>) = resolved.into_iter().flatten().unzip();
-        let mut isolating: [Vec<Vec<usize>>; 2] = [vec![Vec::new(); c.pods.len()], vec![Vec::new(); c.pods.len()]];
+        drop(index);
+        let mut all = Resolved::default();
+        for part in &parts {
+            all.selected.append(&part.selected);
+            all.rules.extend_from_slice(&part.rules);
+            all.admits.append(&part.admits);
+            all.admits_all.extend_from_slice(&part.admits_all);
+        }
+        drop(parts);
+        let Resolved { mut selected, rules: counts, mut admits, admits_all } = all;
+        selected.shrink_to_fit();
+        admits.shrink_to_fit();
+        let mut first_rule = Vec::with_capacity(counts.len() + 1);
+        first_rule.push(0);
+        for n in counts {
+            first_rule.push(first_rule[first_rule.len() - 1] + n);
+        }
+        let mut isolated: [Vec<(u32, u32)>; 2] = [Vec::new(), Vec::new()];
         let mut addresses = [vec![false; c.pods.len()], vec![false; c.pods.len()]];
-        for (p, (pol, sel)) in c.policies.iter().zip(&selected).enumerate() {
+        for (p, pol) in c.policies.iter().enumerate() {
             let typed = [pol.types.ingress, pol.types.egress];
             for dir in DIRECTIONS.into_iter().filter(|d| typed[d.slot()]) {
                 let d = dir.slot();
                 let open = rules(pol, dir)
                     .iter()
                     .any(|r| r.peers.is_empty() || r.peers.iter().any(|p| matches!(p, Peer::IpBlock(_))));
-                for &j in sel {
-                    isolating[d][j].push(p);
-                    addresses[d][j] |= open;
+                for &j in selected.get(p) {
+                    isolated[d].push((j, narrow(p)));
+                    addresses[d][j as usize] |= open;
                 }
             }
         }
+        let isolating = isolated.map(|pairs| Lists::grouped(c.pods.len(), pairs));
         let mut t = Self {
             ctx,
             isolating,
             addresses,
             selected,
+            first_rule,
             admits,
-            ingress_rev: vec![Vec::new(); c.pods.len()],
+            admits_all,
+            ingress_rev: Lists::default(),
             ingress_all: Vec::new(),
             ingress_all_size: 0,
             ingress_open: Vec::new(),
@@ -98,26 +133,35 @@ impl<'c> Tables<'c> {
         t
     }
 
+    /// The slots in `admits` of the rules of `policy` for `dir`.
+    fn rule_slots(&self, policy: usize, dir: Direction) -> std::ops::Range<usize> {
+        let at = policy * 2 + dir.slot();
+        self.first_rule[at] as usize..self.first_rule[at + 1] as usize
+    }
+
+    /// The pods rule `slot` admits: `None` for all.
+    fn admitted(&self, slot: usize) -> Option<&[u32]> {
+        (!self.admits_all[slot]).then(|| self.admits.get(slot))
+    }
+
     fn reverse_ingress(&mut self) {
-        let ing = Direction::Ingress.slot();
-        for (p, per_dir) in self.admits.iter().enumerate() {
-            let rules = &per_dir[ing];
-            if rules.iter().any(|a| matches!(a, Admitted::All)) {
-                self.ingress_all.push(p);
-                self.ingress_all_size += self.selected[p].len();
+        let ing = Direction::Ingress;
+        let mut listed: Vec<(u32, u32)> = Vec::new();
+        for p in 0..self.selected.len() {
+            let slots = self.rule_slots(p, ing);
+            if slots.clone().any(|r| self.admits_all[r]) {
+                self.ingress_all.push(narrow(p));
+                self.ingress_all_size += self.selected.get(p).len();
                 continue;
             }
-            for a in rules {
-                if let Admitted::Pods(pods) = a {
-                    for &j in pods {
-                        if self.ingress_rev[j].last() != Some(&p) {
-                            self.ingress_rev[j].push(p);
-                        }
-                    }
-                }
+            for r in slots {
+                listed.extend(self.admits.get(r).iter().map(|&j| (j, narrow(p))));
             }
         }
-        self.ingress_open = (0..self.ingress_rev.len()).filter(|&j| self.isolating[ing][j].is_empty()).collect();
+        let pods = self.addresses[0].len();
+        self.ingress_rev = Lists::grouped(pods, listed);
+        let isolating = &self.isolating[ing.slot()];
+        self.ingress_open = (0..pods).filter(|&j| isolating.get(j).is_empty()).map(narrow).collect();
     }
 
     /// A superset of the pods `from` may have a non-empty allowed set
@@ -126,54 +170,59 @@ impl<'c> Tables<'c> {
     /// for ingress, and pods of policies with an ingress rule admitting
     /// `from`), whichever is smaller. Unsorted, possibly with repeats.
     pub fn candidates(&self, from: usize) -> Option<Vec<usize>> {
-        let all = self.isolating[0].len();
-        let eg = Direction::Egress.slot();
-        let egress_rules = || self.isolating[eg][from].iter().flat_map(move |&p| self.admits[p][eg].iter());
-        let egress_cost = if self.isolating[eg][from].is_empty() {
+        let all = self.addresses[0].len();
+        let eg = Direction::Egress;
+        let isolating = self.isolating[eg.slot()].get(from);
+        let egress_rules = || isolating.iter().flat_map(move |&p| self.rule_slots(p as usize, eg));
+        let egress_cost = if isolating.is_empty() {
             all
         } else {
-            egress_rules()
-                .map(|a| match a {
-                    Admitted::All => all,
-                    Admitted::Pods(v) => v.len(),
-                })
-                .fold(0, usize::saturating_add)
+            egress_rules().map(|r| self.admitted(r).map_or(all, <[u32]>::len)).fold(0, usize::saturating_add)
         };
-        let ingress_policies = || self.ingress_all.iter().chain(&self.ingress_rev[from]);
+        let rev = self.ingress_rev.get(from);
         let ingress_cost = self.ingress_open.len()
             + self.ingress_all_size
-            + self.ingress_rev[from].iter().map(|&p| self.selected[p].len()).sum::<usize>();
+            + rev.iter().map(|&p| self.selected.get(p as usize).len()).sum::<usize>();
         if egress_cost.min(ingress_cost) >= all {
             None
         } else if egress_cost <= ingress_cost {
             let mut out = Vec::with_capacity(egress_cost);
-            for a in egress_rules() {
-                if let Admitted::Pods(v) = a {
-                    out.extend_from_slice(v);
-                }
+            for r in egress_rules() {
+                out.extend(self.admitted(r).unwrap_or_default().iter().map(|&j| j as usize));
             }
             Some(out)
         } else {
-            let mut out = self.ingress_open.clone();
-            for &p in ingress_policies() {
-                out.extend_from_slice(&self.selected[p]);
+            let mut out: Vec<usize> = self.ingress_open.iter().map(|&j| j as usize).collect();
+            for &p in self.ingress_all.iter().chain(rev) {
+                out.extend(self.selected.get(p as usize).iter().map(|&j| j as usize));
             }
             Some(out)
         }
     }
 }
 
-/// The pods `pol` selects, and per direction the pods each of its rules
-/// admits (none when it selects no pod: such rules are never asked).
-fn resolve(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy) -> (Vec<usize>, [Vec<Admitted>; 2]) {
+/// Adds to `out` the pods `pol` selects, and per direction the pods each
+/// of its rules admits (no rules when it selects no pod: such rules are
+/// never asked).
+fn resolve(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy, out: &mut Resolved) {
     let sel = selects(index, ctx, pol);
-    let admits = DIRECTIONS.map(|d| {
-        if sel.is_empty() {
-            return Vec::new();
+    for d in DIRECTIONS {
+        let rules = if sel.is_empty() { &[][..] } else { rules(pol, d) };
+        for r in rules {
+            match admitted(index, ctx, pol, r) {
+                Admitted::All => {
+                    out.admits.push([]);
+                    out.admits_all.push(true);
+                }
+                Admitted::Pods(pods) => {
+                    out.admits.push(pods);
+                    out.admits_all.push(false);
+                }
+            }
         }
-        rules(pol, d).iter().map(|r| admitted(index, ctx, pol, r)).collect()
-    });
-    (sel, admits)
+        out.rules.push(narrow(rules.len()));
+    }
+    out.selected.push(sel);
 }
 
 /// The pods `pol` selects, if it has any type (else it selects none).
@@ -224,11 +273,13 @@ impl<'c> Oracle<'c> for Tables<'c> {
     fn ctx(&self) -> &Ctx<'c> {
         &self.ctx
     }
-    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [usize]> {
-        Cow::Borrowed(&self.isolating[dir.slot()][pod])
+    fn isolating(&self, pod: usize, dir: Direction) -> Cow<'_, [u32]> {
+        Cow::Borrowed(self.isolating[dir.slot()].get(pod))
     }
     fn admits_pod(&self, policy: usize, dir: Direction, rule: usize, pod: usize) -> bool {
-        self.admits[policy][dir.slot()][rule].contains(pod)
+        let slots = self.rule_slots(policy, dir);
+        assert!(rule < slots.len(), "rule {rule} of policy {policy} is not resolved");
+        self.admitted(slots.start + rule).is_none_or(|pods| pods.binary_search(&narrow(pod)).is_ok())
     }
     fn may_admit_addresses(&self, pod: usize, dir: Direction) -> bool {
         self.addresses[dir.slot()][pod]
