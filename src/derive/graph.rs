@@ -20,50 +20,88 @@ pub struct Graph {
     index: Index,
 }
 
-/// Lookups built once, so derivation stays linear in the size of the graph.
+/// Lookups built once, so derivation stays linear in the size of the graph:
+/// node and edge numbers ordered by a key (ties by number), searched by
+/// bisection. Four `u32`s an item, where maps would clone every key.
 #[derive(Debug, Clone, Default)]
 struct Index {
-    node: BTreeMap<String, usize>,
-    from: BTreeMap<String, Vec<usize>>,
-    to: BTreeMap<String, Vec<usize>>,
-    namespace: BTreeMap<String, Vec<usize>>,
+    /// Nodes by id.
+    node: Vec<u32>,
+    /// Edges by `from`.
+    from: Vec<u32>,
+    /// Edges by `to`.
+    to: Vec<u32>,
+    /// Nodes by namespace.
+    namespace: Vec<u32>,
+}
+
+/// The numbers of `items` ordered by `key`, ties by number.
+fn ordered<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..items.len()).map(|i| u32::try_from(i).expect("fewer than 2^32 items")).collect();
+    let key_of = |i: u32| key(&items[i as usize]);
+    if !order.is_sorted_by(|&a, &b| key_of(a) <= key_of(b)) {
+        // Stable: numbers with one key stay in order.
+        order.sort_by(|&a, &b| key_of(a).cmp(key_of(b)));
+    }
+    order
+}
+
+/// The run of `order` (built by [`ordered`]) whose items' key is `k`.
+fn run<'o, T>(order: &'o [u32], items: &[T], key: impl Fn(&T) -> &str, k: &str) -> &'o [u32] {
+    let key_of = |i: u32| key(&items[i as usize]);
+    let start = order.partition_point(|&i| key_of(i) < k);
+    let len = order[start..].partition_point(|&i| key_of(i) == k);
+    &order[start..start + len]
+}
+
+fn node_id(n: &GraphNode) -> &str {
+    &n.id
+}
+
+fn node_namespace(n: &GraphNode) -> &str {
+    &n.namespace
+}
+
+fn edge_from(e: &Edge) -> &str {
+    &e.from
+}
+
+fn edge_to(e: &Edge) -> &str {
+    &e.to
 }
 
 impl Graph {
     /// A graph of `nodes` (sorted by id) and `edges` (sorted), indexed.
     #[must_use]
     pub fn new(nodes: Vec<GraphNode>, edges: Vec<Edge>) -> Self {
-        let mut index = Index::default();
-        for (i, n) in nodes.iter().enumerate() {
-            index.node.insert(n.id.clone(), i);
-            index.namespace.entry(n.namespace.clone()).or_default().push(i);
-        }
-        for (i, e) in edges.iter().enumerate() {
-            index.from.entry(e.from.clone()).or_default().push(i);
-            index.to.entry(e.to.clone()).or_default().push(i);
-        }
+        let index = Index {
+            node: ordered(&nodes, node_id),
+            from: ordered(&edges, edge_from),
+            to: ordered(&edges, edge_to),
+            namespace: ordered(&nodes, node_namespace),
+        };
         Self { nodes, edges, index }
     }
 
-    /// The node with this id.
+    /// The node with this id (the last, if two carry it).
     #[must_use]
     pub fn node(&self, id: &str) -> Option<&GraphNode> {
-        self.index.node.get(id).map(|i| &self.nodes[*i])
+        run(&self.index.node, &self.nodes, node_id, id).last().map(|&i| &self.nodes[i as usize])
     }
 
     /// Edges leaving `id`, in edge order.
     pub fn edges_from<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index.from.get(id).into_iter().flatten().map(|i| &self.edges[*i])
+        run(&self.index.from, &self.edges, edge_from, id).iter().map(|&i| &self.edges[i as usize])
     }
 
     /// Edges arriving at `id`, in edge order.
     pub fn edges_to<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index.to.get(id).into_iter().flatten().map(|i| &self.edges[*i])
+        run(&self.index.to, &self.edges, edge_to, id).iter().map(|&i| &self.edges[i as usize])
     }
 
     /// Nodes of a namespace, in id order.
     pub fn nodes_in<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a GraphNode> + 'a {
-        self.index.namespace.get(namespace).into_iter().flatten().map(|i| &self.nodes[*i])
+        run(&self.index.namespace, &self.nodes, node_namespace, namespace).iter().map(|&i| &self.nodes[i as usize])
     }
 }
 
