@@ -9,6 +9,7 @@ use super::platform_pods::{platform_managed, platform_pods};
 use crate::check::{ResolvedStack, Workload};
 use crate::diagnostic::Span;
 use crate::model::Protocol;
+use crate::verify::netpol::LabelMap;
 
 /// Workloads and the connections between them.
 #[derive(Debug, Clone, Default)]
@@ -114,7 +115,8 @@ pub struct GraphNode {
     /// the platform workload's name.
     pub name: String,
     pub namespace: String,
-    pub labels: BTreeMap<String, String>,
+    /// The pods' labels.
+    pub labels: LabelMap,
     /// Pods get the Linkerd proxy.
     pub meshed: bool,
     /// In a namespace whose NetworkPolicies stackc writes.
@@ -208,7 +210,7 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
                 id: id(w),
                 name: w.name.clone(),
                 namespace: ns.name.clone(),
-                labels: w.pod_labels.clone(),
+                labels: w.pod_labels.iter().collect(),
                 meshed: ns.mesh,
                 managed: true,
                 hosts: w.exposes.iter().map(|e| e.host.clone()).collect(),
@@ -229,25 +231,31 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
 fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
     let mut nodes = Vec::new();
     let dns = &stack.cluster.dns;
-    let mut dns_node = node(&dns_id(stack), "coredns", &dns.namespace, dns.pods.clone(), dns.namespace.span);
+    let mut dns_node = node(&dns_id(stack), "coredns", &dns.namespace, dns.pods.iter().collect(), dns.namespace.span);
     dns_node.ports =
         vec![("dns".into(), dns.port.value, Protocol::Udp), ("dns-tcp".into(), dns.port.value, Protocol::Tcp)];
     nodes.push(dns_node);
     if let Some(l) = &stack.platform.linkerd {
         for (component, _) in LINKERD_CONTROL {
-            let labels = BTreeMap::from([("linkerd.io/control-plane-component".to_owned(), (*component).to_owned())]);
+            let labels = LabelMap::from([("linkerd.io/control-plane-component", *component)]);
             let name = format!("linkerd-{component}");
             nodes.push(node(&format!("linkerd/{name}"), &name, "linkerd", labels, l.span));
         }
     }
     if let Some(p) = &stack.platform.prometheus {
-        let mut n = node(&prometheus_id(stack).unwrap_or_default(), "prometheus", &p.namespace, p.pods.clone(), p.span);
+        let mut n = node(
+            &prometheus_id(stack).unwrap_or_default(),
+            "prometheus",
+            &p.namespace,
+            p.pods.iter().collect(),
+            p.span,
+        );
         n.service_account = Some(p.service_account.value.clone());
         nodes.push(n);
     }
     let managed = platform_managed(stack);
     for pod in platform_pods(stack) {
-        let labels = pod.labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let labels = pod.labels.iter().copied().collect();
         let span = platform_span(stack, pod.namespace);
         let mut n = node(&format!("{}/{}", pod.namespace, pod.workload), pod.workload, pod.namespace, labels, span);
         n.managed = managed;
@@ -328,7 +336,7 @@ fn dns_id(stack: &ResolvedStack) -> String {
     format!("{}/coredns", stack.cluster.dns.namespace.value)
 }
 
-fn node(id: &str, name: &str, namespace: &str, labels: BTreeMap<String, String>, span: Span) -> GraphNode {
+fn node(id: &str, name: &str, namespace: &str, labels: LabelMap, span: Span) -> GraphNode {
     GraphNode {
         id: id.to_owned(),
         name: name.to_owned(),

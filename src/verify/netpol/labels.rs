@@ -2,7 +2,7 @@
 //! `matchLabels`) packed into one string. The model holds tens of
 //! thousands of such maps, mostly of one or two labels; a map of `String`s
 //! would cost three allocations and 48 bytes of headers per label on top
-//! of the text.
+//! of the text. The derive graph's nodes carry their pods' labels as one.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -202,6 +202,13 @@ impl From<BTreeMap<String, String>> for LabelMap {
     }
 }
 
+impl serde::Serialize for LabelMap {
+    /// As a `BTreeMap<String, String>` serializes: a map in key order.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
 impl fmt::Debug for LabelMap {
     /// As a `BTreeMap<String, String>` prints: `{"k": "v", ...}`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -223,6 +230,7 @@ mod tests {
         for k in ["", "a", "b", "c", "d", "ab"] {
             assert_eq!(labels.get(k), tree.get(k).map(String::as_str));
         }
+        assert_eq!(serde_json::to_string(&labels).ok(), serde_json::to_string(&tree).ok());
         assert_eq!(LabelMap::from(tree), labels);
         assert_eq!(labels.len(), 4);
         assert!(LabelMap::new().is_empty() && LabelMap::new().get("").is_none());
