@@ -203,9 +203,15 @@ impl From<BTreeMap<String, String>> for LabelMap {
 }
 
 impl serde::Serialize for LabelMap {
-    /// As a `BTreeMap<String, String>` serializes: a map in key order.
+    /// As a `BTreeMap<String, String>` serializes: a map in key order, of
+    /// a known length (so that a JSON object gets room for exactly that).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (k, v) in self {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }
 
