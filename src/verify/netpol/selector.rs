@@ -68,7 +68,7 @@ impl Requirement {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabelSelector {
     pub match_labels: Labels,
-    pub match_expressions: Vec<Requirement>,
+    pub match_expressions: Box<[Requirement]>,
 }
 
 impl LabelSelector {
@@ -81,7 +81,7 @@ impl LabelSelector {
     /// A selector with only `matchLabels`.
     #[must_use]
     pub fn labels<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        Self { match_labels: pairs.into_iter().collect(), match_expressions: Vec::new() }
+        Self { match_labels: pairs.into_iter().collect(), match_expressions: Box::default() }
     }
 
     /// True for `{}`, which selects everything.
@@ -125,10 +125,11 @@ impl LabelSelector {
         }
         let exprs_path = o.at("matchExpressions");
         let exprs = o.array("matchExpressions")?;
-        sel.match_expressions.reserve_exact(exprs.len());
+        let mut requirements = Vec::with_capacity(exprs.len());
         for (i, e) in exprs.iter().enumerate() {
-            sel.match_expressions.push(parse_requirement(e, index(&exprs_path, i))?);
+            requirements.push(parse_requirement(e, index(&exprs_path, i))?);
         }
+        sel.match_expressions = requirements.into_boxed_slice();
         Ok(sel)
     }
 }
