@@ -9,6 +9,7 @@ use super::platform_pods::{platform_managed, platform_pods};
 use crate::check::{ResolvedStack, Workload};
 use crate::diagnostic::Span;
 use crate::model::Protocol;
+use crate::verify::netpol::LabelMap;
 
 /// Workloads and the connections between them.
 #[derive(Debug, Clone, Default)]
@@ -20,50 +21,88 @@ pub struct Graph {
     index: Index,
 }
 
-/// Lookups built once, so derivation stays linear in the size of the graph.
+/// Lookups built once, so derivation stays linear in the size of the graph:
+/// node and edge numbers ordered by a key (ties by number), searched by
+/// bisection. Four `u32`s an item, where maps would clone every key.
 #[derive(Debug, Clone, Default)]
 struct Index {
-    node: BTreeMap<String, usize>,
-    from: BTreeMap<String, Vec<usize>>,
-    to: BTreeMap<String, Vec<usize>>,
-    namespace: BTreeMap<String, Vec<usize>>,
+    /// Nodes by id.
+    node: Vec<u32>,
+    /// Edges by `from`.
+    from: Vec<u32>,
+    /// Edges by `to`.
+    to: Vec<u32>,
+    /// Nodes by namespace.
+    namespace: Vec<u32>,
+}
+
+/// The numbers of `items` ordered by `key`, ties by number.
+fn ordered<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..items.len()).map(|i| u32::try_from(i).expect("fewer than 2^32 items")).collect();
+    let key_of = |i: u32| key(&items[i as usize]);
+    if !order.is_sorted_by(|&a, &b| key_of(a) <= key_of(b)) {
+        // Stable: numbers with one key stay in order.
+        order.sort_by(|&a, &b| key_of(a).cmp(key_of(b)));
+    }
+    order
+}
+
+/// The run of `order` (built by [`ordered`]) whose items' key is `k`.
+fn run<'o, T>(order: &'o [u32], items: &[T], key: impl Fn(&T) -> &str, k: &str) -> &'o [u32] {
+    let key_of = |i: u32| key(&items[i as usize]);
+    let start = order.partition_point(|&i| key_of(i) < k);
+    let len = order[start..].partition_point(|&i| key_of(i) == k);
+    &order[start..start + len]
+}
+
+fn node_id(n: &GraphNode) -> &str {
+    &n.id
+}
+
+fn node_namespace(n: &GraphNode) -> &str {
+    &n.namespace
+}
+
+fn edge_from(e: &Edge) -> &str {
+    &e.from
+}
+
+fn edge_to(e: &Edge) -> &str {
+    &e.to
 }
 
 impl Graph {
     /// A graph of `nodes` (sorted by id) and `edges` (sorted), indexed.
     #[must_use]
     pub fn new(nodes: Vec<GraphNode>, edges: Vec<Edge>) -> Self {
-        let mut index = Index::default();
-        for (i, n) in nodes.iter().enumerate() {
-            index.node.insert(n.id.clone(), i);
-            index.namespace.entry(n.namespace.clone()).or_default().push(i);
-        }
-        for (i, e) in edges.iter().enumerate() {
-            index.from.entry(e.from.clone()).or_default().push(i);
-            index.to.entry(e.to.clone()).or_default().push(i);
-        }
+        let index = Index {
+            node: ordered(&nodes, node_id),
+            from: ordered(&edges, edge_from),
+            to: ordered(&edges, edge_to),
+            namespace: ordered(&nodes, node_namespace),
+        };
         Self { nodes, edges, index }
     }
 
-    /// The node with this id.
+    /// The node with this id (the last, if two carry it).
     #[must_use]
     pub fn node(&self, id: &str) -> Option<&GraphNode> {
-        self.index.node.get(id).map(|i| &self.nodes[*i])
+        run(&self.index.node, &self.nodes, node_id, id).last().map(|&i| &self.nodes[i as usize])
     }
 
     /// Edges leaving `id`, in edge order.
     pub fn edges_from<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index.from.get(id).into_iter().flatten().map(|i| &self.edges[*i])
+        run(&self.index.from, &self.edges, edge_from, id).iter().map(|&i| &self.edges[i as usize])
     }
 
     /// Edges arriving at `id`, in edge order.
     pub fn edges_to<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Edge> + 'a {
-        self.index.to.get(id).into_iter().flatten().map(|i| &self.edges[*i])
+        run(&self.index.to, &self.edges, edge_to, id).iter().map(|&i| &self.edges[i as usize])
     }
 
     /// Nodes of a namespace, in id order.
     pub fn nodes_in<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a GraphNode> + 'a {
-        self.index.namespace.get(namespace).into_iter().flatten().map(|i| &self.nodes[*i])
+        run(&self.index.namespace, &self.nodes, node_namespace, namespace).iter().map(|&i| &self.nodes[i as usize])
     }
 }
 
@@ -76,7 +115,8 @@ pub struct GraphNode {
     /// the platform workload's name.
     pub name: String,
     pub namespace: String,
-    pub labels: BTreeMap<String, String>,
+    /// The pods' labels.
+    pub labels: LabelMap,
     /// Pods get the Linkerd proxy.
     pub meshed: bool,
     /// In a namespace whose NetworkPolicies stackc writes.
@@ -170,7 +210,7 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
                 id: id(w),
                 name: w.name.clone(),
                 namespace: ns.name.clone(),
-                labels: w.pod_labels.clone(),
+                labels: w.pod_labels.iter().collect(),
                 meshed: ns.mesh,
                 managed: true,
                 hosts: w.exposes.iter().map(|e| e.host.clone()).collect(),
@@ -191,25 +231,31 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
 fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
     let mut nodes = Vec::new();
     let dns = &stack.cluster.dns;
-    let mut dns_node = node(&dns_id(stack), "coredns", &dns.namespace, dns.pods.clone(), dns.namespace.span);
+    let mut dns_node = node(&dns_id(stack), "coredns", &dns.namespace, dns.pods.iter().collect(), dns.namespace.span);
     dns_node.ports =
         vec![("dns".into(), dns.port.value, Protocol::Udp), ("dns-tcp".into(), dns.port.value, Protocol::Tcp)];
     nodes.push(dns_node);
     if let Some(l) = &stack.platform.linkerd {
         for (component, _) in LINKERD_CONTROL {
-            let labels = BTreeMap::from([("linkerd.io/control-plane-component".to_owned(), (*component).to_owned())]);
+            let labels = LabelMap::from([("linkerd.io/control-plane-component", *component)]);
             let name = format!("linkerd-{component}");
             nodes.push(node(&format!("linkerd/{name}"), &name, "linkerd", labels, l.span));
         }
     }
     if let Some(p) = &stack.platform.prometheus {
-        let mut n = node(&prometheus_id(stack).unwrap_or_default(), "prometheus", &p.namespace, p.pods.clone(), p.span);
+        let mut n = node(
+            &prometheus_id(stack).unwrap_or_default(),
+            "prometheus",
+            &p.namespace,
+            p.pods.iter().collect(),
+            p.span,
+        );
         n.service_account = Some(p.service_account.value.clone());
         nodes.push(n);
     }
     let managed = platform_managed(stack);
     for pod in platform_pods(stack) {
-        let labels = pod.labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let labels = pod.labels.iter().copied().collect();
         let span = platform_span(stack, pod.namespace);
         let mut n = node(&format!("{}/{}", pod.namespace, pod.workload), pod.workload, pod.namespace, labels, span);
         n.managed = managed;
@@ -290,7 +336,7 @@ fn dns_id(stack: &ResolvedStack) -> String {
     format!("{}/coredns", stack.cluster.dns.namespace.value)
 }
 
-fn node(id: &str, name: &str, namespace: &str, labels: BTreeMap<String, String>, span: Span) -> GraphNode {
+fn node(id: &str, name: &str, namespace: &str, labels: LabelMap, span: Span) -> GraphNode {
     GraphNode {
         id: id.to_owned(),
         name: name.to_owned(),

@@ -81,7 +81,7 @@ pub fn cluster_of(graph: &Graph, policies: Vec<netpol::Policy>) -> Cluster {
         .map(|n| netpol::Pod {
             id: n.id.clone(),
             namespace: n.namespace.clone(),
-            labels: n.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            labels: n.labels.clone(),
             named_ports: n.ports.iter().map(|(name, port, proto)| (name.clone(), (*port, protocol(*proto)))).collect(),
         })
         .collect();

@@ -42,7 +42,7 @@ fn selector(keys: &'static [&'static str]) -> impl Strategy<Value = LabelSelecto
         )
             .prop_map(|(match_labels, match_expressions)| LabelSelector {
                 match_labels: match_labels.into(),
-                match_expressions,
+                match_expressions: match_expressions.into(),
             }),
     ]
 }
@@ -70,7 +70,7 @@ fn port_spec() -> impl Strategy<Value = PortSpec> {
 
 fn rule() -> impl Strategy<Value = Rule> {
     (proptest::collection::vec(peer(), 0..3), proptest::collection::vec(port_spec(), 0..3))
-        .prop_map(|(peers, ports)| Rule { peers, ports })
+        .prop_map(|(peers, ports)| Rule { peers: peers.into(), ports: ports.into() })
 }
 
 fn policy_strategy() -> impl Strategy<Value = Policy> {

@@ -40,14 +40,14 @@ fn parses_model_with_defaults() {
     assert_eq!(p.ingress.len(), 1);
     assert!(p.egress.is_empty());
     assert_eq!(
-        p.ingress[0].peers,
+        *p.ingress[0].peers,
         [Peer::Pods {
             namespace_selector: Some(LabelSelector::labels([("team", "a")])),
             pod_selector: Some(LabelSelector::everything()),
         }]
     );
     assert_eq!(
-        p.ingress[0].ports,
+        *p.ingress[0].ports,
         [
             PortSpec { protocol: TCP, port: PortMatch::Range { start: 80, end: 80 } },
             PortSpec { protocol: UDP, port: PortMatch::Named("dns".into()) },

@@ -47,7 +47,7 @@ fn selector(key_vals: &'static [(&'static str, &'static [&'static str])]) -> imp
             });
     (proptest::option::of(label), proptest::collection::vec(expr, 0..2)).prop_map(|(l, e)| LabelSelector {
         match_labels: l.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
-        match_expressions: e,
+        match_expressions: e.into(),
     })
 }
 
@@ -85,7 +85,7 @@ fn port_spec() -> impl Strategy<Value = PortSpec> {
 
 fn rule() -> impl Strategy<Value = Rule> {
     (proptest::collection::vec(peer(), 0..3), proptest::collection::vec(port_spec(), 0..3))
-        .prop_map(|(peers, ports)| Rule { peers, ports })
+        .prop_map(|(peers, ports)| Rule { peers: peers.into(), ports: ports.into() })
 }
 
 fn policy_strategy() -> impl Strategy<Value = Policy> {
@@ -190,12 +190,12 @@ fn apply(p: &mut Policy, g: Grow) {
         // so only grow lists that are already non-empty.
         Grow::Peer { ingress, peer } => {
             if let Some(r) = rules(p, ingress).iter_mut().find(|r| !r.peers.is_empty()) {
-                r.peers.push(peer);
+                r.peers = r.peers.iter().cloned().chain([peer]).collect();
             }
         }
         Grow::Port { ingress, port } => {
             if let Some(r) = rules(p, ingress).iter_mut().find(|r| !r.ports.is_empty()) {
-                r.ports.push(port);
+                r.ports = r.ports.iter().cloned().chain([port]).collect();
             }
         }
     }

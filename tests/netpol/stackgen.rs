@@ -117,7 +117,7 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
         pod_selector: Some(pods_named(&name_of(other))),
     };
     let rule =
-        |me: usize, other: usize, ports: &[PortSpec]| Rule { peers: vec![peer(me, other)], ports: ports.to_vec() };
+        |me: usize, other: usize, ports: &[PortSpec]| Rule { peers: [peer(me, other)].into(), ports: ports.into() };
     let policy = |i: usize, suffix: &str, types: PolicyTypes| Policy {
         namespace: format!("ns{}", ns_of(i)),
         name: format!("{}-{suffix}", name_of(i)),
@@ -128,17 +128,19 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
     };
     let dns = Rule {
         peers: if dns_anywhere {
-            Vec::new()
+            Box::default()
         } else {
-            vec![Peer::Pods {
+            [Peer::Pods {
                 namespace_selector: Some(LabelSelector::labels([(NAMESPACE_NAME_LABEL, "kube-system")])),
                 pod_selector: Some(LabelSelector::labels([("k8s-app", "kube-dns")])),
             }]
+            .into()
         },
-        ports: vec![
+        ports: [
             spec(Protocol::Udp, PortMatch::Range { start: 53, end: 53 }),
             spec(Protocol::Tcp, PortMatch::Range { start: 53, end: 53 }),
-        ],
+        ]
+        .into(),
     };
     let mut policies: Vec<Policy> = (0..nsc)
         .map(|k| Policy {

@@ -83,16 +83,15 @@ fn selector_semantics_and_display() {
     let l: Labels = labels(&[("app", "web"), ("tier", "front")]);
     let mut s = LabelSelector::labels([("app", "web")]);
     assert!(s.matches(&l));
-    s.match_expressions.push(Requirement {
-        key: "tier".into(),
-        operator: Operator::In,
-        values: ["front".to_owned(), "mid".to_owned()].into(),
-    });
-    s.match_expressions.push(Requirement {
-        key: "legacy".into(),
-        operator: Operator::DoesNotExist,
-        values: BTreeSet::new(),
-    });
+    s.match_expressions = [
+        Requirement {
+            key: "tier".into(),
+            operator: Operator::In,
+            values: ["front".to_owned(), "mid".to_owned()].into(),
+        },
+        Requirement { key: "legacy".into(), operator: Operator::DoesNotExist, values: BTreeSet::new() },
+    ]
+    .into();
     assert!(s.matches(&l));
     assert_eq!(s.to_string(), "app=web,tier in (front,mid),!legacy");
     assert!(!s.matches(&labels(&[("app", "web")])), "In needs the key");

@@ -5,6 +5,8 @@
 //! ```sh
 //! cd bench/stages && cargo run --release -- STACK.kdl [REPEATS]
 //! cd bench/stages && cargo run --release -- --proof STACK.kdl [REPEATS]   # the network proof alone
+//! cd bench/stages && cargo run --release -- --model STACK.kdl   # what the proof's model holds
+//! cd bench/stages && cargo run --release -- --timeline STACK.kdl   # live heap over one compile
 //! ```
 //!
 //! Prints, per stage, the median wall time over REPEATS runs (default 3), the
@@ -143,8 +145,8 @@ fn proof_only(stack_path: &str, repeats: usize) {
 }
 
 /// `--model STACK`: what the network proof's model holds, part by part:
-/// live bytes of the parsed policies and pods, and the peak and kept bytes
-/// of the evaluator's tables built over them.
+/// live bytes of the parsed policies and pods, the peak and kept bytes of
+/// the evaluator's tables built over them, and the derive graph (a copy).
 fn model_only(stack_path: &str) {
     let source = std::fs::read_to_string(stack_path).unwrap();
     let dir = Path::new(stack_path).parent().unwrap_or(Path::new("."));
@@ -162,16 +164,54 @@ fn model_only(stack_path: &str) {
     PEAK.store(before, Relaxed);
     let evaluator = cluster.evaluator();
     let (ev_live, ev_peak) = (LIVE.load(Relaxed) - before, PEAK.load(Relaxed) - before);
+    let before = LIVE.load(Relaxed);
+    let nodes = derived.graph.nodes.clone();
+    let nodes_live = LIVE.load(Relaxed) - before;
+    let graph = stackc::derive::Graph::new(nodes, derived.graph.edges.clone());
+    let graph_live = LIVE.load(Relaxed) - before;
+    drop(graph);
     println!("part\tlive_MB\tpeak_MB");
     println!("cluster (pods + policies)\t{:.1}\t{:.1}", mb(cl_live), mb(cl_peak));
     println!("  of which pods\t{:.1}\t", mb(pods_live));
     println!("evaluator (tables, order)\t{:.1}\t{:.1}", mb(ev_live), mb(ev_peak));
+    println!("derive graph (nodes, edges, lookups)\t{:.1}\t", mb(graph_live));
+    println!("  of which nodes\t{:.1}\t", mb(nodes_live));
     println!("pods {} policies {}", cluster.pods.len(), cluster.policies.len());
     drop(evaluator);
 }
 
+/// `--timeline STACK`: one `stackc::compile`, and every 20 ms the peak live
+/// heap of the last 20 ms: where in the pipeline the build's peak is.
+fn timeline(stack_path: &str) {
+    let source = std::fs::read_to_string(stack_path).unwrap();
+    let dir = Path::new(stack_path).parent().unwrap_or(Path::new("."));
+    let secrets = stackc::secrets::load_store(dir).unwrap();
+    let render = stackc::render::RenderOptions { source_name: "stack.kdl".into(), templates: read_templates(dir) };
+    let options = stackc::CompileOptions { render, secrets };
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let base = LIVE.load(Relaxed);
+    println!("ms\tpeak_MB");
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let started = Instant::now();
+            while !done.load(Relaxed) {
+                let peak = PEAK.swap(LIVE.load(Relaxed), Relaxed);
+                println!("{:.0}\t{:.1}", started.elapsed().as_secs_f64() * 1e3, (peak - base) as f64 / 1e6);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        let compiled = stackc::compile(&source, &options).unwrap();
+        done.store(true, Relaxed);
+        drop(compiled);
+    });
+}
+
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
+    if args.next_if_eq("--timeline").is_some() {
+        timeline(&args.next().expect("usage: stackc-stages --timeline STACK.kdl"));
+        return;
+    }
     if args.next_if_eq("--model").is_some() {
         model_only(&args.next().expect("usage: stackc-stages --model STACK.kdl"));
         return;
@@ -187,7 +227,7 @@ fn main() {
         return;
     }
     let Some(stack_path) = args.next() else {
-        eprintln!("usage: stackc-stages STACK.kdl [REPEATS] | --parse STACK.kdl [REPEATS] | --proof STACK.kdl [REPEATS]");
+        eprintln!("usage: stackc-stages STACK.kdl [REPEATS] | --parse STACK.kdl [REPEATS] | --proof STACK.kdl [REPEATS] | --model STACK.kdl | --timeline STACK.kdl");
         std::process::exit(2);
     };
     let repeats: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);

@@ -121,13 +121,10 @@ impl<'c> PodIndex<'c> {
             });
             members[id].push(i);
         }
-        let labels = LabelIndex::build(c.pods.iter().map(|p| p.labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        let labels = LabelIndex::build(c.pods.iter().map(|p| p.labels.iter()));
         let ns_labels = LabelIndex::build(ns_names.iter().map(|&name| {
             let declared = ctx.ns_labels(name).into_iter().flatten();
-            declared
-                .filter(|(k, _)| k.as_str() != NAMESPACE_NAME_LABEL)
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .chain(iter::once((NAMESPACE_NAME_LABEL, name)))
+            declared.filter(|&(k, _)| k != NAMESPACE_NAME_LABEL).chain(iter::once((NAMESPACE_NAME_LABEL, name)))
         }));
         Self { pods: c.pods.len(), labels, ns_ids, members, ns_labels, ns_names }
     }

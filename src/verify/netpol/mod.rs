@@ -29,7 +29,7 @@
 //! peers, in `lists`), `reach` (the [`Evaluator`]: reachability row by row, or all
 //! pairs at once, near-linear), `exhaustive` (the quadratic reference it is
 //! tested against), `explain` (verdicts with reasons), `error`, `json` and
-//! `hash` (the lookup maps' hasher), `sorted` (the small maps). Work on threads is
+//! `hash` (the lookup maps' hasher), `labels` and `sorted` (the small maps). Work on threads is
 //! [`crate::parallel`].
 
 mod cidr;
@@ -40,6 +40,7 @@ mod explain;
 pub(super) mod hash;
 mod index;
 mod json;
+mod labels;
 mod lists;
 mod model;
 mod parse;
@@ -53,6 +54,7 @@ mod tables;
 pub use cidr::{Cidr, IpBlock};
 pub use error::NetpolError;
 pub use explain::{MissReason, PolicyRef, RuleMiss, RuleRef, SideVerdict, Verdict};
+pub use labels::LabelMap;
 pub use model::{Cluster, Direction, Endpoint, NAMESPACE_NAME_LABEL, Namespace, Pod, Reach};
 pub use parse::{parse_policies, parse_policy};
 pub use policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};

@@ -32,7 +32,7 @@ impl Namespace {
 /// Label lookup for a namespace that may not be declared: an undeclared
 /// namespace has only its implicit name label.
 pub(super) fn label_of<'a>(name: &'a str, labels: Option<&'a Labels>, key: &str) -> Option<&'a str> {
-    if key == NAMESPACE_NAME_LABEL { Some(name) } else { labels.and_then(|l| l.get(key)).map(String::as_str) }
+    if key == NAMESPACE_NAME_LABEL { Some(name) } else { labels.and_then(|l| l.get(key)) }
 }
 
 /// A pod template (all replicas of one workload behave alike).

@@ -106,7 +106,7 @@ fn rules(spec: &Obj<'_, '_>, key: &str, peers_key: &str) -> Result<Vec<Rule>, Ne
         let o = Obj::new(r, path, &[peers_key, "ports"])?;
         let peers = each(o.array(peers_key)?, &o.at(peers_key), parse_peer)?;
         let ports = each(o.array("ports")?, &o.at("ports"), parse_port)?;
-        Ok(Rule { peers, ports })
+        Ok(Rule { peers: peers.into_boxed_slice(), ports: ports.into_boxed_slice() })
     })
 }
 

@@ -33,9 +33,9 @@ pub struct PolicyTypes {
 pub struct Rule {
     /// `from` (ingress) or `to` (egress). Empty means every peer: all pods
     /// in all namespaces and all external addresses.
-    pub peers: Vec<Peer>,
+    pub peers: Box<[Peer]>,
     /// Empty means every port of every protocol.
-    pub ports: Vec<PortSpec>,
+    pub ports: Box<[PortSpec]>,
 }
 
 /// One entry of `from`/`to`.

@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use super::error::NetpolError;
 use super::json::{Obj, Path, index, strings, type_err};
-use super::sorted::SortedMap;
+use super::labels::LabelMap;
 
-/// Labels of a pod or a namespace: a few each, in key order.
-pub type Labels = SortedMap<String, String>;
+/// Labels of a pod or a namespace, or a selector's `matchLabels`.
+pub type Labels = LabelMap;
 
 /// A `matchExpressions` operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,8 +67,8 @@ impl Requirement {
 /// matches every set of labels.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LabelSelector {
-    pub match_labels: SortedMap<String, String>,
-    pub match_expressions: Vec<Requirement>,
+    pub match_labels: Labels,
+    pub match_expressions: Box<[Requirement]>,
 }
 
 impl LabelSelector {
@@ -80,11 +80,8 @@ impl LabelSelector {
 
     /// A selector with only `matchLabels`.
     #[must_use]
-    pub fn labels<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        Self {
-            match_labels: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
-            match_expressions: Vec::new(),
-        }
+    pub fn labels<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        Self { match_labels: pairs.into_iter().collect(), match_expressions: Box::default() }
     }
 
     /// True for `{}`, which selects everything.
@@ -96,13 +93,13 @@ impl LabelSelector {
     /// Whether `labels` satisfy every term of the selector.
     #[must_use]
     pub fn matches(&self, labels: &Labels) -> bool {
-        self.matches_with(|k| labels.get(k).map(String::as_str))
+        self.matches_with(|k| labels.get(k))
     }
 
     /// Like [`Self::matches`], reading labels through `get` (used for
     /// namespaces, whose `kubernetes.io/metadata.name` label is implicit).
     pub fn matches_with<'l>(&self, get: impl Fn(&str) -> Option<&'l str>) -> bool {
-        self.match_labels.iter().all(|(k, v)| get(k) == Some(v.as_str()))
+        self.match_labels.iter().all(|(k, v)| get(k) == Some(v))
             && self.match_expressions.iter().all(|r| r.matches(&get))
     }
 
@@ -122,16 +119,17 @@ impl LabelSelector {
             let mut pairs = Vec::with_capacity(map.len());
             for (k, v) in map {
                 let v = v.as_str().ok_or_else(|| type_err(&Path::Key(&ml_path, k), "a string"))?;
-                pairs.push((k.clone(), v.to_owned()));
+                pairs.push((k, v));
             }
             sel.match_labels = pairs.into_iter().collect();
         }
         let exprs_path = o.at("matchExpressions");
         let exprs = o.array("matchExpressions")?;
-        sel.match_expressions.reserve_exact(exprs.len());
+        let mut requirements = Vec::with_capacity(exprs.len());
         for (i, e) in exprs.iter().enumerate() {
-            sel.match_expressions.push(parse_requirement(e, index(&exprs_path, i))?);
+            requirements.push(parse_requirement(e, index(&exprs_path, i))?);
         }
+        sel.match_expressions = requirements.into_boxed_slice();
         Ok(sel)
     }
 }

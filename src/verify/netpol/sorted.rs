@@ -1,4 +1,4 @@
-//! [`SortedMap`]: the small maps of the model (a selector's `matchLabels`)
+//! [`SortedMap`]: the small maps of the model (a pod's named ports)
 //! as one boxed slice of pairs sorted by key. Such maps hold one or two
 //! entries and are built once; a `BTreeMap` would give each a node with
 //! room for eleven. Iteration is in key order, as a `BTreeMap`'s, so what
