@@ -3,7 +3,11 @@
 //! reason for each. NetworkPolicies and Linkerd policy are derived from this
 //! graph, and `verify` proves the policies allow exactly it.
 
+mod index;
+
 use std::collections::BTreeMap;
+
+use index::{Index, edge_from, edge_to, node_id, node_namespace, run};
 
 use super::platform_pods::{platform_managed, platform_pods};
 use crate::check::{ResolvedStack, Workload};
@@ -21,66 +25,11 @@ pub struct Graph {
     index: Index,
 }
 
-/// Lookups built once, so derivation stays linear in the size of the graph:
-/// node and edge numbers ordered by a key (ties by number), searched by
-/// bisection. Four `u32`s an item, where maps would clone every key.
-#[derive(Debug, Clone, Default)]
-struct Index {
-    /// Nodes by id.
-    node: Vec<u32>,
-    /// Edges by `from`.
-    from: Vec<u32>,
-    /// Edges by `to`.
-    to: Vec<u32>,
-    /// Nodes by namespace.
-    namespace: Vec<u32>,
-}
-
-/// The numbers of `items` ordered by `key`, ties by number.
-fn ordered<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..items.len()).map(|i| u32::try_from(i).expect("fewer than 2^32 items")).collect();
-    let key_of = |i: u32| key(&items[i as usize]);
-    if !order.is_sorted_by(|&a, &b| key_of(a) <= key_of(b)) {
-        // Stable: numbers with one key stay in order.
-        order.sort_by(|&a, &b| key_of(a).cmp(key_of(b)));
-    }
-    order
-}
-
-/// The run of `order` (built by [`ordered`]) whose items' key is `k`.
-fn run<'o, T>(order: &'o [u32], items: &[T], key: impl Fn(&T) -> &str, k: &str) -> &'o [u32] {
-    let key_of = |i: u32| key(&items[i as usize]);
-    let start = order.partition_point(|&i| key_of(i) < k);
-    let len = order[start..].partition_point(|&i| key_of(i) == k);
-    &order[start..start + len]
-}
-
-fn node_id(n: &GraphNode) -> &str {
-    &n.id
-}
-
-fn node_namespace(n: &GraphNode) -> &str {
-    &n.namespace
-}
-
-fn edge_from(e: &Edge) -> &str {
-    &e.from
-}
-
-fn edge_to(e: &Edge) -> &str {
-    &e.to
-}
-
 impl Graph {
     /// A graph of `nodes` (sorted by id) and `edges` (sorted), indexed.
     #[must_use]
     pub fn new(nodes: Vec<GraphNode>, edges: Vec<Edge>) -> Self {
-        let index = Index {
-            node: ordered(&nodes, node_id),
-            from: ordered(&edges, edge_from),
-            to: ordered(&edges, edge_to),
-            namespace: ordered(&nodes, node_namespace),
-        };
+        let index = Index::new(&nodes, &edges);
         Self { nodes, edges, index }
     }
 
