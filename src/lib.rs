@@ -20,6 +20,7 @@ pub mod cli;
 pub mod derive;
 pub mod diagnostic;
 pub mod emit;
+pub mod labels;
 pub mod model;
 pub mod parallel;
 pub mod render;

@@ -12,8 +12,8 @@ use index::{Index, edge_from, edge_to, node_id, node_namespace, run};
 use super::platform_pods::{platform_managed, platform_pods};
 use crate::check::{ResolvedStack, Workload};
 use crate::diagnostic::Span;
+use crate::labels::LabelMap;
 use crate::model::Protocol;
-use crate::verify::netpol::LabelMap;
 
 /// Workloads and the connections between them.
 #[derive(Debug, Clone, Default)]

@@ -28,8 +28,9 @@
 //! (inverted label indexes), `tables` (per-rule admitted pods and candidate
 //! peers, in `lists`), `reach` (the [`Evaluator`]: reachability row by row, or all
 //! pairs at once, near-linear), `exhaustive` (the quadratic reference it is
-//! tested against), `explain` (verdicts with reasons), `error`, `json` and
-//! `hash` (the lookup maps' hasher), `labels` and `sorted` (the small maps). Work on threads is
+//! tested against), `explain` (verdicts with reasons), `error`, `json`,
+//! `hash` (the lookup maps' hasher) and `sorted` (the small maps; labels are a
+//! [`LabelMap`], shared with the derive graph). Work on threads is
 //! [`crate::parallel`].
 
 mod cidr;
@@ -40,7 +41,6 @@ mod explain;
 pub(super) mod hash;
 mod index;
 mod json;
-mod labels;
 mod lists;
 mod model;
 mod parse;
@@ -51,10 +51,10 @@ mod selector;
 mod sorted;
 mod tables;
 
+pub use crate::labels::LabelMap;
 pub use cidr::{Cidr, IpBlock};
 pub use error::NetpolError;
 pub use explain::{MissReason, PolicyRef, RuleMiss, RuleRef, SideVerdict, Verdict};
-pub use labels::LabelMap;
 pub use model::{Cluster, Direction, Endpoint, NAMESPACE_NAME_LABEL, Namespace, Pod, Reach};
 pub use parse::{parse_policies, parse_policy};
 pub use policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::error::NetpolError;
 use super::json::{Obj, Path, index, strings, type_err};
-use super::labels::LabelMap;
+use crate::labels::LabelMap;
 
 /// Labels of a pod or a namespace, or a selector's `matchLabels`.
 pub type Labels = LabelMap;

@@ -2,7 +2,8 @@
 //! `matchLabels`) packed into one string. The model holds tens of
 //! thousands of such maps, mostly of one or two labels; a map of `String`s
 //! would cost three allocations and 48 bytes of headers per label on top
-//! of the text. The derive graph's nodes carry their pods' labels as one.
+//! of the text. The derive graph's nodes carry their pods' labels as one,
+//! and the network proof's model (`verify::netpol`) all of its labels.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
