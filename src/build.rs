@@ -55,7 +55,11 @@ pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagn
         let merged = merge(cluster, found)?;
         reports.push(merged.report);
         documents.push(merged.documents);
-        files.extend(merged.files);
+        if files.is_empty() {
+            files = merged.files;
+        } else {
+            files.extend(merged.files);
+        }
     }
     let derived: Vec<&derive::Derived> = clusters.iter().map(|c| &c.derived).collect();
     let mut tree = render::render_with(&derived, &options.render, files)?;
@@ -145,8 +149,10 @@ fn merge(cluster: &Analyzed, sealed: BTreeMap<String, Sealed>) -> Result<Merged,
     let mut sealed = sealed;
     let mut policies = Vec::new();
     let mut report = PolicyReport::default();
-    let mut files = BTreeMap::new();
-    let mut documents = BTreeMap::new();
+    // Gathered in object order and made into maps at once: inserting one by
+    // one compared long shared path prefixes at every level of the tree.
+    let mut files = Vec::new();
+    let mut documents = Vec::new();
     for c in &derived.components {
         let mut found = sealed.remove(&c.dir).unwrap_or_default();
         d.extend(std::mem::take(&mut found.diagnostics));
@@ -175,5 +181,5 @@ fn merge(cluster: &Analyzed, sealed: BTreeMap<String, Sealed>) -> Result<Merged,
     if d.has_errors() {
         return Err(d);
     }
-    Ok(Merged { report, files, documents })
+    Ok(Merged { report, files: files.into_iter().collect(), documents: documents.into_iter().collect() })
 }

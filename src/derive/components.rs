@@ -2,7 +2,7 @@
 //! component's objects need (CRDs and controllers before their users), name
 //! clashes, canonical order, and the engine's own component.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -99,7 +99,10 @@ fn is_namespace(stack: &ResolvedStack, c: &Component) -> bool {
 /// Two objects of one kind with one name in one namespace would overwrite
 /// each other in the cluster.
 fn duplicates(components: &[Component], d: &mut Diagnostics) {
-    let mut seen: BTreeMap<(&str, Option<&str>, &str), &super::Object> = BTreeMap::new();
+    // Looked up, never iterated: a hash map (a B-tree compared the long
+    // shared prefixes of names at every level).
+    let mut seen: HashMap<(&str, Option<&str>, &str), &super::Object> =
+        HashMap::with_capacity(components.iter().map(|c| c.objects.len()).sum());
     for object in components.iter().flat_map(|c| &c.objects) {
         let key = (object.kind, object.namespace.as_deref(), object.name.as_str());
         if let Some(first) = seen.insert(key, object) {
