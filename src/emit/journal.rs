@@ -27,12 +27,16 @@ pub(super) enum Change {
 }
 
 impl Change {
-    fn line(&self) -> String {
-        match self {
-            Change::Add(p) => format!("add {p}\n"),
-            Change::Replace(p) => format!("replace {p}\n"),
-            Change::Remove(p) => format!("remove {p}\n"),
-        }
+    /// Append its journal line to `journal`.
+    fn push_line(&self, journal: &mut String) {
+        let (verb, path) = match self {
+            Change::Add(p) => ("add ", p),
+            Change::Replace(p) => ("replace ", p),
+            Change::Remove(p) => ("remove ", p),
+        };
+        journal.push_str(verb);
+        journal.push_str(path);
+        journal.push('\n');
     }
 }
 
@@ -61,7 +65,7 @@ pub(super) fn begin(out: &Path, changes: &[Change]) -> Result<(), EmitError> {
             }
             fs::copy(&from, &to).map_err(io_error("backing up", &from))?;
         }
-        journal.push_str(&change.line());
+        change.push_line(&mut journal);
     }
     journal.push_str("commit\n");
     let path = txn.join("journal");

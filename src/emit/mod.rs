@@ -59,9 +59,9 @@ pub enum EmitError {
     Io { action: &'static str, path: String, source: io::Error },
 }
 
-pub(crate) fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> EmitError {
-    let path = path.display().to_string();
-    move |source| EmitError::Io { action, path, source }
+pub(crate) fn io_error<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> EmitError + 'p {
+    // The path is formatted only on error: this runs once per file written.
+    move |source| EmitError::Io { action, path: path.display().to_string(), source }
 }
 
 /// Compare the tree with the output directory.
