@@ -166,11 +166,11 @@ fn merge(cluster: &Analyzed, sealed: BTreeMap<String, Sealed>) -> Result<Merged,
                     checker.check(object, &mut report.results, &mut d);
                 }
                 Body::Rendered => {
-                    files.extend(found.files.remove(&name).map(|file| (format!("{}/{name}", c.dir), file)));
+                    files.extend(found.files.remove(&name).map(|file| (render::path_in(&c.dir, &name), file)));
                     policies.extend(found.policies.remove(&name));
                     if let Some((results, document)) = found.results.remove(&name) {
                         report.results.extend(results);
-                        documents.extend(document.map(|doc| (format!("{}/{name}", c.dir), doc)));
+                        documents.extend(document.map(|doc| (render::path_in(&c.dir, &name), doc)));
                     }
                 }
             }

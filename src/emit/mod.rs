@@ -230,9 +230,14 @@ impl Output {
 
 /// The ownership manifest of a tree.
 fn manifest(tree: &Tree) -> String {
-    std::iter::once("# Files written by stackc; it removes them when they go stale.\n".to_owned())
-        .chain(tree.files.keys().map(|p| format!("{p}\n")))
-        .collect()
+    const HEADER: &str = "# Files written by stackc; it removes them when they go stale.\n";
+    let mut text = String::with_capacity(HEADER.len() + tree.files.keys().map(|p| p.len() + 1).sum::<usize>());
+    text.push_str(HEADER);
+    for path in tree.files.keys() {
+        text.push_str(path);
+        text.push('\n');
+    }
+    text
 }
 
 fn read_owned(out: &Path) -> Result<BTreeSet<String>, EmitError> {

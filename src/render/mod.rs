@@ -93,7 +93,7 @@ pub fn render_with(
             if !component.generators.contains(&file) && !component.generated.contains(&file) {
                 listing.insert(file.clone());
             }
-            let path = format!("{}/{file}", component.dir);
+            let path = path_in(&component.dir, &file);
             match object.body {
                 Body::Tree(_) => jobs.push((path, object)),
                 Body::Rendered if tree.files.contains_key(&path) => {}
@@ -141,6 +141,17 @@ pub fn render_with(
         }
     }
     if d.has_errors() { Err(d) } else { Ok(tree) }
+}
+
+/// The path of file `file` of the component in directory `dir`, as the
+/// tree keys it (built without `format!`: it runs once per object).
+#[must_use]
+pub fn path_in(dir: &str, file: &str) -> String {
+    let mut path = String::with_capacity(dir.len() + 1 + file.len());
+    path.push_str(dir);
+    path.push('/');
+    path.push_str(file);
+    path
 }
 
 /// The templates of `options`, checked.

@@ -69,7 +69,9 @@ impl Templates {
     /// `<kind>.yaml.j2` when there is one, else the generic template.
     #[must_use]
     pub fn for_kind(&self, kind: &str, fallback: &'static str) -> String {
-        let specific = format!("{}.yaml.j2", kind.to_ascii_lowercase());
+        let mut specific = String::with_capacity(kind.len() + ".yaml.j2".len());
+        specific.extend(kind.chars().map(|c| c.to_ascii_lowercase()));
+        specific.push_str(".yaml.j2");
         if self.names.contains(&specific) { specific } else { fallback.to_owned() }
     }
 
