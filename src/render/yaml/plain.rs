@@ -19,33 +19,23 @@ const PLAIN: [bool; 256] = {
         table[b] = (b as u8).is_ascii_alphanumeric();
         b += 1;
     }
-    let punctuation = b"_-./:=@+ ()~$^;";
-    let mut i = 0;
-    while i < punctuation.len() {
-        table[punctuation[i] as usize] = true;
-        i += 1;
-    }
-    table
+    mark(table, b"_-./:=@+ ()~$^;", true)
 };
 
 /// The bytes a plain scalar may start with: anything starting like a
 /// number, a sign or a dot may resolve to a number, a timestamp or
 /// .inf/.nan in some YAML version, and a few indicators are refused too.
-const FIRST: [bool; 256] = {
-    let mut table = PLAIN;
-    let mut b = b'0';
-    while b <= b'9' {
-        table[b as usize] = false;
-        b += 1;
-    }
-    let refused = b"-+.~@()$^; :=";
+const FIRST: [bool; 256] = mark(PLAIN, b"0123456789-+.~@()$^; :=", false);
+
+/// `table` with the entries of `bytes` set to `value`.
+const fn mark(mut table: [bool; 256], bytes: &[u8], value: bool) -> [bool; 256] {
     let mut i = 0;
-    while i < refused.len() {
-        table[refused[i] as usize] = false;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = value;
         i += 1;
     }
     table
-};
+}
 
 /// Whether `s` reads back as the same string when written plain.
 pub(super) fn is_plain_safe(s: &str) -> bool {
