@@ -64,8 +64,11 @@ pub struct GraphNode {
     /// the platform workload's name.
     pub name: String,
     pub namespace: String,
-    /// The pods' labels.
+    /// Labels that select exactly these pods: policies select with them.
     pub labels: LabelMap,
+    /// The pods' other labels (a chart's version labels, say): empty for
+    /// declared workloads, whose pods carry exactly `labels`.
+    pub other_labels: LabelMap,
     /// Pods get the Linkerd proxy.
     pub meshed: bool,
     /// In a namespace whose NetworkPolicies stackc writes.
@@ -160,6 +163,7 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
                 name: w.name.clone(),
                 namespace: ns.name.clone(),
                 labels: w.pod_labels.iter().collect(),
+                other_labels: LabelMap::new(),
                 meshed: ns.mesh,
                 managed: true,
                 hosts: w.exposes.iter().map(|e| e.host.clone()).collect(),
@@ -203,12 +207,15 @@ fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
         nodes.push(n);
     }
     let managed = platform_managed(stack);
-    for pod in platform_pods(stack) {
-        let labels = pod.labels.iter().copied().collect();
-        let span = platform_span(stack, pod.namespace);
-        let mut n = node(&format!("{}/{}", pod.namespace, pod.workload), pod.workload, pod.namespace, labels, span);
+    for (namespace, pod) in platform_pods(stack) {
+        let span = platform_span(stack, namespace);
+        let labels = pod.selector.iter().copied().collect();
+        let mut n = node(&format!("{namespace}/{}", pod.workload), pod.workload, namespace, labels, span);
+        n.other_labels = pod.other_labels.iter().copied().collect();
         n.managed = managed;
-        n.meshed = pod.namespace == "traefik" && stack.platform.linkerd.is_some();
+        // Hook Jobs run to completion: an injected proxy would keep them
+        // running (cert-manager v1.19.1 deploy/charts/cert-manager/values.yaml:1294-1297).
+        n.meshed = namespace == "traefik" && pod.hook.is_none() && stack.platform.linkerd.is_some();
         n.ports = pod.ports.iter().map(|(name, port)| ((*name).to_owned(), *port, Protocol::Tcp)).collect();
         n.api_access = pod.api_server;
         n.internet = pod.internet.to_vec();
@@ -291,6 +298,7 @@ fn node(id: &str, name: &str, namespace: &str, labels: LabelMap, span: Span) -> 
         name: name.to_owned(),
         namespace: namespace.to_owned(),
         labels,
+        other_labels: LabelMap::new(),
         meshed: false,
         managed: false,
         hosts: Vec::new(),
