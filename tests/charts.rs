@@ -192,3 +192,21 @@ fn default_versions_are_the_facts_versions() {
     assert_eq!(p.cert_manager.as_ref().unwrap().version.value, charts::supported_version("cert-manager"));
     assert_eq!(p.kyverno.as_ref().unwrap().version.value, charts::supported_version("kyverno"));
 }
+
+/// A platform chart pinned at a version without facts is refused, on the
+/// `version=` value, with the supported version in the hint.
+#[test]
+fn chart_version_without_facts() {
+    let source = "stack \"s\" {\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {\n        traefik version=\"37.2.0\"\n    }\n}\n";
+    let errors = crate::support::compile(source).expect_err("the pin must be refused");
+    insta::assert_snapshot!("chart_version_without_facts", errors);
+}
+
+/// Every pinned platform chart is checked, all at once.
+#[test]
+fn every_platform_chart_version_is_checked() {
+    let source = "stack \"s\" {\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {\n        linkerd version=\"2025.11.1\"\n        traefik version=\"37.2.0\"\n        cert-manager version=\"v1.19.2\"\n        kyverno version=\"3.5.3\"\n    }\n}\n";
+    let errors = crate::support::compile(source).expect_err("the pins must be refused");
+    assert_eq!(errors.matches("chart-version").count(), 4, "{errors}");
+    assert!(errors.contains("4 errors"), "{errors}");
+}
