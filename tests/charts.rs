@@ -210,3 +210,28 @@ fn every_platform_chart_version_is_checked() {
     assert_eq!(errors.matches("chart-version").count(), 4, "{errors}");
     assert!(errors.contains("4 errors"), "{errors}");
 }
+
+/// `docs/chart-facts.md` tables every pod of the facts, with its selector,
+/// ServiceAccount and ports, and every chart's version.
+#[test]
+fn the_docs_table_every_chart_pod() {
+    let docs = std::fs::read_to_string(root().join("docs/chart-facts.md")).unwrap();
+    for chart in charts::CHARTS {
+        assert!(docs.contains(&format!("| `{}` |", chart.version)), "{} {} in the docs", chart.chart, chart.version);
+        for pod in chart.pods {
+            let start = format!("| `{}` | {}", pod.workload, pod.kind.as_str());
+            let row = docs
+                .lines()
+                .find(|l| l.starts_with(&start))
+                .unwrap_or_else(|| panic!("no row for {} in docs/chart-facts.md", pod.workload));
+            for (k, v) in pod.selector {
+                let short = k.strip_prefix("app.kubernetes.io/").unwrap_or(k);
+                assert!(row.contains(&format!("{short}={v}`")), "{}: {k}={v}", pod.workload);
+            }
+            assert!(row.contains(&format!("| `{}` |", pod.service_account)), "{}: ServiceAccount", pod.workload);
+            for (name, port) in pod.ports.iter().filter(|(n, _)| !n.starts_with("linkerd-")) {
+                assert!(row.contains(&format!("`{name}` {port}")), "{}: port {name} {port}", pod.workload);
+            }
+        }
+    }
+}
