@@ -235,3 +235,21 @@ fn the_docs_table_every_chart_pod() {
         }
     }
 }
+
+/// `explain` and `graph` know the hook pods like any workload.
+#[test]
+fn explain_and_graph_show_the_hook_pods() {
+    let out =
+        crate::support::stackc(&root(), &["explain", "cert-manager/cert-manager-startupapicheck", "10.0.0.10:6443"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.starts_with("ALLOW cert-manager/cert-manager-startupapicheck -> 10.0.0.10 6443/TCP"), "{text}");
+    let out = crate::support::stackc(&root(), &["graph", "--format", "json"]);
+    let graph: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let node = |id: &str| graph["nodes"].as_array().unwrap().iter().find(|n| n["id"] == id).cloned();
+    let check = node("cert-manager/cert-manager-startupapicheck").expect("the startupapicheck pod");
+    assert_eq!(check["labels"]["app.kubernetes.io/name"], "startupapicheck");
+    assert_eq!(check["pod_labels"]["helm.sh/chart"], "cert-manager-v1.19.1");
+    let migrate = node("kyverno/kyverno-migrate-resources").expect("the migration pod");
+    assert_eq!(migrate["labels"]["batch.kubernetes.io/job-name"], "kyverno-migrate-resources");
+}

@@ -46,7 +46,7 @@ const CONTROLLER: ChartPod = ChartPod {
     // cert-manager/cert-manager v1.19.1 deploy/charts/cert-manager/templates/deployment.yaml:153-157
     ports: &[("http-metrics", 9402), ("http-healthz", 9403)],
     // A controller: watches Certificates, Orders, Challenges, Secrets.
-    // cert-manager/cert-manager v1.19.1 deploy/charts/cert-manager/templates/rbac.yaml (ClusterRoles of the controller)
+    // cert-manager/cert-manager v1.19.1 deploy/charts/cert-manager/templates/rbac.yaml:3-20 (leader-election Leases, then its ClusterRoles)
     api_server: true,
     // ACME (HTTPS) and the DNS-01 provider's API; DNS-01 self-checks query
     // the recursive nameservers stackc sets (`dns01RecursiveNameservers`,
@@ -78,7 +78,7 @@ const WEBHOOK: ChartPod = ChartPod {
     // (securePort 10250: values.yaml:948; metrics while prometheus.enabled, values.yaml:531)
     ports: &[("https", 10250), ("healthcheck", 6080), ("http-metrics", 9402)],
     // Reads its CA Secret and serves from it (dynamic serving).
-    // cert-manager/cert-manager v1.19.1 deploy/charts/cert-manager/templates/webhook-rbac.yaml
+    // cert-manager/cert-manager v1.19.1 deploy/charts/cert-manager/templates/webhook-rbac.yaml:5,15,27-31 (Secrets of its dynamic serving CA)
     api_server: true,
     internet: &[],
     world_ingress: &[],
@@ -107,7 +107,7 @@ const CAINJECTOR: ChartPod = ChartPod {
     // cert-manager/cert-manager v1.19.1 deploy/charts/cert-manager/templates/cainjector-deployment.yaml:110-115
     ports: &[("http-metrics", 9402)],
     // Writes CA bundles into webhook configurations and CRDs.
-    // cert-manager/cert-manager v1.19.1 deploy/charts/cert-manager/templates/cainjector-rbac.yaml
+    // cert-manager/cert-manager v1.19.1 deploy/charts/cert-manager/templates/cainjector-rbac.yaml:23-28 (webhook configurations, APIServices)
     api_server: true,
     internet: &[],
     world_ingress: &[],

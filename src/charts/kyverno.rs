@@ -63,7 +63,9 @@ const fn controller(
         other_labels: &COMMON,
         service_account: workload,
         ports,
-        // Every controller watches and writes the Kubernetes API.
+        // Every controller watches and writes the Kubernetes API: each has a
+        // ClusterRole (kyverno/kyverno kyverno-chart-3.5.2
+        // charts/kyverno/templates/<controller>/clusterrole.yaml).
         api_server: true,
         internet: &[],
         world_ingress: &[],

@@ -72,6 +72,7 @@ const DESTINATION: ChartPod = ChartPod {
         ("linkerd-admin", 4191),
     ],
     // Watches Services, Endpoints, Pods and the policy resources.
+    // linkerd/linkerd2 edge-25.10.7 charts/linkerd-control-plane/templates/destination-rbac.yaml:5,21-24
     api_server: true,
     internet: &[],
     world_ingress: &[],
@@ -97,7 +98,8 @@ const IDENTITY: ChartPod = ChartPod {
     service_account: "linkerd-identity",
     // linkerd/linkerd2 edge-25.10.7 charts/linkerd-control-plane/templates/identity.yaml:195-198
     ports: &[("ident-grpc", 8080), ("ident-admin", 9990), ("linkerd-proxy", 4143), ("linkerd-admin", 4191)],
-    // Validates ServiceAccount tokens (TokenReview) and reads its issuer Secret.
+    // Validates ServiceAccount tokens (TokenReview).
+    // linkerd/linkerd2 edge-25.10.7 charts/linkerd-control-plane/templates/identity-rbac.yaml:5,15
     api_server: true,
     internet: &[],
     world_ingress: &[],
@@ -122,6 +124,8 @@ const PROXY_INJECTOR: ChartPod = ChartPod {
     service_account: "linkerd-proxy-injector",
     // linkerd/linkerd2 edge-25.10.7 charts/linkerd-control-plane/templates/proxy-injector.yaml:109-112
     ports: &[("proxy-injector", 8443), ("injector-admin", 9995), ("linkerd-proxy", 4143), ("linkerd-admin", 4191)],
+    // Reads namespaces and workloads of the pods it injects.
+    // linkerd/linkerd2 edge-25.10.7 charts/linkerd-control-plane/templates/proxy-injector-rbac.yaml:5,18-24
     api_server: true,
     internet: &[],
     world_ingress: &[],
@@ -141,7 +145,8 @@ const HEARTBEAT: ChartPod = ChartPod {
     // linkerd/linkerd2 edge-25.10.7 charts/linkerd-control-plane/templates/heartbeat.yaml:53
     service_account: "linkerd-heartbeat",
     ports: &[],
-    // Reads the linkerd-config ConfigMap and the cluster's uid.
+    // Reads the linkerd-config ConfigMap and the namespaces.
+    // linkerd/linkerd2 edge-25.10.7 charts/linkerd-control-plane/templates/heartbeat-rbac.yaml:7,16,38,46
     api_server: true,
     // Sends the heartbeat to https://versioncheck.linkerd.io (controller/heartbeat/heartbeat.go:220-222,
     // pkg/version/channels.go:23). It also queries linkerd-viz's Prometheus (heartbeat.yaml:74-78), absent here.

@@ -40,7 +40,7 @@ const TRAEFIK_POD: ChartPod = ChartPod {
     // traefik/traefik-helm-chart v37.1.2 traefik/templates/_podtemplate.tpl:109-126, values.yaml:651-652,673-676,714-717,775-778
     ports: &[("metrics", 9100), ("traefik", 8080), ("web", 8000), ("websecure", 8443)],
     // The kubernetesCRD and kubernetesIngress providers watch the API.
-    // traefik/traefik-helm-chart v37.1.2 traefik/templates/rbac/clusterrole.yaml:1-12
+    // traefik/traefik-helm-chart v37.1.2 traefik/templates/rbac/clusterrole.yaml:2-4,15-23 (get/list/watch on Services, Endpoints, … cluster-wide)
     api_server: true,
     internet: &[],
     // The entry points the Service exposes (expose.default: values.yaml:679-681 web, :720-722 websecure).
