@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use index::{Index, edge_from, edge_to, node_id, node_namespace, run};
 
-use super::platform_pods::{platform_managed, platform_pods};
+use super::platform_pods::chart_nodes;
 use crate::check::{ResolvedStack, Workload};
 use crate::diagnostic::Span;
 use crate::labels::LabelMap;
@@ -206,36 +206,8 @@ fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
         n.service_account = Some(p.service_account.value.clone());
         nodes.push(n);
     }
-    let managed = platform_managed(stack);
-    for (namespace, pod) in platform_pods(stack) {
-        let span = platform_span(stack, namespace);
-        let labels = pod.selector.iter().copied().collect();
-        let mut n = node(&format!("{namespace}/{}", pod.workload), pod.workload, namespace, labels, span);
-        n.other_labels = pod.other_labels.iter().copied().collect();
-        n.managed = managed;
-        // Hook Jobs run to completion: an injected proxy would keep them
-        // running (cert-manager v1.19.1 deploy/charts/cert-manager/values.yaml:1294-1297).
-        n.meshed = namespace == "traefik" && pod.hook.is_none() && stack.platform.linkerd.is_some();
-        n.ports = pod.ports.iter().map(|(name, port)| ((*name).to_owned(), *port, Protocol::Tcp)).collect();
-        n.api_access = pod.api_server;
-        n.internet = pod.internet.to_vec();
-        n.world_ingress = pod.world_ingress.to_vec();
-        n.api_ingress = pod.api_ingress.to_vec();
-        n.service_account = Some(pod.service_account.to_owned());
-        nodes.push(n);
-    }
+    nodes.extend(chart_nodes(stack));
     nodes
-}
-
-fn platform_span(stack: &ResolvedStack, namespace: &str) -> Span {
-    let p = &stack.platform;
-    match namespace {
-        "traefik" => p.traefik.as_ref().map(|t| t.span),
-        "cert-manager" => p.cert_manager.as_ref().map(|c| c.span),
-        "kyverno" => p.kyverno.as_ref().map(|k| k.span),
-        _ => None,
-    }
-    .unwrap_or_default()
 }
 
 fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
@@ -292,7 +264,7 @@ fn dns_id(stack: &ResolvedStack) -> String {
     format!("{}/coredns", stack.cluster.dns.namespace.value)
 }
 
-fn node(id: &str, name: &str, namespace: &str, labels: LabelMap, span: Span) -> GraphNode {
+pub(super) fn node(id: &str, name: &str, namespace: &str, labels: LabelMap, span: Span) -> GraphNode {
     GraphNode {
         id: id.to_owned(),
         name: name.to_owned(),
