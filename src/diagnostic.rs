@@ -102,6 +102,7 @@ codes! {
     DuplicateHost => "duplicate-host", "the same host exposed twice";
     DependencyCycle => "dependency-cycle", "namespaces that depend on each other in a cycle";
     Unenforceable => "unenforceable", "a connection stackc cannot express as policy";
+    ChartVersion => "chart-version", "a platform chart pinned at a version stackc has no chart facts for";
     MissingPlatform => "missing-platform", "a feature used without the platform component it needs";
     Unsupported => "unsupported", "valid input that stackc does not support yet";
     MissingSecret => "missing-secret", "a declared Secret or Secret key that has no value in the encrypted store";

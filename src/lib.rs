@@ -15,6 +15,7 @@
 //! [`emit`], [`secrets`] and [`cli`] touch the file system.
 
 pub mod build;
+pub mod charts;
 pub mod check;
 pub mod cli;
 pub mod derive;

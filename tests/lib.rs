@@ -1,5 +1,6 @@
 //! The integration suite: one binary, a file per feature.
 
+mod charts;
 mod cli;
 mod determinism;
 mod diagnostics;

@@ -2,6 +2,7 @@
 //! Every reference is resolved, every name and value validated, and all
 //! problems are reported at once.
 
+mod chart_versions;
 mod cluster;
 mod connections;
 mod databases;
@@ -63,6 +64,7 @@ pub fn check(stack: Stack) -> Result<Vec<ResolvedStack>, Diagnostics> {
 /// Check a single-cluster stack.
 fn check_one(stack: Stack, store_scope: Option<String>, d: &mut Diagnostics) -> Option<ResolvedStack> {
     cluster::check_cluster(&stack, d);
+    chart_versions::check_chart_versions(&stack, d);
     velero::check_velero(&stack, d);
     let namespaces = workloads::resolve(&stack, d);
     let namespace_order = order::namespace_order(&namespaces, d);

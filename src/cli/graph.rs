@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::{Format, GraphArgs, exit, print_diagnostics, read_stack, select_one};
 use crate::derive::{EdgeReason, Graph};
+use crate::labels::LabelMap;
 
 /// Output formats of `stackc graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,7 +51,15 @@ pub fn json(graph: &Graph) -> String {
     let nodes: Vec<_> = graph
         .nodes
         .iter()
-        .map(|n| json!({"id": n.id, "namespace": n.namespace, "labels": n.labels, "meshed": n.meshed, "managed": n.managed, "hosts": n.hosts}))
+        .map(|n| {
+            let mut node = json!({"id": n.id, "namespace": n.namespace, "labels": n.labels, "meshed": n.meshed, "managed": n.managed, "hosts": n.hosts});
+            // The pods' every label, where it is more than the selecting ones.
+            if !n.other_labels.is_empty() {
+                let all: LabelMap = n.labels.iter().chain(&n.other_labels).collect();
+                node["pod_labels"] = json!(all);
+            }
+            node
+        })
         .collect();
     let edges: Vec<_> = graph
         .edges

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use index::{Index, edge_from, edge_to, node_id, node_namespace, run};
 
-use super::platform_pods::{platform_managed, platform_pods};
+use super::platform_pods::chart_nodes;
 use crate::check::{ResolvedStack, Workload};
 use crate::diagnostic::Span;
 use crate::labels::LabelMap;
@@ -64,8 +64,11 @@ pub struct GraphNode {
     /// the platform workload's name.
     pub name: String,
     pub namespace: String,
-    /// The pods' labels.
+    /// Labels that select exactly these pods: policies select with them.
     pub labels: LabelMap,
+    /// The pods' other labels (a chart's version labels, say): empty for
+    /// declared workloads, whose pods carry exactly `labels`.
+    pub other_labels: LabelMap,
     /// Pods get the Linkerd proxy.
     pub meshed: bool,
     /// In a namespace whose NetworkPolicies stackc writes.
@@ -160,6 +163,7 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
                 name: w.name.clone(),
                 namespace: ns.name.clone(),
                 labels: w.pod_labels.iter().collect(),
+                other_labels: LabelMap::new(),
                 meshed: ns.mesh,
                 managed: true,
                 hosts: w.exposes.iter().map(|e| e.host.clone()).collect(),
@@ -202,33 +206,8 @@ fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
         n.service_account = Some(p.service_account.value.clone());
         nodes.push(n);
     }
-    let managed = platform_managed(stack);
-    for pod in platform_pods(stack) {
-        let labels = pod.labels.iter().copied().collect();
-        let span = platform_span(stack, pod.namespace);
-        let mut n = node(&format!("{}/{}", pod.namespace, pod.workload), pod.workload, pod.namespace, labels, span);
-        n.managed = managed;
-        n.meshed = pod.namespace == "traefik" && stack.platform.linkerd.is_some();
-        n.ports = pod.ports.iter().map(|(name, port)| ((*name).to_owned(), *port, Protocol::Tcp)).collect();
-        n.api_access = pod.api_server;
-        n.internet = pod.internet.to_vec();
-        n.world_ingress = pod.world_ingress.to_vec();
-        n.api_ingress = pod.api_ingress.to_vec();
-        n.service_account = Some(pod.service_account.to_owned());
-        nodes.push(n);
-    }
+    nodes.extend(chart_nodes(stack));
     nodes
-}
-
-fn platform_span(stack: &ResolvedStack, namespace: &str) -> Span {
-    let p = &stack.platform;
-    match namespace {
-        "traefik" => p.traefik.as_ref().map(|t| t.span),
-        "cert-manager" => p.cert_manager.as_ref().map(|c| c.span),
-        "kyverno" => p.kyverno.as_ref().map(|k| k.span),
-        _ => None,
-    }
-    .unwrap_or_default()
 }
 
 fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
@@ -285,12 +264,13 @@ fn dns_id(stack: &ResolvedStack) -> String {
     format!("{}/coredns", stack.cluster.dns.namespace.value)
 }
 
-fn node(id: &str, name: &str, namespace: &str, labels: LabelMap, span: Span) -> GraphNode {
+pub(super) fn node(id: &str, name: &str, namespace: &str, labels: LabelMap, span: Span) -> GraphNode {
     GraphNode {
         id: id.to_owned(),
         name: name.to_owned(),
         namespace: namespace.to_owned(),
         labels,
+        other_labels: LabelMap::new(),
         meshed: false,
         managed: false,
         hosts: Vec::new(),

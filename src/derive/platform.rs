@@ -130,11 +130,11 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
         out.push(component("kyverno-policies", &cluster_dir, policies, Vec::new()));
     }
     if super::platform_pods::platform_managed(stack) {
+        let pods = super::platform_pods::platform_pods(stack);
         for c in &mut out {
-            if let Some(pod) = super::platform_pods::platform_pods(stack).into_iter().find(|p| p.namespace == c.name) {
-                let span =
-                    graph.nodes.iter().find(|n| n.namespace == pod.namespace).map(|n| n.span).unwrap_or_default();
-                c.objects.extend(super::network::policies(stack, pod.namespace, span, graph));
+            if let Some((namespace, _)) = pods.iter().find(|(namespace, _)| *namespace == c.name) {
+                let span = graph.nodes.iter().find(|n| n.namespace == *namespace).map(|n| n.span).unwrap_or_default();
+                c.objects.extend(super::network::policies(stack, namespace, span, graph));
             }
         }
     }

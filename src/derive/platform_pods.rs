@@ -1,144 +1,29 @@
-//! The pods platform charts run and what each needs from the network: the
-//! API server, the internet, ingress from clients or from the API server
-//! (admission webhooks). These facts come from the charts' defaults; the
-//! graph turns them into nodes and edges like any declared workload.
+//! The pods of the platform charts whose namespaces stackc writes
+//! NetworkPolicies for (Traefik, cert-manager, Kyverno), read from the
+//! chart facts ([`crate::charts`]), hooks included, as graph nodes like any
+//! declared workload. Linkerd's pods are in the facts too, but its
+//! namespace gets no policies yet.
 
+use super::graph::{GraphNode, node};
+use crate::charts::{self, ChartPod};
 use crate::check::ResolvedStack;
+use crate::diagnostic::Span;
 use crate::model::Protocol;
 
-/// One Deployment of a platform chart.
-#[derive(Debug, Clone, Copy)]
-pub struct PlatformPod {
-    pub namespace: &'static str,
-    /// The Deployment name the chart gives it.
-    pub workload: &'static str,
-    /// The labels the chart puts on its pods.
-    pub labels: &'static [(&'static str, &'static str)],
-    pub service_account: &'static str,
-    /// Named container ports.
-    pub ports: &'static [(&'static str, u16)],
-    /// Watches or writes the Kubernetes API.
-    pub api_server: bool,
-    /// Internet egress (ACME, DNS providers, registries).
-    pub internet: &'static [(u16, Protocol)],
-    /// Ingress from anywhere: the ingress controller's entry points.
-    pub world_ingress: &'static [u16],
-    /// Ingress from the API server: admission webhooks.
-    pub api_ingress: &'static [u16],
-}
+/// The `platform` nodes whose charts' pods get NetworkPolicies.
+const MANAGED: &[&str] = &["traefik", "cert-manager", "kyverno"];
 
-const TRAEFIK: PlatformPod = PlatformPod {
-    namespace: "traefik",
-    workload: "traefik",
-    labels: &[("app.kubernetes.io/name", "traefik")],
-    service_account: "traefik",
-    ports: &[("web", 8000), ("websecure", 8443)],
-    api_server: true,
-    internet: &[],
-    world_ingress: &[8000, 8443],
-    api_ingress: &[],
-};
-
-const CERT_MANAGER: &[PlatformPod] = &[
-    PlatformPod {
-        namespace: "cert-manager",
-        workload: "cert-manager",
-        labels: &[("app.kubernetes.io/name", "cert-manager"), ("app.kubernetes.io/component", "controller")],
-        service_account: "cert-manager",
-        ports: &[("http-metrics", 9402)],
-        api_server: true,
-        // ACME and the DNS provider's API over HTTPS; DNS-01 self-checks
-        // against public recursive resolvers.
-        internet: &[(53, Protocol::Udp), (53, Protocol::Tcp), (443, Protocol::Tcp)],
-        world_ingress: &[],
-        api_ingress: &[],
-    },
-    PlatformPod {
-        namespace: "cert-manager",
-        workload: "cert-manager-webhook",
-        labels: &[("app.kubernetes.io/name", "webhook"), ("app.kubernetes.io/component", "webhook")],
-        service_account: "cert-manager-webhook",
-        ports: &[("https", 10250)],
-        api_server: true,
-        internet: &[],
-        world_ingress: &[],
-        api_ingress: &[10250],
-    },
-    PlatformPod {
-        namespace: "cert-manager",
-        workload: "cert-manager-cainjector",
-        labels: &[("app.kubernetes.io/name", "cainjector"), ("app.kubernetes.io/component", "cainjector")],
-        service_account: "cert-manager-cainjector",
-        ports: &[],
-        api_server: true,
-        internet: &[],
-        world_ingress: &[],
-        api_ingress: &[],
-    },
-];
-
-const KYVERNO: &[PlatformPod] = &[
-    PlatformPod {
-        namespace: "kyverno",
-        workload: "kyverno-admission-controller",
-        labels: &[("app.kubernetes.io/component", "admission-controller"), ("app.kubernetes.io/instance", "kyverno")],
-        service_account: "kyverno-admission-controller",
-        ports: &[("https", 9443)],
-        api_server: true,
-        // Image verification reads registries.
-        internet: &[(443, Protocol::Tcp)],
-        world_ingress: &[],
-        api_ingress: &[9443],
-    },
-    PlatformPod {
-        namespace: "kyverno",
-        workload: "kyverno-background-controller",
-        labels: &[("app.kubernetes.io/component", "background-controller"), ("app.kubernetes.io/instance", "kyverno")],
-        service_account: "kyverno-background-controller",
-        ports: &[],
-        api_server: true,
-        internet: &[],
-        world_ingress: &[],
-        api_ingress: &[],
-    },
-    PlatformPod {
-        namespace: "kyverno",
-        workload: "kyverno-cleanup-controller",
-        labels: &[("app.kubernetes.io/component", "cleanup-controller"), ("app.kubernetes.io/instance", "kyverno")],
-        service_account: "kyverno-cleanup-controller",
-        ports: &[("https", 9443)],
-        api_server: true,
-        internet: &[],
-        world_ingress: &[],
-        api_ingress: &[9443],
-    },
-    PlatformPod {
-        namespace: "kyverno",
-        workload: "kyverno-reports-controller",
-        labels: &[("app.kubernetes.io/component", "reports-controller"), ("app.kubernetes.io/instance", "kyverno")],
-        service_account: "kyverno-reports-controller",
-        ports: &[],
-        api_server: true,
-        internet: &[],
-        world_ingress: &[],
-        api_ingress: &[],
-    },
-];
-
-/// The platform pods of the components the stack runs.
-pub fn platform_pods(stack: &ResolvedStack) -> Vec<PlatformPod> {
+/// Every pod of the charts the stack installs in a managed platform
+/// namespace, with its namespace, in chart order.
+pub fn platform_pods(stack: &ResolvedStack) -> Vec<(&'static str, &'static ChartPod)> {
     let p = &stack.platform;
-    let mut out = Vec::new();
-    if p.traefik.is_some() {
-        out.push(TRAEFIK);
-    }
-    if p.cert_manager.is_some() {
-        out.extend_from_slice(CERT_MANAGER);
-    }
-    if p.kyverno.is_some() {
-        out.extend_from_slice(KYVERNO);
-    }
-    out
+    let installed = |component: &str| match component {
+        "traefik" => p.traefik.is_some(),
+        "cert-manager" => p.cert_manager.is_some(),
+        "kyverno" => p.kyverno.is_some(),
+        _ => false,
+    };
+    MANAGED.iter().filter(|c| installed(c)).flat_map(|c| charts::of(c)).flat_map(charts::pods).collect()
 }
 
 /// Platform namespaces get NetworkPolicies only when the cluster declares
@@ -146,4 +31,41 @@ pub fn platform_pods(stack: &ResolvedStack) -> Vec<PlatformPod> {
 /// name it. Without it they stay open rather than break the platform.
 pub fn platform_managed(stack: &ResolvedStack) -> bool {
     stack.cluster.api_server.is_some()
+}
+
+/// One graph node per pod of [`platform_pods`]: selected by the chart's
+/// selector labels, modelled with all its labels, allowed what its fact says.
+pub(super) fn chart_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
+    let managed = platform_managed(stack);
+    let mut nodes = Vec::new();
+    for (namespace, pod) in platform_pods(stack) {
+        let span = platform_span(stack, namespace);
+        let labels = pod.selector.iter().copied().collect();
+        let mut n = node(&format!("{namespace}/{}", pod.workload), pod.workload, namespace, labels, span);
+        n.other_labels = pod.other_labels.iter().copied().collect();
+        n.managed = managed;
+        // Hook Jobs run to completion: an injected proxy would keep them
+        // running (cert-manager v1.19.1 deploy/charts/cert-manager/values.yaml:1294-1297).
+        n.meshed = namespace == "traefik" && pod.hook.is_none() && stack.platform.linkerd.is_some();
+        n.ports = pod.ports.iter().map(|(name, port)| ((*name).to_owned(), *port, Protocol::Tcp)).collect();
+        n.api_access = pod.api_server;
+        n.internet = pod.internet.to_vec();
+        n.world_ingress = pod.world_ingress.to_vec();
+        n.api_ingress = pod.api_ingress.to_vec();
+        n.service_account = Some(pod.service_account.to_owned());
+        nodes.push(n);
+    }
+    nodes
+}
+
+/// The `platform` node that installs the chart of `namespace`.
+fn platform_span(stack: &ResolvedStack, namespace: &str) -> Span {
+    let p = &stack.platform;
+    match namespace {
+        "traefik" => p.traefik.as_ref().map(|t| t.span),
+        "cert-manager" => p.cert_manager.as_ref().map(|c| c.span),
+        "kyverno" => p.kyverno.as_ref().map(|k| k.span),
+        _ => None,
+    }
+    .unwrap_or_default()
 }

@@ -38,7 +38,12 @@ pub(super) fn kyverno(node: &Node, d: &mut Diagnostics) -> Kyverno {
             Some(KyvernoRule { name, mode: mode(&r, d), enabled: r.bool("enabled", true, d) })
         })
         .collect();
-    Kyverno { span: node.name_span, version: version(&r, "3.5.2", d), mode: default, rules }
+    Kyverno {
+        span: node.name_span,
+        version: version(&r, crate::charts::supported_version("kyverno"), d),
+        mode: default,
+        rules,
+    }
 }
 
 fn mode(r: &Reader<'_>, d: &mut Diagnostics) -> Option<Spanned<PolicyMode>> {

@@ -50,13 +50,13 @@ pub(super) fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
                 Some(Spanned::new(value, s.span))
             })
             .unwrap_or_else(|| Spanned::new(DefaultInbound::AllAuthenticated, n.name_span));
-        Linkerd { span: n.name_span, version: version(&r, "2025.10.7", d), inbound }
+        Linkerd { span: n.name_span, version: version(&r, crate::charts::supported_version("linkerd"), d), inbound }
     });
     let traefik = r.child("traefik", d).map(|n| {
         let r = Reader::new(n, 0, &["version", "redirect-http-to-https"], &[], d);
         Traefik {
             span: n.name_span,
-            version: version(&r, "37.1.2", d),
+            version: version(&r, crate::charts::supported_version("traefik"), d),
             redirect_http_to_https: r.bool("redirect-http-to-https", true, d),
         }
     });
@@ -64,7 +64,7 @@ pub(super) fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
         let r = Reader::new(n, 0, &["version"], &["issuer"], d);
         CertManager {
             span: n.name_span,
-            version: version(&r, "v1.19.1", d),
+            version: version(&r, crate::charts::supported_version("cert-manager"), d),
             issuers: r.children("issuer").filter_map(|n| issuer(n, d)).collect(),
         }
     });

@@ -81,7 +81,11 @@ pub fn cluster_of(graph: &Graph, policies: Vec<netpol::Policy>) -> Cluster {
         .map(|n| netpol::Pod {
             id: n.id.clone(),
             namespace: n.namespace.clone(),
-            labels: n.labels.clone(),
+            labels: if n.other_labels.is_empty() {
+                n.labels.clone()
+            } else {
+                n.labels.iter().chain(&n.other_labels).collect()
+            },
             named_ports: n.ports.iter().map(|(name, port, proto)| (name.clone(), (*port, protocol(*proto)))).collect(),
         })
         .collect();

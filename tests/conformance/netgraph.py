@@ -5,7 +5,8 @@ Runs network-config-analyzer (`nca --connectivity`) on the NetworkPolicies of a 
 and compares the connectivity it computes with the edges of GRAPH_JSON
 (`stackc graph --format json`):
 
-    {"nodes":[{"id":"<ns>/<workload>","labels":{...}, "ports":[{"name":"http","port":9000}]?}...],
+    {"nodes":[{"id":"<ns>/<workload>","labels":{...}, "pod_labels":{...}?,
+               "ports":[{"name":"http","port":9000}]?}...],
      "edges":[{"from":"<ns>/<workload>","to":"<ns>/<workload>","port":5432,"protocol":"TCP"}...]}
 
 What nca is given (in a temp dir):
@@ -14,8 +15,10 @@ What nca is given (in a temp dir):
 * --pod_list DIR      the tree's Deployments/StatefulSets/DaemonSets/ReplicaSets/Jobs/CronJobs
                       (nca expands workloads into pods itself), plus a synthesized one-replica
                       Deployment for every graph node that has no workload in the tree
-                      (HelmRelease-based apps), carrying the labels (and optional named `ports`)
-                      the graph gives;
+                      (HelmRelease-based apps, and every pod of the platform charts stackc
+                      installs, hook Jobs included), carrying the node's `pod_labels` (every
+                      label the chart renders on the pods, per stackc's chart facts) or else its
+                      `labels`, and its optional named `ports`;
 * --ns_list DIR       a Namespace for every namespace seen, labelled like the API server does
                       (kubernetes.io/metadata.name) plus the labels of the tree's Namespace objects.
 Flags: --output_format txt_no_fw_rules --output_endpoints deployments --file_out FILE: one line
@@ -27,7 +30,8 @@ Comparison: set equality on (from, to, port, protocol) for in-cluster endpoints.
 IP range (ipBlock / outside the cluster) are listed separately and never fail the check.
 nca never reports a workload's connections to itself, so graph self-edges are listed as not
 comparable. A graph node whose tree workload's pod labels do not include the graph's labels is
-an error (the graph would describe pods that do not exist).
+an error (the graph would describe pods that do not exist), and so is one whose `pod_labels` do
+not include its `labels` (its policies would select none of its pods).
 
 Exit: 0 identical, 1 any difference or inconsistency, 2 usage / tool error.
 """
@@ -326,9 +330,14 @@ def main(argv=None):
             if not labels:
                 print(f"netgraph: ERROR: graph node {nid} has no workload in the tree and no labels")
                 problems += 1
+            pod_labels = {str(k): str(v) for k, v in (n.get("pod_labels") or labels).items()}
+            missing = {k: v for k, v in labels.items() if pod_labels.get(k) != v}
+            if missing:
+                print(f"netgraph: ERROR: graph node {nid} selects {missing}, which its pod_labels {pod_labels} lack")
+                problems += 1
             synthesized.append(nid)
             (pod_dir / (safe_name(nid) + ".synth.yaml")).write_text(
-                yaml.safe_dump(synthesized_deployment(ns, name, labels, n.get("ports")), sort_keys=False))
+                yaml.safe_dump(synthesized_deployment(ns, name, pod_labels, n.get("ports")), sort_keys=False))
         for ns in sorted(namespaces | set(ns_labels)):
             labels = dict(ns_labels.get(ns, {}))
             labels["kubernetes.io/metadata.name"] = ns

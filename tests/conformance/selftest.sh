@@ -848,6 +848,12 @@ cp "$TMP/graph.json" "$TMP/g-labels.json"
 edit_graph "$TMP/g-labels.json" 'g["nodes"][0]["labels"] = {"app": "api"}'
 expect "netgraph: graph labels disagree with the tree's workload" 1 "graph node demo/api says its pods carry" -- "${NG[@]}" "$GOOD" "$TMP/g-labels.json"
 
+cp "$TMP/graph.json" "$TMP/g-podlabels.json"
+edit_graph "$TMP/g-podlabels.json" 'next(n for n in g["nodes"] if n["id"] == "traefik/traefik")["pod_labels"] = {"app.kubernetes.io/name": "traefik", "helm.sh/chart": "traefik-37.1.2"}'
+expect "netgraph: a chart pod's labels with everything its policies select" 0 "6 edges match, 0 extra, 0 missing" -- "${NG[@]}" "$GOOD" "$TMP/g-podlabels.json"
+edit_graph "$TMP/g-podlabels.json" 'next(n for n in g["nodes"] if n["id"] == "traefik/traefik")["pod_labels"] = {"app.kubernetes.io/name": "ingress"}'
+expect "netgraph: a chart pod's labels without what its policies select" 1 "graph node traefik/traefik selects" -- "${NG[@]}" "$GOOD" "$TMP/g-podlabels.json"
+
 # ---------------------------------------------------------------------------------- sops_decrypt
 expect "sops_decrypt: wrong key fails" 1 "0 decrypted, 1 failed" -- "${SD[@]}" "$GOOD" "$KEY_B"
 
