@@ -17,6 +17,7 @@ pub mod edit;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod pki;
 pub mod plain;
 pub mod project;
 pub mod rotate;

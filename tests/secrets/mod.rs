@@ -2,6 +2,7 @@
 //! beside the stack, `stackc secrets …`, zero churn, recipients, tampering,
 //! files made by the sops CLI, and a scan for planted plaintext.
 
+mod linkerd_pki;
 mod plaintext;
 mod recipients;
 mod sops_cli;
