@@ -170,7 +170,9 @@ fn component(name: &str, cluster_dir: &str, objects: Vec<Object>, charts: Vec<He
 /// `linkerd-identity` Secret into the values; the other engines cannot read
 /// values from a Secret, so the chart reads the issuer from the Secret
 /// `linkerd-identity-issuer` and the trust anchor from the ConfigMap
-/// `linkerd-identity-trust-roots` itself (docs/engines.md).
+/// `linkerd-identity-trust-roots` itself (docs/engines.md). Both Secrets are
+/// the stored `linkerd/linkerd-identity` (`check::platform_secrets`, rendered
+/// by `derive::secrets`); the ConfigMap comes from `derive::trust_roots`.
 fn linkerd_identity(engine: &GitOpsEngine, control_plane: &mut HelmChart) {
     if let GitOpsEngine::Flux(_) = engine {
         control_plane.secret_values = [

@@ -4,6 +4,7 @@
 
 mod linkerd_pki;
 mod plaintext;
+mod platform;
 mod recipients;
 mod sops_cli;
 mod tamper;
