@@ -202,11 +202,7 @@ fn key_id(spki: &SubjectPublicKeyInfoOwned) -> OctetString {
     OctetString::new(&digest[..20]).expect("20 bytes fit an OCTET STRING")
 }
 
-fn extension(
-    value: &impl x509_cert::ext::AsExtension,
-    critical: bool,
-    subject: &Name,
-) -> Result<Extension, PkiError> {
+fn extension(value: &impl x509_cert::ext::AsExtension, critical: bool, subject: &Name) -> Result<Extension, PkiError> {
     let mut extension = value.to_extension(subject, &[]).map_err(encode_error)?;
     extension.critical = critical;
     Ok(extension)
