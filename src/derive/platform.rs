@@ -8,6 +8,7 @@ use super::Component;
 use super::helm::{HelmChart, SecretValue};
 use super::object::Object;
 use crate::check::ResolvedStack;
+use crate::check::platform_secrets::{IDENTITY_KEYS, IDENTITY_SECRET, TLS_SECRET_TYPE};
 use crate::diagnostic::Span;
 use crate::model::{DnsProvider, GitOpsEngine};
 
@@ -175,16 +176,15 @@ fn component(name: &str, cluster_dir: &str, objects: Vec<Object>, charts: Vec<He
 /// by `derive::secrets`); the ConfigMap comes from `derive::trust_roots`.
 fn linkerd_identity(engine: &GitOpsEngine, control_plane: &mut HelmChart) {
     if let GitOpsEngine::Flux(_) = engine {
-        control_plane.secret_values = [
-            ("ca.crt", "identityTrustAnchorsPEM"),
-            ("tls.crt", "identity.issuer.tls.crtPEM"),
-            ("tls.key", "identity.issuer.tls.keyPEM"),
-        ]
-        .into_iter()
-        .map(|(key, target_path)| SecretValue { secret: "linkerd-identity", key, target_path })
-        .collect();
+        // In the order of IDENTITY_KEYS: anchor, issuer certificate, issuer key.
+        let targets = ["identityTrustAnchorsPEM", "identity.issuer.tls.crtPEM", "identity.issuer.tls.keyPEM"];
+        control_plane.secret_values = IDENTITY_KEYS
+            .into_iter()
+            .zip(targets)
+            .map(|(key, target_path)| SecretValue { secret: IDENTITY_SECRET, key, target_path })
+            .collect();
     } else {
-        control_plane.values["identity"] = json!({"externalCA": true, "issuer": {"scheme": "kubernetes.io/tls"}});
+        control_plane.values["identity"] = json!({"externalCA": true, "issuer": {"scheme": TLS_SECRET_TYPE}});
     }
 }
 

@@ -61,6 +61,8 @@ pub enum PkiError {
     BadPem { what: &'static str, expected: &'static str, reason: String },
     #[error("the trust anchor's key does not match its certificate")]
     KeyMismatch,
+    #[error("the trust anchor expired at {not_after}: rotate the anchor (docs/secrets.md)")]
+    Expired { not_after: String },
 }
 
 fn encode_error(e: impl std::fmt::Display) -> PkiError {
@@ -104,8 +106,13 @@ impl Ca {
     /// [`CLOCK_SKEW`]) for [`ISSUER_LIFETIME`], never past the anchor.
     ///
     /// # Errors
+    /// [`PkiError::Expired`] when the anchor is no longer valid at `now`;
     /// [`PkiError::Encode`] when the times cannot be encoded.
     pub fn new_issuer(&self, now: Duration, rng: &mut (impl RngCore + CryptoRng)) -> Result<Self, PkiError> {
+        let anchor_end = self.certificate.tbs_certificate.validity.not_after;
+        if anchor_end.to_unix_duration() <= now {
+            return Err(PkiError::Expired { not_after: anchor_end.to_string() });
+        }
         let key = SigningKey::random(rng);
         let subject = common_name(ISSUER_NAME)?;
         let spki = spki(&key)?;
@@ -119,7 +126,6 @@ impl Ca {
             extension(&aki, false, &subject)?,
         ];
         let mut validity = validity(now, ISSUER_LIFETIME)?;
-        let anchor_end = self.certificate.tbs_certificate.validity.not_after;
         if anchor_end.to_unix_duration() < validity.not_after.to_unix_duration() {
             validity.not_after = anchor_end;
         }

@@ -103,6 +103,15 @@ fn an_issuer_never_outlives_its_anchor() {
 }
 
 #[test]
+fn an_expired_anchor_issues_nothing() {
+    let anchor = Ca::new_anchor(NOW, &mut OsRng).unwrap();
+    let after = NOW + Duration::from_secs(3651 * DAY);
+    let err = anchor.new_issuer(after, &mut OsRng).unwrap_err();
+    assert!(matches!(err, stackc::secrets::pki::PkiError::Expired { .. }), "{err}");
+    assert!(err.to_string().contains("rotate the anchor"), "{err}");
+}
+
+#[test]
 fn the_anchor_file_reads_back_and_a_foreign_key_is_refused() {
     let (anchor, issuer) = pair();
     let text = format!("{}{}", anchor.certificate_pem().unwrap(), anchor.key_pkcs8_pem().unwrap());
