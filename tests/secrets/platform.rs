@@ -172,3 +172,18 @@ fn linkerd_identity_needs_linkerd() {
     assert!(text(&out.stderr).contains("no `linkerd`"), "{}", text(&out.stderr));
     assert!(!Path::new(&project.path().join("root.pem")).exists());
 }
+
+#[test]
+fn the_platform_secrets_join_rotate_and_generate_leaves_them_alone() {
+    let (project, key) = platform_project(r#"engine "flux""#);
+    fill(&project);
+    let out = project.ok(&["secrets", "generate"], b"", &[]);
+    assert!(text(&out.stderr).contains("nothing to do"), "{}", text(&out.stderr));
+    let before = stored(&project, "linkerd/linkerd-identity", &key);
+    let out = project.ok(&["secrets", "rotate"], b"", &[("SOPS_AGE_KEY_FILE", &key)]);
+    let stderr = text(&out.stderr);
+    for path in ["secrets/linkerd/linkerd-identity.sops.yaml", "secrets/cert-manager/cf-token.sops.yaml"] {
+        assert!(stderr.contains(&format!("rotated {path}")), "{stderr}");
+    }
+    assert_eq!(stored(&project, "linkerd/linkerd-identity", &key), before, "same values, new data key");
+}
