@@ -3,10 +3,13 @@
 
 use crate::support::compile;
 
-/// A valid stack to break in one place.
+const DEMO_RECIPIENT: &str = "age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd";
+
+/// A valid stack to break in one place. Its cluster lists the demo recipient,
+/// which the stored platform Secrets are encrypted to (`support::platform_store`).
 fn stack(body: &str) -> String {
     format!(
-        "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\"\n    platform {{\n        traefik\n        cert-manager {{\n            issuer \"le\" acme-email=\"ops@acme.io\" dns01=\"cloudflare\" token-secret=\"cf\"\n        }}\n    }}\n{body}\n}}\n"
+        "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\" {{ age-recipient \"{DEMO_RECIPIENT}\"; }}\n    platform {{\n        traefik\n        cert-manager {{\n            issuer \"le\" acme-email=\"ops@acme.io\" dns01=\"cloudflare\" token-secret=\"cf\"\n        }}\n    }}\n{body}\n}}\n"
     )
 }
 

@@ -104,6 +104,7 @@ fn a_secret_missing_from_one_cluster_store_names_that_store() {
     let stored = example.join("secrets/production/wiki/db-credentials.sops.yaml");
     std::fs::copy(stored, store.join("db-credentials.sops.yaml")).unwrap();
     let source = std::fs::read_to_string(dir.path().join("stack.kdl")).unwrap();
+    crate::support::write_platform_secrets(dir.path(), &source);
     let err = compile_in(dir.path(), &source).expect_err("staging has no value");
     assert!(err.contains("secrets/staging/wiki/db-credentials.sops.yaml"), "{err}");
     assert!(!err.contains("secrets/production/"), "{err}");
@@ -238,6 +239,7 @@ fn a_store_file_outside_the_cluster_stores_is_reported() {
     std::fs::create_dir_all(&stray).unwrap();
     std::fs::copy(example.join("secrets/production/wiki/db-credentials.sops.yaml"), stray.join("old.sops.yaml"))
         .unwrap();
+    crate::support::write_platform_secrets(dir.path(), &std::fs::read_to_string(dir.path().join("stack.kdl")).unwrap());
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);

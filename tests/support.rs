@@ -9,16 +9,52 @@ use stackc::render::{RenderOptions, Tree};
 #[path = "../examples/gen_stack.rs"]
 #[allow(dead_code)]
 pub mod gen_stack;
-use stackc::secrets::SecretStore;
+use stackc::secrets::{SecretId, SecretStore};
 
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Compile stack source with the built-in templates and no stored secrets.
+/// Compile stack source with the built-in templates, no stored app
+/// secrets, and the Secrets its platform reads ([`platform_store`]).
 pub fn compile(source: &str) -> Result<Tree, String> {
-    compile_with(source, SecretStore::default())
+    compile_with(source, platform_store(source))
+}
+
+/// The seed's store file of a Secret the platform reads: Linkerd's identity
+/// or a DNS-01 token (encrypted to the demo recipient).
+fn seed_platform_file(namespace: &str) -> stackc::secrets::StoredSecret {
+    let seed = match namespace {
+        "linkerd" => SecretId::new("linkerd", "linkerd-identity"),
+        _ => SecretId::new("cert-manager", "cloudflare-api-token"),
+    };
+    stackc::secrets::files::read_stored(&root(), &seed).expect("the seed stores the platform's secrets")
+}
+
+/// Every Secret the platform of `source` reads (Linkerd's identity, DNS-01
+/// tokens), in every cluster's store, with the seed's values: for tests
+/// that are not about those Secrets. Empty when `source` does not resolve.
+pub fn platform_store(source: &str) -> SecretStore {
+    let mut store = SecretStore::default();
+    for stack in stackc::resolve(source).unwrap_or_default() {
+        for p in stackc::check::platform_secrets::platform_secrets(&stack.platform) {
+            let id = SecretId::new(p.namespace, &p.secret.name.value).in_scope(stack.store_scope.as_deref());
+            let mut stored = seed_platform_file(p.namespace);
+            stored.path = id.store_path();
+            store.insert(id, stored);
+        }
+    }
+    store
+}
+
+/// Writes [`platform_store`]'s files into the store beside a stack in `dir`.
+pub fn write_platform_secrets(dir: &Path, source: &str) {
+    for (id, stored) in platform_store(source).iter() {
+        let path = dir.join(id.store_path());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &stored.text).unwrap();
+    }
 }
 
 /// Compile stack source with the secret store of `dir` (the stack's directory).
@@ -83,8 +119,11 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// A temporary project directory holding `stack.kdl`.
+///
+/// The Secrets its platform reads are in its store ([`write_platform_secrets`]).
 pub fn project(stack: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("stack.kdl"), stack).unwrap();
+    write_platform_secrets(dir.path(), stack);
     dir
 }

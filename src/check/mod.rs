@@ -10,6 +10,7 @@ mod environments;
 mod exposure;
 pub mod names;
 mod order;
+pub mod platform_secrets;
 pub mod secrets;
 mod types;
 mod velero;

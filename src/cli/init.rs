@@ -33,16 +33,21 @@ stack "NAME" {
     platform {
         engine "flux"
         traefik
-        cert-manager {
-            issuer "letsencrypt" acme-email="you@example.com" dns01="cloudflare" token-secret="cloudflare-api-token"
-        }
+        // Certificates for exposed hosts: a Let's Encrypt issuer solving DNS-01 with Cloudflare.
+        // Its API token is a Secret stackc keeps encrypted: list an `age-recipient` above
+        // (`stackc secrets keygen` prints one), run
+        // `stackc secrets set cert-manager/cloudflare-api-token api-token`, then uncomment
+        // these lines and the `expose` below.
+        // cert-manager {
+        //     issuer "letsencrypt" acme-email="you@example.com" dns01="cloudflare" token-secret="cloudflare-api-token"
+        // }
     }
 
     namespace "hello" {
         app "web" image="docker.io/nginxinc/nginx-unprivileged:1.29" {
             port "http" 8080
-            // A Traefik IngressRoute and a Let's Encrypt certificate.
-            expose "hello.example.com" port="http"
+            // A Traefik IngressRoute and a Let's Encrypt certificate (needs the issuer above).
+            // expose "hello.example.com" port="http"
             // Connections are the only traffic the NetworkPolicies allow.
             connects-to "cache"
             volume "tmp" mount="/tmp"

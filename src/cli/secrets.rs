@@ -50,6 +50,20 @@ pub enum SecretsCommand {
         #[command(flatten)]
         identity: IdentityArg,
     },
+    /// Issue Linkerd's identity issuer from the trust anchor in `--anchor`
+    /// (created there first when the file does not exist) and store it.
+    LinkerdIdentity {
+        /// The trust anchor's certificate and private key (PEM, mode 0600):
+        /// keep it offline, never in the repository.
+        #[arg(long)]
+        anchor: PathBuf,
+        #[command(flatten)]
+        input: StackArgs,
+        #[command(flatten)]
+        cluster: ClusterArg,
+        #[command(flatten)]
+        identity: IdentityArg,
+    },
     /// Decrypt one Secret (MAC verified) and print `KEY=value` lines.
     Show {
         /// The Secret, as NAMESPACE/NAME.
@@ -80,6 +94,9 @@ pub(super) fn run(command: &SecretsCommand) -> i32 {
             each_project(input, cluster, |p| generate(p, identity))
         }
         SecretsCommand::Rotate { input, cluster, identity } => each_project(input, cluster, |p| rotate(p, identity)),
+        SecretsCommand::LinkerdIdentity { anchor, input, cluster, identity } => {
+            with_project(input, cluster, |p| linkerd_identity(p, anchor, identity))
+        }
         SecretsCommand::Show { secret, input, cluster, identity } => {
             with_project(input, cluster, |p| show(p, secret, identity))
         }
@@ -210,6 +227,20 @@ fn rotate(project: &Project, identity: &IdentityArg) -> Outcome {
         eprintln!("error: {id}: {error}");
     }
     Ok(if report.failed.is_empty() { exit::OK } else { exit::INPUT })
+}
+
+fn linkerd_identity(project: &Project, anchor: &std::path::Path, identity: &IdentityArg) -> Outcome {
+    let ids = identities(identity)?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let issued = secrets::linkerd_identity(project, anchor, ids.as_ref(), now, &now_utc(), &mut OsRng)?;
+    if issued.new_anchor {
+        eprintln!(
+            "stackc: wrote a new trust anchor to {} (mode 0600): keep it offline, it is needed to renew the issuer",
+            anchor.display()
+        );
+    }
+    eprintln!("stackc: stored a new issuer (valid until {}) in {}", issued.issuer_not_after, issued.id.store_path());
+    Ok(exit::OK)
 }
 
 fn show(project: &Project, secret: &str, identity: &IdentityArg) -> Outcome {

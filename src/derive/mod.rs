@@ -16,6 +16,7 @@ mod object;
 mod platform;
 mod platform_pods;
 mod secrets;
+mod trust_roots;
 mod velero;
 mod workloads;
 
@@ -137,6 +138,14 @@ pub fn derive_sealed<S: Seal>(
 ) -> Result<(Derived, BTreeMap<String, S::Sealed>), Diagnostics> {
     let graph = graph::graph(stack);
     let mut platform = platform::components(stack, &graph);
+    let mut d = Diagnostics::default();
+    let mut stale_recipients = Vec::new();
+    for (namespace, object) in secrets::platform_objects(stack, store, &mut d, &mut stale_recipients) {
+        if let Some(c) = platform.iter_mut().find(|c| c.name == namespace) {
+            c.objects.push(object);
+        }
+    }
+    trust_roots::add(stack, store, &mut platform, &mut d);
     let mut present: BTreeSet<String> = platform.iter().map(|c| c.name.clone()).collect();
     // Only Flux's HelmReleases need `sources`, and their charts create it.
     present.insert("sources".to_owned());
@@ -161,8 +170,6 @@ pub fn derive_sealed<S: Seal>(
         (app, repositories, sealed)
     });
     drop(namespaces);
-    let mut d = Diagnostics::default();
-    let mut stale_recipients = Vec::new();
     let mut components = platform;
     let mut sealed = BTreeMap::new();
     for (app, used, found) in apps {

@@ -8,6 +8,7 @@ use super::Component;
 use super::helm::{HelmChart, SecretValue};
 use super::object::Object;
 use crate::check::ResolvedStack;
+use crate::check::platform_secrets::{IDENTITY_KEYS, IDENTITY_SECRET, TLS_SECRET_TYPE};
 use crate::diagnostic::Span;
 use crate::model::{DnsProvider, GitOpsEngine};
 
@@ -45,7 +46,7 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
     let cluster_dir = format!("clusters/{}", stack.cluster.name.value);
     let mut out = Vec::new();
     if let Some(t) = &p.traefik {
-        let values = json!({
+        let mut values = json!({
             "ports": {
                 "web": if t.redirect_http_to_https {
                     json!({"redirections": {"entryPoint": {"to": "websecure", "scheme": "https", "permanent": true}}})
@@ -57,6 +58,9 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             "ingressRoute": {"dashboard": {"enabled": false}},
             "providers": {"kubernetesCRD": {"allowCrossNamespace": false}},
         });
+        if p.linkerd.is_some() {
+            values["deployment"] = json!({"podAnnotations": traefik_mesh_annotations()});
+        }
         let objects = vec![namespace("traefik", &labels, p.linkerd.is_some().then_some("ingress"), t.span)];
         let charts = vec![release("traefik", "traefik", &TRAEFIK, &t.version, values, t.span)];
         out.push(component("traefik", &cluster_dir, objects, charts));
@@ -98,19 +102,16 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             &LINKERD,
             &l.version,
             // Injected containers get requests and limits so pods still pass
-            // `require-resource-limits`.
+            // `require-resource-limits`. `linkerd-init` takes `proxy.resources`
+            // too (linkerd/linkerd2 edge-25.10.7
+            // charts/partials/templates/_proxy-init.tpl:52; `proxyInit.resources`
+            // is read by nothing since edge-24.6.4).
             json!({
                 "proxy": {
                     "defaultInboundPolicy": inbound,
                     "resources": {
                         "cpu": {"request": "10m", "limit": "500m"},
                         "memory": {"request": "20Mi", "limit": "250Mi"},
-                    },
-                },
-                "proxyInit": {
-                    "resources": {
-                        "cpu": {"request": "10m", "limit": "100m"},
-                        "memory": {"request": "10Mi", "limit": "20Mi"},
                     },
                 },
             }),
@@ -141,6 +142,27 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
     out
 }
 
+/// Traefik's entry points, as the chart opens them (traefik/traefik-helm-chart
+/// v37.1.2 traefik/values.yaml:676 `web` 8000, :717 `websecure` 8443).
+pub const TRAEFIK_ENTRY_POINTS: [u16; 2] = [8000, 8443];
+
+/// Traefik under the mesh: internet clients have no mesh identity, so under
+/// a default inbound policy such as `all-authenticated` the proxy would
+/// refuse them. The entry points skip the proxy's inbound side
+/// (`config.linkerd.io/skip-inbound-ports`, linkerd/linkerd2 edge-25.10.7
+/// pkg/k8s/labels.go:161, read by the injector at pkg/inject/inject.go:501
+/// into proxy-init's `--inbound-ports-to-ignore`,
+/// charts/partials/templates/_proxy-init.tpl:24-25), so only those ports
+/// take unauthenticated clients; every other port of the pod stays under the
+/// default policy, and Traefik's outbound calls to the apps stay meshed
+/// (mTLS). Set through the chart's `deployment.podAnnotations`
+/// (traefik-helm-chart v37.1.2 traefik/values.yaml:54,
+/// templates/_podtemplate.tpl:5-6).
+fn traefik_mesh_annotations() -> Value {
+    let ports: Vec<String> = TRAEFIK_ENTRY_POINTS.iter().map(u16::to_string).collect();
+    json!({"config.linkerd.io/skip-inbound-ports": ports.join(",")})
+}
+
 fn component(name: &str, cluster_dir: &str, objects: Vec<Object>, charts: Vec<HelmChart>) -> Component {
     Component { charts, ..Component::new(name, &format!("{cluster_dir}/{name}"), objects) }
 }
@@ -149,19 +171,20 @@ fn component(name: &str, cluster_dir: &str, objects: Vec<Object>, charts: Vec<He
 /// `linkerd-identity` Secret into the values; the other engines cannot read
 /// values from a Secret, so the chart reads the issuer from the Secret
 /// `linkerd-identity-issuer` and the trust anchor from the ConfigMap
-/// `linkerd-identity-trust-roots` itself (docs/engines.md).
+/// `linkerd-identity-trust-roots` itself (docs/engines.md). Both Secrets are
+/// the stored `linkerd/linkerd-identity` (`check::platform_secrets`, rendered
+/// by `derive::secrets`); the ConfigMap comes from `derive::trust_roots`.
 fn linkerd_identity(engine: &GitOpsEngine, control_plane: &mut HelmChart) {
     if let GitOpsEngine::Flux(_) = engine {
-        control_plane.secret_values = [
-            ("ca.crt", "identityTrustAnchorsPEM"),
-            ("tls.crt", "identity.issuer.tls.crtPEM"),
-            ("tls.key", "identity.issuer.tls.keyPEM"),
-        ]
-        .into_iter()
-        .map(|(key, target_path)| SecretValue { secret: "linkerd-identity", key, target_path })
-        .collect();
+        // In the order of IDENTITY_KEYS: anchor, issuer certificate, issuer key.
+        let targets = ["identityTrustAnchorsPEM", "identity.issuer.tls.crtPEM", "identity.issuer.tls.keyPEM"];
+        control_plane.secret_values = IDENTITY_KEYS
+            .into_iter()
+            .zip(targets)
+            .map(|(key, target_path)| SecretValue { secret: IDENTITY_SECRET, key, target_path })
+            .collect();
     } else {
-        control_plane.values["identity"] = json!({"externalCA": true, "issuer": {"scheme": "kubernetes.io/tls"}});
+        control_plane.values["identity"] = json!({"externalCA": true, "issuer": {"scheme": TLS_SECRET_TYPE}});
     }
 }
 

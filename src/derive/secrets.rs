@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::object::{Body, Object};
 use super::platform::common_labels;
+use crate::check::platform_secrets::platform_secrets;
 use crate::check::{Namespace, ResolvedStack};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model;
@@ -25,13 +26,51 @@ pub(super) fn objects(
     d: &mut Diagnostics,
     stale: &mut Vec<String>,
 ) -> Vec<Object> {
-    ns.secrets
+    let kept = ns.secrets.iter().filter(|s| !s.external).map(|s| Kept { secret: s, command: None, rendered_as: None });
+    kept_objects(stack, &ns.name, kept, store, d, stale)
+}
+
+/// The Secret objects the platform reads (Linkerd's identity, DNS-01
+/// tokens), by namespace: each goes into the component of its namespace.
+pub(super) fn platform_objects(
+    stack: &ResolvedStack,
+    store: &SecretStore,
+    d: &mut Diagnostics,
+    stale: &mut Vec<String>,
+) -> Vec<(&'static str, Object)> {
+    platform_secrets(&stack.platform)
         .iter()
-        .filter(|s| !s.external)
-        .filter_map(|secret| {
-            let id = SecretId::new(&ns.name, &secret.name.value).in_scope(stack.store_scope.as_deref());
+        .flat_map(|p| {
+            let kept = Kept { secret: &p.secret, command: p.command, rendered_as: p.rendered_as };
+            let objects = kept_objects(stack, p.namespace, std::iter::once(kept), store, d, stale);
+            objects.into_iter().map(|o| (p.namespace, o))
+        })
+        .collect()
+}
+
+/// A Secret stackc keeps values of.
+struct Kept<'a> {
+    secret: &'a model::Secret,
+    /// The command that fills all its keys at once, if there is one.
+    command: Option<&'a str>,
+    /// The rendered name and `type`, when not the stored ones.
+    rendered_as: Option<(&'a str, &'a str)>,
+}
+
+/// The Secret objects of `secrets` in `namespace`.
+fn kept_objects<'a>(
+    stack: &ResolvedStack,
+    namespace: &str,
+    secrets: impl Iterator<Item = Kept<'a>>,
+    store: &SecretStore,
+    d: &mut Diagnostics,
+    stale: &mut Vec<String>,
+) -> Vec<Object> {
+    secrets
+        .filter_map(|Kept { secret, command, rendered_as }| {
+            let id = SecretId::new(namespace, &secret.name.value).in_scope(stack.store_scope.as_deref());
             let Some(stored) = store.get(&id) else {
-                d.push(missing_file(stack, &id, secret));
+                d.push(missing_file(stack, &id, secret, command));
                 return None;
             };
             let file = match &stored.parsed {
@@ -45,17 +84,18 @@ pub(super) fn objects(
                 d.push(store_error(secret, &stored.path, "it must hold exactly one YAML document"));
                 return None;
             };
-            check_keys(&id, secret, document, &stored.path, d);
+            check_keys(&id, secret, command, document, &stored.path, d);
             if check_recipients(stack, secret, file, &stored.path, d) {
                 stale.push(stored.path.clone());
             }
-            object(stack, &id, secret, document, stored, d)
+            object(stack, &id, secret, rendered_as, document, stored, d)
         })
         .collect()
 }
 
 /// Store files that no Secret the stack keeps reads.
 pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnostics) {
+    let platform = platform_secrets(&stack.platform);
     for (id, stored) in store.iter() {
         match (&id.scope, &stack.store_scope) {
             (Some(a), Some(b)) if a != b => continue, // another cluster's store reports its own
@@ -89,7 +129,8 @@ pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnos
             _ => {}
         }
         let ns = stack.namespaces.iter().find(|n| n.name == id.namespace);
-        let kept = ns.is_some_and(|ns| ns.secrets.iter().any(|s| !s.external && s.name.value == id.name));
+        let kept = ns.is_some_and(|ns| ns.secrets.iter().any(|s| !s.external && s.name.value == id.name))
+            || platform.iter().any(|p| p.namespace == id.namespace && p.secret.name.value == id.name);
         if !kept {
             d.push(
                 Diagnostic::warning(
@@ -104,10 +145,20 @@ pub(super) fn unused(stack: &ResolvedStack, store: &SecretStore, d: &mut Diagnos
     }
 }
 
-fn missing_file(stack: &ResolvedStack, id: &SecretId, secret: &model::Secret) -> Diagnostic {
+fn missing_file(stack: &ResolvedStack, id: &SecretId, secret: &model::Secret, command: Option<&str>) -> Diagnostic {
     let mut steps = Vec::new();
     if stack.cluster.age_recipients.is_empty() {
         steps.push("add an `age-recipient` to the cluster (`stackc secrets keygen` prints one)".to_owned());
+    }
+    if let Some(command) = command {
+        steps.push(format!("run `{command}` (docs/secrets.md)"));
+        return Diagnostic::error(
+            Code::MissingSecret,
+            secret.name.span,
+            format!("Secret `{id}` has no values: `{}` does not exist", id.store_path()),
+        )
+        .label("needs values")
+        .help(steps.join("; then "));
     }
     if secret.keys.iter().any(|k| k.generated) {
         steps.push("run `stackc secrets generate` for the generated keys".to_owned());
@@ -143,11 +194,20 @@ fn stored_keys(document: &Node) -> Vec<&str> {
 }
 
 /// Every declared key needs a value; a stored key nobody declared is a warning.
-fn check_keys(id: &SecretId, secret: &model::Secret, document: &Node, path: &str, d: &mut Diagnostics) {
+fn check_keys(
+    id: &SecretId,
+    secret: &model::Secret,
+    fills: Option<&str>,
+    document: &Node,
+    path: &str,
+    d: &mut Diagnostics,
+) {
     let stored = stored_keys(document);
     for key in &secret.keys {
         if !stored.contains(&key.name.value.as_str()) {
-            let command = if key.generated {
+            let command = if let Some(fills) = fills {
+                fills.to_owned()
+            } else if key.generated {
                 "stackc secrets generate".to_owned()
             } else {
                 format!("stackc secrets set {id} {}", key.name.value)
@@ -215,6 +275,7 @@ fn object(
     stack: &ResolvedStack,
     id: &SecretId,
     secret: &model::Secret,
+    rendered_as: Option<(&str, &str)>,
     document: &Node,
     stored: &StoredSecret,
     d: &mut Diagnostics,
@@ -223,8 +284,9 @@ fn object(
         return None;
     };
     let mut rest = Map::new();
-    let secret_type = match document.get("type").map(Node::to_json) {
-        Some(Value::String(t)) => t,
+    let secret_type = match (rendered_as, document.get("type").map(Node::to_json)) {
+        (Some((_, t)), _) => t.to_owned(),
+        (None, Some(Value::String(t))) => t,
         _ => "Opaque".to_owned(),
     };
     rest.insert("type".into(), json!(secret_type));
@@ -238,7 +300,7 @@ fn object(
     let mut object = Object::new(
         "v1",
         "Secret",
-        &id.name,
+        rendered_as.map_or(id.name.as_str(), |(name, _)| name),
         Some(&id.namespace),
         &common_labels(stack),
         Value::Object(rest),

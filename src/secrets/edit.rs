@@ -130,6 +130,22 @@ fn store_values(
     seal(project, id, &plain, previous.as_ref(), now, rng)
 }
 
+/// Stores several values of a Secret at once (the file's other values, if
+/// any, are kept: they need an identity to be read).
+///
+/// # Errors
+/// As [`set`].
+pub(super) fn store_all(
+    project: &Project,
+    id: &SecretId,
+    values: Vec<(String, String)>,
+    identities: Option<&Identities>,
+    now: &str,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<(), SecretsError> {
+    store_values(project, id, values, identities, now, rng)
+}
+
 /// `stackc secrets set NS/NAME KEY`: stores one value of a declared key.
 ///
 /// # Errors

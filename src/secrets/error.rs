@@ -46,6 +46,10 @@ pub enum SecretsError {
     NotUtf8,
     #[error("`{path}` already exists; stackc never overwrites an identity")]
     Exists { path: String },
+    #[error("the stack has no `linkerd` in its platform: there is no Linkerd identity to make")]
+    NoLinkerd,
+    #[error("trust anchor `{path}`: {source}")]
+    Pki { path: String, source: super::pki::PkiError },
 }
 
 impl SecretsError {

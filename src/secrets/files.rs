@@ -7,13 +7,14 @@ use std::path::Path;
 
 use super::error::SecretsError;
 use super::sops::EncryptedFile;
-use super::store::{STORE_DIR, STORE_SUFFIX, SecretId, SecretStore, StoredSecret};
+use super::store::{PUBLIC_SUFFIX, STORE_DIR, STORE_SUFFIX, SecretId, SecretStore, StoredSecret};
 use crate::check::names::is_dns1123_label;
 
 /// Reads every store file below `<stack_dir>/secrets`. A missing directory
 /// is an empty store; a file that does not parse is kept with its error, so
 /// the build can report it at the Secret's declaration. Files whose names
-/// are not `<label>/<label>.sops.yaml` are ignored.
+/// are not `<label>/<label>.sops.yaml` are ignored, but for public
+/// certificates `<label>/<label>.crt` (Linkerd's trust anchor).
 ///
 /// # Errors
 /// A directory or file that exists but cannot be read.
@@ -56,6 +57,9 @@ fn load_dir(stack_dir: &Path, scope: Option<&str>, label: &str, store: &mut Secr
             let id = SecretId::new(label, secret).in_scope(scope);
             let stored = read_stored(stack_dir, &id)?;
             store.insert(id, stored);
+        } else if let Some(public) = name.strip_suffix(PUBLIC_SUFFIX).filter(|n| is_dns1123_label(n)) {
+            let text = fs::read_to_string(entry.path()).map_err(SecretsError::io("reading", &entry.path()))?;
+            store.insert_public(SecretId::new(label, public).in_scope(scope), text);
         }
     }
     Ok(())

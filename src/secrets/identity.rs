@@ -151,6 +151,20 @@ pub fn keygen(path: &Path, created: &str) -> Result<String, SecretsError> {
     if path.exists() {
         return Err(SecretsError::Exists { path: path.display().to_string() });
     }
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let secret = identity.to_string();
+    let text = format!("# created: {created}\n# public key: {recipient}\n{}\n", secret.expose_secret());
+    write_private(path, &text)?;
+    Ok(recipient)
+}
+
+/// Writes a new file only its owner can read (mode 0600, parent directories
+/// 0700); an existing file is never overwritten.
+///
+/// # Errors
+/// [`SecretsError::Exists`] when `path` exists, I/O errors.
+pub fn write_private(path: &Path, text: &str) -> Result<(), SecretsError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         let mut builder = fs::DirBuilder::new();
         builder.recursive(true);
@@ -158,9 +172,6 @@ pub fn keygen(path: &Path, created: &str) -> Result<String, SecretsError> {
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder.create(parent).map_err(SecretsError::io("creating", parent))?;
     }
-    let identity = age::x25519::Identity::generate();
-    let recipient = identity.to_public().to_string();
-    let secret = identity.to_string();
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -172,7 +183,5 @@ pub fn keygen(path: &Path, created: &str) -> Result<String, SecretsError> {
             SecretsError::io("creating", path)(e)
         }
     })?;
-    let text = format!("# created: {created}\n# public key: {recipient}\n{}\n", secret.expose_secret());
-    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(SecretsError::io("writing", path))?;
-    Ok(recipient)
+    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(SecretsError::io("writing", path))
 }

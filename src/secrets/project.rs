@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::error::SecretsError;
 use super::store::SecretId;
 use crate::check::ResolvedStack;
+use crate::check::platform_secrets::{PlatformSecret, platform_secrets};
 use crate::model;
 
 /// The resolved stack and the directory its `secrets/` lives in.
@@ -13,23 +14,27 @@ use crate::model;
 pub struct Project {
     pub dir: PathBuf,
     pub stack: ResolvedStack,
+    /// The Secrets the platform reads (Linkerd's identity, DNS-01 tokens).
+    pub platform: Vec<PlatformSecret>,
 }
 
 impl Project {
     #[must_use]
     pub fn new(dir: &Path, stack: ResolvedStack) -> Self {
-        Self { dir: dir.to_path_buf(), stack }
+        let platform = platform_secrets(&stack.platform);
+        Self { dir: dir.to_path_buf(), stack, platform }
     }
 
-    /// Every Secret stackc keeps values of (not `external`), sorted, with the
-    /// implicit `<db>-credentials` of PostgreSQL databases.
+    /// Every Secret stackc keeps values of (not `external`): the platform's,
+    /// then the namespaces' with the implicit `<db>-credentials` of
+    /// PostgreSQL databases.
     pub fn declared(&self) -> impl Iterator<Item = (SecretId, &model::Secret)> {
-        self.stack.namespaces.iter().flat_map(|ns| {
-            ns.secrets
-                .iter()
-                .filter(|s| !s.external)
-                .map(|s| (SecretId::new(&ns.name, &s.name.value).in_scope(self.stack.store_scope.as_deref()), s))
-        })
+        let scope = self.stack.store_scope.as_deref();
+        let platform = self.platform.iter().map(move |p| (SecretId::new(p.namespace, &p.secret.name.value), &p.secret));
+        let namespaces = self.stack.namespaces.iter().flat_map(|ns| {
+            ns.secrets.iter().filter(|s| !s.external).map(|s| (SecretId::new(&ns.name, &s.name.value), s))
+        });
+        platform.chain(namespaces).map(move |(id, s)| (id.in_scope(scope), s))
     }
 
     /// A Secret named `NS/NAME` on the command line, in this cluster's store.
@@ -46,12 +51,14 @@ impl Project {
     /// # Errors
     /// [`SecretsError::UnknownSecret`], or [`SecretsError::External`].
     pub fn find(&self, id: &SecretId) -> Result<&model::Secret, SecretsError> {
-        let found = self
-            .stack
-            .namespaces
-            .iter()
-            .find(|ns| ns.name == id.namespace)
-            .and_then(|ns| ns.secrets.iter().find(|s| s.name.value == id.name));
+        let platform = self.platform.iter().find(|p| p.namespace == id.namespace && p.secret.name.value == id.name);
+        let found = platform.map(|p| &p.secret).or_else(|| {
+            self.stack
+                .namespaces
+                .iter()
+                .find(|ns| ns.name == id.namespace)
+                .and_then(|ns| ns.secrets.iter().find(|s| s.name.value == id.name))
+        });
         match found {
             Some(secret) if secret.external => Err(SecretsError::External { id: id.clone() }),
             Some(secret) => Ok(secret),

@@ -14,6 +14,9 @@ use crate::check::names::is_dns1123_label;
 pub const STORE_DIR: &str = "secrets";
 /// The file name suffix of a store file.
 pub const STORE_SUFFIX: &str = ".sops.yaml";
+/// The file name suffix of a public certificate beside the store files
+/// (Linkerd's trust anchor): clear text, never a secret.
+pub const PUBLIC_SUFFIX: &str = ".crt";
 /// What Flux needs: `apiVersion`, `kind` and `metadata` in clear text.
 pub const ENCRYPTED_REGEX: &str = "^(data|stringData)$";
 
@@ -62,6 +65,16 @@ impl SecretId {
             Some(scope) => format!("{STORE_DIR}/{scope}/{}/{}{STORE_SUFFIX}", self.namespace, self.name),
             None => store_path(&self.namespace, &self.name),
         }
+    }
+}
+
+impl SecretId {
+    /// The public certificate named like this Secret:
+    /// `secrets/[<cluster>/]<namespace>/<name>.crt`.
+    #[must_use]
+    pub fn public_path(&self) -> String {
+        let store = self.store_path();
+        format!("{}{PUBLIC_SUFFIX}", store.strip_suffix(STORE_SUFFIX).unwrap_or(&store))
     }
 }
 
@@ -117,9 +130,22 @@ impl fmt::Debug for StoredSecret {
 #[derive(Clone, Debug, Default)]
 pub struct SecretStore {
     entries: BTreeMap<SecretId, StoredSecret>,
+    /// Public certificates (`<name>.crt`) beside the store files, by name.
+    public: BTreeMap<SecretId, String>,
 }
 
 impl SecretStore {
+    /// Adds (or replaces) a public certificate.
+    pub fn insert_public(&mut self, id: SecretId, text: String) {
+        self.public.insert(id, text);
+    }
+
+    /// The public certificate of `id`, if there is one.
+    #[must_use]
+    pub fn public(&self, id: &SecretId) -> Option<&str> {
+        self.public.get(id).map(String::as_str)
+    }
+
     /// Adds (or replaces) the file of one Secret.
     pub fn insert(&mut self, id: SecretId, stored: StoredSecret) {
         self.entries.insert(id, stored);

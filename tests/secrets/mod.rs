@@ -2,7 +2,9 @@
 //! beside the stack, `stackc secrets …`, zero churn, recipients, tampering,
 //! files made by the sops CLI, and a scan for planted plaintext.
 
+mod linkerd_pki;
 mod plaintext;
+mod platform;
 mod recipients;
 mod sops_cli;
 mod tamper;
