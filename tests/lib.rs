@@ -8,6 +8,7 @@ mod emitter;
 mod engines;
 mod environments;
 mod hostile;
+mod identity;
 mod kyverno;
 mod netpol;
 mod network;

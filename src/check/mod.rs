@@ -7,6 +7,7 @@ mod connections;
 mod databases;
 mod environments;
 mod exposure;
+mod identity;
 pub mod names;
 mod order;
 pub mod secrets;

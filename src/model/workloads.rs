@@ -65,7 +65,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
     let r = Reader::new(
         node,
         1,
-        &["image", "release", "workload", "service-account", "replicas", "api-access"],
+        &["image", "release", "workload", "service-account", "service-account-value", "replicas", "api-access"],
         APP_CHILDREN,
         d,
     );
@@ -117,7 +117,7 @@ fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
     let pods = r.child("pods", d);
     match (image, release) {
         (Some(image), None) => {
-            for key in ["workload", "service-account"] {
+            for key in ["workload", "service-account", "service-account-value"] {
                 if let Some((_, span)) = r.prop(key) {
                     d.push(
                         Diagnostic::error(
@@ -148,7 +148,14 @@ fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
                 return None;
             };
             let service_account = r.string("service-account", d);
-            Some(AppSource::Release { release, workload: workload?, pods: labels(pods, d), service_account })
+            let service_account_value = r.string("service-account-value", d);
+            Some(AppSource::Release {
+                release,
+                workload: workload?,
+                pods: labels(pods, d),
+                service_account,
+                service_account_value,
+            })
         }
         (Some(_), Some(release)) => {
             d.push(

@@ -130,6 +130,11 @@ pub enum AppSource {
         pods: Spanned<BTreeMap<String, String>>,
         /// The ServiceAccount the chart runs these pods as (their mesh identity).
         service_account: Option<Name>,
+        /// The chart value that names the pods' ServiceAccount, as a dotted
+        /// path (e.g. `server.serviceAccountName`): stackc sets it to
+        /// `service-account` in the release's values, so the identity the
+        /// policies admit is the one the pods run as.
+        service_account_value: Option<Spanned<String>>,
     },
 }
 
