@@ -9,6 +9,7 @@ mod engines;
 mod environments;
 mod hostile;
 mod identity;
+mod images;
 mod kyverno;
 mod netpol;
 mod network;

@@ -148,6 +148,7 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
             if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 d.push(invalid(image.span, "a container image reference", image));
             }
+            super::runtime::check_image_app(app, image, d);
             let mut app = app.clone();
             app.env.sort_by(|a, b| a.name.value.cmp(&b.name.value));
             app.volumes.sort_by(|a, b| a.name.value.cmp(&b.name.value));

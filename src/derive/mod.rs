@@ -16,6 +16,7 @@ mod object;
 mod platform;
 mod platform_pods;
 mod secrets;
+mod security;
 mod velero;
 mod workloads;
 

@@ -319,15 +319,30 @@ fn security(node: &Node, d: &mut Diagnostics) -> Security {
     let r = Reader::new(
         node,
         0,
-        &["run-as-user", "run-as-group", "fs-group", "read-only-root-filesystem", "run-as-non-root"],
+        &[
+            "run-as-user",
+            "run-as-group",
+            "fs-group",
+            "trust-image-user",
+            "read-only-root-filesystem",
+            "run-as-non-root",
+        ],
         &[],
         d,
     );
     let defaults = Security::default();
+    let trust_image_user = r.prop("trust-image-user").and_then(|(value, span)| match value {
+        Scalar::Bool(b) => Some(Spanned::new(*b, span)),
+        other => {
+            d.push(super::reader::wrong_type(span, "a boolean (#true or #false)", other));
+            None
+        }
+    });
     Security {
-        run_as_user: r.integer("run-as-user", d).map(|s| s.value),
-        run_as_group: r.integer("run-as-group", d).map(|s| s.value),
-        fs_group: r.integer("fs-group", d).map(|s| s.value),
+        run_as_user: r.integer("run-as-user", d),
+        run_as_group: r.integer("run-as-group", d),
+        fs_group: r.integer("fs-group", d),
+        trust_image_user,
         read_only_root_filesystem: r.bool("read-only-root-filesystem", defaults.read_only_root_filesystem, d),
         run_as_non_root: r.bool("run-as-non-root", defaults.run_as_non_root, d),
     }
