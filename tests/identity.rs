@@ -87,3 +87,17 @@ fn a_values_path_through_a_scalar_or_without_an_account_is_an_error() {
     let text = compile(&empty).unwrap_err();
     assert!(text.contains("not a values path"), "{text}");
 }
+
+#[test]
+fn seed_ldap_outpost_runs_the_version_of_its_server() {
+    let source = std::fs::read_to_string(root().join("stack.kdl")).unwrap();
+    let tree = compile_in(&root(), &source).unwrap();
+    let release = yaml(&tree, "clusters/production/authentik/helmrelease-authentik.yaml");
+    let outpost = yaml(&tree, "clusters/production/authentik/deployment-ldap-outpost.yaml");
+    // goauthentik/helm authentik-2025.10.1 charts/authentik/Chart.yaml:3-4: the chart version is
+    // the server's appVersion; the 2025.10 release notes: "the version of the authentik instance
+    // and of any outposts must be the same".
+    let chart = release["spec"]["chart"]["spec"]["version"].as_str().unwrap();
+    let image = outpost["spec"]["template"]["spec"]["containers"][0]["image"].as_str().unwrap();
+    assert_eq!(image.rsplit_once(':').map(|(_, tag)| tag), Some(chart), "{image} vs chart {chart}");
+}
