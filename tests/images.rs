@@ -167,3 +167,21 @@ fn root_and_contradictory_ids_are_errors() {
     );
     compile(&as_root).expect("root is allowed when the stack says so");
 }
+
+#[test]
+fn an_image_at_another_tag_than_its_facts_gets_a_warning() {
+    let app = |tag: &str| {
+        app_stack(&format!(
+            "        app \"links\" image=\"ghcr.io/linkwarden/linkwarden:{tag}\" {{\n            security run-as-user=1000\n            volume \"data\" mount=\"/data\" size=\"1Gi\"\n        }}"
+        ))
+    };
+    let warnings = |source: &str| {
+        let store = stackc::secrets::SecretStore::default();
+        let analyzed = stackc::analyze(source, &store).expect("builds");
+        crate::support::render_diagnostics(&analyzed[0].derived.warnings, source)
+    };
+    let text = warnings(&app("v2.14.0"));
+    assert!(text.contains("image-runtime") && text.contains("v2.13.1") && text.contains("v2.14.0"), "{text}");
+    assert!(!warnings(&app("v2.13.1")).contains("image-runtime"));
+    compile(&app("v2.14.0")).expect("a warning does not stop the build");
+}

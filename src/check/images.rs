@@ -18,6 +18,10 @@ pub struct ImageFacts {
     /// Paths the image writes at runtime: under a read-only root filesystem
     /// each needs a volume mounted at it or above it.
     pub writable: &'static [Writable],
+    /// The image tags the facts were read at; another tag gets a warning
+    /// (its Dockerfile may have changed). Empty for the database images,
+    /// whose versions `check/databases.rs` bounds.
+    pub read_at: &'static [&'static str],
     /// Where the facts come from: `<repo> <tag or commit> <path>:<line>`.
     pub sources: &'static [&'static str],
 }
@@ -36,6 +40,7 @@ pub struct Writable {
 pub const POSTGRES: ImageFacts = ImageFacts {
     repository: "docker.io/library/postgres",
     user: Some((999, 999)),
+    read_at: &[],
     writable: &[
         Writable { path: "/var/run/postgresql", volume: "run", why: "the server's Unix socket and lock file" },
         Writable { path: "/tmp", volume: "tmp", why: "the entrypoint's here-documents to psql during initdb" },
@@ -54,6 +59,7 @@ pub const POSTGRES: ImageFacts = ImageFacts {
 pub const REDIS: ImageFacts = ImageFacts {
     repository: "docker.io/library/redis",
     user: Some((999, 999)),
+    read_at: &[],
     writable: &[Writable {
         path: "/data",
         volume: "data",
@@ -72,6 +78,7 @@ const APP_IMAGES: &[ImageFacts] = &[
     ImageFacts {
         repository: "ghcr.io/linkwarden/linkwarden",
         user: None,
+        read_at: &["v2.13.1"],
         writable: &[
             Writable {
                 path: "/data/data",
@@ -96,6 +103,7 @@ const APP_IMAGES: &[ImageFacts] = &[
     ImageFacts {
         repository: "ghcr.io/goauthentik/ldap",
         user: Some((1000, 0)),
+        read_at: &["2025.10.1"],
         writable: &[],
         sources: &[
             "goauthentik/authentik 01878bf ldap.Dockerfile:63 (USER 1000, no group: gid 0)",
@@ -112,15 +120,26 @@ pub fn facts(image: &str) -> Option<&'static ImageFacts> {
     APP_IMAGES.iter().chain([&POSTGRES, &REDIS]).find(|f| f.repository == repository)
 }
 
+/// The tag of an image reference, if it has one.
+#[must_use]
+pub fn tag(image: &str) -> Option<&str> {
+    split(image).1
+}
+
+/// An image reference without its digest, as its name and its tag: a tag
+/// follows the last `:` after the last `/` (a registry's port does not).
+fn split(image: &str) -> (&str, Option<&str>) {
+    let name = image.split('@').next().unwrap_or(image);
+    match (name.rfind(':'), name.rfind('/')) {
+        (Some(colon), slash) if slash.is_none_or(|s| colon > s) => (&name[..colon], Some(&name[colon + 1..])),
+        _ => (name, None),
+    }
+}
+
 /// An image reference without its tag and digest; Docker Hub short names
 /// are spelled out (`postgres` is `docker.io/library/postgres`).
 fn repository(image: &str) -> String {
-    let name = image.split('@').next().unwrap_or(image);
-    // A tag follows the last `:` after the last `/` (a registry port does not).
-    let name = match (name.rfind(':'), name.rfind('/')) {
-        (Some(colon), slash) if slash.is_none_or(|s| colon > s) => &name[..colon],
-        _ => name,
-    };
+    let name = split(image).0;
     let mut parts = name.splitn(2, '/');
     match (parts.next(), parts.next()) {
         (Some(first), Some(_)) if first.contains(['.', ':']) || first == "localhost" => name.to_owned(),
@@ -152,5 +171,7 @@ mod tests {
         assert_eq!(facts("ghcr.io/goauthentik/ldap").map(|f| f.user), Some(Some((1000, 0))));
         assert!(facts("registry.local:5000/linkwarden/linkwarden:v2").is_none());
         assert!(facts("nginx:1.27").is_none());
+        assert_eq!(tag("registry.local:5000/a/b:v2@sha256:abc"), Some("v2"));
+        assert_eq!(tag("registry.local:5000/a/b"), None);
     }
 }

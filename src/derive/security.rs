@@ -4,9 +4,41 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::check::images::ImageFacts;
+use crate::check::images::{self, ImageFacts};
 use crate::check::runtime::DEFAULT_USER;
-use crate::model::Security;
+use crate::check::{ResolvedStack, WorkloadKind};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::{AppSource, Security};
+
+/// A warning for every image app whose image stackc knows at another tag
+/// than the one its runtime facts were read at: the checks still use those
+/// facts, which a newer Dockerfile may contradict.
+pub(super) fn stale_image_facts(stack: &ResolvedStack, d: &mut Diagnostics) {
+    for w in stack.namespaces.iter().flat_map(|ns| &ns.workloads) {
+        let WorkloadKind::Image(app) = &w.kind else { continue };
+        let AppSource::Image(image) = &app.source else { continue };
+        let Some(facts) = images::facts(image).filter(|f| !f.read_at.is_empty()) else { continue };
+        let tag = images::tag(image).unwrap_or("latest");
+        if !facts.read_at.contains(&tag) {
+            d.push(
+                Diagnostic::warning(
+                    Code::ImageRuntime,
+                    image.span,
+                    format!(
+                        "stackc read the user and writable paths of `{}` at {}, not at {tag}",
+                        facts.repository,
+                        facts.read_at.join(", ")
+                    ),
+                )
+                .label("another tag")
+                .help(format!(
+                    "check its Dockerfile at {tag} (USER, paths it writes) against src/check/images.rs; the checks use the facts of {}",
+                    facts.read_at.join(", ")
+                )),
+            );
+        }
+    }
+}
 
 /// Who a pod runs as and what it may write.
 pub(super) struct PodIdentity {
