@@ -101,3 +101,21 @@ fn seed_ldap_outpost_runs_the_version_of_its_server() {
     let image = outpost["spec"]["template"]["spec"]["containers"][0]["image"].as_str().unwrap();
     assert_eq!(image.rsplit_once(':').map(|(_, tag)| tag), Some(chart), "{image} vs chart {chart}");
 }
+
+#[test]
+fn seed_authentik_logs_in_as_the_role_its_database_creates() {
+    let source = std::fs::read_to_string(root().join("stack.kdl")).unwrap();
+    let tree = compile_in(&root(), &source).unwrap();
+    let values = yaml(&tree, "clusters/production/authentik/helmrelease-authentik.yaml")["spec"]["values"]["authentik"]
+        ["postgresql"]
+        .clone();
+    let set = yaml(&tree, "clusters/production/authentik/statefulset-postgres.yaml");
+    let env = set["spec"]["template"]["spec"]["containers"][0]["env"].as_array().unwrap().clone();
+    let var = |name: &str| env.iter().find(|e| e["name"] == name).and_then(|e| e["value"].as_str()).map(str::to_owned);
+    // docker-library/postgres 18/trixie/docker-entrypoint.sh:237-238: initdb creates the role
+    // POSTGRES_USER (default `postgres`) and the database POSTGRES_DB (default: the user).
+    let user = var("POSTGRES_USER").unwrap_or_else(|| "postgres".to_owned());
+    let database = var("POSTGRES_DB").unwrap_or_else(|| user.clone());
+    assert_eq!(values["user"], user.as_str(), "{values}");
+    assert_eq!(values["name"], database.as_str(), "{values}");
+}
