@@ -9,6 +9,8 @@ mod emitter;
 mod engines;
 mod environments;
 mod hostile;
+mod identity;
+mod images;
 mod kyverno;
 mod linkerd;
 mod netpol;

@@ -60,7 +60,8 @@ fn the_seed_stack_is_checked_against_every_rule() {
     let store = stackc::secrets::load_store(&root).unwrap();
     let derived = stackc::analyze(&source, &store).unwrap().remove(0).derived;
     let report = stackc::verify::policies(&derived).unwrap();
-    assert!(report.results.len() > 60, "{} applicable rule results", report.results.len());
+    // 58 since the seed lost Redis (docs/decisions/0011-authentik-without-redis.md).
+    assert!(report.results.len() > 50, "{} applicable rule results", report.results.len());
     assert!(report.results.iter().all(|r| r.pass));
     assert!(report.results.iter().any(|r| r.rule == "autogen-restrict-image-registries"));
 }

@@ -83,9 +83,13 @@ impl Engine {
         }
     }
 
-    /// The user id the official image runs as.
+    /// What the engine's official image does at runtime: its user and the
+    /// paths it writes.
     #[must_use]
-    pub fn uid(self) -> i64 {
-        999
+    pub fn image_facts(self) -> &'static super::images::ImageFacts {
+        match self {
+            Engine::Postgresql { .. } => &super::images::POSTGRES,
+            Engine::Redis { .. } => &super::images::REDIS,
+        }
     }
 }

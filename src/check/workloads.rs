@@ -120,6 +120,7 @@ fn namespace(stack: &Stack, ns: &model::Namespace, d: &mut Diagnostics) -> Names
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
     let mut releases = ns.releases.clone();
     releases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    super::identity::bind_service_accounts(ns, &mut releases, d);
     super::secrets::check_credentials(ns, d);
     let mut secrets = super::secrets::with_implicit(ns);
     secrets.sort_by(|a, b| a.name.value.cmp(&b.name.value));
@@ -147,12 +148,13 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
             if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 d.push(invalid(image.span, "a container image reference", image));
             }
+            super::runtime::check_image_app(app, image, d);
             let mut app = app.clone();
             app.env.sort_by(|a, b| a.name.value.cmp(&b.name.value));
             app.volumes.sort_by(|a, b| a.name.value.cmp(&b.name.value));
             (identity_labels(&app.name), app.name.value.clone(), WorkloadKind::Image(Box::new(app)))
         }
-        AppSource::Release { release, workload, pods, service_account } => {
+        AppSource::Release { release, workload, pods, service_account, .. } => {
             if let Some(sa) = service_account {
                 label(sa, "service account", d);
             }

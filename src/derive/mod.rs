@@ -17,6 +17,7 @@ mod platform;
 mod platform_pods;
 mod secrets;
 mod trust_roots;
+mod security;
 mod velero;
 mod workloads;
 
@@ -189,6 +190,7 @@ pub fn derive_sealed<S: Seal>(
         components.push(c);
     }
     secrets::unused(stack, store, &mut d);
+    security::stale_image_facts(stack, &mut d);
     let mut derived = components::finish(stack, components, graph).map_err(|mut e| {
         e.extend(d.clone());
         e

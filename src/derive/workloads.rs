@@ -7,9 +7,11 @@ use serde_json::{Map, Value, json};
 use super::helm::HelmChart;
 use super::object::Object;
 use super::platform::{common_labels, namespace};
+use super::security::PodIdentity;
+use crate::check::images::postgres_data;
 use crate::check::secrets::{PASSWORD_KEY, credentials_secret};
 use crate::check::{Database, Engine, Namespace, ResolvedStack, Workload, WorkloadKind};
-use crate::model::{App, EnvValue, Resources, Security};
+use crate::model::{App, EnvValue, Resources};
 
 /// The Namespace object of an app namespace.
 pub(super) fn namespace_object(stack: &ResolvedStack, ns: &Namespace) -> Object {
@@ -108,7 +110,8 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
         container.insert("env".into(), Value::Array(env));
     }
     container.insert("resources".into(), resources(&app.resources, ("50m", "64Mi"), ("500m", "256Mi")));
-    container.insert("securityContext".into(), container_security(&app.security));
+    let identity = PodIdentity::of_app(&app.security);
+    container.insert("securityContext".into(), identity.container_context());
     let mut volumes = Vec::new();
     let mut mounts = Vec::new();
     for v in &app.volumes {
@@ -134,7 +137,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
     if !mounts.is_empty() {
         container.insert("volumeMounts".into(), Value::Array(mounts));
     }
-    let mut pod = pod_spec(w, &app.security, Value::Object(container), app.api_access);
+    let mut pod = pod_spec(w, &identity, Value::Object(container), app.api_access);
     if !volumes.is_empty() {
         pod["volumes"] = Value::Array(volumes);
     }
@@ -152,35 +155,33 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
     out
 }
 
-/// Data mount path, env, args and scratch (emptyDir) mounts of an engine.
-type EngineSetup = (&'static str, Vec<Value>, Vec<&'static str>, Vec<(&'static str, &'static str)>);
+/// Data mount path, env and args of an engine.
+type EngineSetup = (&'static str, Vec<Value>, Vec<&'static str>);
 
 fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
     let labels = workload_labels(stack, w);
     let ns = Some(w.namespace.as_str());
     let port = db.engine.port();
-    let uid = db.engine.uid();
-    let security =
-        Security { run_as_user: Some(uid), run_as_group: Some(uid), fs_group: Some(uid), ..Security::default() };
-    let (data_path, mut env, args, scratch): EngineSetup = match db.engine {
+    let facts = db.engine.image_facts();
+    let identity = PodIdentity::of_image(facts);
+    let (data_path, mut env, args): EngineSetup = match db.engine {
         Engine::Postgresql { major } => {
             let secret = json!({"secretKeyRef": {"name": credentials_secret(&w.name), "key": PASSWORD_KEY}});
-            let (mount, pgdata) = if major >= 18 {
-                ("/var/lib/postgresql", format!("/var/lib/postgresql/{major}/docker"))
-            } else {
-                ("/var/lib/postgresql/data", "/var/lib/postgresql/data/pgdata".to_owned())
-            };
+            let (mount, pgdata) = postgres_data(major);
             let env = vec![
                 json!({"name": "PGDATA", "value": pgdata}),
                 json!({"name": "POSTGRES_PASSWORD", "valueFrom": secret}),
             ];
-            (mount, env, Vec::new(), vec![("run", "/var/run/postgresql"), ("tmp", "/tmp")])
+            (mount, env, Vec::new())
         }
         Engine::Redis { aof } => {
             let args = if aof { vec!["--appendonly", "yes"] } else { vec!["--appendonly", "no"] };
-            ("/data", Vec::new(), args, vec![("tmp", "/tmp")])
+            ("/data", Vec::new(), args)
         }
     };
+    // Every other path the image writes gets an emptyDir.
+    let scratch: Vec<(&str, &str)> =
+        facts.writable.iter().filter(|p| p.path != data_path).map(|p| (p.volume, p.path)).collect();
     env.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
     let mut mounts = vec![json!({"name": "data", "mountPath": data_path})];
     mounts.extend(scratch.iter().map(|(name, path)| json!({"name": name, "mountPath": path})));
@@ -192,7 +193,7 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
         // NetworkPolicy or Linkerd's default-deny Server.
         "readinessProbe": {"exec": {"command": db.engine.probe()}, "periodSeconds": 10},
         "resources": resources(&db.decl.resources, ("100m", "256Mi"), ("1", "1Gi")),
-        "securityContext": container_security(&security),
+        "securityContext": identity.container_context(),
         "volumeMounts": mounts,
     });
     if !env.is_empty() {
@@ -201,8 +202,11 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
     if !args.is_empty() {
         container["args"] = json!(args);
     }
-    let mut pod = pod_spec(w, &security, container, false);
-    pod["volumes"] = json!(scratch.iter().map(|(name, _)| json!({"name": name, "emptyDir": {}})).collect::<Vec<_>>());
+    let mut pod = pod_spec(w, &identity, container, false);
+    if !scratch.is_empty() {
+        pod["volumes"] =
+            json!(scratch.iter().map(|(name, _)| json!({"name": name, "emptyDir": {}})).collect::<Vec<_>>());
+    }
     let claim = json!({"metadata": {"name": "data"}, "spec": pvc_spec(&db.decl.size, db.storage_class.as_deref())});
     let mut spec = json!({"spec": {
         "serviceName": w.name,
@@ -241,31 +245,12 @@ fn service(w: &Workload, labels: &Value) -> Object {
     Object::new("v1", "Service", &w.name, Some(&w.namespace), labels, spec, w.span)
 }
 
-fn pod_spec(w: &Workload, security: &Security, container: Value, api_access: bool) -> Value {
-    let mut context = Map::new();
-    context.insert("runAsNonRoot".into(), json!(security.run_as_non_root));
-    for (key, value) in
-        [("runAsUser", security.run_as_user), ("runAsGroup", security.run_as_group), ("fsGroup", security.fs_group)]
-    {
-        if let Some(v) = value {
-            context.insert(key.into(), json!(v));
-        }
-    }
-    context.insert("seccompProfile".into(), json!({"type": "RuntimeDefault"}));
+fn pod_spec(w: &Workload, identity: &PodIdentity, container: Value, api_access: bool) -> Value {
     json!({
         "serviceAccountName": w.name,
         "automountServiceAccountToken": api_access,
-        "securityContext": context,
+        "securityContext": identity.pod_context(),
         "containers": [container],
-    })
-}
-
-fn container_security(security: &Security) -> Value {
-    json!({
-        "allowPrivilegeEscalation": false,
-        "readOnlyRootFilesystem": security.read_only_root_filesystem,
-        "runAsNonRoot": security.run_as_non_root,
-        "capabilities": {"drop": ["ALL"]},
     })
 }
 

@@ -65,7 +65,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
     let r = Reader::new(
         node,
         1,
-        &["image", "release", "workload", "service-account", "replicas", "api-access"],
+        &["image", "release", "workload", "service-account", "service-account-value", "replicas", "api-access"],
         APP_CHILDREN,
         d,
     );
@@ -117,7 +117,7 @@ fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
     let pods = r.child("pods", d);
     match (image, release) {
         (Some(image), None) => {
-            for key in ["workload", "service-account"] {
+            for key in ["workload", "service-account", "service-account-value"] {
                 if let Some((_, span)) = r.prop(key) {
                     d.push(
                         Diagnostic::error(
@@ -148,7 +148,14 @@ fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
                 return None;
             };
             let service_account = r.string("service-account", d);
-            Some(AppSource::Release { release, workload: workload?, pods: labels(pods, d), service_account })
+            let service_account_value = r.string("service-account-value", d);
+            Some(AppSource::Release {
+                release,
+                workload: workload?,
+                pods: labels(pods, d),
+                service_account,
+                service_account_value,
+            })
         }
         (Some(_), Some(release)) => {
             d.push(
@@ -312,15 +319,30 @@ fn security(node: &Node, d: &mut Diagnostics) -> Security {
     let r = Reader::new(
         node,
         0,
-        &["run-as-user", "run-as-group", "fs-group", "read-only-root-filesystem", "run-as-non-root"],
+        &[
+            "run-as-user",
+            "run-as-group",
+            "fs-group",
+            "trust-image-user",
+            "read-only-root-filesystem",
+            "run-as-non-root",
+        ],
         &[],
         d,
     );
     let defaults = Security::default();
+    let trust_image_user = r.prop("trust-image-user").and_then(|(value, span)| match value {
+        Scalar::Bool(b) => Some(Spanned::new(*b, span)),
+        other => {
+            d.push(super::reader::wrong_type(span, "a boolean (#true or #false)", other));
+            None
+        }
+    });
     Security {
-        run_as_user: r.integer("run-as-user", d).map(|s| s.value),
-        run_as_group: r.integer("run-as-group", d).map(|s| s.value),
-        fs_group: r.integer("fs-group", d).map(|s| s.value),
+        run_as_user: r.integer("run-as-user", d),
+        run_as_group: r.integer("run-as-group", d),
+        fs_group: r.integer("fs-group", d),
+        trust_image_user,
         read_only_root_filesystem: r.bool("read-only-root-filesystem", defaults.read_only_root_filesystem, d),
         run_as_non_root: r.bool("run-as-non-root", defaults.run_as_non_root, d),
     }

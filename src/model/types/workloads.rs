@@ -130,6 +130,11 @@ pub enum AppSource {
         pods: Spanned<BTreeMap<String, String>>,
         /// The ServiceAccount the chart runs these pods as (their mesh identity).
         service_account: Option<Name>,
+        /// The chart value that names the pods' ServiceAccount, as a dotted
+        /// path (e.g. `server.serviceAccountName`): stackc sets it to
+        /// `service-account` in the release's values, so the identity the
+        /// policies admit is the one the pods run as.
+        service_account_value: Option<Spanned<String>>,
     },
 }
 
@@ -255,17 +260,23 @@ pub struct Volume {
     pub storage_class: Option<Name>,
 }
 
-/// The container security context. Defaults are hardened.
+/// The pod and container security context. Defaults are hardened: an image
+/// app runs as user and group 65532 unless it names its own ids or trusts
+/// the image's `USER`.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Security {
-    /// The user id.
-    pub run_as_user: Option<i64>,
-    /// The group id.
-    pub run_as_group: Option<i64>,
-    /// The group owning mounted volumes.
-    pub fs_group: Option<i64>,
-    /// A read-only root filesystem (default `#true`).
+    /// The user id (default 65532, a user no image owns files as).
+    pub run_as_user: Option<Spanned<i64>>,
+    /// The group id (default: the user id).
+    pub run_as_group: Option<Spanned<i64>>,
+    /// The group owning mounted volumes (default: the group id).
+    pub fs_group: Option<Spanned<i64>>,
+    /// `#true` runs the image as its own `USER` (no `runAsUser`): for an
+    /// image whose `USER` is a non-root number the kubelet can verify.
+    pub trust_image_user: Option<Spanned<bool>>,
+    /// A read-only root filesystem (default `#true`); paths the image writes
+    /// need a `volume`.
     pub read_only_root_filesystem: bool,
     /// Refuse to run as root (default `#true`).
     pub run_as_non_root: bool,
@@ -277,9 +288,18 @@ impl Default for Security {
             run_as_user: None,
             run_as_group: None,
             fs_group: None,
+            trust_image_user: None,
             read_only_root_filesystem: true,
             run_as_non_root: true,
         }
+    }
+}
+
+impl Security {
+    /// Whether the pods run as the image's own `USER`.
+    #[must_use]
+    pub fn trusts_image_user(&self) -> bool {
+        self.trust_image_user.as_ref().is_some_and(|t| t.value)
     }
 }
 
