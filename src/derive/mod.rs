@@ -121,18 +121,22 @@ impl Seal for () {
 /// Conflicts that only show once objects exist, such as two objects with
 /// the same kind, namespace and name; Secrets without stored values.
 pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Diagnostics> {
-    derive_sealed(stack, store, &()).map(|(derived, _)| derived)
+    derive_sealed(stack, store, "", &()).map(|(derived, _)| derived)
 }
 
 /// [`derive()`], handing every app namespace's component to `seal` once it is
 /// final; the app namespaces are derived (and sealed) on every core. Returns
-/// what sealing found, by component directory.
+/// what sealing found, by component directory. `repository` is where the
+/// output directory lives in the Git repository the engine reads (relative
+/// to its root, `""` for the root) unless the stack's `git path=` says:
+/// the engine's paths start there.
 ///
 /// # Errors
 /// As [`derive()`].
 pub fn derive_sealed<S: Seal>(
     stack: &ResolvedStack,
     store: &SecretStore,
+    repository: &str,
     seal: &S,
 ) -> Result<(Derived, BTreeMap<String, S::Sealed>), Diagnostics> {
     let graph = graph::graph(stack);
@@ -182,7 +186,7 @@ pub fn derive_sealed<S: Seal>(
         components.push(c);
     }
     secrets::unused(stack, store, &mut d);
-    let mut derived = components::finish(stack, components, graph).map_err(|mut e| {
+    let mut derived = components::finish(stack, components, graph, repository).map_err(|mut e| {
         e.extend(d.clone());
         e
     })?;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::SYNC_WAVE;
+use super::{GitPath, SYNC_WAVE};
 use crate::check::ResolvedStack;
 use crate::derive::helm::in_dependency_order;
 use crate::derive::object::Object;
@@ -24,7 +24,12 @@ const API_VERSION: &str = "argoproj.io/v1alpha1";
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
 /// The `argocd` component; takes the charts out of `components`.
-pub(super) fn component(stack: &ResolvedStack, argo: &ArgoCd, components: &mut [Component]) -> Component {
+pub(super) fn component(
+    stack: &ResolvedStack,
+    argo: &ArgoCd,
+    components: &mut [Component],
+    repository: &GitPath<'_>,
+) -> Component {
     let labels = common_labels(stack);
     let (repo, revision) = stack
         .cluster
@@ -60,7 +65,8 @@ pub(super) fn component(stack: &ResolvedStack, argo: &ArgoCd, components: &mut [
             None => object,
         }
     };
-    let directory = |path: &str| json!({"repoURL": repo, "targetRevision": revision, "path": path});
+    // `source.path` is relative to the repository root.
+    let directory = |dir: &str| json!({"repoURL": repo, "targetRevision": revision, "path": repository.path(dir)});
     let dir = format!("clusters/{}/{DIR}", stack.cluster.name.value);
     let waves = Waves::new(components);
     let mut objects = vec![app(DIR, directory(&dir), None, None, argo.span)];

@@ -50,9 +50,30 @@ pub(super) fn sources(stack: &ResolvedStack, used: Vec<flux::Repository>) -> Opt
     }
 }
 
+/// Where a directory of the tree is in the Git repository the engine reads.
+pub(super) struct GitPath<'a> {
+    /// The output directory relative to the repository root (`""`: the root).
+    prefix: &'a str,
+}
+
+impl<'a> GitPath<'a> {
+    /// The cluster's `git path=` when declared, else `found` (the CLI's).
+    fn new(stack: &'a ResolvedStack, found: &'a str) -> Self {
+        let declared = stack.cluster.git.as_ref().and_then(|g| g.path.as_ref());
+        Self { prefix: declared.map_or(found, |p| p.value.as_str()) }
+    }
+
+    /// `dir` (relative to the output directory) relative to the repository root.
+    fn path(&self, dir: &str) -> String {
+        if self.prefix.is_empty() { dir.to_owned() } else { format!("{}/{dir}", self.prefix) }
+    }
+}
+
 /// Add the engine's own component to `components` (sorted by directory, with
 /// dependencies); return the directories the engine applies on their own.
-pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>) -> BTreeSet<String> {
+/// `repository` is where the output directory is in the Git repository.
+pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>, repository: &str) -> BTreeSet<String> {
+    let repository = GitPath::new(stack, repository);
     let mut roots = BTreeSet::new();
     match &stack.platform.engine {
         GitOpsEngine::Flux(f) => {
@@ -60,12 +81,12 @@ pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>) -> 
             if stack.cluster.git.is_some() {
                 roots.insert(format!("clusters/{}", stack.cluster.name.value));
             }
-            let flux = flux::component(stack, f, components);
+            let flux = flux::component(stack, f, components, &repository);
             components.push(flux);
         }
         GitOpsEngine::ArgoCd(a) => {
             roots.extend(components.iter().map(|c| c.dir.clone()));
-            let argo = argocd::component(stack, a, components);
+            let argo = argocd::component(stack, a, components, &repository);
             components.push(argo);
         }
         GitOpsEngine::Kustomize { .. } => {}
