@@ -291,7 +291,10 @@ fn assert_resolve(repository: &std::path::Path, paths: &[(String, String)]) {
     for (file, path) in paths {
         assert!(!path.starts_with('/') && !path.contains(".."), "{file}: `{path}` is not a repository path");
         let dir = repository.join(path.trim_start_matches("./"));
-        assert!(dir.join("kustomization.yaml").is_file(), "{file}: `{path}` is no kustomization directory of the repository");
+        assert!(
+            dir.join("kustomization.yaml").is_file(),
+            "{file}: `{path}` is no kustomization directory of the repository"
+        );
     }
 }
 
@@ -310,8 +313,11 @@ fn engine_paths_resolve_in_the_git_repository() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let paths = engine_paths(&dir.path().join("out"));
         assert!(paths.len() >= expected, "{example} {engine:?}: {} paths", paths.len());
-        assert!(paths.iter().all(|(_, p)| p.trim_start_matches("./").starts_with("out/clusters/")
-            || p.trim_start_matches("./").starts_with("out/infrastructure/")), "{paths:?}");
+        assert!(
+            paths.iter().all(|(_, p)| p.trim_start_matches("./").starts_with("out/clusters/")
+                || p.trim_start_matches("./").starts_with("out/infrastructure/")),
+            "{paths:?}"
+        );
         assert_resolve(dir.path(), &paths);
         // `--check` finds the same place: the tree is up to date.
         let check = stackc(dir.path(), &["build", "--check"]);
@@ -323,8 +329,8 @@ fn engine_paths_resolve_in_the_git_repository() {
 /// repository without it, the output directory is the root, and stackc says so.
 #[test]
 fn declared_git_path_wins_and_no_repository_is_reported() {
-    let declared = example_source("argocd", r#"engine "flux""#)
-        .replace(r#"branch="main""#, r#"branch="main" path="./deploy/""#);
+    let declared =
+        example_source("argocd", r#"engine "flux""#).replace(r#"branch="main""#, r#"branch="main" path="./deploy/""#);
     let dir = crate::support::project(&declared);
     copy_dir(&root().join("examples/argocd/secrets"), &dir.path().join("secrets"));
     let out = stackc(dir.path(), &["build", "--out", "deploy"]);

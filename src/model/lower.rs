@@ -230,9 +230,15 @@ fn repository_path(path: Spanned<String>, d: &mut Diagnostics) -> Option<Spanned
         && parts.iter().all(|p| !p.is_empty() && *p != ".." && !p.chars().any(char::is_control));
     if !valid {
         d.push(
-            Diagnostic::error(Code::InvalidValue, path.span, format!("`{}` is not a path inside the repository", path.value.escape_default()))
-                .label("repository path")
-                .help("the output directory relative to the repository root, e.g. `path=\"out\"` (`path=\".\"` for the root)"),
+            Diagnostic::error(
+                Code::InvalidValue,
+                path.span,
+                format!("`{}` is not a path inside the repository", path.value.escape_default()),
+            )
+            .label("repository path")
+            .help(
+                "the output directory relative to the repository root, e.g. `path=\"out\"` (`path=\".\"` for the root)",
+            ),
         );
         return None;
     }
