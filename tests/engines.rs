@@ -335,7 +335,8 @@ fn declared_git_path_wins_and_no_repository_is_reported() {
     copy_dir(&root().join("examples/argocd/secrets"), &dir.path().join("secrets"));
     let out = stackc(dir.path(), &["build", "--out", "deploy"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Git repository") && !stderr.contains("declares"), "{stderr}");
     let paths = engine_paths(&dir.path().join("deploy"));
     assert!(paths.iter().all(|(_, p)| p.starts_with("./deploy/")), "{paths:?}");
     assert_resolve(dir.path(), &paths);
@@ -360,4 +361,30 @@ fn git_path_outside_the_repository_is_rejected() {
         assert!(errors.contains("invalid-value") && errors.contains("is not a path inside the repository"), "{errors}");
         assert!(errors.contains("path=\""), "the error points at the property: {errors}");
     }
+}
+
+/// `engine "flux"` as `init` writes it lists Flux's own manifests (what
+/// `flux bootstrap` commits and applies first); a build says how to create
+/// the file while it is missing; `install-manifest=#false` lists none.
+#[test]
+fn flux_install_manifest_is_listed_by_default_and_a_missing_one_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(stackc(dir.path(), &["init"]).status.success());
+    let out = stackc(dir.path(), &["build"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let command = "flux install --export > out/clusters/production/flux-system/gotk-components.yaml";
+    assert!(stderr.contains(command), "{stderr}");
+    let listing = dir.path().join("out/clusters/production/flux-system/kustomization.yaml");
+    assert!(strings(&serde_yaml_ng::from_str::<Value>(&std::fs::read_to_string(&listing).unwrap()).unwrap()["resources"])
+        .contains("gotk-components.yaml"));
+    std::fs::write(dir.path().join("out/clusters/production/flux-system/gotk-components.yaml"), "{}\n").unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("flux install"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let stack = dir.path().join("stack.kdl");
+    let source = std::fs::read_to_string(&stack).unwrap();
+    std::fs::write(&stack, source.replace(r#"engine "flux""#, r#"engine "flux" install-manifest=#false"#)).unwrap();
+    assert!(stackc(dir.path(), &["build"]).status.success());
+    assert!(!std::fs::read_to_string(&listing).unwrap().contains("gotk-components.yaml"));
 }

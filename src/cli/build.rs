@@ -84,10 +84,22 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             return exit::INPUT;
         }
     };
+    let install_manifests = flux_install_manifests(&compiled);
     for missing in &plan.missing_foreign {
-        eprintln!(
-            "warning: `{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"
-        );
+        if install_manifests.contains(missing) {
+            let path = args.out.join(missing);
+            eprintln!(
+                "warning: {} does not exist: Flux's own manifests, listed in its kustomization.yaml, are not \
+                 stackc's to write; create them with `flux install --export > {}` or let `flux bootstrap` \
+                 commit them (docs/engines.md), or write `install-manifest=#false` on the engine",
+                path.display(),
+                path.display()
+            );
+        } else {
+            eprintln!(
+                "warning: `{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"
+            );
+        }
     }
     if args.check {
         for (mark, paths) in [("added", &plan.added), ("changed", &plan.changed), ("removed", &plan.removed)] {
@@ -139,6 +151,19 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         started.elapsed().as_millis()
     );
     exit::OK
+}
+
+/// The paths (in the tree) of every cluster's Flux install manifest.
+fn flux_install_manifests(compiled: &crate::Compiled) -> Vec<String> {
+    let mut paths = Vec::new();
+    for cluster in &compiled.clusters {
+        if let GitOpsEngine::Flux(_) = cluster.stack.platform.engine {
+            for c in &cluster.derived.components {
+                paths.extend(c.foreign.iter().map(|file| crate::render::path_in(&c.dir, file)));
+            }
+        }
+    }
+    paths
 }
 
 /// Say where the engine's paths start when the file system and the stack
