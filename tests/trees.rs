@@ -84,7 +84,7 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
             .iter()
             .filter(|o| {
                 o["apiVersion"].as_str().is_some_and(|a| a.starts_with("kustomize.toolkit.fluxcd.io/"))
-                    || (o["kind"] == "Application" && o["metadata"]["name"] != "argocd")
+                    || o["kind"] == "Application"
             })
             .filter_map(|o| {
                 let path = o["spec"]["path"].as_str().or_else(|| o["spec"]["source"]["path"].as_str());

@@ -12,7 +12,10 @@
   shape instead, and the report says so.
 * Argo CD Applications: a directory source's path must be a directory of the tree with a
   kustomization.yaml, and is a root (applied on its own, so no parent lists it); a Helm source
-  needs chart and targetRevision; the sync wave is an integer.
+  needs chart and targetRevision; the sync wave is an integer. Paths are relative to the Git
+  repository root, where the tree lives at --flux-path-prefix (as for Flux). A child Application
+  (one with a sync wave) carries `resources-finalizer.argocd.argoproj.io`; a Helm source's
+  repoURL has no `oci://` scheme (Argo CD reads a URL without host as OCI).
 """
 
 from __future__ import annotations
@@ -111,7 +114,19 @@ def _applications(root: Path):
                 yield path, o
 
 
-def argo_roots(root: Path) -> dict:
+def source_target(root: Path, p: str, prefix: str):
+    """The directory of the tree an Application's source.path names: the path is relative to the
+    Git repository root, where the tree lives at `prefix` (--flux-path-prefix); None outside it."""
+    rp = p.strip("/").removeprefix("./").rstrip("/")
+    pf = prefix.strip("/").removeprefix("./").rstrip("/")
+    if pf:
+        if rp != pf and not rp.startswith(pf + "/"):
+            return None
+        rp = rp[len(pf):].lstrip("/")
+    return root / rp if rp else root
+
+
+def argo_roots(root: Path, prefix: str = "") -> dict:
     """{directory: [Application file, ...]} for every Application with a directory source, except
     an Application whose own file lies in that directory (the app of apps reads its own dir)."""
     out = {}
@@ -119,13 +134,16 @@ def argo_roots(root: Path) -> dict:
         src = ((o.get("spec") or {}).get("source") or {})
         p = src.get("path")
         if isinstance(p, str) and not src.get("chart"):
-            target = (root / p.strip("/").removeprefix("./")).resolve()
+            target = source_target(root, p, prefix)
+            if target is None:
+                continue
+            target = target.resolve()
             if target.is_dir() and target != path.parent.resolve():
                 out.setdefault(target, []).append(rel(path, root))
     return out
 
 
-def check_argo_refs(root: Path, rep):
+def check_argo_refs(root: Path, rep, prefix: str = ""):
     for path, o in _applications(root):
         where = rel(path, root)
         spec = o.get("spec") or {}
@@ -133,7 +151,12 @@ def check_argo_refs(root: Path, rep):
         wave = ((o.get("metadata") or {}).get("annotations") or {}).get(SYNC_WAVE)
         if wave is not None and not re.fullmatch(r"-?\d+", str(wave)):
             rep.error(where, f"sync wave {wave!r} is not an integer")
+        if wave is not None and "resources-finalizer.argocd.argoproj.io" not in \
+                ((o.get("metadata") or {}).get("finalizers") or []):
+            rep.error(where, "child Application without resources-finalizer.argocd.argoproj.io (pruning it orphans its objects)")
         if src.get("chart"):
+            if str(src.get("repoURL", "")).startswith("oci://"):
+                rep.error(where, "Helm source repoURL with oci://: write host/path and `chart:`")
             if not src.get("targetRevision"):
                 rep.error(where, "Helm source without targetRevision (chart version)")
             continue
@@ -141,8 +164,10 @@ def check_argo_refs(root: Path, rep):
         if not isinstance(p, str):
             rep.error(where, "directory source without path")
             continue
-        target = root / p.strip("/").removeprefix("./")
-        if not target.is_dir():
+        target = source_target(root, p, prefix)
+        if target is None:
+            rep.error(where, f"source.path {p!r} is not under the tree's place in the repository {prefix!r}")
+        elif not target.is_dir():
             rep.error(where, f"source.path {p!r} is not a directory of the tree")
         elif not (target / "kustomization.yaml").is_file():
             rep.error(where, f"source.path {p!r} has no kustomization.yaml")

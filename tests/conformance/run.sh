@@ -70,7 +70,7 @@ for stack in "${stacks[@]}"; do
     if [ "$stack" = "stack.kdl" ]; then
         cp -r out "$out"    # the committed tree, with its foreign gotk-components.yaml
         check "$name: committed out/ is current" "$stackc" build --check --stack "$stack" --out out
-        foreign=(--foreign gotk-components.yaml)
+        foreign=(--foreign gotk-components.yaml --flux-path-prefix out)   # stack.kdl: git path="out"
     else
         check "$name: build" "$stackc" build --stack "$stack" --out "$out"
     fi

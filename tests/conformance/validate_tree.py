@@ -762,7 +762,7 @@ def main(argv=None):
 
     dirs = walk_dirs(root)
     roots = flux_roots(root, args.flux_path_prefix)
-    for d, owners in engines.argo_roots(root).items():
+    for d, owners in engines.argo_roots(root, args.flux_path_prefix).items():
         roots.setdefault(d, []).extend(owners)
     kdirs, aux, missing_foreign, children = check_layout(root, rep, foreign, exempt, roots)
     check_flux_overlap(root, rep, roots, children)
@@ -771,7 +771,7 @@ def main(argv=None):
         run_kustomize(root, kdirs, missing_foreign, rep, args.kubectl, args.jobs)
     objects, counts, cel = validate_objects(root, rep, args, crds, k8s, aux)
     check_flux_refs(root, objects, rep, args.flux_path_prefix)
-    engines.check_argo_refs(root, rep)
+    engines.check_argo_refs(root, rep, args.flux_path_prefix)
 
     if args.verbose:
         for (api, kind, how), n in sorted(counts.items()):

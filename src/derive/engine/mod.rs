@@ -86,8 +86,11 @@ pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>, rep
         }
         GitOpsEngine::ArgoCd(a) => {
             roots.extend(components.iter().map(|c| c.dir.clone()));
-            let argo = argocd::component(stack, a, components, &repository);
-            components.push(argo);
+            let (apps, root) = argocd::components(stack, a, components, &repository);
+            // Only the root Application applies `argocd/`.
+            roots.insert(apps.dir.clone());
+            components.push(apps);
+            components.push(root);
         }
         GitOpsEngine::Kustomize { .. } => {}
     }
