@@ -433,3 +433,93 @@ fn flux_install_manifest_is_listed_by_default_and_a_missing_one_reported() {
     assert!(stackc(dir.path(), &["build"]).status.success());
     assert!(!std::fs::read_to_string(&listing).unwrap().contains("gotk-components.yaml"));
 }
+
+/// `a/b/../c` → `a/c`.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        if part == ".." {
+            parts.pop();
+        } else {
+            parts.push(part);
+        }
+    }
+    parts.join("/")
+}
+
+/// Every file `kustomize build <dir>` reads, by following the listings
+/// (KSOPS generators with the Secret files they read).
+fn reached(tree: &stackc::render::Tree, dir: &str, out: &mut Vec<String>) {
+    let k = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
+    let listing: Value = serde_yaml_ng::from_slice(&tree.files[&k]).unwrap_or_else(|_| panic!("{k}"));
+    for field in ["resources", "generators"] {
+        for entry in listing[field].as_array().into_iter().flatten().map(|e| e.as_str().unwrap()) {
+            let path = normalize(&format!("{dir}/{entry}"));
+            match tree.files.get(&path) {
+                Some(bytes) => {
+                    let object: Value = serde_yaml_ng::from_slice(bytes).unwrap();
+                    if object["kind"] == "ksops" {
+                        out.extend(strings(&object["files"]).iter().map(|f| normalize(&format!("{dir}/{f}"))));
+                    }
+                    out.push(path);
+                }
+                None if tree.foreign.contains(&path) => out.push(path),
+                None => reached(tree, &path, out),
+            }
+        }
+    }
+}
+
+/// With the kustomize engine `clusters/<c>/` builds the whole cluster, the
+/// shared `infrastructure/` it needs included, every file once; no
+/// directory lists nothing; one cluster's `out/` builds it too.
+#[test]
+fn kustomize_builds_each_cluster_from_its_directory() {
+    let tree = tree("environments", r#"engine "kustomize""#);
+    for (path, bytes) in tree.files.iter().filter(|(p, _)| p.ends_with("kustomization.yaml")) {
+        let listing: Value = serde_yaml_ng::from_slice(bytes).unwrap();
+        let empty =
+            ["resources", "generators", "helmCharts"].iter().all(|f| listing[f].as_array().is_none_or(Vec::is_empty));
+        assert!(!empty, "{path} lists nothing");
+    }
+    let files = |prefix: &str| -> BTreeSet<String> {
+        tree.files
+            .keys()
+            .filter(|p| p.starts_with(prefix) && !p.ends_with("kustomization.yaml") && !p.contains("/."))
+            .cloned()
+            .collect()
+    };
+    for cluster in ["production", "staging"] {
+        let mut read = Vec::new();
+        reached(&tree, &format!("clusters/{cluster}"), &mut read);
+        let unique: BTreeSet<String> = read.iter().cloned().collect();
+        assert_eq!(unique.len(), read.len(), "{cluster}: a file is built twice");
+        let mut expected = files(&format!("clusters/{cluster}/"));
+        expected.extend(files("infrastructure/"));
+        assert!(expected.iter().any(|p| p.starts_with("infrastructure/")), "the example shares a directory");
+        assert_eq!(unique, expected, "{cluster}");
+    }
+    let single = tree_of("kustomize", None);
+    let mut read = Vec::new();
+    reached(&single, "", &mut read);
+    let unique: BTreeSet<String> = read.iter().cloned().collect();
+    assert_eq!(unique.len(), read.len(), "a file is built twice");
+    let all: BTreeSet<String> = single
+        .files
+        .keys()
+        .filter(|p| !p.ends_with("kustomization.yaml") && !p.split('/').any(|c| c.starts_with('.')))
+        .cloned()
+        .collect();
+    assert_eq!(unique, all);
+}
+
+fn tree_of(name: &str, engine: Option<&str>) -> stackc::render::Tree {
+    match engine {
+        Some(engine) => tree(name, engine),
+        None => compile_in(
+            &root().join("examples").join(name),
+            &std::fs::read_to_string(root().join("examples").join(name).join("stack.kdl")).unwrap(),
+        )
+        .unwrap(),
+    }
+}

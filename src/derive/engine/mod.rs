@@ -92,7 +92,24 @@ pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>, rep
             components.push(apps);
             components.push(root);
         }
-        GitOpsEngine::Kustomize { .. } => {}
+        GitOpsEngine::Kustomize { .. } => {
+            // `clusters/<c>/` builds the whole cluster: it lists the shared
+            // directories it needs, which `out/` then does not list again.
+            let cluster = format!("clusters/{}", stack.cluster.name.value);
+            let inside = format!("{cluster}/");
+            let includes: Vec<String> =
+                components.iter().filter(|c| !c.dir.starts_with(&inside)).map(|c| format!("../../{}", c.dir)).collect();
+            if !includes.is_empty() {
+                roots.extend(
+                    components
+                        .iter()
+                        .filter_map(|c| c.dir.split_once('/'))
+                        .map(|(top, _)| top.to_owned())
+                        .filter(|top| top != "clusters"),
+                );
+                components.push(Component { includes, ..Component::new("cluster", &cluster, Vec::new()) });
+            }
+        }
     }
     components.sort_by_key(|c| c.dir.clone());
     roots
