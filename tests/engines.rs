@@ -523,3 +523,39 @@ fn tree_of(name: &str, engine: Option<&str>) -> stackc::render::Tree {
         .unwrap(),
     }
 }
+
+/// Pruning with the kustomize engine is a kubectl ApplySet per cluster: a
+/// cluster-scoped parent type (its CRD labelled as one) and the parent,
+/// with what kubectl requires of a parent it did not create; both in a
+/// tooling directory the cluster's build never reads.
+#[test]
+fn kustomize_ships_an_applyset_parent_per_cluster() {
+    let kustomize = tree("environments", r#"engine "kustomize""#);
+    let objects: BTreeMap<String, Value> = kustomize
+        .files
+        .iter()
+        .filter(|(p, _)| p.contains("/.applyset/") && !p.ends_with("kustomization.yaml"))
+        .map(|(p, b)| (p.clone(), serde_yaml_ng::from_slice(b).unwrap()))
+        .collect();
+    for cluster in ["production", "staging"] {
+        let crd = &objects[&format!("clusters/{cluster}/.applyset/customresourcedefinition-applysets.stackc.io.yaml")];
+        assert_eq!(crd["metadata"]["labels"]["applyset.kubernetes.io/is-parent-type"], "true");
+        assert_eq!(crd["spec"]["scope"], "Cluster", "a parent spanning namespaces is cluster-scoped");
+        let parent = &objects[&format!("clusters/{cluster}/.applyset/applyset-{cluster}.yaml")];
+        assert_eq!(parent["apiVersion"], "stackc.io/v1");
+        assert!(parent["metadata"].get("namespace").is_none());
+        let id = parent["metadata"]["labels"]["applyset.kubernetes.io/id"].as_str().unwrap();
+        assert!(id.starts_with("applyset-") && id.ends_with("-v1"), "{id}");
+        let annotations = &parent["metadata"]["annotations"];
+        assert!(annotations["applyset.kubernetes.io/tooling"].as_str().unwrap().starts_with("kubectl/"));
+        assert_eq!(annotations["applyset.kubernetes.io/contains-group-kinds"], "");
+        let listing: Value =
+            serde_yaml_ng::from_slice(&kustomize.files[&format!("clusters/{cluster}/kustomization.yaml")]).unwrap();
+        assert!(!strings(&listing["resources"]).contains(".applyset"));
+    }
+    let production = objects.values().find(|o| o["metadata"]["name"] == "production" && o["kind"] == "ApplySet");
+    let staging = objects.values().find(|o| o["metadata"]["name"] == "staging" && o["kind"] == "ApplySet");
+    assert_ne!(production.unwrap()["metadata"]["labels"], staging.unwrap()["metadata"]["labels"], "one ID per parent");
+    // Flux and Argo CD prune themselves: no ApplySet.
+    assert!(!tree("environments", r#"engine "flux""#).files.keys().any(|p| p.contains(".applyset")));
+}

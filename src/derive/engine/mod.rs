@@ -6,11 +6,14 @@
 //! * `argocd`: an Argo CD Application per directory and per Helm chart,
 //!   ordered by sync waves, under one root Application; Secrets via KSOPS.
 //! * `kustomize`: no engine objects; charts under `helmCharts:`, Secrets via
-//!   KSOPS.
+//!   KSOPS; `clusters/<c>/` lists the shared directories it needs, and the
+//!   tooling directory `clusters/<c>/.applyset/` holds the kubectl ApplySet
+//!   parent that prunes.
 //!
 //! [`objects`] runs on each component before its dependencies are derived,
 //! [`sources`] and [`finish`] once all components exist.
 
+mod applyset;
 mod argocd;
 mod flux;
 mod ksops;
@@ -99,6 +102,10 @@ pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>, rep
             let inside = format!("{cluster}/");
             let includes: Vec<String> =
                 components.iter().filter(|c| !c.dir.starts_with(&inside)).map(|c| format!("../../{}", c.dir)).collect();
+            // The ApplySet parent that prunes the cluster: applied on its own, before.
+            let parent = applyset::component(stack);
+            roots.insert(parent.dir.clone());
+            components.push(parent);
             if !includes.is_empty() {
                 roots.extend(
                     components
