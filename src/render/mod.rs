@@ -256,10 +256,10 @@ fn drop_empty_listings(
         for dir in empty {
             listings.remove(&dir);
             let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir.as_str()));
-            if parent != dir {
-                if let Some(entries) = listings.get_mut(parent) {
-                    entries.remove(name);
-                }
+            if parent != dir
+                && let Some(entries) = listings.get_mut(parent)
+            {
+                entries.remove(name);
             }
         }
     }
