@@ -559,3 +559,18 @@ fn kustomize_ships_an_applyset_parent_per_cluster() {
     // Flux and Argo CD prune themselves: no ApplySet.
     assert!(!tree("environments", r#"engine "flux""#).files.keys().any(|p| p.contains(".applyset")));
 }
+
+/// With the kustomize engine no chart's hooks or tests are rendered: applied
+/// as ordinary objects, Kyverno's `pre-delete` Jobs would scale it to zero and
+/// remove its webhooks on every apply.
+#[test]
+fn kustomize_charts_render_no_hooks() {
+    let kustomize = kustomizations(&tree("argocd", r#"engine "kustomize""#));
+    let charts: Vec<Value> =
+        kustomize.values().flat_map(|k| k["helmCharts"].as_array().cloned().unwrap_or_default()).collect();
+    assert!(charts.iter().any(|c| c["name"] == "kyverno"), "the example installs Kyverno");
+    for chart in &charts {
+        assert_eq!(chart["skipHooks"], true, "{}", chart["name"]);
+        assert_eq!(chart["skipTests"], true, "{}", chart["name"]);
+    }
+}

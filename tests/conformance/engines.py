@@ -16,13 +16,22 @@
   repository root, where the tree lives at --flux-path-prefix (as for Flux). A child Application
   (one with a sync wave) carries `resources-finalizer.argocd.argoproj.io`; a Helm source's
   repoURL has no `oci://` scheme (Argo CD reads a URL without host as OCI).
+* `helmCharts:` inflated by `kubectl kustomize --enable-helm` with a stand-in helm that records
+  its calls: every entry reaches `helm template` with its namespace, `--include-crds`,
+  `--skip-tests` and `--no-hooks`.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
+
+import yaml
 
 from common import KUSTOMIZATION_NAMES, YAML_SUFFIXES, is_sops_doc, load_documents, rel, walk_files
 
@@ -171,3 +180,67 @@ def check_argo_refs(root: Path, rep, prefix: str = ""):
             rep.error(where, f"source.path {p!r} is not a directory of the tree")
         elif not (target / "kustomization.yaml").is_file():
             rep.error(where, f"source.path {p!r} has no kustomization.yaml")
+
+
+HELM_STAND_IN = r'''#!/bin/sh
+# A stand-in for helm: records its arguments, "pulls" an empty chart, templates nothing.
+printf '%s\n' "$*" >> "$HELM_CALLS"
+case "$1" in
+  version) echo "v3.18.0" ;;
+  pull)
+    dir=""; chart=""
+    while [ $# -gt 0 ]; do
+      case "$1" in --untardir) dir="$2"; shift ;; --repo|--version) shift ;; pull|--untar) ;; *) chart="$1" ;; esac
+      shift
+    done
+    mkdir -p "$dir/${chart##*/}/templates"
+    printf 'apiVersion: v2\nname: %s\nversion: 0.0.0\n' "${chart##*/}" > "$dir/${chart##*/}/Chart.yaml"
+    printf '{}\n' > "$dir/${chart##*/}/values.yaml" ;;
+esac
+exit 0
+'''
+
+
+def check_helm_calls(root: Path, kdirs, rep, kubectl: str):
+    """`kubectl kustomize --enable-helm` of every directory with `helmCharts:`, with a stand-in helm
+    that records its calls: each entry must reach `helm template <releaseName>` with its namespace,
+    `--include-crds`, `--skip-tests` and `--no-hooks` (no hook would run as Helm runs it: applied as
+    ordinary objects, Kyverno's pre-delete Jobs would scale it to zero)."""
+    charted = [d for d in kdirs if (load_documents(d / "kustomization.yaml")[0] or {}).get("helmCharts")]
+    if not charted:
+        return
+    with tempfile.TemporaryDirectory(prefix="conformance-helm-") as tmp:
+        helm = Path(tmp) / "helm"
+        helm.write_text(HELM_STAND_IN)
+        helm.chmod(0o755)
+        for d in charted:
+            copy = Path(tmp) / "tree"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(root, copy, symlinks=True)
+            target = copy / rel(d, root)
+            kdoc = load_documents(target / "kustomization.yaml")[0]
+            kdoc.pop("generators", None)  # KSOPS needs exec plugins; checked by shape above
+            (target / "kustomization.yaml").write_text(yaml.safe_dump(kdoc))
+            calls = Path(tmp) / "calls.log"
+            calls.write_text("")
+            r = subprocess.run([kubectl, "kustomize", "--enable-helm", "--helm-command", str(helm), str(target)],
+                               capture_output=True, text=True, timeout=300,
+                               env={**os.environ, "HELM_CALLS": str(calls)})
+            where = rel(d / "kustomization.yaml", root)
+            if r.returncode != 0:
+                rep.error(where, "`kubectl kustomize --enable-helm` with a stand-in helm failed:\n    "
+                          + r.stderr.strip().replace(str(copy), "<tree>"))
+                continue
+            templates = [c.split() for c in calls.read_text().splitlines() if c.startswith("template ")]
+            for chart in kdoc.get("helmCharts") or []:
+                release = chart.get("releaseName")
+                call = next((c for c in templates if len(c) > 1 and c[1] == release), None)
+                if call is None:
+                    rep.error(where, f"helmCharts {release!r}: helm template was never called")
+                    continue
+                for flag in ("--include-crds", "--skip-tests", "--no-hooks"):
+                    if flag not in call:
+                        rep.error(where, f"helmCharts {release!r}: helm template without {flag}")
+                ns = chart.get("namespace")
+                if ns and ("--namespace" not in call or call[call.index("--namespace") + 1] != ns):
+                    rep.error(where, f"helmCharts {release!r}: helm template without --namespace {ns}")

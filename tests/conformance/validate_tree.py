@@ -790,6 +790,7 @@ def main(argv=None):
     # layout errors for non-YAML stray files are covered above; now kustomize + objects
     if not args.no_kustomize and kdirs:
         run_kustomize(root, kdirs, missing_foreign, rep, args.kubectl, args.jobs)
+        engines.check_helm_calls(root, kdirs, rep, args.kubectl)
     objects, counts, cel = validate_objects(root, rep, args, crds, k8s, aux)
     check_flux_refs(root, objects, rep, args.flux_path_prefix)
     engines.check_argo_refs(root, rep, args.flux_path_prefix)
