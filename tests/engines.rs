@@ -574,3 +574,18 @@ fn kustomize_charts_render_no_hooks() {
         assert_eq!(chart["skipTests"], true, "{}", chart["name"]);
     }
 }
+
+/// A declared `git path=` that is not where the output directory is in its
+/// Git repository wins, and the build says so.
+#[test]
+fn declared_git_path_that_differs_from_the_repository_is_reported() {
+    let dir = example_project("argocd", Some(r#"engine "argocd""#), true);
+    let stack = dir.path().join("stack.kdl");
+    let source = std::fs::read_to_string(&stack).unwrap().replace(r#"branch="main""#, r#"branch="main" path="deploy""#);
+    std::fs::write(&stack, source).unwrap();
+    let out = stackc(dir.path(), &["build"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(r#"declares `git path="deploy"`, but out is `out`"#), "{stderr}");
+    assert!(engine_paths(&dir.path().join("out")).iter().all(|(_, p)| p.starts_with("deploy/")));
+}
