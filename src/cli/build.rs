@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
+use super::repository::{self, Location};
 use super::{BuildArgs, exit, load_secrets, print_diagnostics, read_stack};
 use crate::CompileOptions;
 use crate::emit;
+use crate::model::GitOpsEngine;
 use crate::render::RenderOptions;
 
 pub(super) fn run(args: &BuildArgs) -> i32 {
@@ -27,7 +29,18 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         Ok(store) => store,
         Err(code) => return code,
     };
-    let options = CompileOptions { render: RenderOptions { source_name: file_name, templates }, secrets };
+    let location = match repository::locate(&args.out) {
+        Ok(location) => location,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::INPUT;
+        }
+    };
+    let options = CompileOptions {
+        render: RenderOptions { source_name: file_name, templates },
+        secrets,
+        repository: location.prefix().to_owned(),
+    };
     let compiled = match crate::compile(&source, &options) {
         Ok(c) => {
             let mut warnings = crate::diagnostic::Diagnostics::default();
@@ -37,6 +50,7 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             if !warnings.is_empty() {
                 print_diagnostics(&warnings, &name, &source, args.format);
             }
+            warn_about_location(&c, &location, &args.out);
             // The process exits after this command: let the OS reclaim the
             // objects instead of freeing them one by one (0.2 s at N = 5000).
             std::mem::ManuallyDrop::new(c)
@@ -70,10 +84,22 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             return exit::INPUT;
         }
     };
+    let install_manifests = flux_install_manifests(&compiled);
     for missing in &plan.missing_foreign {
-        eprintln!(
-            "warning: `{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"
-        );
+        if install_manifests.contains(missing) {
+            let path = args.out.join(missing);
+            eprintln!(
+                "warning: {} does not exist: Flux's own manifests, listed in its kustomization.yaml, are not \
+                 stackc's to write; create them with `flux install --export > {}` or let `flux bootstrap` \
+                 commit them (docs/engines.md), or write `install-manifest=#false` on the engine",
+                path.display(),
+                path.display()
+            );
+        } else {
+            eprintln!(
+                "warning: `{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"
+            );
+        }
     }
     if args.check {
         for (mark, paths) in [("added", &plan.added), ("changed", &plan.changed), ("removed", &plan.removed)] {
@@ -125,6 +151,52 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         started.elapsed().as_millis()
     );
     exit::OK
+}
+
+/// The paths (in the tree) of every cluster's Flux install manifest.
+fn flux_install_manifests(compiled: &crate::Compiled) -> Vec<String> {
+    let mut paths = Vec::new();
+    for cluster in &compiled.clusters {
+        if let GitOpsEngine::Flux(_) = cluster.stack.platform.engine {
+            for c in &cluster.derived.components {
+                paths.extend(c.foreign.iter().map(|file| crate::render::path_in(&c.dir, file)));
+            }
+        }
+    }
+    paths
+}
+
+/// Say where the engine's paths start when the file system and the stack
+/// disagree, or when nothing tells (no Git repository, no `git path=`).
+fn warn_about_location(compiled: &crate::Compiled, location: &Location, out: &Path) {
+    for cluster in &compiled.clusters {
+        let stack = &cluster.stack;
+        if matches!(stack.platform.engine, GitOpsEngine::Kustomize { .. }) {
+            continue;
+        }
+        let declared = stack.cluster.git.as_ref().and_then(|g| g.path.as_ref()).map(|p| p.value.as_str());
+        let shown = |path: &str| if path.is_empty() { ".".to_owned() } else { path.to_owned() };
+        match (location, declared) {
+            (Location::Outside, None) => eprintln!(
+                "warning: {} is in no Git repository: cluster `{}`'s {} paths take it as the repository root; \
+                 declare where it will live with `git path=\"…\"`",
+                out.display(),
+                stack.cluster.name.value,
+                stack.platform.engine.name(),
+            ),
+            (Location::Repository { root, path }, Some(declared)) if path != declared => eprintln!(
+                "warning: cluster `{}` declares `git path=\"{}\"`, but {} is `{}` in the repository at {}; \
+                 the {} paths use the declared one",
+                stack.cluster.name.value,
+                shown(declared),
+                out.display(),
+                shown(path),
+                root.display(),
+                stack.platform.engine.name(),
+            ),
+            _ => {}
+        }
+    }
 }
 
 /// `*.j2` files of the `templates/` directory beside the stack.

@@ -7,6 +7,7 @@ pub mod graph;
 mod init;
 pub mod renovate;
 pub mod report;
+pub mod repository;
 mod secrets;
 mod tty;
 mod verify;

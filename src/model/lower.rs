@@ -82,11 +82,13 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
     });
     let version = r.required_string("version", d);
     let git = r.child("git", d).and_then(|n| {
-        let r = Reader::new(n, 0, &["url", "branch", "interval"], &[], d);
+        let r = Reader::new(n, 0, &["url", "branch", "interval", "path"], &[], d);
+        let path = r.string("path", d).and_then(|p| repository_path(p, d));
         Some(Git {
             url: r.required_string("url", d)?,
             branch: r.string("branch", d).unwrap_or_else(|| Spanned::new("main".into(), n.name_span)),
             interval: r.string("interval", d).unwrap_or_else(|| Spanned::new("10m".into(), n.name_span)),
+            path,
         })
     });
     let api_server = r.child("api-server", d).and_then(|n| {
@@ -215,4 +217,30 @@ pub(super) fn string_args(node: &Node, d: &mut Diagnostics) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// `git path=`: a relative path inside the repository, normalized to
+/// `a/b` (`""` for the root); no `..`, no absolute path, no backslash.
+fn repository_path(path: Spanned<String>, d: &mut Diagnostics) -> Option<Spanned<String>> {
+    let trimmed = path.value.trim_end_matches('/');
+    let parts: Vec<&str> =
+        if trimmed.is_empty() { Vec::new() } else { trimmed.split('/').filter(|p| *p != ".").collect() };
+    let valid = !path.value.starts_with('/')
+        && !path.value.contains('\\')
+        && parts.iter().all(|p| !p.is_empty() && *p != ".." && !p.chars().any(char::is_control));
+    if !valid {
+        d.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                path.span,
+                format!("`{}` is not a path inside the repository", path.value.escape_default()),
+            )
+            .label("repository path")
+            .help(
+                "the output directory relative to the repository root, e.g. `path=\"out\"` (`path=\".\"` for the root)",
+            ),
+        );
+        return None;
+    }
+    Some(Spanned::new(parts.join("/"), path.span))
 }

@@ -88,6 +88,10 @@ pub struct Git {
     pub branch: Spanned<String>,
     /// How often Flux polls, e.g. `10m`.
     pub interval: Spanned<String>,
+    /// Where the rendered tree lives in the repository: the output
+    /// directory relative to the repository root, e.g. `out` (`.` for the
+    /// root). Without it `stackc build` finds it from the output directory.
+    pub path: Option<Spanned<String>>,
 }
 
 /// The API server, reachable only by IP.
