@@ -22,3 +22,4 @@ mod support;
 mod syntax;
 mod trees;
 mod velero;
+mod webhooks;

@@ -9,6 +9,7 @@ mod databases;
 mod environments;
 mod exposure;
 pub mod names;
+pub mod node_network;
 mod order;
 pub mod secrets;
 mod types;
@@ -64,6 +65,7 @@ pub fn check(stack: Stack) -> Result<Vec<ResolvedStack>, Diagnostics> {
 /// Check a single-cluster stack.
 fn check_one(stack: Stack, store_scope: Option<String>, d: &mut Diagnostics) -> Option<ResolvedStack> {
     cluster::check_cluster(&stack, d);
+    node_network::check_node_network(&stack, d);
     chart_versions::check_chart_versions(&stack, d);
     velero::check_velero(&stack, d);
     let namespaces = workloads::resolve(&stack, d);
