@@ -10,6 +10,7 @@ mod engines;
 mod environments;
 mod hostile;
 mod kyverno;
+mod linkerd_policy;
 mod netpol;
 mod network;
 mod output;

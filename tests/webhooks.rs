@@ -41,7 +41,7 @@ fn tcp(ports: &[u16]) -> Allowed {
 /// Every chart pod the seed's policies cover, with its evaluator endpoint.
 fn chart_pods(cluster: &Cluster) -> Vec<(String, &'static ChartPod, Endpoint)> {
     let mut out = Vec::new();
-    for component in ["traefik", "cert-manager", "kyverno"] {
+    for component in ["linkerd", "traefik", "cert-manager", "kyverno"] {
         for (namespace, pod) in charts::of(component).flat_map(charts::pods) {
             let id = format!("{namespace}/{}", pod.workload);
             let end = cluster.pod(&id).unwrap_or_else(|| panic!("{id} is modelled"));
@@ -64,7 +64,9 @@ fn assert_from(cluster: &Cluster, ip: &str, webhook: bool) {
         assert_eq!(cluster.allowed(from, end), want, "{ip} → {id}");
         webhooks += usize::from(!pod.api_ingress.is_empty());
     }
-    assert_eq!(webhooks, 3, "cert-manager's webhook, Kyverno's admission and cleanup controllers");
+    // Linkerd's injector and destination (SP and policy validators), cert-manager's
+    // webhook, Kyverno's admission and cleanup controllers.
+    assert_eq!(webhooks, 5);
 }
 
 #[test]
