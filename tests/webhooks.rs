@@ -188,3 +188,27 @@ fn bad_networks_facts() {
     );
     insta::assert_snapshot!("too_many_node_subnets", errors("networks pods=\"10.0.0.0/8\" services=\"10.43.0.0/16\""));
 }
+
+/// The messages of the diagnostics `source` gets (none when it resolves).
+fn messages(source: &str) -> String {
+    match stackc::resolve(source) {
+        Ok(_) => String::new(),
+        Err(d) => d.iter().map(|x| format!("{} {}\n", x.code, x.message)).collect(),
+    }
+}
+
+#[test]
+fn node_subnet_cap_is_1024() {
+    let base = "networks pods=\"10.42.0.0/16\" services=\"10.43.0.0/16\"";
+    // /16 cut at /26: 1024 subnets, the most written, and the API server.
+    assert_eq!(webhook_peers(&seed_with(&format!("{base} node-mask=26"))).len(), 1025);
+    let text = messages(&seed_with(&format!("{base} node-mask=27")));
+    assert!(text.contains("unsupported `10.42.0.0/16` cut at node-mask 27 is 2048 possible node subnets"), "{text}");
+    // Without an API server no webhook ingress is written, so nothing is capped.
+    let text = messages(
+        &seed_with("networks pods=\"10.0.0.0/8\" services=\"10.43.0.0/16\"")
+            .replace("api-server \"10.0.0.10\" port=6443", ""),
+    );
+    assert!(!text.contains("node subnets"), "{text}");
+    assert!(text.contains("`api-access` needs the API server"), "the seed's api-access apps need it: {text}");
+}
