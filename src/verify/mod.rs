@@ -122,7 +122,7 @@ pub fn api_address(stack: &ResolvedStack, ip: IpAddr) -> Option<&'static str> {
         Some("the API server (`api-server`)")
     } else if callers.overlay_contains(ip) {
         Some(
-            "a node subnet's overlay address, where the API server's calls to pods on other nodes come from (`networks node-mask`)",
+            "a node subnet's `.0` (overlay) or `.1` (bridge) address, where the API server's calls to pods come from (`networks node-mask`)",
         )
     } else if callers.contains(ip) {
         Some("a node address the API server's calls may come from (`networks { node-address }`)")
