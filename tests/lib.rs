@@ -26,3 +26,4 @@ mod support;
 mod syntax;
 mod trees;
 mod velero;
+mod walkthrough;

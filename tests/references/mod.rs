@@ -275,3 +275,11 @@ fn linkerd_under_argocd_reads_trust_roots_the_tree_must_hold() {
         "(chart: trust-roots volume): ConfigMap linkerd/linkerd-identity-trust-roots [ca-bundle.crt]: nothing creates it",
     );
 }
+
+#[test]
+fn every_prerequisite_is_in_the_walk_through() {
+    let doc = std::fs::read_to_string(root().join("docs/zero-to-running.md")).expect("docs/zero-to-running.md");
+    for (ns, name, _) in facts::PREREQUISITES {
+        assert!(doc.contains(&format!("`{ns}/{name}`")), "docs/zero-to-running.md does not list `{ns}/{name}`");
+    }
+}
