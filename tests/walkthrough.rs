@@ -87,6 +87,12 @@ fn the_walk_through_runs_as_written() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "the walk-through failed:\n{script}\n--- stderr\n{stderr}");
 
+    // The bootstrap path it prints is the root Kustomization's, without `./`.
+    let root_kustomization = dir.join("out/clusters/production/flux-system/kustomization-flux-system.yaml");
+    let object: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(root_kustomization).unwrap()).unwrap();
+    let path = object["spec"]["path"].as_str().unwrap().trim_start_matches("./");
+    assert!(String::from_utf8_lossy(&run.stdout).lines().any(|l| l == path), "the walk-through does not print {path}");
+
     let stack = std::fs::read_to_string(dir.join("stack.kdl")).unwrap();
     assert!(!stack.contains(DEMO_RECIPIENT), "the demo recipient is still listed");
     let identity = home.join(".config/sops/age/keys.txt");
