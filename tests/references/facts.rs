@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::walk::{ChartInstall, Kind, Parsed, Reference, cluster_resource_namespace, env_names};
+use super::pods::env_names;
+use super::walk::{ChartInstall, Kind, Parsed, Reference, cluster_resource_namespace};
 
 /// A Secret or ConfigMap that exists in the cluster without being in the tree.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@
 //! says how to create.
 
 mod facts;
+mod pods;
 mod seed_values;
 mod walk;
 

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::pods::{pod_references, values_references};
+
 /// What a reference names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
@@ -77,15 +79,15 @@ pub fn parse(tree: &stackc::render::Tree) -> Parsed {
     parsed
 }
 
-fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+pub(super) fn s<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     at(v, path).and_then(Value::as_str)
 }
 
-fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+pub(super) fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(v, |v, k| v.get(k))
 }
 
-fn items<'a>(v: &'a Value, path: &[&str]) -> impl Iterator<Item = &'a Value> {
+pub(super) fn items<'a>(v: &'a Value, path: &[&str]) -> impl Iterator<Item = &'a Value> {
     at(v, path).and_then(Value::as_array).into_iter().flatten()
 }
 
@@ -149,7 +151,14 @@ fn charts(path: &str, object: &Value, out: &mut Vec<ChartInstall>) {
     }
 }
 
-fn reference(from: &str, via: &'static str, kind: Kind, namespace: &str, name: &str, key: Option<&str>) -> Reference {
+pub(super) fn reference(
+    from: &str,
+    via: &'static str,
+    kind: Kind,
+    namespace: &str,
+    name: &str,
+    key: Option<&str>,
+) -> Reference {
     Reference {
         from: from.to_owned(),
         via,
@@ -161,7 +170,7 @@ fn reference(from: &str, via: &'static str, kind: Kind, namespace: &str, name: &
     }
 }
 
-fn optional(r: Reference, selector: &Value) -> Reference {
+pub(super) fn optional(r: Reference, selector: &Value) -> Reference {
     Reference { optional: selector.get("optional").and_then(Value::as_bool).unwrap_or(false), ..r }
 }
 
@@ -242,117 +251,4 @@ fn references(path: &str, object: &Value, out: &mut Vec<Reference>) {
         }
         _ => {}
     }
-}
-
-fn pod_references(path: &str, pod: &Value, ns: &str, out: &mut Vec<Reference>) {
-    for container in items(pod, &["containers"]).chain(items(pod, &["initContainers"])) {
-        env_references(path, container, ns, out);
-    }
-    for volume in items(pod, &["volumes"]) {
-        if let Some(v) = volume.get("secret") {
-            out.push(optional(
-                reference(path, "volumes.secret", Kind::Secret, ns, s(v, &["secretName"]).unwrap_or_default(), None),
-                v,
-            ));
-        }
-        if let Some(v) = volume.get("configMap") {
-            out.push(optional(
-                reference(path, "volumes.configMap", Kind::ConfigMap, ns, s(v, &["name"]).unwrap_or_default(), None),
-                v,
-            ));
-        }
-        for source in items(volume, &["projected", "sources"]) {
-            if let Some(v) = source.get("secret") {
-                out.push(optional(
-                    reference(path, "projected.secret", Kind::Secret, ns, s(v, &["name"]).unwrap_or_default(), None),
-                    v,
-                ));
-            }
-            if let Some(v) = source.get("configMap") {
-                let name = s(v, &["name"]).unwrap_or_default();
-                out.push(optional(reference(path, "projected.configMap", Kind::ConfigMap, ns, name, None), v));
-            }
-        }
-    }
-    // Without `serviceAccountName` a pod runs as `default`.
-    let account = s(pod, &["serviceAccountName"]).unwrap_or("default");
-    out.push(reference(path, "serviceAccountName", Kind::ServiceAccount, ns, account, None));
-    for secret in items(pod, &["imagePullSecrets"]) {
-        out.push(reference(path, "imagePullSecrets", Kind::Secret, ns, s(secret, &["name"]).unwrap_or_default(), None));
-    }
-}
-
-/// `env[].valueFrom` and `envFrom[]` of a container, or of a chart's values
-/// fragment shaped like one (`global.env`, `server.envFrom`, …).
-fn env_references(path: &str, holder: &Value, ns: &str, out: &mut Vec<Reference>) {
-    for env in items(holder, &["env"]) {
-        if let Some(r) = at(env, &["valueFrom", "secretKeyRef"]) {
-            let name = s(r, &["name"]).unwrap_or_default();
-            out.push(optional(
-                reference(path, "env.valueFrom.secretKeyRef", Kind::Secret, ns, name, s(r, &["key"])),
-                r,
-            ));
-        }
-        if let Some(r) = at(env, &["valueFrom", "configMapKeyRef"]) {
-            let name = s(r, &["name"]).unwrap_or_default();
-            out.push(optional(
-                reference(path, "env.valueFrom.configMapKeyRef", Kind::ConfigMap, ns, name, s(r, &["key"])),
-                r,
-            ));
-        }
-    }
-    for from in items(holder, &["envFrom"]) {
-        if let Some(r) = from.get("secretRef") {
-            let name = s(r, &["name"]).unwrap_or_default();
-            out.push(optional(reference(path, "envFrom.secretRef", Kind::Secret, ns, name, None), r));
-        }
-        if let Some(r) = from.get("configMapRef") {
-            let name = s(r, &["name"]).unwrap_or_default();
-            out.push(optional(reference(path, "envFrom.configMapRef", Kind::ConfigMap, ns, name, None), r));
-        }
-    }
-}
-
-/// Chart values that hold container `env`/`envFrom` fragments or name a
-/// `serviceAccountName`, at any depth (charts pass them into their pods as
-/// they are).
-fn values_references(path: &str, values: &Value, ns: &str, out: &mut Vec<Reference>) {
-    match values {
-        Value::Object(map) => {
-            if map.contains_key("env") || map.contains_key("envFrom") {
-                env_references(path, values, ns, out);
-            }
-            if let Some(account) = map.get("serviceAccountName").and_then(Value::as_str) {
-                out.push(reference(path, "values serviceAccountName", Kind::ServiceAccount, ns, account, None));
-            }
-            for (k, v) in map {
-                if k != "env" && k != "envFrom" {
-                    values_references(path, v, ns, out);
-                }
-            }
-        }
-        Value::Array(list) => list.iter().for_each(|v| values_references(path, v, ns, out)),
-        _ => {}
-    }
-}
-
-/// The variables a container gets from `env` (named) and `envFrom`
-/// (every key of each Secret the tree holds), for a values fragment.
-pub fn env_names(
-    holder: &Value,
-    ns: &str,
-    held: &BTreeMap<(Kind, String, String), BTreeSet<String>>,
-) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> =
-        items(holder, &["env"]).filter_map(|e| s(e, &["name"]).map(str::to_owned)).collect();
-    for from in items(holder, &["envFrom"]) {
-        for (kind, field) in [(Kind::Secret, "secretRef"), (Kind::ConfigMap, "configMapRef")] {
-            if let Some(name) = from.get(field).and_then(|r| s(r, &["name"])) {
-                let prefix = s(from, &["prefix"]).unwrap_or_default();
-                let keys = held.get(&(kind, ns.to_owned(), name.to_owned())).into_iter().flatten();
-                names.extend(keys.map(|k| format!("{prefix}{k}")));
-            }
-        }
-    }
-    names
 }
