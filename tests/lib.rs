@@ -18,6 +18,7 @@ mod network;
 mod output;
 mod policies;
 mod proof;
+mod review;
 mod sealed;
 mod secrets;
 mod sops;

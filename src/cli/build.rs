@@ -128,7 +128,7 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
 }
 
 /// `*.j2` files of the `templates/` directory beside the stack.
-fn read_templates(stack: &Path) -> Result<BTreeMap<String, String>, String> {
+pub(super) fn read_templates(stack: &Path) -> Result<BTreeMap<String, String>, String> {
     let dir = stack.parent().unwrap_or(Path::new(".")).join("templates");
     let mut out = BTreeMap::new();
     let Ok(entries) = std::fs::read_dir(&dir) else {
