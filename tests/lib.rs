@@ -18,6 +18,7 @@ mod netpol;
 mod network;
 mod output;
 mod policies;
+mod precommit;
 mod proof;
 mod review;
 mod sealed;
