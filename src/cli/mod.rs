@@ -10,6 +10,7 @@ pub mod report;
 mod secrets;
 mod tty;
 mod verify;
+mod wrap;
 
 use std::path::PathBuf;
 

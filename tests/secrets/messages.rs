@@ -25,3 +25,30 @@ fn set_says_when_it_replaces_a_generated_value() {
     let out = project.ok(&["secrets", "set", "a/tokens", "api"], b"api-2", &identity);
     assert!(!text(&out.stderr).contains("generated value"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_hint_never_breaks_its_command_across_lines() {
+    let stack = r#"stack "s" {
+    cluster "c" distribution="k3s" version="1.33" {
+        age-recipient "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+    }
+    platform {
+        engine "flux"
+    }
+    namespace "authentik-production" {
+        app "web" image="ghcr.io/acme/web:1.0" {
+            env "DB" secret="authentik-database-credentials" key="postgresql-password"
+        }
+        secret "authentik-database-credentials" {
+            key "postgresql-password"
+        }
+    }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stack.kdl"), stack).unwrap();
+    let out = crate::support::stackc(dir.path(), &["build"]);
+    let stderr = text(&out.stderr);
+    let command = "`stackc secrets set authentik-production/authentik-database-credentials postgresql-password`";
+    assert!(stderr.lines().any(|l| l.contains(command)), "{stderr}");
+}
