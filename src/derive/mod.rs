@@ -16,8 +16,8 @@ mod object;
 mod platform;
 mod platform_pods;
 mod secrets;
-mod trust_roots;
 mod security;
+mod trust_roots;
 mod velero;
 mod workloads;
 
@@ -191,6 +191,7 @@ pub fn derive_sealed<S: Seal>(
     }
     secrets::unused(stack, store, &mut d);
     security::stale_image_facts(stack, &mut d);
+    security::untagged_images(stack, &mut d);
     let mut derived = components::finish(stack, components, graph).map_err(|mut e| {
         e.extend(d.clone());
         e
