@@ -70,6 +70,12 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
             return exit::INPUT;
         }
     };
+    for path in &plan.unlisted {
+        eprintln!(
+            "warning: `{}` is not listed by any kustomization.yaml, so nothing applies it (stackc does not write it; declare it in the stack, or move it out)",
+            args.out.join(path).display()
+        );
+    }
     for missing in &plan.missing_foreign {
         eprintln!(
             "warning: `{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"
