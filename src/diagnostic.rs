@@ -110,6 +110,7 @@ codes! {
     StaleRecipients => "stale-recipients", "a Secret encrypted to other age recipients than the cluster lists";
     NothingToBackUp => "nothing-to-back-up", "Velero is configured but no namespace holds a PVC to back up";
     ImageRuntime => "image-runtime", "a pod its image cannot run in: root under runAsNonRoot, or a path it writes on a read-only root filesystem";
+    UntaggedImage => "untagged-image", "an image with neither tag nor digest: each node runs whatever `latest` is when it pulls";
     PolicyViolation => "policy-violation", "an object stackc writes would break a Kyverno rule stackc writes";
     Template => "template", "a template in `templates/` that fails or changes the output's structure";
     Internal => "internal", "stackc produced output that failed its own checks (a bug)";

@@ -22,6 +22,16 @@ fn init_writes_a_stack_that_builds_on_the_first_try() {
 }
 
 #[test]
+fn init_in_a_directory_says_to_cd_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stackc(dir.path(), &["init", "cluster"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("next: `cd cluster && stackc build`"));
+    let out = stackc(&dir.path().join("cluster"), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
 fn completions_and_man_page_come_from_the_clap_definitions() {
     let dir = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish"] {

@@ -59,3 +59,24 @@ proptest! {
         prop_assert!(readback::holds(&text, &object), "{object:?}\n{text}");
     }
 }
+
+/// A hand-added file that no kustomization.yaml lists is applied by nothing:
+/// `build --check` (and `build`) say so, and leave it alone.
+#[test]
+fn check_reports_a_file_no_kustomization_lists() {
+    let dir = crate::support::project(
+        &std::fs::read_to_string(crate::support::root().join("examples/minimal/stack.kdl")).unwrap(),
+    );
+    assert_eq!(crate::support::stackc(dir.path(), &["build"]).status.code(), Some(0));
+    let clean = crate::support::stackc(dir.path(), &["build", "--check"]);
+    assert!(!String::from_utf8_lossy(&clean.stderr).contains("not listed"));
+    let ns = std::fs::read_dir(dir.path().join("out/clusters")).unwrap().next().unwrap().unwrap().path();
+    std::fs::write(ns.join("extra.yaml"), "kind: ConfigMap\n").unwrap();
+    let out = crate::support::stackc(dir.path(), &["build", "--check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("extra.yaml` is not listed by any kustomization.yaml, so nothing applies it"), "{stderr}");
+    let out = crate::support::stackc(dir.path(), &["build"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("extra.yaml` is not listed"));
+    assert!(ns.join("extra.yaml").is_file());
+}

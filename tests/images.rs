@@ -185,3 +185,32 @@ fn an_image_at_another_tag_than_its_facts_gets_a_warning() {
     assert!(!warnings(&app("v2.13.1")).contains("image-runtime"));
     compile(&app("v2.14.0")).expect("a warning does not stop the build");
 }
+
+#[test]
+fn an_untagged_image_is_a_warning() {
+    let stack = r#"stack "s" {
+    cluster "c" distribution="k3s" version="1.33" {
+    }
+    platform {
+        engine "flux"
+    }
+    namespace "a" {
+        app "web" image="nginx" {
+            port "http" 8080
+        }
+        app "pinned" image="nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000" {
+            port "http" 8080
+        }
+        app "tagged" image="registry.example.org:5000/nginx:1.27" {
+            port "http" 8080
+        }
+    }
+}
+"#;
+    let dir = crate::support::project(stack);
+    let out = crate::support::stackc(dir.path(), &["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.matches("untagged-image").count(), 1, "{stderr}");
+    assert!(stderr.contains("image `nginx` has no tag"), "{stderr}");
+}

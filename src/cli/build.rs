@@ -85,6 +85,12 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         }
     };
     let install_manifests = flux_install_manifests(&compiled);
+    for path in &plan.unlisted {
+        eprintln!(
+            "warning: `{}` is not listed by any kustomization.yaml, so nothing applies it (stackc does not write it; declare it in the stack, or move it out)",
+            args.out.join(path).display()
+        );
+    }
     for missing in &plan.missing_foreign {
         if install_manifests.contains(missing) {
             let path = args.out.join(missing);
@@ -200,7 +206,7 @@ fn warn_about_location(compiled: &crate::Compiled, location: &Location, out: &Pa
 }
 
 /// `*.j2` files of the `templates/` directory beside the stack.
-fn read_templates(stack: &Path) -> Result<BTreeMap<String, String>, String> {
+pub(super) fn read_templates(stack: &Path) -> Result<BTreeMap<String, String>, String> {
     let dir = stack.parent().unwrap_or(Path::new(".")).join("templates");
     let mut out = BTreeMap::new();
     let Ok(entries) = std::fs::read_dir(&dir) else {

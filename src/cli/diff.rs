@@ -1,11 +1,15 @@
 //! `stackc diff OLD NEW`: a semantic summary of a change for review. OLD and
 //! NEW are stack files, or Git revisions as `REV` or `REV:path` (read with
-//! `git show`).
+//! `git show`). Both versions are also compiled, with the templates and
+//! the encrypted store beside NEW, so every rendered file that differs is in
+//! the review.
 
+use std::path::Path;
 use std::process::Command;
 
 use super::{Format, exit, print_diagnostics, select};
-use crate::review;
+use crate::render::{RenderOptions, Tree};
+use crate::{CompileOptions, review};
 
 /// Output formats of `stackc diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,6 +35,7 @@ pub struct DiffArgs {
 
 pub(super) fn run(args: &DiffArgs) -> i32 {
     let mut analyzed = Vec::new();
+    let mut sources = Vec::new();
     for spec in [&args.old, &args.new] {
         let source = match load(spec) {
             Ok(s) => s,
@@ -39,6 +44,7 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
                 return exit::INPUT;
             }
         };
+        sources.push(source.clone());
         match crate::resolve(&source) {
             Ok(stacks) => {
                 // The named cluster, else the first declared: a stack with one
@@ -58,12 +64,48 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
         }
     }
     let (old, new) = (&analyzed[0], &analyzed[1]);
-    let r = review::review((&old.0, &old.1), (&new.0, &new.1));
+    let mut r = review::review((&old.0, &old.1), (&new.0, &new.1));
+    let clusters = [old.0.cluster.name.value.as_str(), new.0.cluster.name.value.as_str()];
+    match trees(args, &sources) {
+        Ok((a, b)) => r.compare_files(&a, &b, &clusters),
+        Err(why) => r.files_not_compared = Some(why),
+    }
     match args.format {
         DiffFormat::Markdown => print!("{}", review::markdown(&r, &args.old, &args.new)),
         DiffFormat::Json => print!("{}", review::json(&r)),
     }
     exit::OK
+}
+
+/// Both versions' rendered trees, compiled alike: the templates and store
+/// beside NEW (the current directory for a Git revision), NEW's file name
+/// in the headers; or why one does not build.
+fn trees(args: &DiffArgs, sources: &[String]) -> Result<(Tree, Tree), String> {
+    let new = Path::new(&args.new);
+    let stack = if new.is_file() { new.to_path_buf() } else { Path::new("stack.kdl").to_path_buf() };
+    let dir = stack.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let templates = super::build::read_templates(&stack)?;
+    let secrets = crate::secrets::load_store(dir).map_err(|e| e.to_string())?;
+    let source_name = stack.file_name().map_or_else(|| "stack.kdl".to_owned(), |f| f.to_string_lossy().into_owned());
+    // Where `out/` beside NEW lives in its repository: both versions' engine
+    // paths start there, so they differ only where the stacks do.
+    let repository = super::repository::locate(&dir.join("out"))?.prefix().to_owned();
+    let options = CompileOptions { render: RenderOptions { source_name, templates }, secrets, repository };
+    let mut out = Vec::new();
+    for (spec, source) in [&args.old, &args.new].into_iter().zip(sources) {
+        match crate::compile(source, &options) {
+            Ok(compiled) => out.push(compiled.tree),
+            Err(d) => {
+                let first = d
+                    .iter()
+                    .find(|x| x.severity == crate::diagnostic::Severity::Error)
+                    .map_or_else(String::new, |x| format!(": {}", x.message));
+                return Err(format!("`{spec}` does not build here{first}"));
+            }
+        }
+    }
+    let new_tree = out.pop().unwrap_or_default();
+    Ok((out.pop().unwrap_or_default(), new_tree))
 }
 
 /// A file if one exists at `spec`, else `git show REV:path`.

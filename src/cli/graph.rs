@@ -1,4 +1,7 @@
-//! `stackc graph`: the declared network graph as Mermaid, Graphviz dot or JSON.
+//! `stackc graph`: the declared network graph as Mermaid, Graphviz dot or
+//! JSON — three renderings of one [`View`]: the same nodes and edges in each.
+
+mod view;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -6,8 +9,9 @@ use std::fmt::Write;
 use serde_json::json;
 
 use super::{Format, GraphArgs, exit, print_diagnostics, read_stack, select_one};
-use crate::derive::{EdgeReason, Graph};
+use crate::derive::Graph;
 use crate::labels::LabelMap;
+pub use view::{Kind, View, view};
 
 /// Output formats of `stackc graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,10 +34,11 @@ pub(super) fn run(args: &GraphArgs) -> i32 {
                 Err(code) => return code,
             };
             let graph = crate::derive::network_graph(&stack);
+            let api_port = stack.cluster.api_server.as_ref().map(|a| a.port.value);
             let text = match args.format {
-                GraphFormat::Json => json(&graph),
-                GraphFormat::Mermaid => mermaid(&graph),
-                GraphFormat::Dot => dot(&graph),
+                GraphFormat::Json => json(&graph, api_port),
+                GraphFormat::Mermaid => mermaid(&view(&graph, api_port)),
+                GraphFormat::Dot => dot(&view(&graph, api_port)),
             };
             print!("{text}");
             exit::OK
@@ -45,9 +50,11 @@ pub(super) fn run(args: &GraphArgs) -> i32 {
     }
 }
 
-/// The JSON shape of the design brief, with extra fields.
+/// JSON: `nodes` and `edges` are the pods and the flows between them (the
+/// shape the conformance suite compares with an independent analyzer);
+/// `external_nodes` and `external_edges` are the rest of the [`View`].
 #[must_use]
-pub fn json(graph: &Graph) -> String {
+pub fn json(graph: &Graph, api_port: Option<u16>) -> String {
     let nodes: Vec<_> = graph
         .nodes
         .iter()
@@ -61,81 +68,90 @@ pub fn json(graph: &Graph) -> String {
             node
         })
         .collect();
-    let edges: Vec<_> = graph
-        .edges
+    let v = view(graph, api_port);
+    let edge = |e: &view::Edge| json!({"from": e.from, "to": e.to, "port": e.port, "protocol": e.protocol, "reason": e.reason});
+    let external = |e: &&view::Edge| !is_pod(&e.from) || !is_pod(&e.to);
+    let edges: Vec<_> = v.edges.iter().filter(|e| !external(e)).map(edge).collect();
+    let external_edges: Vec<_> = v.edges.iter().filter(external).map(edge).collect();
+    let external_nodes: Vec<_> = v
+        .nodes
         .iter()
-        .map(|e| json!({"from": e.from, "to": e.to, "port": e.port, "protocol": e.protocol.as_str(), "reason": e.reason.as_str()}))
+        .filter(|n| n.namespace.is_none())
+        .map(|n| json!({"id": n.id, "kind": n.kind.as_str()}))
         .collect();
-    let mut text = serde_json::to_string_pretty(&json!({"nodes": nodes, "edges": edges})).unwrap_or_default();
+    let document =
+        json!({"nodes": nodes, "edges": edges, "external_nodes": external_nodes, "external_edges": external_edges});
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn key(id: &str) -> String {
-    id.replace(['/', '-', '.'], "_")
+/// Pod ids are `namespace/workload`; external ids have no `/`.
+fn is_pod(id: &str) -> bool {
+    id.contains('/')
 }
 
-/// Group edges by (from, to) so each arrow lists its ports.
-fn grouped(graph: &Graph) -> BTreeMap<(&str, &str), (Vec<String>, bool)> {
-    let meshed: BTreeMap<&str, bool> = graph.nodes.iter().map(|n| (n.id.as_str(), n.meshed)).collect();
-    let mut out: BTreeMap<(&str, &str), (Vec<String>, bool)> = BTreeMap::new();
-    for e in &graph.edges {
-        if matches!(e.reason, EdgeReason::Dns | EdgeReason::MeshControl | EdgeReason::MeshProxy) {
-            continue;
+/// Mermaid node keys: the id with `/`, `-`, `.` and `:` as `_`, made unique
+/// by a numeric suffix where two ids would meet.
+fn keys(v: &View) -> BTreeMap<&str, String> {
+    let mut taken = std::collections::BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for n in &v.nodes {
+        let base = n.id.replace(['/', '-', '.', ':'], "_");
+        let mut key = base.clone();
+        let mut i = 2;
+        while !taken.insert(key.clone()) {
+            key = format!("{base}_{i}");
+            i += 1;
         }
-        let mtls = meshed.get(e.from.as_str()).copied().unwrap_or(false)
-            && meshed.get(e.to.as_str()).copied().unwrap_or(false);
-        let entry = out.entry((e.from.as_str(), e.to.as_str())).or_insert((Vec::new(), mtls));
-        entry.0.push(if e.protocol.as_str() == "TCP" {
-            e.port.to_string()
-        } else {
-            format!("{}/{}", e.port, e.protocol.as_str())
-        });
+        out.insert(n.id.as_str(), key);
     }
     out
 }
 
-/// Mermaid: namespaces as subgraphs, mTLS edges marked, hosts as entry nodes.
+/// Mermaid: namespaces as subgraphs, external nodes as stadiums, mTLS
+/// edges thick, each arrow labelled with its ports.
 #[must_use]
-pub fn mermaid(graph: &Graph) -> String {
+pub fn mermaid(v: &View) -> String {
+    let keys = keys(v);
     let mut out = String::from("graph LR\n");
-    let mut by_ns: BTreeMap<&str, Vec<&crate::derive::GraphNode>> = BTreeMap::new();
-    for n in &graph.nodes {
-        by_ns.entry(n.namespace.as_str()).or_default().push(n);
+    let mut by_ns: BTreeMap<&str, Vec<&view::Node>> = BTreeMap::new();
+    for n in &v.nodes {
+        match &n.namespace {
+            Some(ns) => by_ns.entry(ns.as_str()).or_default().push(n),
+            None => {
+                let _ = writeln!(out, "    {}([\"{}\"])", keys[n.id.as_str()], n.label);
+            }
+        }
     }
     for (ns, nodes) in by_ns {
-        let _ = writeln!(out, "    subgraph {}[\"{ns}\"]", key(&format!("ns_{ns}")));
+        let _ = writeln!(out, "    subgraph ns_{}[\"{ns}\"]", ns.replace(['-', '.'], "_"));
         for n in nodes {
-            let short = n.id.rsplit('/').next().unwrap_or(&n.id);
-            let _ = writeln!(out, "        {}[\"{short}\"]", key(&n.id));
+            let _ = writeln!(out, "        {}[\"{}\"]", keys[n.id.as_str()], n.label);
         }
         out.push_str("    end\n");
     }
-    for n in &graph.nodes {
-        for host in &n.hosts {
-            let _ = writeln!(
-                out,
-                "    {}([\"{host}\"]) -->|HTTPS 443| {}",
-                key(&format!("host_{host}")),
-                key(&crate::derive::traefik_id())
-            );
-        }
-    }
-    for ((from, to), (ports, mtls)) in grouped(graph) {
+    for ((from, to), (ports, mtls)) in v.grouped() {
         let arrow = if mtls { "==>" } else { "-->" };
         let label = if mtls { format!("mTLS {}", ports.join(",")) } else { ports.join(",") };
-        let _ = writeln!(out, "    {} {arrow}|{label}| {}", key(from), key(to));
+        let _ = writeln!(out, "    {} {arrow}|{label}| {}", keys[from], keys[to]);
     }
     out
 }
 
-/// Graphviz dot: namespaces as clusters, mTLS edges bold.
+/// Graphviz dot: namespaces as clusters, external nodes as ellipses outside
+/// them, mTLS edges bold, each arrow labelled with its ports.
 #[must_use]
-pub fn dot(graph: &Graph) -> String {
+pub fn dot(v: &View) -> String {
     let mut out = String::from("digraph stack {\n    rankdir=LR;\n");
     let mut by_ns: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for n in &graph.nodes {
-        by_ns.entry(n.namespace.as_str()).or_default().push(n.id.as_str());
+    for n in &v.nodes {
+        match &n.namespace {
+            Some(ns) => by_ns.entry(ns.as_str()).or_default().push(n.id.as_str()),
+            None => {
+                let _ = writeln!(out, "    \"{}\" [shape=ellipse, label=\"{}\"];", n.id, n.label);
+            }
+        }
     }
     for (ns, ids) in by_ns {
         let _ = writeln!(out, "    subgraph \"cluster_{ns}\" {{\n        label=\"{ns}\";");
@@ -144,7 +160,7 @@ pub fn dot(graph: &Graph) -> String {
         }
         out.push_str("    }\n");
     }
-    for ((from, to), (ports, mtls)) in grouped(graph) {
+    for ((from, to), (ports, mtls)) in v.grouped() {
         let style = if mtls { ", style=bold, color=darkgreen" } else { "" };
         let _ = writeln!(out, "    \"{from}\" -> \"{to}\" [label=\"{}\"{style}];", ports.join(","));
     }

@@ -96,6 +96,12 @@ pub(super) fn run(args: &InitArgs) -> i32 {
             return exit::INPUT;
         }
     }
-    eprintln!("stackc: wrote {}; next: `stackc build`", stack.display());
+    // A copy-pasteable next step, from where the user is.
+    let next = if args.dir == std::path::Path::new(".") {
+        "stackc build".to_owned()
+    } else {
+        format!("cd {} && stackc build", args.dir.display())
+    };
+    eprintln!("stackc: wrote {}; next: `{next}`", stack.display());
     exit::OK
 }

@@ -11,6 +11,7 @@ pub mod repository;
 mod secrets;
 mod tty;
 mod verify;
+mod wrap;
 
 use std::path::PathBuf;
 

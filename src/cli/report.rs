@@ -28,7 +28,13 @@ pub fn render(diagnostics: &Diagnostics, file: &str, source: &str, format: Forma
         }
         Format::Human => {
             let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-            let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false)
+                // Commands in hints stay on one line (copy-paste).
+                .with_word_separator(textwrap::WordSeparator::Custom(super::wrap::words))
+                .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+                .with_break_words(false);
             let mut out = String::new();
             for d in &sorted {
                 let report = Report { d, source: NamedSource::new(file, source.to_owned()) };

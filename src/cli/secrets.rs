@@ -174,6 +174,16 @@ fn keygen(out: Option<&PathBuf>) -> Outcome {
         )
         .ok_or_else(|| Failure::Error(SecretsError::NoIdentity { tried: "HOME".into() }))?,
     };
+    if path.exists() {
+        // Never overwritten: say how to read the one there, or write another.
+        eprintln!(
+            "error: `{p}` already exists; stackc never overwrites an identity\n  \
+             its recipient: `grep 'public key' {p}` (or `age-keygen -y {p}`)\n  \
+             a new identity elsewhere: `stackc secrets keygen --out NEW.agekey`",
+            p = path.display()
+        );
+        return Ok(exit::INPUT);
+    }
     let recipient = secrets::keygen(&path, &now_utc())?;
     println!("{recipient}");
     eprintln!(
@@ -194,8 +204,15 @@ fn set(project: &Project, secret: &str, key: &str, identity: &IdentityArg) -> Ou
         }
     })?;
     let ids = identities(identity)?;
+    let replaced = secrets::edit::replaces_generated(project, &id, key)?;
     secrets::set(project, &id, key, value, ids.as_ref(), &now_utc(), &mut OsRng)?;
     eprintln!("stackc: stored {id} {key} in {}", id.store_path());
+    if replaced {
+        eprintln!(
+            "stackc: this replaced the generated value of {id} {key} (`generated=#true`); \
+             the old value is gone, and whatever used it must now use the new one"
+        );
+    }
     Ok(exit::OK)
 }
 

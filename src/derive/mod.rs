@@ -206,6 +206,7 @@ pub fn derive_sealed<S: Seal>(
     }
     secrets::unused(stack, store, &mut d);
     security::stale_image_facts(stack, &mut d);
+    security::untagged_images(stack, &mut d);
     let mut derived = components::finish(stack, components, graph, repository).map_err(|mut e| {
         e.extend(d.clone());
         e

@@ -40,6 +40,28 @@ pub(super) fn stale_image_facts(stack: &ResolvedStack, d: &mut Diagnostics) {
     }
 }
 
+/// A warning for every image app whose image has neither a tag nor a
+/// digest: the container runtime pulls `latest`, so two nodes (or two
+/// restarts) may run different code, and the committed tree does not say
+/// which.
+pub(super) fn untagged_images(stack: &ResolvedStack, d: &mut Diagnostics) {
+    for w in stack.namespaces.iter().flat_map(|ns| &ns.workloads) {
+        let WorkloadKind::Image(app) = &w.kind else { continue };
+        let AppSource::Image(image) = &app.source else { continue };
+        if images::tag(image).is_none() && !image.value.contains('@') {
+            d.push(
+                Diagnostic::warning(
+                    Code::UntaggedImage,
+                    image.span,
+                    format!("image `{}` has no tag: each node runs whatever `latest` is when it pulls", image.value),
+                )
+                .label("no tag")
+                .help(format!("pin a version, e.g. `{}:1.2.3`, or a digest (`@sha256:…`)", image.value)),
+            );
+        }
+    }
+}
+
 /// Who a pod runs as and what it may write.
 pub(super) struct PodIdentity {
     user: Option<i64>,

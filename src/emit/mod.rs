@@ -8,6 +8,7 @@ mod apply;
 mod journal;
 mod lock;
 mod paths;
+mod unlisted;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -31,6 +32,9 @@ pub struct Plan {
     pub unchanged: usize,
     /// Foreign files a `kustomization.yaml` lists that do not exist.
     pub missing_foreign: Vec<String>,
+    /// Files in the directory that stackc does not write and no
+    /// `kustomization.yaml` lists: nothing applies them.
+    pub unlisted: Vec<String>,
 }
 
 impl Plan {
@@ -74,8 +78,9 @@ pub fn plan(tree: &Tree, out: &Path) -> Result<Plan, EmitError> {
         return Err(EmitError::Interrupted);
     }
     let owned = read_owned(out)?;
+    let unlisted = unlisted::unlisted(tree, &owned, out);
     let mut dirs = Dirs::new(out);
-    let mut plan = Plan::default();
+    let mut plan = Plan { unlisted, ..Plan::default() };
     // Join every path first (one look per directory), then look at the
     // files (a stat each, and a read of the same-size ones) on every core,
     // then take the outcomes in path order: the first error in that order

@@ -1,17 +1,23 @@
 //! Semantic review of a change: what two versions of a stack mean for the
 //! cluster — connections opened or closed (policy relaxed or tightened),
 //! exposed hosts, internet and API-server egress, workloads added, removed
-//! or changed, mesh membership. For pull-request comments, as markdown or
-//! JSON.
+//! or changed (image, replicas, env, resources, volumes and sizes, …), mesh
+//! membership, Secrets; and every rendered file that differs, by group of
+//! meaning, with the rest under "other changes". For pull-request comments,
+//! as markdown or JSON.
 
+mod facts;
+mod files;
 mod render;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::check::{ResolvedStack, WorkloadKind};
+use crate::check::ResolvedStack;
 use crate::derive::Graph;
+use crate::render::Tree;
+pub use files::{FileChange, group};
 pub use render::{json, markdown};
 
 /// Everything that changed, each list sorted.
@@ -30,10 +36,20 @@ pub struct Review {
     pub api_access_removed: Vec<String>,
     pub workloads_added: Vec<String>,
     pub workloads_removed: Vec<String>,
-    /// `(workload, what, old, new)`.
+    /// `(workload, what, old, new)`: image, replicas, `env NAME`,
+    /// `resources limits.cpu`, `volume NAME`, size, chart, values, ….
     pub workloads_changed: Vec<(String, String, String, String)>,
     pub meshed: Vec<String>,
     pub unmeshed: Vec<String>,
+    /// Secrets (`namespace/name`) declared or no longer declared.
+    pub secrets_added: Vec<String>,
+    pub secrets_removed: Vec<String>,
+    /// `(secret, what, old, new)`: a key added, removed or changed.
+    pub secrets_changed: Vec<(String, String, String, String)>,
+    /// Every rendered file that differs, sorted by path.
+    pub files: Vec<FileChange>,
+    /// Why the rendered trees were not compared (a version does not build).
+    pub files_not_compared: Option<String>,
 }
 
 /// One allowed connection.
@@ -56,7 +72,13 @@ pub struct Host {
 impl Review {
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        *self == Review::default()
+        Review { files_not_compared: None, ..self.clone() } == Review::default()
+    }
+
+    /// Add the rendered files that differ between the two versions' trees,
+    /// leaving out clusters other than `clusters`.
+    pub fn compare_files(&mut self, old: &Tree, new: &Tree, clusters: &[&str]) {
+        self.files = files::changes(old, new, clusters);
     }
 }
 
@@ -67,19 +89,9 @@ pub fn review(old: (&ResolvedStack, &Graph), new: (&ResolvedStack, &Graph)) -> R
     let (old_hosts, new_hosts) = (hosts(old.1), hosts(new.1));
     let (old_net, new_net) = (internet(old.1), internet(new.1));
     let (old_api, new_api) = (api_access(old.1), api_access(new.1));
-    let (old_w, new_w) = (workloads(old.0), workloads(new.0));
+    let (old_w, new_w) = (facts::workloads(old.0), facts::workloads(new.0));
+    let (old_s, new_s) = (facts::secrets(old.0), facts::secrets(new.0));
     let (old_mesh, new_mesh) = (meshed(old.0), meshed(new.0));
-    let mut changed = Vec::new();
-    for (id, new_facts) in &new_w {
-        if let Some(old_facts) = old_w.get(id) {
-            for (what, new_value) in new_facts {
-                let old_value = old_facts.get(what).cloned().unwrap_or_default();
-                if &old_value != new_value {
-                    changed.push((id.clone(), what.clone(), old_value, new_value.clone()));
-                }
-            }
-        }
-    }
     Review {
         opened: minus(&new_edges, &old_edges),
         closed: minus(&old_edges, &new_edges),
@@ -91,9 +103,14 @@ pub fn review(old: (&ResolvedStack, &Graph), new: (&ResolvedStack, &Graph)) -> R
         api_access_removed: minus(&old_api, &new_api),
         workloads_added: new_w.keys().filter(|k| !old_w.contains_key(*k)).cloned().collect(),
         workloads_removed: old_w.keys().filter(|k| !new_w.contains_key(*k)).cloned().collect(),
-        workloads_changed: changed,
+        workloads_changed: facts::changed(&old_w, &new_w),
         meshed: minus(&new_mesh, &old_mesh),
         unmeshed: minus(&old_mesh, &new_mesh),
+        secrets_added: new_s.keys().filter(|k| !old_s.contains_key(*k)).cloned().collect(),
+        secrets_removed: old_s.keys().filter(|k| !new_s.contains_key(*k)).cloned().collect(),
+        secrets_changed: facts::changed(&old_s, &new_s),
+        files: Vec::new(),
+        files_not_compared: None,
     }
 }
 
@@ -128,33 +145,4 @@ fn api_access(g: &Graph) -> BTreeSet<String> {
 
 fn meshed(s: &ResolvedStack) -> BTreeSet<String> {
     s.namespaces.iter().filter(|n| n.mesh).map(|n| n.name.clone()).collect()
-}
-
-/// The reviewable facts of each workload: image, replicas, chart version.
-fn workloads(s: &ResolvedStack) -> BTreeMap<String, BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for ns in &s.namespaces {
-        for w in &ns.workloads {
-            let mut facts = BTreeMap::new();
-            match &w.kind {
-                WorkloadKind::Image(app) => {
-                    if let crate::model::AppSource::Image(image) = &app.source {
-                        facts.insert("image".to_owned(), image.value.clone());
-                    }
-                    facts.insert("replicas".to_owned(), app.replicas.value.to_string());
-                }
-                WorkloadKind::Database(db) => {
-                    facts.insert("image".to_owned(), db.image.clone());
-                    facts.insert("size".to_owned(), db.decl.size.value.clone());
-                }
-                WorkloadKind::Release { release } => {
-                    if let Some(r) = ns.releases.iter().find(|r| &r.name.value == release) {
-                        facts.insert("chart".to_owned(), format!("{} {}", r.chart.value, r.version.value));
-                    }
-                }
-            }
-            out.insert(format!("{}/{}", ns.name, w.name), facts);
-        }
-    }
-    out
 }

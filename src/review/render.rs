@@ -8,8 +8,12 @@ use super::{Connection, Review};
 #[must_use]
 pub fn markdown(r: &Review, old: &str, new: &str) -> String {
     let mut out = format!("## stackc diff: `{old}` → `{new}`\n\n");
+    if let Some(why) = &r.files_not_compared {
+        let _ = writeln!(out, "> **Rendered files not compared:** {why}\n");
+    }
     if r.is_empty() {
-        out.push_str("No change to connections, exposure, egress, workloads or the mesh.\n");
+        out.push_str("No change to connections, exposure, egress, workloads, the mesh, Secrets");
+        out.push_str(if r.files_not_compared.is_some() { ".\n" } else { " or any rendered file.\n" });
         return out;
     }
     section(&mut out, "Connections opened (policies relaxed)", r.opened.iter().map(connection));
@@ -41,7 +45,30 @@ pub fn markdown(r: &Review, old: &str, new: &str) -> String {
     );
     section(&mut out, "Namespaces joining the mesh", r.meshed.iter().map(|n| format!("`{n}`")));
     section(&mut out, "Namespaces leaving the mesh (no mTLS)", r.unmeshed.iter().map(|n| format!("`{n}`")));
+    section(&mut out, "Secrets declared", r.secrets_added.iter().map(|s| format!("`{s}`")));
+    section(&mut out, "Secrets no longer declared", r.secrets_removed.iter().map(|s| format!("`{s}`")));
+    section(
+        &mut out,
+        "Secrets changed",
+        r.secrets_changed.iter().map(|(s, what, a, b)| format!("`{s}` {what}: {a} → {b}")),
+    );
+    files(&mut out, r);
     out
+}
+
+/// The rendered files, one section per group of meaning, then the rest.
+fn files(out: &mut String, r: &Review) {
+    for (group, title) in [
+        ("workloads", "Files: workloads"),
+        ("connections", "Files: connections (NetworkPolicies)"),
+        ("exposure", "Files: exposure"),
+        ("mesh", "Files: mesh (Linkerd policy)"),
+        ("secrets", "Files: Secrets"),
+        ("policies", "Files: policies (Kyverno)"),
+        ("other", "Other changes: these files"),
+    ] {
+        section(out, title, r.files.iter().filter(|f| f.group == group).map(|f| format!("{} `{}`", f.change, f.path)));
+    }
 }
 
 fn connection(c: &Connection) -> String {

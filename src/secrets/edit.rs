@@ -176,6 +176,16 @@ pub fn set(
     store_values(project, id, vec![(key.to_owned(), value)], identities, now, rng)
 }
 
+/// Whether `key` of `id` is a `generated=#true` key whose value is already
+/// stored: `set` would replace a generated value (the CLI says so).
+///
+/// # Errors
+/// An unknown Secret, an unreadable store file.
+pub fn replaces_generated(project: &Project, id: &SecretId, key: &str) -> Result<bool, SecretsError> {
+    let generated = project.find(id)?.keys.iter().any(|k| k.name.value == key && k.generated);
+    Ok(generated && existing(project, id)?.is_some_and(|e| e.keys.iter().any(|k| k == key)))
+}
+
 /// What `generate` did: the keys it filled per Secret, and the Secrets it
 /// could not fill.
 #[derive(Debug, Default)]

@@ -3,6 +3,7 @@
 //! files made by the sops CLI, and a scan for planted plaintext.
 
 mod linkerd_pki;
+mod messages;
 mod plaintext;
 mod platform;
 mod recipients;
