@@ -21,6 +21,7 @@ mod proof;
 mod sealed;
 mod secrets;
 mod sops;
+mod stack_paths;
 mod support;
 mod syntax;
 mod trees;
