@@ -44,11 +44,6 @@ pub struct Derived {
     /// an Argo CD Application each); their parent directory does not list
     /// them, so nothing applies twice.
     pub roots: std::collections::BTreeSet<String>,
-    /// People build the tree's directories themselves (the kustomize
-    /// engine): a directory that would list nothing (`clusters/` of several
-    /// clusters) gets no `kustomization.yaml`, since `resources: []` builds
-    /// nothing; the engines' trees keep theirs.
-    pub built_by_hand: bool,
     /// The network graph the policies are meant to allow.
     pub graph: Graph,
     /// Store files encrypted to other recipients than the cluster lists
