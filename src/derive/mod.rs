@@ -206,6 +206,8 @@ pub fn derive_sealed<S: Seal>(
     if d.has_errors() {
         return Err(d);
     }
+    // Said only of a tree that builds: how the engine will treat it.
+    engine::warnings(stack, &mut d);
     derived.stale_recipients = stale_recipients;
     derived.warnings = d;
     Ok((derived, sealed))
