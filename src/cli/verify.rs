@@ -126,6 +126,11 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
     for (port, proto) in ports {
         let verdict = cluster.explain(from_ep, to_ep, port, proto);
         println!("{verdict}");
+        if let netpol::Endpoint::External(ip) = from_ep
+            && let Some(what) = verify::api_address(&stack, ip)
+        {
+            println!("  address: {ip} is {what}");
+        }
         print_sources(&stack, &derived, &source, &name, &verdict);
         println!();
     }

@@ -12,6 +12,7 @@ mod kyverno;
 mod mesh;
 mod monitoring;
 mod network;
+mod node_sources;
 mod object;
 mod platform;
 mod platform_pods;
@@ -25,6 +26,7 @@ pub use engine::SYNC_WAVE;
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
 pub use helm::{HelmChart, SecretValue};
 pub use network::NOT_INTERNET;
+pub use node_sources::webhook_sources;
 pub use object::{Body, Object};
 pub use platform::PLATFORM_CHARTS;
 

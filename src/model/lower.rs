@@ -63,6 +63,10 @@ fn stack(node: &Node, d: &mut Diagnostics) -> Option<Stack> {
     Some(Stack { name: name?, clusters, platform, helm_repositories, namespaces })
 }
 
+/// The default prefix of a node's pod subnet: kube-controller-manager's
+/// `--node-cidr-mask-size` for IPv4, which k3s leaves at its default.
+const NODE_MASK: u8 = 24;
+
 fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
     let r = Reader::new(
         node,
@@ -112,15 +116,23 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
     };
     let networks = match r.child("networks", d) {
         Some(n) => {
-            let r = Reader::new(n, 0, &["pods", "services"], &[], d);
+            let r = Reader::new(n, 0, &["pods", "services", "node-mask"], &["node-address"], d);
+            let node_addresses = r
+                .children("node-address")
+                .filter_map(|a| Reader::new(a, 1, &[], &[], d).arg_string(0, "address", d))
+                .collect();
             Networks {
                 pods: r.string("pods", d).unwrap_or_else(|| Spanned::new(pods.into(), n.name_span)),
                 services: r.string("services", d).unwrap_or_else(|| Spanned::new(services.into(), n.name_span)),
+                node_mask: r.integer("node-mask", d).unwrap_or_else(|| Spanned::new(NODE_MASK, n.name_span)),
+                node_addresses,
             }
         }
         None => Networks {
             pods: Spanned::new(pods.into(), node.name_span),
             services: Spanned::new(services.into(), node.name_span),
+            node_mask: Spanned::new(NODE_MASK, node.name_span),
+            node_addresses: Vec::new(),
         },
     };
     let storage_classes = r
