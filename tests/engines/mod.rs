@@ -4,7 +4,7 @@
 //! network proof does not depend on the engine. `paths`: where the engines'
 //! paths point in the Git repository; `kustomize`: the kustomize engine's
 //! cluster directories, pruning and charts; `listings`: every engine builds
-//! each cluster, no listing empty.
+//! each cluster, no listing empty; `hooks`: chart hooks under Argo CD.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::support::{compile_in, root, stackc};
 
+mod hooks;
 mod kustomize;
 mod listings;
 mod paths;
