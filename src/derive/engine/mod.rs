@@ -145,9 +145,9 @@ pub(super) fn warnings(stack: &ResolvedStack, d: &mut Diagnostics) {
             )
             .label("no GitRepository or Kustomization `flux-system` is written for this cluster")
             .help(format!(
-                "add `git url=\"ssh://git@github.com/you/cluster\" branch=\"main\"` (the repository and branch \
-                 Flux reads) to the block of `cluster \"{}\"`: stackc then writes the GitRepository and \
-                 Kustomization that bootstrap commits, in the listing that bootstrap applies (docs/engines.md)",
+                "add the child node `git url=\"ssh://git@github.com/you/cluster\" branch=\"main\"` to \
+                 cluster `{}` (the repository and branch Flux reads): stackc then writes the \
+                 GitRepository and Kustomization `flux-system` for bootstrap to apply (docs/engines.md)",
                 name.value
             )),
         );
