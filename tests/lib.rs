@@ -26,6 +26,7 @@ mod review;
 mod sealed;
 mod secrets;
 mod sops;
+mod stack_paths;
 mod support;
 mod syntax;
 mod trees;

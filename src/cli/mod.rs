@@ -66,8 +66,9 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct StackArgs {
-    /// The stack file.
-    #[arg(long, default_value = "stack.kdl")]
+    /// The stack file, relative to the current directory. Its `secrets/` and
+    /// `templates/` are read beside it, and `build` writes `out/` beside it.
+    #[arg(long, value_name = "FILE", default_value = "stack.kdl")]
     pub stack: PathBuf,
 }
 
@@ -83,15 +84,29 @@ pub struct ClusterArg {
 pub struct BuildArgs {
     #[command(flatten)]
     pub input: StackArgs,
-    /// The output directory.
-    #[arg(long, default_value = "out")]
-    pub out: PathBuf,
+    /// The output directory [default: `out/` beside the stack file]. A
+    /// directory given here is relative to the current directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Write nothing; list added, changed and removed files; exit 1 on drift.
     #[arg(long)]
     pub check: bool,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
+}
+
+impl BuildArgs {
+    /// The output directory: `--out` as given (relative to the current
+    /// directory), else `out/` beside the stack file, like its `secrets/`.
+    #[must_use]
+    pub fn out_dir(&self) -> PathBuf {
+        match (&self.out, self.input.stack.parent()) {
+            (Some(out), _) => out.clone(),
+            (None, Some(dir)) if !dir.as_os_str().is_empty() => dir.join("out"),
+            (None, _) => PathBuf::from("out"),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -84,7 +84,6 @@ pub(super) fn finish(
         cluster: stack.cluster.name.value.clone(),
         components,
         roots,
-        built_by_hand: matches!(stack.platform.engine, crate::model::GitOpsEngine::Kustomize { .. }),
         graph,
         stale_recipients: Vec::new(),
         warnings: Diagnostics::default(),

@@ -46,11 +46,6 @@ pub struct Derived {
     /// an Argo CD Application each); their parent directory does not list
     /// them, so nothing applies twice.
     pub roots: std::collections::BTreeSet<String>,
-    /// People build the tree's directories themselves (the kustomize
-    /// engine): a directory that would list nothing (`clusters/` of several
-    /// clusters) gets no `kustomization.yaml`, since `resources: []` builds
-    /// nothing; the engines' trees keep theirs.
-    pub built_by_hand: bool,
     /// The network graph the policies are meant to allow.
     pub graph: Graph,
     /// Store files encrypted to other recipients than the cluster lists
@@ -214,6 +209,8 @@ pub fn derive_sealed<S: Seal>(
     if d.has_errors() {
         return Err(d);
     }
+    // Said only of a tree that builds: how the engine will treat it.
+    engine::warnings(stack, &mut d);
     derived.stale_recipients = stale_recipients;
     derived.warnings = d;
     Ok((derived, sealed))

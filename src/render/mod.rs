@@ -121,9 +121,7 @@ pub fn render_with(
         }
     }
     add_parent_listings(&mut listings, &roots);
-    if clusters.iter().all(|d| d.built_by_hand) {
-        drop_empty_listings(&mut listings, &extras);
-    }
+    drop_empty_listings(&mut listings, &extras);
     for (dir, resources) in &listings {
         let mut body = json!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
@@ -235,8 +233,11 @@ fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, roots:
 }
 
 /// A directory whose `kustomization.yaml` would list nothing (every child
-/// applied on its own, e.g. `clusters/` of several clusters) gets none, and
-/// its parent does not list it: `resources: []` builds nothing.
+/// applied on its own by the engine, e.g. `clusters/` of several clusters,
+/// or `infrastructure/` under Flux) gets none, and its parent does not list
+/// it: `resources: []` builds nothing, and every engine's cluster is built
+/// from `clusters/<c>/`. No engine object points at such a directory (each
+/// Flux Kustomization and Argo CD Application names a directory with files).
 fn drop_empty_listings(
     listings: &mut BTreeMap<String, BTreeSet<String>>,
     extras: &BTreeMap<&str, &crate::derive::Component>,

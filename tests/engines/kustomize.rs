@@ -23,7 +23,7 @@ fn normalize(path: &str) -> String {
 
 /// Every file `kustomize build <dir>` reads, by following the listings
 /// (KSOPS generators with the Secret files they read).
-fn reached(tree: &stackc::render::Tree, dir: &str, out: &mut Vec<String>) {
+pub(super) fn reached(tree: &stackc::render::Tree, dir: &str, out: &mut Vec<String>) {
     let k = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
     let listing: Value = serde_yaml_ng::from_slice(&tree.files[&k]).unwrap_or_else(|_| panic!("{k}"));
     for field in ["resources", "generators"] {

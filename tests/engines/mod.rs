@@ -3,7 +3,8 @@
 //! bootstrapped and prunes, that KSOPS reads the Secrets, and that the
 //! network proof does not depend on the engine. `paths`: where the engines'
 //! paths point in the Git repository; `kustomize`: the kustomize engine's
-//! cluster directories, pruning and charts.
+//! cluster directories, pruning and charts; `listings`: every engine builds
+//! each cluster, no listing empty; `hooks`: chart hooks under Argo CD.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,7 +12,9 @@ use serde_json::Value;
 
 use crate::support::{compile_in, root, stackc};
 
+mod hooks;
 mod kustomize;
+mod listings;
 mod paths;
 
 /// The example's stack source with its `engine` line replaced by `engine`.

@@ -178,3 +178,32 @@ fn declared_git_path_that_differs_from_the_repository_is_reported() {
     assert!(stderr.contains(r#"declares `git path="deploy"`, but out is `out`"#), "{stderr}");
     assert!(engine_paths(&dir.path().join("out")).iter().all(|(_, p)| p.starts_with("deploy/")));
 }
+
+/// A Flux cluster without `git` gets a warning on its name with the `git`
+/// line to add: `flux bootstrap` would apply no sync for it. With `git`,
+/// and under the kustomize engine, nothing is said.
+#[test]
+fn flux_cluster_without_git_is_warned_that_bootstrap_applies_no_sync() {
+    let with_git = example_source("argocd", r#"engine "flux""#);
+    let git_line = with_git.lines().find(|l| l.trim_start().starts_with("git url=")).expect("the example has git");
+    let without_git = with_git.replace(git_line, "");
+    let warnings = |source: &str| {
+        let store = stackc::secrets::load_store(&root().join("examples/argocd")).expect("store loads");
+        let options = stackc::CompileOptions {
+            render: stackc::render::RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() },
+            secrets: store,
+            repository: String::new(),
+        };
+        let compiled = stackc::compile(source, &options);
+        let compiled = compiled.unwrap_or_else(|d| panic!("{}", crate::support::render_diagnostics(&d, source)));
+        let warnings = compiled.clusters[0].derived.warnings.clone();
+        crate::support::render_diagnostics(&warnings, source)
+    };
+    let rendered = warnings(&without_git);
+    let parts: Vec<&str> = rendered.split("\n\n").collect();
+    let at = parts.iter().position(|part| part.contains("has no `git`")).expect("the warning");
+    // Its code, then the warning.
+    insta::assert_snapshot!("flux_cluster_without_git", parts[at.saturating_sub(1)..=at].join("\n\n"));
+    assert!(!warnings(&with_git).contains("has no `git`"));
+    assert!(!warnings(&without_git.replace(r#"engine "flux""#, r#"engine "kustomize""#)).contains("has no `git`"));
+}

@@ -11,7 +11,8 @@
 //!   parent that prunes.
 //!
 //! [`objects`] runs on each component before its dependencies are derived,
-//! [`sources`] and [`finish`] once all components exist.
+//! [`sources`] and [`finish`] once all components exist; [`warnings`] says
+//! what the engine will not do with the tree as declared.
 
 mod applyset;
 mod argocd;
@@ -23,6 +24,7 @@ use std::collections::BTreeSet;
 
 use super::Component;
 use crate::check::ResolvedStack;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::GitOpsEngine;
 
 /// The annotation that orders Argo CD Applications.
@@ -120,6 +122,36 @@ pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>, rep
     }
     components.sort_by_key(|c| c.dir.clone());
     roots
+}
+
+/// What the engine will not do with the tree as the stack declares it: a
+/// Flux cluster without `git` has no GitRepository or root Kustomization
+/// `flux-system`, so nothing syncs its Kustomizations. `flux bootstrap`
+/// applies the existing `flux-system/kustomization.yaml`, which does not
+/// list the `gotk-sync.yaml` it commits (fluxcd/flux2 v2.9.4
+/// pkg/manifestgen/kustomization/kustomization.go:79,
+/// pkg/bootstrap/bootstrap_plain_git.go:405), then waits for a
+/// Kustomization `flux-system` that never appears (`:414-440`).
+pub(super) fn warnings(stack: &ResolvedStack, d: &mut Diagnostics) {
+    if let GitOpsEngine::Flux(_) = stack.platform.engine
+        && stack.cluster.git.is_none()
+    {
+        let name = &stack.cluster.name;
+        d.push(
+            Diagnostic::warning(
+                Code::MissingValue,
+                name.span,
+                format!("cluster `{}` has no `git`: `flux bootstrap` will not apply its sync", name.value),
+            )
+            .label("no GitRepository or Kustomization `flux-system` is written for this cluster")
+            .help(format!(
+                "add the child node `git url=\"ssh://git@github.com/you/cluster\" branch=\"main\"` to \
+                 cluster `{}` (the repository and branch Flux reads): stackc then writes the \
+                 GitRepository and Kustomization `flux-system` for bootstrap to apply (docs/engines.md)",
+                name.value
+            )),
+        );
+    }
 }
 
 /// The directory of the engine's own component, if it has one: the name a
