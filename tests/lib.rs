@@ -16,6 +16,7 @@ mod linkerd;
 mod linkerd_policy;
 mod netpol;
 mod network;
+mod open_namespaces;
 mod output;
 mod policies;
 mod proof;
