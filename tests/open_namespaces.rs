@@ -55,9 +55,30 @@ fn platform_with_api_server_is_locked_down_without_warnings() {
     assert_eq!(warned(&warnings(&source, None)), BTreeSet::new());
 }
 
-/// Every namespace of the tree (each `Namespace` file) either has a
-/// `default-deny` NetworkPolicy in the tree or is named by a warning: read
-/// from the rendered files, independently of how stackc decides.
+/// The namespaces of a rendered tree (each `Namespace` file) without a
+/// `default-deny` NetworkPolicy in the tree: read from the files,
+/// independently of how stackc decides.
+fn open_in_tree(tree: &stackc::render::Tree) -> BTreeSet<String> {
+    let mut namespaces = BTreeSet::new();
+    let mut denied = BTreeSet::new();
+    for (path, bytes) in &tree.files {
+        let Ok(doc) = serde_yaml_ng::from_slice::<serde_json::Value>(bytes) else { continue };
+        let name_of = |key: &str| doc["metadata"][key].as_str().map(str::to_owned);
+        match (doc["kind"].as_str(), name_of("name")) {
+            (Some("Namespace"), Some(n)) if !path.contains(".kyverno-test") => {
+                namespaces.insert(n);
+            }
+            (Some("NetworkPolicy"), Some(n)) if n == "default-deny" => {
+                denied.extend(name_of("namespace"));
+            }
+            _ => {}
+        }
+    }
+    namespaces.difference(&denied).cloned().collect()
+}
+
+/// Every namespace of the seed's and each example's tree is locked down or
+/// named by a warning.
 #[test]
 fn every_written_namespace_is_locked_down_or_reported() {
     let mut cases = vec![("seed".to_owned(), root())];
@@ -70,27 +91,43 @@ fn every_written_namespace_is_locked_down_or_reported() {
     let mut open_somewhere = false;
     for (name, dir) in cases {
         let source = std::fs::read_to_string(dir.join("stack.kdl")).unwrap();
-        let tree = crate::support::compile_in(&dir, &source).unwrap();
-        let mut namespaces = BTreeSet::new();
-        let mut denied = BTreeSet::new();
-        for (path, bytes) in &tree.files {
-            let Ok(doc) = serde_yaml_ng::from_slice::<serde_json::Value>(bytes) else { continue };
-            let name_of = |key: &str| doc["metadata"][key].as_str().map(str::to_owned);
-            match (doc["kind"].as_str(), name_of("name")) {
-                (Some("Namespace"), Some(n)) if !path.contains(".kyverno-test") => {
-                    namespaces.insert(n);
-                }
-                (Some("NetworkPolicy"), Some(n)) if n == "default-deny" => {
-                    denied.extend(name_of("namespace"));
-                }
-                _ => {}
-            }
-        }
-        let open: BTreeSet<String> = namespaces.difference(&denied).cloned().collect();
+        let open = open_in_tree(&crate::support::compile_in(&dir, &source).unwrap());
         assert_eq!(open, warned(&warnings(&source, Some(&dir))), "{name}: open namespaces and warnings differ");
         open_somewhere |= !open.is_empty();
     }
     assert!(open_somewhere, "some example leaves a namespace open: the test sees both sides");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// Generated stacks, any platform subset, with or without `api-server`:
+    /// the open namespaces of the tree are exactly the warned ones, and
+    /// exactly the installed platform namespaces when `api-server` is missing.
+    #[test]
+    fn generated_stacks_warn_for_exactly_their_open_namespaces(
+        platform in proptest::collection::vec(proptest::prelude::any::<bool>(), 4),
+        api in proptest::prelude::any::<bool>(),
+        apps in 1usize..4,
+    ) {
+        let components = ["linkerd", "traefik", "cert-manager", "kyverno"];
+        let installed: Vec<&str> = components.iter().zip(&platform).filter(|(_, on)| **on).map(|(c, _)| *c).collect();
+        let api_line = if api { "api-server \"10.0.0.10\" port=6443" } else { "" };
+        let mut source = format!(
+            "stack \"s\" {{\n    cluster \"c\" distribution=\"kubernetes\" version=\"1.33\" {{\n        {api_line}\n        age-recipient \"{DEMO_RECIPIENT}\"\n    }}\n    platform {{\n"
+        );
+        for c in &installed {
+            source.push_str(&format!("        {c}\n"));
+        }
+        source.push_str("    }\n");
+        for i in 0..apps {
+            source.push_str(&format!("    namespace \"n{i}\" {{\n        app \"web\" image=\"x:1\"\n    }}\n"));
+        }
+        source.push_str("}\n");
+        let open = open_in_tree(&crate::support::compile(&source).unwrap());
+        proptest::prop_assert_eq!(&open, &warned(&warnings(&source, None)));
+        let expected = if api { BTreeSet::new() } else { set(&installed) };
+        proptest::prop_assert_eq!(open, expected);
+    }
 }
 
 #[test]
