@@ -102,6 +102,7 @@ codes! {
     DuplicateHost => "duplicate-host", "the same host exposed twice";
     DependencyCycle => "dependency-cycle", "namespaces that depend on each other in a cycle";
     Unenforceable => "unenforceable", "a connection stackc cannot express as policy";
+    OpenNamespace => "open-namespace", "a namespace stackc writes without NetworkPolicies: its pods stay open";
     ChartVersion => "chart-version", "a platform chart pinned at a version stackc has no chart facts for";
     MissingPlatform => "missing-platform", "a feature used without the platform component it needs";
     Unsupported => "unsupported", "valid input that stackc does not support yet";

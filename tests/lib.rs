@@ -17,6 +17,7 @@ mod linkerd;
 mod linkerd_policy;
 mod netpol;
 mod network;
+mod open_namespaces;
 mod output;
 mod policies;
 mod precommit;

@@ -89,7 +89,7 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
     for path in &plan.unlisted {
         eprintln!(
             "warning: `{}` is not listed by any kustomization.yaml, so nothing applies it (stackc does not write it; declare it in the stack, or move it out)",
-            args.out.join(path).display()
+            out.join(path).display()
         );
     }
     for missing in &plan.missing_foreign {

@@ -56,6 +56,7 @@ pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
                     "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)",
                     proof.workloads, proof.edges, proof.pairs, proof.externals
                 );
+                print_uncovered(&verify::uncovered(derived));
             }
             Err(d) => {
                 print_diagnostics(&d, &name, &source, Format::Human);
@@ -64,6 +65,23 @@ pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
         }
     }
     exit::OK
+}
+
+/// The namespaces the proof leaves out, and why.
+fn print_uncovered(uncovered: &verify::Uncovered) {
+    let list = |names: &[String]| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    if !uncovered.open.is_empty() {
+        println!(
+            "not covered: {} (written without NetworkPolicies, see the `open-namespace` warnings of `stackc build`): any pod may reach their pods, and they may reach anything",
+            list(&uncovered.open)
+        );
+    }
+    if !uncovered.outside.is_empty() {
+        println!(
+            "not covered: {} (not written by stackc): proven only for connections to and from the namespaces stackc locks down",
+            list(&uncovered.outside)
+        );
+    }
 }
 
 /// Arguments of `stackc explain`.

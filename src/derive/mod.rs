@@ -14,6 +14,7 @@ mod monitoring;
 mod network;
 mod node_sources;
 mod object;
+mod open;
 mod platform;
 mod platform_pods;
 mod secrets;
@@ -28,6 +29,7 @@ pub use helm::{HelmChart, SecretValue};
 pub use network::NOT_INTERNET;
 pub use node_sources::webhook_sources;
 pub use object::{Body, Object};
+pub use open::open_namespaces;
 pub use platform::PLATFORM_CHARTS;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -209,6 +211,7 @@ pub fn derive_sealed<S: Seal>(
     if d.has_errors() {
         return Err(d);
     }
+    open::warn(stack, &derived.components, &mut d);
     // Said only of a tree that builds: how the engine will treat it.
     engine::warnings(stack, &mut d);
     derived.stale_recipients = stale_recipients;

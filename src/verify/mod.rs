@@ -187,6 +187,39 @@ pub fn prove(stack: &ResolvedStack, graph: &Graph, cluster: &Cluster) -> Result<
     Ok(Proof { workloads: cluster.pods.len(), pairs, edges: graph.edges.len(), externals: probes.len() })
 }
 
+/// What the proof does not cover: connections between two pods that no
+/// NetworkPolicy of stackc selects. `open` are the namespaces stackc writes
+/// without policies (each an `open-namespace` warning of the build),
+/// `outside` the namespaces of the graph stackc does not write (DNS, say),
+/// both sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Uncovered {
+    pub open: Vec<String>,
+    pub outside: Vec<String>,
+}
+
+/// The namespaces the proof of `derived` does not cover ([`Uncovered`]).
+#[must_use]
+pub fn uncovered(derived: &Derived) -> Uncovered {
+    let open: Vec<String> =
+        crate::derive::open_namespaces(&derived.components).into_iter().map(|(name, _)| name).collect();
+    let written: std::collections::BTreeSet<&str> = derived
+        .components
+        .iter()
+        .flat_map(|c| &c.objects)
+        .filter(|o| o.kind == "Namespace")
+        .map(|o| o.name.as_str())
+        .collect();
+    let outside: std::collections::BTreeSet<String> = derived
+        .graph
+        .nodes
+        .iter()
+        .filter(|n| !n.managed && !written.contains(n.namespace.as_str()))
+        .map(|n| n.namespace.clone())
+        .collect();
+    Uncovered { open, outside: outside.into_iter().collect() }
+}
+
 /// A compiler bug found by the proof, with no better place to point at.
 fn internal(message: String) -> Diagnostics {
     let mut d = Diagnostics::default();
