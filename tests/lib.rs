@@ -16,6 +16,7 @@ mod linkerd;
 mod netpol;
 mod network;
 mod output;
+mod pipes;
 mod policies;
 mod proof;
 mod sealed;

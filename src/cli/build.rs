@@ -76,14 +76,18 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         );
     }
     if args.check {
+        let mut listed = String::new();
         for (mark, paths) in [("added", &plan.added), ("changed", &plan.changed), ("removed", &plan.removed)] {
             for path in paths {
-                println!("{mark}: {}", args.out.join(path).display());
+                listed.push_str(&format!("{mark}: {}\n", args.out.join(path).display()));
             }
         }
         let stale: Vec<&String> = compiled.clusters.iter().flat_map(|c| &c.derived.stale_recipients).collect();
         for path in &stale {
-            println!("stale-recipients: {path}");
+            listed.push_str(&format!("stale-recipients: {path}\n"));
+        }
+        if let Err(code) = super::out::print(listed) {
+            return code;
         }
         if !stale.is_empty() {
             eprintln!(

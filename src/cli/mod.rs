@@ -5,6 +5,7 @@ mod build;
 mod diff;
 pub mod graph;
 mod init;
+pub mod out;
 pub mod renovate;
 pub mod report;
 mod secrets;
@@ -22,6 +23,9 @@ pub mod exit {
     pub const OK: i32 = 0;
     pub const DRIFT: i32 = 1;
     pub const INPUT: i32 = 2;
+    /// The reader of stdout went away (128 + SIGPIPE, as a shell reports a
+    /// tool a closed pipe ended); only where SIGPIPE cannot end the process.
+    pub const CLOSED_PIPE: i32 = 141;
 }
 
 /// stackc compiles one typed stack.kdl into a rendered GitOps tree.
@@ -106,12 +110,19 @@ pub struct GraphArgs {
 /// Run the CLI with the process arguments; returns the exit code.
 #[must_use]
 pub fn main() -> i32 {
+    out::default_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
+        Err(e) if e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() { exit::INPUT } else { exit::OK };
+            return exit::INPUT;
         }
+        // `--help`, `--version`: output, which may meet a full disk.
+        Err(e) if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            let _ = e.print();
+            return exit::OK;
+        }
+        Err(e) => return out::print_then(e.render().to_string(), exit::OK),
     };
     match cli.command {
         Command::Build(args) => build::run(&args),
@@ -123,24 +134,21 @@ pub fn main() -> i32 {
         Command::Renovate(args) => renovate::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "stackc", &mut std::io::stdout());
-            exit::OK
+            // `generate` panics on a write error: it writes to a buffer.
+            let written = out::print_with(|buffer| {
+                clap_complete::generate(shell, &mut command, "stackc", buffer);
+                Ok(())
+            });
+            written.err().unwrap_or(exit::OK)
         }
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
-                Ok(()) => exit::OK,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    exit::INPUT
-                }
-            }
+            out::print_with(|buffer| clap_mangen::Man::new(command).render(buffer)).err().unwrap_or(exit::OK)
         }
         Command::Secrets(command) => secrets::run(&command),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::model::Stack);
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
-            exit::OK
+            out::print_then(serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n", exit::OK)
         }
     }
 }
@@ -201,5 +209,7 @@ fn select_one<T>(items: Vec<T>, name: impl Fn(&T) -> &str, arg: &ClusterArg) -> 
 
 /// Print diagnostics to stderr.
 fn print_diagnostics(d: &crate::diagnostic::Diagnostics, name: &str, source: &str, format: Format) {
-    eprint!("{}", report::render(d, name, source, format, color()));
+    use std::io::Write;
+    // An unwritable stderr leaves nothing to tell; the exit code still says it.
+    let _ = std::io::stderr().write_all(report::render(d, name, source, format, color()).as_bytes());
 }

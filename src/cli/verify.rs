@@ -3,7 +3,9 @@
 
 use std::net::IpAddr;
 
-use super::{ClusterArg, Format, StackArgs, exit, load_secrets, print_diagnostics, read_stack, select, select_one};
+use super::{
+    ClusterArg, Format, StackArgs, exit, load_secrets, out, print_diagnostics, read_stack, select, select_one,
+};
 use crate::check::ResolvedStack;
 use crate::cli::report::line_column;
 use crate::derive::{Derived, EdgeReason, GraphNode};
@@ -52,10 +54,13 @@ pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
         match verify::verify(stack, derived) {
             Ok(proof) => {
                 let which = if several { format!(" of cluster `{}`", stack.cluster.name.value) } else { String::new() };
-                println!(
-                    "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)",
+                let line = format!(
+                    "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)\n",
                     proof.workloads, proof.edges, proof.pairs, proof.externals
                 );
+                if let Err(code) = out::print(line) {
+                    return code;
+                }
             }
             Err(d) => {
                 print_diagnostics(&d, &name, &source, Format::Human);
@@ -123,17 +128,19 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
         eprintln!("error: the destination declares no ports; give one as `{to}:PORT`");
         return exit::INPUT;
     }
+    let mut text = String::new();
     for (port, proto) in ports {
         let verdict = cluster.explain(from_ep, to_ep, port, proto);
-        println!("{verdict}");
-        print_sources(&stack, &derived, &source, &name, &verdict);
-        println!();
+        text.push_str(&format!("{verdict}\n"));
+        text.push_str(&sources(&stack, &derived, &source, &name, &verdict));
+        text.push('\n');
     }
-    exit::OK
+    out::print_then(text, exit::OK)
 }
 
 /// The stack lines behind a verdict: the edge, and each deciding policy.
-fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &str, v: &netpol::Verdict) {
+fn sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &str, v: &netpol::Verdict) -> String {
+    let mut text = String::new();
     let at = |span: crate::diagnostic::Span| {
         let (line, column) = line_column(source, span.offset);
         format!("{file}:{line}:{column}")
@@ -152,7 +159,7 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
             EdgeReason::Metrics => "derived: Prometheus scrapes the app's `metrics`",
             EdgeReason::MeshProxy => "derived: Linkerd sends opaque meshed traffic to the proxy's inbound port",
         };
-        println!("  graph: {why} ({})", at(e.span));
+        text.push_str(&format!("  graph: {why} ({})\n", at(e.span)));
     }
     let mut policies: std::collections::BTreeSet<&netpol::PolicyRef> = std::collections::BTreeSet::new();
     for side in [&v.egress, &v.ingress] {
@@ -167,7 +174,12 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
             o.kind == "NetworkPolicy" && o.name == p.name && o.namespace.as_deref() == Some(p.namespace.as_str())
         });
         if let Some((component, object)) = origin {
-            println!("  NetworkPolicy {p}: {}/{} from {}", component.dir, object.file_name(), at(object.origin));
+            text.push_str(&format!(
+                "  NetworkPolicy {p}: {}/{} from {}\n",
+                component.dir,
+                object.file_name(),
+                at(object.origin)
+            ));
         }
     }
     // The destination's Server: same namespace, same port, selecting its pods.
@@ -183,14 +195,15 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
                 })
         })
     {
-        println!(
-            "  Linkerd: Server {}/{} (deny by default; AuthorizationPolicy `{}` names the allowed identities) from {}",
+        text.push_str(&format!(
+            "  Linkerd: Server {}/{} (deny by default; AuthorizationPolicy `{}` names the allowed identities) from {}\n",
             server.namespace.as_deref().unwrap_or_default(),
             server.name,
             server.name,
             at(server.origin)
-        );
+        ));
     }
+    text
 }
 
 fn split_port(text: &str) -> (&str, Option<&str>) {

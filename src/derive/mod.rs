@@ -16,8 +16,8 @@ mod object;
 mod platform;
 mod platform_pods;
 mod secrets;
-mod trust_roots;
 mod security;
+mod trust_roots;
 mod velero;
 mod workloads;
 
