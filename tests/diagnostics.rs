@@ -34,6 +34,10 @@ diagnostic_cases! {
     unknown_property: "    namespace \"a\" {\n        app \"web\" imgae=\"x:1\"\n    }";
     wrong_type: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" replicas=\"two\"\n    }";
     duplicate_name: "    namespace \"a\" {\n        app \"web\" image=\"x:1\"\n        app \"web\" image=\"y:1\"\n    }";
+    duplicate_name_database_then_app: "    namespace \"a\" {\n        database \"db\" engine=\"redis\" version=\"8\" size=\"1Gi\"\n        app \"db\" image=\"x:1\"\n    }";
+    duplicate_property: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" image=\"y:1\"\n    }";
+    duplicate_port: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 8080\n            port \"admin\" 8080\n        }\n    }";
+    duplicate_env: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"MODE\" \"a\"\n            env \"MODE\" \"b\"\n        }\n    }";
     connection_to_unknown_app: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"dbb\"\n        }\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n    }";
     connection_to_undeclared_port: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"api\" port=\"grcp\"\n        }\n        app \"api\" image=\"y:1\" {\n            port \"grpc\" 9090\n        }\n    }";
     connection_into_unmanaged_namespace: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"monitoring/prometheus\" port=9090\n        }\n    }";

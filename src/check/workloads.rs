@@ -307,15 +307,13 @@ fn ports(ports: &[model::Port], d: &mut Diagnostics) {
         if port.number.value == 0 {
             d.push(invalid(port.number.span, "a port from 1 to 65535", "0"));
         }
-        if numbers.insert((port.number.value, port.protocol), port.number.span).is_some() {
-            d.push(
-                Diagnostic::error(
-                    Code::DuplicateName,
-                    port.number.span,
-                    format!("port {} is declared twice", port.number.value),
-                )
-                .label("again here"),
-            );
+        if let Some(first) = numbers.insert((port.number.value, port.protocol), port.number.span) {
+            d.push(Diagnostic::duplicate(
+                Code::DuplicateName,
+                first,
+                port.number.span,
+                format!("port {} is declared twice", port.number.value),
+            ));
         }
     }
 }

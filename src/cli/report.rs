@@ -55,6 +55,10 @@ fn json_of(d: &Diagnostic, file: &str, source: &str) -> serde_json::Value {
         "column": column,
         "label": d.label,
         "help": d.help,
+        "related": d.related.iter().map(|(span, label)| {
+            let (line, column) = line_column(source, span.offset);
+            json!({"line": line, "column": column, "label": label})
+        }).collect::<Vec<_>>(),
     })
 }
 
@@ -104,6 +108,8 @@ impl miette::Diagnostic for Report<'_> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.d.label.clone()), self.d.span))))
+        let primary = LabeledSpan::new_primary_with_span(Some(self.d.label.clone()), self.d.span);
+        let related = self.d.related.iter().map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), *span));
+        Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

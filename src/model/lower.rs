@@ -35,9 +35,7 @@ pub fn lower(document: &Document) -> Result<Stack, Diagnostics> {
         return Err(d);
     };
     for extra in stacks {
-        d.push(
-            Diagnostic::error(Code::DuplicateName, extra.name_span, "a file holds one `stack`").label("second stack"),
-        );
+        d.push(Diagnostic::duplicate(Code::DuplicateName, node.name_span, extra.name_span, "a file holds one `stack`"));
     }
     let stack = stack(node, &mut d);
     match stack {

@@ -51,13 +51,15 @@ impl<'n> Reader<'n> {
         let mut found = self.node.children.iter().filter(|c| c.name == name);
         let first = found.next();
         for extra in found {
+            let first = first.map_or(extra.name_span, |f| f.name_span);
             d.push(
-                Diagnostic::error(
+                Diagnostic::duplicate(
                     Code::DuplicateName,
+                    first,
                     extra.name_span,
                     format!("`{name}` is given twice in `{}`", self.node.name),
                 )
-                .label("second one"),
+                .help("keep one"),
             );
         }
         first

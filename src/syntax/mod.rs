@@ -167,17 +167,13 @@ fn convert_node(node: &kdl::KdlNode, diagnostics: &mut Diagnostics) -> Node {
             Some(key) => {
                 if let Some(previous) = props.iter().find(|p| p.key == key.value()) {
                     diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::duplicate(
                             Code::DuplicateName,
+                            previous.key_span,
                             key.span().into(),
                             format!("property `{}` is given twice", key.value()),
                         )
-                        .label("given again here")
-                        .help(format!(
-                            "the first `{}` is at byte {}; keep one",
-                            key.value(),
-                            previous.key_span.offset
-                        )),
+                        .help("keep one"),
                     );
                     continue;
                 }
