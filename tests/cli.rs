@@ -235,3 +235,10 @@ fn schema_describes_every_property() {
     assert!(missing.is_empty(), "undocumented: {missing:?}");
     assert!(schema["$defs"]["App"]["properties"]["connects-to"].is_object(), "names follow the KDL nodes");
 }
+
+#[test]
+fn explain_suggests_the_closest_endpoint() {
+    let out = stackc(&root(), &["explain", "linkwarden/linkwardn", "linkwarden/postgres"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), "error: unknown endpoint `linkwarden/linkwardn`; did you mean `linkwarden/linkwarden`?\n");
+}

@@ -50,6 +50,13 @@ diagnostic_cases! {
     dependency_cycle: "    namespace \"a\" {\n        depends-on \"b\"\n    }\n    namespace \"b\" {\n        depends-on \"a\"\n    }";
     release_app_without_pod_labels: "    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" {\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\"\n        app \"x\" release=\"x\" workload=\"x\"\n    }";
     mesh_without_linkerd: "    namespace \"a\" mesh=#true {\n        app \"web\" image=\"x:1\"\n    }";
+    unclosed_block: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 8080\n\n    }";
+    unclosed_last_block: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 8080\n        }";
+    kdl_v1_boolean: "    namespace \"a\" mesh=true {\n        app \"web\" image=\"x:1\"\n    }";
+    port_out_of_range: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 70000\n        }\n    }";
+    replicas_below_zero: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" replicas=-1\n    }";
+    secret_of_another_namespace: "    namespace \"rss\" {\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n    }\n    namespace \"web\" {\n        app \"web\" image=\"x:1\" {\n            env \"PGPASSWORD\" secret=\"rss/db-credentials\" key=\"password\"\n        }\n    }";
+    connection_to_misspelt_namespace: "    namespace \"rss\" {\n        database \"db\" engine=\"redis\" version=\"8\" size=\"1Gi\"\n    }\n    namespace \"web\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"rs/db\"\n        }\n    }";
     kdl_syntax_error: "    namespace \"a\" {\n        app \"web\" image=\"x:1\n    }";
     mesh_client_without_identity: "    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" mesh=#true {\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\"\n        app \"x\" release=\"x\" workload=\"x\" {\n            pods \"app.kubernetes.io/name\"=\"x\"\n            connects-to \"db\"\n        }\n        database \"db\" engine=\"redis\" version=\"8\" size=\"1Gi\"\n    }";
     secret_without_stored_values: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"TOKEN\" secret=\"tokens\" key=\"api\"\n        }\n        secret \"tokens\" {\n            key \"api\"\n        }\n    }";

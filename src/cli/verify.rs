@@ -104,11 +104,8 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
     let (to, port) = split_port(&args.to);
     let (Some(from_ep), Some(to_ep)) = (endpoint(&cluster, &derived, &args.from), endpoint(&cluster, &derived, to))
     else {
-        let known: Vec<&str> = derived.graph.nodes.iter().map(|n| n.id.as_str()).collect();
-        eprintln!(
-            "error: unknown endpoint; use `namespace/app`, a workload id or an IP address; known: {}",
-            known.join(", ")
-        );
+        let unknown = if endpoint(&cluster, &derived, &args.from).is_none() { args.from.as_str() } else { to };
+        eprintln!("error: {}", unknown_endpoint(&derived, unknown));
         return exit::INPUT;
     };
     let to_node = node_of(&cluster, &derived, to_ep);
@@ -204,6 +201,19 @@ fn sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &str, v
         ));
     }
     text
+}
+
+/// Why `text` names no endpoint, with the closest `namespace/app` or the list.
+fn unknown_endpoint(derived: &Derived, text: &str) -> String {
+    let names: Vec<String> = derived.graph.nodes.iter().map(|n| format!("{}/{}", n.namespace, n.name)).collect();
+    let candidates = names.iter().map(String::as_str).chain(derived.graph.nodes.iter().map(|n| n.id.as_str()));
+    match crate::diagnostic::did_you_mean(text, candidates) {
+        Some(close) => format!("unknown endpoint `{text}`; did you mean `{close}`?"),
+        None => format!(
+            "unknown endpoint `{text}`; use `namespace/app`, a workload id or an IP address; known: {}",
+            derived.graph.nodes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 fn split_port(text: &str) -> (&str, Option<&str>) {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::platform::platform;
-use super::reader::{Reader, integer, missing, string, wrong_type};
+use super::reader::{PORT, Reader, integer, missing, string, wrong_type};
 use super::types::*;
 use super::workloads::namespace;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned};
@@ -91,7 +91,7 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         let r = Reader::new(n, 1, &["port"], &[], d);
         Some(ApiServer {
             address: r.arg_string(0, "address", d)?,
-            port: r.integer("port", d).unwrap_or_else(|| Spanned::new(6443, n.name_span)),
+            port: r.integer("port", PORT, d).unwrap_or_else(|| Spanned::new(6443, n.name_span)),
         })
     });
     let dns = match r.child("dns", d) {
@@ -153,7 +153,7 @@ fn dns(node: &Node, d: &mut Diagnostics) -> Dns {
         .unwrap_or_else(|| BTreeMap::from([("k8s-app".into(), "kube-dns".into())]));
     Dns {
         namespace: r.string("namespace", d).unwrap_or_else(|| Spanned::new("kube-system".into(), node.name_span)),
-        port: r.integer("port", d).unwrap_or_else(|| Spanned::new(53, node.name_span)),
+        port: r.integer("port", PORT, d).unwrap_or_else(|| Spanned::new(53, node.name_span)),
         pods,
     }
 }
@@ -197,8 +197,8 @@ pub(super) fn one_of(span: Span, what: &str, found: &str, allowed: &[&str]) -> D
 }
 
 /// Integer arguments of a node, e.g. `internet 443 80`.
-pub(super) fn integer_args<T: TryFrom<i128>>(node: &Node, d: &mut Diagnostics) -> Vec<Spanned<T>> {
-    node.args.iter().filter_map(|a| integer(&a.value, a.span, d)).collect()
+pub(super) fn integer_args<T: TryFrom<i128>>(node: &Node, range: &str, d: &mut Diagnostics) -> Vec<Spanned<T>> {
+    node.args.iter().filter_map(|a| integer(&a.value, a.span, range, d)).collect()
 }
 
 /// String arguments of a node, e.g. `command "sh" "-c"`.

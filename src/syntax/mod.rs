@@ -2,6 +2,7 @@
 //! spans. This is the only module that touches the `kdl` crate; later stages
 //! see stackc's own node type.
 
+mod hints;
 mod limits;
 mod reader;
 
@@ -113,7 +114,11 @@ pub fn parse_with_kdl(source: &str) -> Result<Document, Diagnostics> {
         if diagnostics.is_empty() {
             diagnostics.push(Diagnostic::error(Code::Syntax, Span::default(), "invalid KDL"));
         }
-        diagnostics
+        let mut improved = Diagnostics::default();
+        for d in hints::improve(source, diagnostics.into_sorted()) {
+            improved.push(d);
+        }
+        improved
     })?;
     let mut diagnostics = Diagnostics::default();
     let nodes = convert_nodes(document.nodes(), &mut diagnostics);
