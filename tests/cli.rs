@@ -123,7 +123,8 @@ fn json_diagnostics_carry_code_line_and_column() {
     let dir = project(&STACK.replace("image=\"x:1\"", "imgae=\"x:1\""));
     let out = stackc(dir.path(), &["build", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
-    let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(text(&out.stderr), "", "JSON mode prints one document on stdout");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-property").unwrap();
     assert_eq!(first["code"], "unknown-property");
     assert_eq!(first["line"], 7);
@@ -240,5 +241,8 @@ fn schema_describes_every_property() {
 fn explain_suggests_the_closest_endpoint() {
     let out = stackc(&root(), &["explain", "linkwarden/linkwardn", "linkwarden/postgres"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(text(&out.stderr), "error: unknown endpoint `linkwarden/linkwardn`; did you mean `linkwarden/linkwarden`?\n");
+    assert_eq!(
+        text(&out.stderr),
+        "error: unknown endpoint `linkwarden/linkwardn`; did you mean `linkwarden/linkwarden`?\n"
+    );
 }

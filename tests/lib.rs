@@ -11,6 +11,7 @@ mod environments;
 mod hostile;
 mod identity;
 mod images;
+mod json_mode;
 mod kyverno;
 mod linkerd;
 mod netpol;

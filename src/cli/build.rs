@@ -4,28 +4,33 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use super::{BuildArgs, exit, load_secrets, print_diagnostics, read_stack};
+use super::outcome::{Level, Outcome};
+use super::{BuildArgs, exit, try_load_secrets, try_read_stack};
 use crate::CompileOptions;
 use crate::emit;
 use crate::render::RenderOptions;
 
 pub(super) fn run(args: &BuildArgs) -> i32 {
+    let mut outcome = Outcome::new(args.format, args.check);
+    let code = build(args, &mut outcome);
+    outcome.finish(code)
+}
+
+/// The build, reporting into `outcome`; returns the exit code.
+fn build(args: &BuildArgs, outcome: &mut Outcome) -> i32 {
     let started = Instant::now();
-    let (name, source) = match read_stack(&args.input) {
+    let (name, source) = match try_read_stack(&args.input) {
         Ok(read) => read,
-        Err(code) => return code,
+        Err(message) => return failed(outcome, &message),
     };
     let templates = match read_templates(&args.input.stack) {
         Ok(t) => t,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit::INPUT;
-        }
+        Err(message) => return failed(outcome, &message),
     };
     let file_name = args.input.stack.file_name().map_or_else(|| name.clone(), |f| f.to_string_lossy().into_owned());
-    let secrets = match load_secrets(&args.input) {
+    let secrets = match try_load_secrets(&args.input) {
         Ok(store) => store,
-        Err(code) => return code,
+        Err(message) => return failed(outcome, &message),
     };
     let options = CompileOptions { render: RenderOptions { source_name: file_name, templates }, secrets };
     let compiled = match crate::compile(&source, &options) {
@@ -35,17 +40,18 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
                 warnings.extend(cluster.derived.warnings.clone());
             }
             if !warnings.is_empty() {
-                print_diagnostics(&warnings, &name, &source, args.format);
+                outcome.diagnostics(&warnings, &name, &source);
             }
             // The process exits after this command: let the OS reclaim the
             // objects instead of freeing them one by one (0.2 s at N = 5000).
             std::mem::ManuallyDrop::new(c)
         }
         Err(d) => {
-            print_diagnostics(&d, &name, &source, args.format);
+            outcome.diagnostics(&d, &name, &source);
             return exit::INPUT;
         }
     };
+    let out = args.out.display();
     // `--check` writes nothing, not even a lock; a build locks the directory
     // and first rolls back a build that was interrupted.
     let output = if args.check {
@@ -53,10 +59,7 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
     } else {
         match emit::Output::open(&args.out) {
             Ok(output) => Some(output),
-            Err(e) => {
-                eprintln!("error: {}: {e}", args.out.display());
-                return exit::INPUT;
-            }
+            Err(e) => return failed(outcome, &format!("{out}: {e}")),
         }
     };
     let planned = match &output {
@@ -65,48 +68,46 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
     };
     let plan = match planned {
         Ok(plan) => plan,
-        Err(e) => {
-            eprintln!("error: {}: {e}", args.out.display());
-            return exit::INPUT;
-        }
+        Err(e) => return failed(outcome, &format!("{out}: {e}")),
     };
     for missing in &plan.missing_foreign {
-        eprintln!(
-            "warning: `{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"
+        outcome.message(
+            Level::Warning,
+            &format!("`{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"),
         );
     }
+    let objects: usize = compiled.clusters.iter().flat_map(|c| &c.derived.components).map(|c| c.objects.len()).sum();
+    outcome.summary(objects, compiled.tree.files.len());
+    let paths = |paths: &[String]| paths.iter().map(|p| args.out.join(p).display().to_string()).collect();
+    outcome.files(paths(&plan.added), paths(&plan.changed), paths(&plan.removed), plan.unchanged);
     if args.check {
-        let mut listed = String::new();
-        for (mark, paths) in [("added", &plan.added), ("changed", &plan.changed), ("removed", &plan.removed)] {
-            for path in paths {
-                listed.push_str(&format!("{mark}: {}\n", args.out.join(path).display()));
-            }
-        }
-        let stale: Vec<&String> = compiled.clusters.iter().flat_map(|c| &c.derived.stale_recipients).collect();
-        for path in &stale {
-            listed.push_str(&format!("stale-recipients: {path}\n"));
-        }
-        if let Err(code) = super::out::print(listed) {
-            return code;
-        }
+        let stale: Vec<String> =
+            compiled.clusters.iter().flat_map(|c| c.derived.stale_recipients.iter().cloned()).collect();
         if !stale.is_empty() {
-            eprintln!(
-                "stackc: {} Secret file{} encrypted to other recipients than the stack lists; run `stackc secrets rotate`",
-                stale.len(),
-                if stale.len() == 1 { " is" } else { "s are" }
+            outcome.message(
+                Level::Info,
+                &format!(
+                    "{} Secret file{} encrypted to other recipients than the stack lists; run `stackc secrets rotate`",
+                    stale.len(),
+                    if stale.len() == 1 { " is" } else { "s are" }
+                ),
             );
         }
-        if plan.is_clean() && stale.is_empty() {
-            eprintln!("stackc: {} is up to date ({} files)", args.out.display(), compiled.tree.files.len());
+        let clean = stale.is_empty();
+        outcome.stale_recipients(stale);
+        if plan.is_clean() && clean {
+            outcome.message(Level::Info, &format!("{out} is up to date ({} files)", compiled.tree.files.len()));
             return exit::OK;
         }
         if !plan.is_clean() {
-            eprintln!(
-                "stackc: {} is out of date: {} added, {} changed, {} removed; run `stackc build`",
-                args.out.display(),
-                plan.added.len(),
-                plan.changed.len(),
-                plan.removed.len()
+            outcome.message(
+                Level::Info,
+                &format!(
+                    "{out} is out of date: {} added, {} changed, {} removed; run `stackc build`",
+                    plan.added.len(),
+                    plan.changed.len(),
+                    plan.removed.len()
+                ),
             );
         }
         return exit::DRIFT;
@@ -115,20 +116,26 @@ pub(super) fn run(args: &BuildArgs) -> i32 {
         return exit::OK;
     };
     if let Err(e) = output.write(&compiled.tree, &plan) {
-        eprintln!("error: {}: {e}", args.out.display());
-        return exit::INPUT;
+        return failed(outcome, &format!("{out}: {e}"));
     }
-    let objects: usize = compiled.clusters.iter().flat_map(|c| &c.derived.components).map(|c| c.objects.len()).sum();
-    eprintln!(
-        "stackc: {objects} objects, {} files: {} added, {} changed, {} removed, {} unchanged in {} ms",
-        compiled.tree.files.len(),
-        plan.added.len(),
-        plan.changed.len(),
-        plan.removed.len(),
-        plan.unchanged,
-        started.elapsed().as_millis()
+    outcome.message(
+        Level::Info,
+        &format!(
+            "{objects} objects, {} files: {} added, {} changed, {} removed, {} unchanged in {} ms",
+            compiled.tree.files.len(),
+            plan.added.len(),
+            plan.changed.len(),
+            plan.removed.len(),
+            plan.unchanged,
+            started.elapsed().as_millis()
+        ),
     );
     exit::OK
+}
+
+fn failed(outcome: &mut Outcome, message: &str) -> i32 {
+    outcome.message(Level::Error, message);
+    exit::INPUT
 }
 
 /// `*.j2` files of the `templates/` directory beside the stack.

@@ -6,6 +6,7 @@ mod diff;
 pub mod graph;
 mod init;
 pub mod out;
+mod outcome;
 pub mod renovate;
 pub mod report;
 mod secrets;
@@ -91,7 +92,8 @@ pub struct BuildArgs {
     /// Write nothing; list added, changed and removed files; exit 1 on drift.
     #[arg(long)]
     pub check: bool,
-    /// How to print diagnostics.
+    /// How to report: `human` (diagnostics on stderr, the `--check` list on stdout) or `json` (one
+    /// JSON document on stdout for every outcome; see docs/editors.md).
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
 }
@@ -161,14 +163,18 @@ fn color() -> bool {
 
 /// Read the stack file, or print why not.
 fn read_stack(args: &StackArgs) -> Result<(String, String), i32> {
+    try_read_stack(args).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::INPUT
+    })
+}
+
+/// Read the stack file: its name and text, or why not.
+fn try_read_stack(args: &StackArgs) -> Result<(String, String), String> {
     let name = args.stack.display().to_string();
-    match std::fs::read_to_string(&args.stack) {
-        Ok(source) => Ok((name, source)),
-        Err(e) => {
-            eprintln!("error: cannot read `{name}`: {e}");
-            Err(exit::INPUT)
-        }
-    }
+    std::fs::read_to_string(&args.stack)
+        .map(|source| (name.clone(), source))
+        .map_err(|e| format!("cannot read `{name}`: {e}"))
 }
 
 /// The directory of the stack file (its `secrets/` and `templates/` are there).
@@ -178,10 +184,15 @@ fn stack_dir(args: &StackArgs) -> &std::path::Path {
 
 /// Read the encrypted store beside the stack, or print why not.
 fn load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, i32> {
-    crate::secrets::load_store(stack_dir(args)).map_err(|e| {
+    try_load_secrets(args).map_err(|e| {
         eprintln!("error: {e}");
         exit::INPUT
     })
+}
+
+/// Read the encrypted store beside the stack, or say why not.
+fn try_load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, String> {
+    crate::secrets::load_store(stack_dir(args)).map_err(|e| e.to_string())
 }
 
 /// The clusters `arg` selects: the one it names, or all of them.

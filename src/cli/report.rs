@@ -18,15 +18,15 @@ pub enum Format {
 /// Render all diagnostics of one file.
 #[must_use]
 pub fn render(diagnostics: &Diagnostics, file: &str, source: &str, format: Format, color: bool) -> String {
-    let sorted = diagnostics.clone().into_sorted();
     match format {
         Format::Json => {
-            let items: Vec<_> = sorted.iter().map(|d| json_of(d, file, source)).collect();
+            let items = json_items(diagnostics, file, source);
             let mut text = serde_json::to_string_pretty(&json!({"diagnostics": items})).unwrap_or_default();
             text.push('\n');
             text
         }
         Format::Human => {
+            let sorted = diagnostics.clone().into_sorted();
             let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
             let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
             let mut out = String::new();
@@ -42,6 +42,12 @@ pub fn render(diagnostics: &Diagnostics, file: &str, source: &str, format: Forma
             out
         }
     }
+}
+
+/// Each diagnostic as a JSON object, sorted by position.
+#[must_use]
+pub fn json_items(diagnostics: &Diagnostics, file: &str, source: &str) -> Vec<serde_json::Value> {
+    diagnostics.clone().into_sorted().iter().map(|d| json_of(d, file, source)).collect()
 }
 
 fn json_of(d: &Diagnostic, file: &str, source: &str) -> serde_json::Value {
