@@ -21,7 +21,7 @@ pub fn print(text: impl AsRef<[u8]>) -> Result<(), i32> {
 /// page and completions) that panic or fail half-way on a broken stdout.
 ///
 /// # Errors
-/// As [`print`], and [`exit::INPUT`] if `write` fails.
+/// As [`print()`], and [`exit::INPUT`] if `write` fails.
 pub fn print_with(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<(), i32> {
     let mut buffer = Vec::new();
     write(&mut buffer).map_err(|e| failed(&e))?;

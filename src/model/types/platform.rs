@@ -11,6 +11,7 @@ use crate::diagnostic::Spanned;
 /// Platform components. Each is optional; features that need one say so.
 #[derive(Debug, Clone, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Platform {
     /// What applies the tree: `engine "flux"` (the default), `"argocd"` or `"kustomize"`.
     pub engine: GitOpsEngine,
@@ -32,6 +33,7 @@ pub struct Platform {
 /// `Schedule` per namespace holding PVCs and installs nothing.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Velero {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -62,6 +64,7 @@ pub enum VolumeBackup {
 /// and the policy that lets exactly its pods in.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Prometheus {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -134,6 +137,7 @@ impl GitOpsEngine {
 /// Argo CD: Applications in `namespace`, in `project`.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct ArgoCd {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -157,6 +161,7 @@ pub struct Flux {
 /// Linkerd service mesh: mTLS and identity-based policy.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Linkerd {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -194,6 +199,7 @@ impl DefaultInbound {
 /// Traefik v3 ingress controller.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Traefik {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -206,6 +212,7 @@ pub struct Traefik {
 /// cert-manager with ACME issuers.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct CertManager {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -219,6 +226,7 @@ pub struct CertManager {
 /// An ACME ClusterIssuer solving DNS-01 challenges.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "acme-email", "dns01", "token-secret"]))]
 pub struct Issuer {
     /// The ClusterIssuer name.
     pub name: Name,
@@ -242,6 +250,7 @@ pub enum DnsProvider {
 /// Kyverno policy engine.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Kyverno {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -257,6 +266,7 @@ pub struct Kyverno {
 /// An override of one generated Kyverno rule.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name"]))]
 pub struct KyvernoRule {
     /// The rule's name, e.g. `restrict-image-registries`.
     pub name: Name,
