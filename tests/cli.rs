@@ -281,6 +281,8 @@ fn schema_describes_the_kdl_people_write() {
     assert_eq!(defs["InternetEgress"]["properties"]["ports"]["items"]["minimum"], 1);
     assert_eq!(defs["PortRef"]["anyOf"][1]["minimum"], 1);
     assert_eq!(defs["Expose"]["properties"]["service-port"]["minimum"], 1);
+    assert_eq!(defs["GitOpsEngine"]["properties"]["name"]["enum"], serde_json::json!(["flux", "argocd", "kustomize"]));
+    assert!(defs["Resources"]["properties"]["requests"]["properties"]["cpu"].is_object());
     let mut all = Vec::new();
     names(&schema, &mut all);
     let snake: Vec<&String> = all.iter().filter(|n| n.contains('_')).collect();

@@ -105,3 +105,59 @@ pub(super) fn expose_service(schema: &mut Schema) {
         serde_json::json!({"service": ["service-port"], "service-port": ["service"]}),
     );
 }
+
+/// `resources { requests cpu=... memory=...; limits cpu=... memory=... }`;
+/// quantities are strings (`"500m"`) or integers (`1`).
+pub(super) fn resources(schema: &mut Schema) {
+    let quantity = |what: &str| serde_json::json!({"description": what, "type": ["string", "integer"]});
+    let side = |what: &str| {
+        serde_json::json!({
+            "description": what,
+            "type": "object",
+            "properties": {
+                "cpu": quantity("CPU, e.g. `100m` or `1`."),
+                "memory": quantity("Memory, e.g. `128Mi`."),
+            },
+            "additionalProperties": false,
+        })
+    };
+    schema.insert(
+        "properties".to_owned(),
+        serde_json::json!({
+            "requests": side("What the scheduler reserves for each container."),
+            "limits": side("The most each container may use."),
+        }),
+    );
+    schema.insert("additionalProperties".to_owned(), false.into());
+}
+
+/// `engine "flux" install-manifest=...`, `engine "argocd" namespace=... project=...`
+/// or `engine "kustomize"`: the name is the argument, each engine its properties.
+pub(super) fn engine(schema: &mut Schema) {
+    let description = schema.get("description").cloned();
+    let only = |name: &str, others: &[&str]| {
+        let forbidden: Vec<serde_json::Value> = others.iter().map(|p| serde_json::json!({"required": [p]})).collect();
+        let what = format!("Engine `{name}`.");
+        serde_json::json!({"properties": {"name": {"description": what, "const": name}}, "not": {"anyOf": forbidden}})
+    };
+    *schema = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "name": {"description": "The engine: `flux` (the default), `argocd` or `kustomize`.", "enum": ["flux", "argocd", "kustomize"]},
+            "install-manifest": {"description": "Flux: a file in `flux-system/` that stackc lists but does not own, e.g. `gotk-components.yaml`.", "type": "string"},
+            "namespace": {"description": "Argo CD: the namespace it runs in and its Applications live in (default `argocd`).", "type": "string"},
+            "project": {"description": "Argo CD: the project of every Application (default `default`).", "type": "string"},
+        },
+        "required": ["name"],
+        "oneOf": [
+            only("flux", &["namespace", "project"]),
+            only("argocd", &["install-manifest"]),
+            only("kustomize", &["install-manifest", "namespace", "project"]),
+        ],
+    })
+    .try_into()
+    .unwrap_or_default();
+    if let Some(description) = description {
+        schema.insert("description".to_owned(), description);
+    }
+}

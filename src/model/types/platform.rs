@@ -81,6 +81,7 @@ pub struct Prometheus {
 /// The GitOps engine that applies the rendered tree.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::engine)]
 pub enum GitOpsEngine {
     /// Flux CD: Kustomizations with `dependsOn`, HelmReleases, SOPS decryption.
     Flux(Flux),

@@ -226,6 +226,7 @@ pub struct Connect {
 #[derive(Debug, Clone, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[schemars(transform = super::kdl::required(&[]))]
+#[schemars(transform = super::kdl::resources)]
 pub struct Resources {
     /// CPU request, e.g. `100m`.
     pub requests_cpu: Option<Spanned<String>>,
