@@ -20,6 +20,7 @@ mod output;
 mod pipes;
 mod policies;
 mod proof;
+mod schema;
 mod sealed;
 mod secrets;
 mod sops;
