@@ -36,7 +36,7 @@ pub fn compile(source: &str, options: &CompileOptions) -> Result<Compiled, Diagn
     let mut found_by_cluster = Vec::new();
     let mut d = Diagnostics::default();
     for stack in crate::resolve(source)? {
-        match derive::derive_sealed(&stack, &options.secrets, &sealer) {
+        match derive::derive_sealed(&stack, &options.secrets, &options.repository, &sealer) {
             Ok((derived, found)) => {
                 clusters.push(Analyzed { stack, derived });
                 found_by_cluster.push(found);

@@ -56,6 +56,11 @@ pub struct CompileOptions {
     pub render: render::RenderOptions,
     /// The encrypted values of the stack's Secrets (ciphertexts only).
     pub secrets: secrets::SecretStore,
+    /// The output directory relative to the root of the Git repository
+    /// holding it (`""`: the output directory is that root), as `stackc
+    /// build` finds it; a cluster's `git path=` wins. The engine's paths
+    /// (Flux Kustomizations, Argo CD Applications) start there.
+    pub repository: String,
 }
 
 /// Run stages 1–3: source text to the resolved stack, one per cluster (what

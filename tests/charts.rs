@@ -114,12 +114,13 @@ fn kyverno_hook_pods_reach_the_api_server() {
 
 /// Every pod of a chart fact, evaluated as a pod with the chart's labels:
 /// allowed exactly what the fact says to the API server, DNS, the internet,
-/// from clients and from the API server.
+/// from clients, from the API server and from meshed pods (Linkerd's
+/// control plane), and nothing from an unmeshed pod.
 #[test]
 fn every_chart_pod_is_allowed_exactly_its_facts() {
     let analyzed = seed();
     let mut checked = 0;
-    for component in ["traefik", "cert-manager", "kyverno"] {
+    for component in ["linkerd", "traefik", "cert-manager", "kyverno"] {
         for chart in charts::of(component) {
             for (namespace, pod) in charts::pods(chart) {
                 let labels: Vec<(&str, &str)> = pod.selector.iter().chain(pod.other_labels).copied().collect();
@@ -133,13 +134,17 @@ fn every_chart_pod_is_allowed_exactly_its_facts() {
                 assert_eq!(cluster.allowed(external(CLIENT), me), tcp(pod.world_ingress), "client → {id}");
                 let from_api: Vec<u16> = pod.api_ingress.iter().chain(pod.world_ingress).copied().collect();
                 assert_eq!(cluster.allowed(external(API_SERVER), me), tcp(&from_api), "API server → {id}");
+                let meshed = cluster.pod("authentik/authentik-server").expect("a meshed app pod");
+                assert_eq!(cluster.allowed(meshed, me), tcp(pod.mesh_ingress), "meshed pod → {id}");
+                let unmeshed = cluster.pod("cert-manager/cert-manager").expect("an unmeshed pod");
+                assert!(cluster.allowed(unmeshed, me).is_empty(), "unmeshed pod → {id}");
                 assert_graph_node(&analyzed.derived.graph, namespace, pod);
                 checked += 1;
             }
         }
     }
-    // Traefik 1, cert-manager 4 (one hook), Kyverno 8 (four hooks).
-    assert_eq!(checked, 13);
+    // Linkerd 4 (a CronJob), Traefik 1, cert-manager 4 (one hook), Kyverno 8 (four hooks).
+    assert_eq!(checked, 17);
 }
 
 fn internet(pod: &ChartPod) -> Allowed {

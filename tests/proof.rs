@@ -171,10 +171,24 @@ fn to_address(stack: &ResolvedStack, n: &GraphNode, ip: IpAddr) -> Allowed {
 /// Declared ingress of `n` from an address: entry points, webhooks.
 fn from_address(stack: &ResolvedStack, ip: IpAddr, n: &GraphNode) -> Allowed {
     let mut a = tcp(n.world_ingress.iter().copied());
-    if api_ip(stack) == Some(ip) {
+    if api_ip(stack) == Some(ip) || node_source(stack, ip) {
         a.union_with(&tcp(n.api_ingress.iter().copied()));
     }
     a
+}
+
+/// Whether the API server's calls may come from `ip`: a `node-address`, or
+/// the `.0` or `.1` of a node subnet (`node-mask`) of an IPv4 pod CIDR.
+fn node_source(stack: &ResolvedStack, ip: IpAddr) -> bool {
+    let networks = &stack.cluster.networks;
+    if networks.node_addresses.iter().any(|a| a.value.parse::<IpAddr>().ok() == Some(ip)) {
+        return true;
+    }
+    let (Some((net, bits)), IpAddr::V4(v4)) = (networks.pods.split_once('/'), ip) else { return false };
+    let (Ok(net), Ok(bits)) = (net.parse::<std::net::Ipv4Addr>(), bits.parse::<u32>()) else { return false };
+    let (ip, net) = (u64::from(u32::from(v4)), u64::from(u32::from(net)));
+    let size = 1_u64 << (32 - u32::from(networks.node_mask.value));
+    ip >= net && ip < net + (1 << (32 - bits)) && (ip - net) % size < 2
 }
 
 /// The cluster of `derived` as a caller of `prove` builds it: the policies

@@ -16,6 +16,7 @@ fn options(secrets: SecretStore) -> stackc::CompileOptions {
     stackc::CompileOptions {
         render: RenderOptions { source_name: "stack.kdl".into(), templates: BTreeMap::new() },
         secrets,
+        repository: String::new(),
     }
 }
 

@@ -66,6 +66,7 @@ fn compile_with(source: &str, secrets: SecretStore) -> Result<Tree, String> {
     let options = stackc::CompileOptions {
         render: RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() },
         secrets,
+        repository: String::new(),
     };
     stackc::compile(source, &options).map(|c| c.tree).map_err(|d| render_diagnostics(&d, source))
 }

@@ -84,7 +84,7 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
             .iter()
             .filter(|o| {
                 o["apiVersion"].as_str().is_some_and(|a| a.starts_with("kustomize.toolkit.fluxcd.io/"))
-                    || (o["kind"] == "Application" && o["metadata"]["name"] != "argocd")
+                    || o["kind"] == "Application"
             })
             .filter_map(|o| {
                 let path = o["spec"]["path"].as_str().or_else(|| o["spec"]["source"]["path"].as_str());
@@ -108,6 +108,19 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
                     .collect::<Vec<_>>()
             })
             .collect();
+        // Shared directories a cluster directory lists as `../../<dir>` (kustomize engine).
+        let mut included: BTreeSet<String> = BTreeSet::new();
+        for (path, bytes) in tree.files.iter().filter(|(p, _)| p.ends_with("kustomization.yaml")) {
+            let parsed: serde_json::Value = serde_yaml_ng::from_slice(bytes).unwrap();
+            let dir = path.trim_end_matches("kustomization.yaml").trim_end_matches('/');
+            for entry in parsed["resources"].as_array().into_iter().flatten().filter_map(|r| r.as_str()) {
+                if let Some(up) = entry.strip_prefix("../../") {
+                    assert_eq!(dir.matches('/').count(), 1, "{name}: {path} lists {entry}");
+                    assert!(tree.files.contains_key(&format!("{up}/kustomization.yaml")), "{name}: {path}: {entry}");
+                    included.insert(up.to_owned());
+                }
+            }
+        }
         for (dir, present) in &entries {
             let k = if dir.is_empty() { "kustomization.yaml".to_owned() } else { format!("{dir}/kustomization.yaml") };
             let text = tree.files.get(&k).unwrap_or_else(|| panic!("{name}: {k} missing"));
@@ -116,6 +129,7 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
                 .iter()
                 .flat_map(|field| parsed[field].as_array().cloned().unwrap_or_default())
                 .map(|r| r.as_str().unwrap().to_owned())
+                .filter(|r| !r.starts_with("../"))
                 .collect();
             // A directory the engine applies on its own is not listed by its
             // parent, or it would be applied twice.
@@ -123,7 +137,8 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
                 .iter()
                 .filter(|e| {
                     let child = if dir.is_empty() { (*e).clone() } else { format!("{dir}/{e}") };
-                    !roots.contains(&child) && !generated.contains(&child)
+                    let included = included.iter().any(|i| i.starts_with(&format!("{child}/")));
+                    !roots.contains(&child) && !generated.contains(&child) && !included
                 })
                 .cloned()
                 .collect();

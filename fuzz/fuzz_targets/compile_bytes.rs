@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let options = CompileOptions {
         render: RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() },
         secrets: Default::default(),
+        repository: String::new(),
     };
     let first = stackc::compile(source, &options);
     let second = stackc::compile(source, &options);

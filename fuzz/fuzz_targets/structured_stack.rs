@@ -203,6 +203,7 @@ fuzz_target!(|stack: Stack| {
     let options = CompileOptions {
         render: RenderOptions { source_name: "stack.kdl".into(), templates: Default::default() },
         secrets: Default::default(),
+        repository: String::new(),
     };
     let first = stackc::compile(&source, &options);
     let second = stackc::compile(&source, &options);

@@ -4,8 +4,8 @@
 //! `charts/` (the charts' `Chart.yaml` say `0.0.0-undefined`; the release
 //! pipeline sets the version, `charts/linkerd-control-plane/Chart.yaml:19-20`).
 //!
-//! These facts are recorded, not yet derived into policy: stackc writes no
-//! NetworkPolicies for `linkerd` (issue #15). The control plane's pods run
+//! `derive` writes the `linkerd` namespace's NetworkPolicies from these
+//! facts (`docs/network-policy.md`). The control plane's pods run
 //! their own proxy (`partials.proxy`), with the ports `linkerd-proxy` 4143
 //! and `linkerd-admin` 4191 (`charts/partials/templates/_proxy.tpl:262-265`,
 //! `charts/linkerd-control-plane/values.yaml:167,171`).

@@ -11,6 +11,7 @@ mod exposure;
 mod identity;
 pub mod images;
 pub mod names;
+pub mod node_network;
 mod order;
 pub mod platform_secrets;
 pub mod runtime;
@@ -68,6 +69,7 @@ pub fn check(stack: Stack) -> Result<Vec<ResolvedStack>, Diagnostics> {
 /// Check a single-cluster stack.
 fn check_one(stack: Stack, store_scope: Option<String>, d: &mut Diagnostics) -> Option<ResolvedStack> {
     cluster::check_cluster(&stack, d);
+    node_network::check_node_network(&stack, d);
     chart_versions::check_chart_versions(&stack, d);
     velero::check_velero(&stack, d);
     let namespaces = workloads::resolve(&stack, d);

@@ -5,9 +5,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::outcome::{Level, Outcome};
+use super::repository::{self, Location};
 use super::{BuildArgs, exit, try_load_secrets, try_read_stack};
 use crate::CompileOptions;
 use crate::emit;
+use crate::model::GitOpsEngine;
 use crate::render::RenderOptions;
 
 pub(super) fn run(args: &BuildArgs) -> i32 {
@@ -32,7 +34,15 @@ fn build(args: &BuildArgs, outcome: &mut Outcome) -> i32 {
         Ok(store) => store,
         Err(message) => return failed(outcome, &message),
     };
-    let options = CompileOptions { render: RenderOptions { source_name: file_name, templates }, secrets };
+    let location = match repository::locate(&args.out) {
+        Ok(location) => location,
+        Err(message) => return failed(outcome, &message),
+    };
+    let options = CompileOptions {
+        render: RenderOptions { source_name: file_name, templates },
+        secrets,
+        repository: location.prefix().to_owned(),
+    };
     let compiled = match crate::compile(&source, &options) {
         Ok(c) => {
             let mut warnings = crate::diagnostic::Diagnostics::default();
@@ -42,6 +52,7 @@ fn build(args: &BuildArgs, outcome: &mut Outcome) -> i32 {
             if !warnings.is_empty() {
                 outcome.diagnostics(&warnings, &name, &source);
             }
+            warn_about_location(&c, &location, &args.out, outcome);
             // The process exits after this command: let the OS reclaim the
             // objects instead of freeing them one by one (0.2 s at N = 5000).
             std::mem::ManuallyDrop::new(c)
@@ -70,11 +81,21 @@ fn build(args: &BuildArgs, outcome: &mut Outcome) -> i32 {
         Ok(plan) => plan,
         Err(e) => return failed(outcome, &format!("{out}: {e}")),
     };
+    let install_manifests = flux_install_manifests(&compiled);
     for missing in &plan.missing_foreign {
-        outcome.message(
-            Level::Warning,
-            &format!("`{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)"),
-        );
+        let warning = if install_manifests.contains(missing) {
+            let path = args.out.join(missing);
+            format!(
+                "{} does not exist: Flux's own manifests, listed in its kustomization.yaml, are not \
+                 stackc's to write; create them with `flux install --export > {}` or let `flux bootstrap` \
+                 commit them (docs/engines.md), or write `install-manifest=#false` on the engine",
+                path.display(),
+                path.display()
+            )
+        } else {
+            format!("`{missing}` is listed in a kustomization.yaml but does not exist (stackc does not write it)")
+        };
+        outcome.message(Level::Warning, &warning);
     }
     let objects: usize = compiled.clusters.iter().flat_map(|c| &c.derived.components).map(|c| c.objects.len()).sum();
     outcome.summary(objects, compiled.tree.files.len());
@@ -136,6 +157,58 @@ fn build(args: &BuildArgs, outcome: &mut Outcome) -> i32 {
 fn failed(outcome: &mut Outcome, message: &str) -> i32 {
     outcome.message(Level::Error, message);
     exit::INPUT
+}
+
+/// The paths (in the tree) of every cluster's Flux install manifest.
+fn flux_install_manifests(compiled: &crate::Compiled) -> Vec<String> {
+    let mut paths = Vec::new();
+    for cluster in &compiled.clusters {
+        if let GitOpsEngine::Flux(_) = cluster.stack.platform.engine {
+            for c in &cluster.derived.components {
+                paths.extend(c.foreign.iter().map(|file| crate::render::path_in(&c.dir, file)));
+            }
+        }
+    }
+    paths
+}
+
+/// Say where the engine's paths start when the file system and the stack
+/// disagree, or when nothing tells (no Git repository, no `git path=`).
+fn warn_about_location(compiled: &crate::Compiled, location: &Location, out: &Path, outcome: &mut Outcome) {
+    for cluster in &compiled.clusters {
+        let stack = &cluster.stack;
+        if matches!(stack.platform.engine, GitOpsEngine::Kustomize { .. }) {
+            continue;
+        }
+        let declared = stack.cluster.git.as_ref().and_then(|g| g.path.as_ref()).map(|p| p.value.as_str());
+        let shown = |path: &str| if path.is_empty() { ".".to_owned() } else { path.to_owned() };
+        match (location, declared) {
+            (Location::Outside, None) => outcome.message(
+                Level::Warning,
+                &format!(
+                    "{} is in no Git repository: cluster `{}`'s {} paths take it as the repository root; \
+                 declare where it will live with `git path=\"…\"`",
+                    out.display(),
+                    stack.cluster.name.value,
+                    stack.platform.engine.name(),
+                ),
+            ),
+            (Location::Repository { root, path }, Some(declared)) if path != declared => outcome.message(
+                Level::Warning,
+                &format!(
+                    "cluster `{}` declares `git path=\"{}\"`, but {} is `{}` in the repository at {}; \
+                 the {} paths use the declared one",
+                    stack.cluster.name.value,
+                    shown(declared),
+                    out.display(),
+                    shown(path),
+                    root.display(),
+                    stack.platform.engine.name(),
+                ),
+            ),
+            _ => {}
+        }
+    }
 }
 
 /// `*.j2` files of the `templates/` directory beside the stack.

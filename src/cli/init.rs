@@ -30,6 +30,8 @@ stack "NAME" {
     }
 
     // Platform components. `engine` is what applies the tree: "flux", "argocd" or "kustomize".
+    // Flux's own manifests, out/clusters/production/flux-system/gotk-components.yaml, are listed
+    // but not written: `flux bootstrap` commits them (docs/engines.md).
     platform {
         engine "flux"
         traefik

@@ -9,6 +9,7 @@ pub mod out;
 mod outcome;
 pub mod renovate;
 pub mod report;
+pub mod repository;
 mod secrets;
 mod tty;
 mod verify;

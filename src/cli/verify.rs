@@ -129,6 +129,11 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
     for (port, proto) in ports {
         let verdict = cluster.explain(from_ep, to_ep, port, proto);
         text.push_str(&format!("{verdict}\n"));
+        if let netpol::Endpoint::External(ip) = from_ep
+            && let Some(what) = verify::api_address(&stack, ip)
+        {
+            text.push_str(&format!("  address: {ip} is {what}\n"));
+        }
         text.push_str(&sources(&stack, &derived, &source, &name, &verdict));
         text.push('\n');
     }

@@ -55,6 +55,7 @@ pub(super) fn finish(
     stack: &ResolvedStack,
     mut components: Vec<Component>,
     graph: Graph,
+    repository: &str,
 ) -> Result<Derived, Diagnostics> {
     let mut d = Diagnostics::default();
     let platform: BTreeSet<String> =
@@ -74,7 +75,7 @@ pub(super) fn finish(
         }
     }
     components.sort_by_key(|c| c.dir.clone());
-    let roots = engine::finish(stack, &mut components);
+    let roots = engine::finish(stack, &mut components, repository);
     duplicates(&components, &mut d);
     if d.has_errors() {
         return Err(d);
@@ -83,6 +84,7 @@ pub(super) fn finish(
         cluster: stack.cluster.name.value.clone(),
         components,
         roots,
+        built_by_hand: matches!(stack.platform.engine, crate::model::GitOpsEngine::Kustomize { .. }),
         graph,
         stale_recipients: Vec::new(),
         warnings: Diagnostics::default(),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use index::{Index, edge_from, edge_to, node_id, node_namespace, run};
 
-use super::platform_pods::chart_nodes;
+use super::platform_pods::{chart_nodes, mesh_control};
 use crate::check::{ResolvedStack, Workload};
 use crate::diagnostic::Span;
 use crate::labels::LabelMap;
@@ -137,8 +137,6 @@ impl EdgeReason {
 pub const OPAQUE_PORTS: &[u16] = &[25, 587, 3306, 4444, 5432, 6379, 9300, 11211];
 /// The Linkerd proxy's inbound port.
 pub const PROXY_INBOUND_PORT: u16 = 4143;
-/// Linkerd control plane pods the proxy talks to, and their ports.
-const LINKERD_CONTROL: &[(&str, &[u16])] = &[("destination", &[8086, 8090]), ("identity", &[8080])];
 
 /// The graph id of the ingress controller.
 #[must_use]
@@ -180,7 +178,8 @@ fn workload_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
     nodes
 }
 
-/// DNS, the Linkerd control plane, and the pods of platform charts.
+/// DNS, Prometheus, and the pods of platform charts (the Linkerd control
+/// plane's among them).
 fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
     let mut nodes = Vec::new();
     let dns = &stack.cluster.dns;
@@ -188,13 +187,6 @@ fn platform_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
     dns_node.ports =
         vec![("dns".into(), dns.port.value, Protocol::Udp), ("dns-tcp".into(), dns.port.value, Protocol::Tcp)];
     nodes.push(dns_node);
-    if let Some(l) = &stack.platform.linkerd {
-        for (component, _) in LINKERD_CONTROL {
-            let labels = LabelMap::from([("linkerd.io/control-plane-component", *component)]);
-            let name = format!("linkerd-{component}");
-            nodes.push(node(&format!("linkerd/{name}"), &name, "linkerd", labels, l.span));
-        }
-    }
     if let Some(p) = &stack.platform.prometheus {
         let mut n = node(
             &prometheus_id(stack).unwrap_or_default(),
@@ -239,9 +231,9 @@ fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
             edges.push(edge(&n.id, &dns, dns_port, protocol, EdgeReason::Dns, n.span));
         }
         if n.meshed {
-            for (component, ports) in LINKERD_CONTROL {
-                for port in *ports {
-                    let to = format!("linkerd/linkerd-{component}");
+            // The control plane's own proxies too, but not to their own pod (localhost).
+            for (to, ports) in mesh_control(stack).filter(|(to, _)| *to != n.id) {
+                for port in ports {
                     edges.push(edge(&n.id, &to, *port, Protocol::Tcp, EdgeReason::MeshControl, n.span));
                 }
             }

@@ -12,6 +12,7 @@ mod kyverno;
 mod mesh;
 mod monitoring;
 mod network;
+mod node_sources;
 mod object;
 mod platform;
 mod platform_pods;
@@ -25,6 +26,7 @@ pub use engine::SYNC_WAVE;
 pub use graph::{Edge, EdgeReason, Graph, GraphNode, traefik_id};
 pub use helm::{HelmChart, SecretValue};
 pub use network::NOT_INTERNET;
+pub use node_sources::webhook_sources;
 pub use object::{Body, Object};
 pub use platform::PLATFORM_CHARTS;
 
@@ -44,6 +46,11 @@ pub struct Derived {
     /// an Argo CD Application each); their parent directory does not list
     /// them, so nothing applies twice.
     pub roots: std::collections::BTreeSet<String>,
+    /// People build the tree's directories themselves (the kustomize
+    /// engine): a directory that would list nothing (`clusters/` of several
+    /// clusters) gets no `kustomization.yaml`, since `resources: []` builds
+    /// nothing; the engines' trees keep theirs.
+    pub built_by_hand: bool,
     /// The network graph the policies are meant to allow.
     pub graph: Graph,
     /// Store files encrypted to other recipients than the cluster lists
@@ -74,6 +81,10 @@ pub struct Component {
     pub generated: Vec<String>,
     /// Entries of the directory's `helmCharts:` (`kustomize --enable-helm`).
     pub helm_charts: Vec<serde_json::Value>,
+    /// Directories outside this one that its `kustomization.yaml` lists
+    /// (`../../infrastructure/<dir>`): with the kustomize engine a cluster's
+    /// directory builds the whole cluster, the shared directories included.
+    pub includes: Vec<String>,
 }
 
 impl Component {
@@ -123,18 +134,22 @@ impl Seal for () {
 /// Conflicts that only show once objects exist, such as two objects with
 /// the same kind, namespace and name; Secrets without stored values.
 pub fn derive(stack: &ResolvedStack, store: &SecretStore) -> Result<Derived, Diagnostics> {
-    derive_sealed(stack, store, &()).map(|(derived, _)| derived)
+    derive_sealed(stack, store, "", &()).map(|(derived, _)| derived)
 }
 
 /// [`derive()`], handing every app namespace's component to `seal` once it is
 /// final; the app namespaces are derived (and sealed) on every core. Returns
-/// what sealing found, by component directory.
+/// what sealing found, by component directory. `repository` is where the
+/// output directory lives in the Git repository the engine reads (relative
+/// to its root, `""` for the root) unless the stack's `git path=` says:
+/// the engine's paths start there.
 ///
 /// # Errors
 /// As [`derive()`].
 pub fn derive_sealed<S: Seal>(
     stack: &ResolvedStack,
     store: &SecretStore,
+    repository: &str,
     seal: &S,
 ) -> Result<(Derived, BTreeMap<String, S::Sealed>), Diagnostics> {
     let graph = graph::graph(stack);
@@ -191,7 +206,7 @@ pub fn derive_sealed<S: Seal>(
     }
     secrets::unused(stack, store, &mut d);
     security::stale_image_facts(stack, &mut d);
-    let mut derived = components::finish(stack, components, graph).map_err(|mut e| {
+    let mut derived = components::finish(stack, components, graph, repository).map_err(|mut e| {
         e.extend(d.clone());
         e
     })?;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::graph::{Graph, GraphNode};
+use super::node_sources::webhook_sources;
 use super::object::{Object, object};
 use super::platform::common_labels;
 use crate::check::{ResolvedStack, names::cidr};
@@ -98,18 +99,20 @@ fn tcp_ports(ports: &[u16]) -> Vec<Value> {
 }
 
 /// Ingress from outside the cluster: clients of the ingress controller, and
-/// the API server calling admission webhooks.
+/// the API server calling admission webhooks, from every address its calls
+/// arrive from ([`webhook_sources`]).
 fn external_ingress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
     let mut rules = Vec::new();
     if !node.world_ingress.is_empty() {
         let from = json!([{"ipBlock": {"cidr": "0.0.0.0/0"}}]);
         rules.push(object([("from", from), ("ports", Value::Array(tcp_ports(&node.world_ingress)))]));
     }
-    if !node.api_ingress.is_empty()
-        && let Some(block) = stack.cluster.api_server.as_ref().and_then(|a| cidr(&a.address))
-    {
-        let from = json!([{"ipBlock": {"cidr": block}}]);
-        rules.push(object([("from", from), ("ports", Value::Array(tcp_ports(&node.api_ingress)))]));
+    if !node.api_ingress.is_empty() {
+        let from: Vec<Value> = webhook_sources(stack).into_iter().map(|b| json!({"ipBlock": {"cidr": b}})).collect();
+        if !from.is_empty() {
+            let from = Value::Array(from);
+            rules.push(object([("from", from), ("ports", Value::Array(tcp_ports(&node.api_ingress)))]));
+        }
     }
     rules
 }

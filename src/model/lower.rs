@@ -61,6 +61,12 @@ fn stack(node: &Node, d: &mut Diagnostics) -> Option<Stack> {
     Some(Stack { name: name?, clusters, platform, helm_repositories, namespaces })
 }
 
+/// The default prefix of a node's pod subnet: kube-controller-manager's
+/// `--node-cidr-mask-size` for IPv4, which k3s leaves at its default.
+const NODE_MASK: u8 = 24;
+/// What fits a node mask before `check` compares it with the pod CIDR.
+const NODE_MASK_RANGE: &str = "a node mask is a prefix length, at most 32";
+
 fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
     let r = Reader::new(
         node,
@@ -80,11 +86,13 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
     });
     let version = r.required_string("version", d);
     let git = r.child("git", d).and_then(|n| {
-        let r = Reader::new(n, 0, &["url", "branch", "interval"], &[], d);
+        let r = Reader::new(n, 0, &["url", "branch", "interval", "path"], &[], d);
+        let path = r.string("path", d).and_then(|p| repository_path(p, d));
         Some(Git {
             url: r.required_string("url", d)?,
             branch: r.string("branch", d).unwrap_or_else(|| Spanned::new("main".into(), n.name_span)),
             interval: r.string("interval", d).unwrap_or_else(|| Spanned::new("10m".into(), n.name_span)),
+            path,
         })
     });
     let api_server = r.child("api-server", d).and_then(|n| {
@@ -108,15 +116,25 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
     };
     let networks = match r.child("networks", d) {
         Some(n) => {
-            let r = Reader::new(n, 0, &["pods", "services"], &[], d);
+            let r = Reader::new(n, 0, &["pods", "services", "node-mask"], &["node-address"], d);
+            let node_addresses = r
+                .children("node-address")
+                .filter_map(|a| Reader::new(a, 1, &[], &[], d).arg_string(0, "address", d))
+                .collect();
             Networks {
                 pods: r.string("pods", d).unwrap_or_else(|| Spanned::new(pods.into(), n.name_span)),
                 services: r.string("services", d).unwrap_or_else(|| Spanned::new(services.into(), n.name_span)),
+                node_mask: r
+                    .integer("node-mask", NODE_MASK_RANGE, d)
+                    .unwrap_or_else(|| Spanned::new(NODE_MASK, n.name_span)),
+                node_addresses,
             }
         }
         None => Networks {
             pods: Spanned::new(pods.into(), node.name_span),
             services: Spanned::new(services.into(), node.name_span),
+            node_mask: Spanned::new(NODE_MASK, node.name_span),
+            node_addresses: Vec::new(),
         },
     };
     let storage_classes = r
@@ -213,4 +231,30 @@ pub(super) fn string_args(node: &Node, d: &mut Diagnostics) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// `git path=`: a relative path inside the repository, normalized to
+/// `a/b` (`""` for the root); no `..`, no absolute path, no backslash.
+fn repository_path(path: Spanned<String>, d: &mut Diagnostics) -> Option<Spanned<String>> {
+    let trimmed = path.value.trim_end_matches('/');
+    let parts: Vec<&str> =
+        if trimmed.is_empty() { Vec::new() } else { trimmed.split('/').filter(|p| *p != ".").collect() };
+    let valid = !path.value.starts_with('/')
+        && !path.value.contains('\\')
+        && parts.iter().all(|p| !p.is_empty() && *p != ".." && !p.chars().any(char::is_control));
+    if !valid {
+        d.push(
+            Diagnostic::error(
+                Code::InvalidValue,
+                path.span,
+                format!("`{}` is not a path inside the repository", path.value.escape_default()),
+            )
+            .label("repository path")
+            .help(
+                "the output directory relative to the repository root, e.g. `path=\"out\"` (`path=\".\"` for the root)",
+            ),
+        );
+        return None;
+    }
+    Some(Spanned::new(parts.join("/"), path.span))
 }

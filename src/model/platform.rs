@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::lower::{labels, one_of};
-use super::reader::Reader;
+use super::reader::{Reader, wrong_type};
 use super::types::*;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
-use crate::syntax::Node;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned};
+use crate::syntax::{Node, Scalar};
 
 pub(super) fn platform(node: &Node, d: &mut Diagnostics) -> Platform {
     // `flux` was the engine's node before `engine`: say what replaced it.
@@ -115,8 +115,21 @@ fn engine(node: &Node, d: &mut Diagnostics) -> Option<GitOpsEngine> {
             project: text("project", "default", d),
         }),
         "kustomize" => GitOpsEngine::Kustomize { span },
-        _ => GitOpsEngine::Flux(Flux { span, install_manifest: r.string("install-manifest", d) }),
+        _ => GitOpsEngine::Flux(Flux { span, install_manifest: install_manifest(&r, span, d) }),
     })
+}
+
+/// `install-manifest=`: a file name, `#false` for none, or the default.
+fn install_manifest(r: &Reader<'_>, span: Span, d: &mut Diagnostics) -> Option<Spanned<String>> {
+    match r.prop("install-manifest") {
+        None => Some(Spanned::new(FLUX_INSTALL_MANIFEST.to_owned(), span)),
+        Some((Scalar::Bool(false), _)) => None,
+        Some((Scalar::String(file), span)) => Some(Spanned::new(file.clone(), span)),
+        Some((other, span)) => {
+            d.push(wrong_type(span, "a file name or #false", other));
+            None
+        }
+    }
 }
 
 const INBOUND: &[&str] =

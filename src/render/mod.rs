@@ -74,6 +74,7 @@ pub fn render_with(
     for (cluster, component) in components {
         if let Some((first, seen)) = shared.get(component.dir.as_str()) {
             if seen.objects != component.objects
+                || seen.includes != component.includes
                 || seen.foreign != component.foreign
                 || seen.generators != component.generators
                 || seen.helm_charts != component.helm_charts
@@ -104,6 +105,7 @@ pub fn render_with(
                 )),
             }
         }
+        listing.extend(component.includes.iter().cloned());
         for foreign in &component.foreign {
             listing.insert(foreign.clone());
             tree.foreign.insert(format!("{}/{foreign}", component.dir));
@@ -119,6 +121,9 @@ pub fn render_with(
         }
     }
     add_parent_listings(&mut listings, &roots);
+    if clusters.iter().all(|d| d.built_by_hand) {
+        drop_empty_listings(&mut listings, &extras);
+    }
     for (dir, resources) in &listings {
         let mut body = json!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
@@ -225,6 +230,37 @@ fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, roots:
                 break;
             }
             child = parent;
+        }
+    }
+}
+
+/// A directory whose `kustomization.yaml` would list nothing (every child
+/// applied on its own, e.g. `clusters/` of several clusters) gets none, and
+/// its parent does not list it: `resources: []` builds nothing.
+fn drop_empty_listings(
+    listings: &mut BTreeMap<String, BTreeSet<String>>,
+    extras: &BTreeMap<&str, &crate::derive::Component>,
+) {
+    loop {
+        let empty: Vec<String> = listings
+            .iter()
+            .filter(|(dir, entries)| {
+                entries.is_empty()
+                    && extras.get(dir.as_str()).is_none_or(|c| c.generators.is_empty() && c.helm_charts.is_empty())
+            })
+            .map(|(dir, _)| dir.clone())
+            .collect();
+        if empty.is_empty() {
+            return;
+        }
+        for dir in empty {
+            listings.remove(&dir);
+            let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir.as_str()));
+            if parent != dir
+                && let Some(entries) = listings.get_mut(parent)
+            {
+                entries.remove(name);
+            }
         }
     }
 }

@@ -21,6 +21,8 @@ pub(super) struct Declared {
     start: Vec<usize>,
     /// The API server's sample address and port.
     api: Option<(IpAddr, u16)>,
+    /// Where the API server's calls to webhooks come from.
+    callers: ApiCallers,
     /// `(network, mask)` of every IPv4 range internet egress excludes.
     excluded: Vec<(u32, u32)>,
 }
@@ -44,7 +46,8 @@ impl Declared {
         }
         let api = stack.cluster.api_server.as_ref().and_then(|a| Some((first_ip(&a.address)?, a.port.value)));
         let excluded = excluded_ranges(stack).iter().filter_map(|block| v4_range(block)).collect();
-        Self { edges, start, api, excluded }
+        let callers = ApiCallers::new(stack);
+        Self { edges, start, api, callers, excluded }
     }
 
     /// The ports declared from end `from` to each end it has edges to, by
@@ -81,7 +84,7 @@ impl Declared {
     /// webhooks to the API server.
     pub fn ingress(&self, ip: IpAddr, node: &GraphNode) -> Allowed {
         let mut allowed = Allowed::none();
-        let from_api = self.api.is_some_and(|(api_ip, _)| api_ip == ip);
+        let from_api = self.api.is_some_and(|(api_ip, _)| api_ip == ip) || self.callers.contains(ip);
         let api_ports = node.api_ingress.iter().filter(|_| from_api);
         for &port in node.world_ingress.iter().chain(api_ports) {
             allowed.get_mut(Protocol::Tcp).insert_range(port, port);
@@ -92,6 +95,53 @@ impl Declared {
     fn is_excluded(&self, ip: IpAddr) -> bool {
         let IpAddr::V4(ip) = ip else { return false };
         self.excluded.iter().any(|(net, mask)| u32::from(ip) & mask == net & mask)
+    }
+}
+
+/// The addresses besides its own that the API server's calls to a webhook
+/// come from, as the stack declares them (`networks`): each `node-address`,
+/// and the first two addresses of every node subnet of an IPv4 pod CIDR,
+/// the overlay interface's and the bridge's (`docs/network-policy.md`).
+/// Computed here by arithmetic, apart from the `ipBlock`s `derive` lists.
+pub(super) struct ApiCallers {
+    nodes: Vec<IpAddr>,
+    /// `(network, mask)` of the pod CIDR and the size of a node subnet.
+    overlay: Option<(u32, u32, u32)>,
+}
+
+impl ApiCallers {
+    pub fn new(stack: &ResolvedStack) -> Self {
+        let networks = &stack.cluster.networks;
+        let nodes = networks.node_addresses.iter().filter_map(|a| first_ip(a)).collect();
+        let mask = networks.node_mask.value;
+        let overlay = v4_range(&networks.pods)
+            .filter(|(_, pods)| (1..=30).contains(&mask) && u32::from(mask) >= pods.count_ones())
+            .map(|(net, pods)| (net & pods, pods, 1_u32 << (32 - mask)));
+        Self { nodes, overlay }
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        self.nodes.contains(&ip) || self.overlay_contains(ip)
+    }
+
+    /// Whether `ip` is a node subnet's `.0` or `.1`.
+    pub fn overlay_contains(&self, ip: IpAddr) -> bool {
+        let (IpAddr::V4(ip), Some((net, mask, size))) = (ip, self.overlay) else { return false };
+        let ip = u32::from(ip);
+        ip & mask == net && (ip - net) % size < 2
+    }
+
+    /// Sample callers and non-callers: the node addresses, and `.0`, `.1`
+    /// and `.2` (a pod's) of the first, second and last node subnets.
+    pub fn probes(&self) -> Vec<IpAddr> {
+        let mut out = self.nodes.clone();
+        if let Some((net, mask, size)) = self.overlay {
+            let last = net + (!mask - (size - 1));
+            for subnet in [net, net.saturating_add(size).min(last), last] {
+                out.extend((0..3).map(|i| IpAddr::V4((subnet + i).into())));
+            }
+        }
+        out
     }
 }
 

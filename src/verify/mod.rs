@@ -32,7 +32,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 use crate::model;
 use crate::parallel;
 use compare::Rows;
-use declared::{Declared, excluded_ranges, first_ip};
+use declared::{ApiCallers, Declared, excluded_ranges, first_ip};
 use ends::{Duplicate, Ends};
 use netpol::{Cluster, Protocol};
 
@@ -92,19 +92,43 @@ pub fn cluster_of(graph: &Graph, policies: Vec<netpol::Policy>) -> Cluster {
     Cluster { namespaces: Vec::new(), pods, policies }
 }
 
-/// Sample addresses outside the cluster: the API server, a public address,
-/// and one address of every range internet egress excludes.
+/// Sample addresses outside the cluster: the API server and the other
+/// addresses its webhook calls come from (node addresses, node subnets'
+/// overlay addresses, and a pod address beside them), two public
+/// addresses, and one address of every range internet egress excludes.
 #[must_use]
 pub fn external_probes(stack: &ResolvedStack) -> Vec<IpAddr> {
     let mut probes: Vec<IpAddr> = vec![[1, 1, 1, 1].into(), [203, 0, 113, 7].into()];
     let api = stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address));
     probes.extend(api);
+    probes.extend(ApiCallers::new(stack).probes());
     for block in excluded_ranges(stack) {
         probes.extend(first_ip(&block));
     }
     probes.sort();
     probes.dedup();
     probes
+}
+
+/// What `ip` is to the proof when the API server's calls may come from it:
+/// the API server itself, a declared node address, or a node subnet's
+/// overlay address (`docs/network-policy.md`, "Admission webhooks").
+#[must_use]
+pub fn api_address(stack: &ResolvedStack, ip: IpAddr) -> Option<&'static str> {
+    let callers = ApiCallers::new(stack);
+    if stack.cluster.api_server.is_none() {
+        None
+    } else if stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address)) == Some(ip) {
+        Some("the API server (`api-server`)")
+    } else if callers.overlay_contains(ip) {
+        Some(
+            "a node subnet's `.0` (overlay) or `.1` (bridge) address, where the API server's calls to pods come from (`networks node-mask`)",
+        )
+    } else if callers.contains(ip) {
+        Some("a node address the API server's calls may come from (`networks { node-address }`)")
+    } else {
+        None
+    }
 }
 
 /// Prove the policies of `derived` allow exactly its graph: [`cluster`],

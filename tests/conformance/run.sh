@@ -57,6 +57,11 @@ cp -r examples/environments/secrets "$work/environments-argocd/"
 sed 's/engine "flux"/engine "argocd"/' examples/environments/stack.kdl >"$work/environments-argocd/stack.kdl"
 grep -q 'engine "argocd"' "$work/environments-argocd/stack.kdl" || { echo "conformance: ERROR: examples/environments names no engine"; exit 1; }
 stacks+=("$work/environments-argocd/stack.kdl")
+mkdir -p "$work/environments-kustomize"
+cp -r examples/environments/secrets "$work/environments-kustomize/"
+sed 's/engine "flux"/engine "kustomize"/' examples/environments/stack.kdl >"$work/environments-kustomize/stack.kdl"
+grep -q 'engine "kustomize"' "$work/environments-kustomize/stack.kdl" || { echo "conformance: ERROR: examples/environments names no engine"; exit 1; }
+stacks+=("$work/environments-kustomize/stack.kdl")
 # The starter `stackc init` writes must pass too.
 mkdir -p "$work/init-starter"
 "$stackc" init "$work/init-starter" 2>/dev/null
@@ -66,11 +71,13 @@ for stack in "${stacks[@]}"; do
     name="$(basename "$(dirname "$path")")"
     [ "$stack" = "stack.kdl" ] && name="seed"
     out="$work/tree-$name"
-    foreign=()
+    # Flux's own manifests: listed by every Flux tree (`install-manifest` defaults to them), written
+    # by `flux install --export` or `flux bootstrap`, never by stackc; absent from fresh builds.
+    foreign=(--foreign gotk-components.yaml)
     if [ "$stack" = "stack.kdl" ]; then
         cp -r out "$out"    # the committed tree, with its foreign gotk-components.yaml
         check "$name: committed out/ is current" "$stackc" build --check --stack "$stack" --out out
-        foreign=(--foreign gotk-components.yaml)
+        foreign+=(--flux-path-prefix out)   # stack.kdl: git path="out"
     else
         check "$name: build" "$stackc" build --stack "$stack" --out "$out"
     fi

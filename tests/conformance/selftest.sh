@@ -781,6 +781,9 @@ helmCharts:
     version: "7.9.2"
     releaseName: memcached
     namespace: demo
+    includeCRDs: true
+    skipHooks: true
+    skipTests: true
     valuesInline:
       architecture: standalone
 EOF
@@ -793,6 +796,8 @@ variant; ksops "$V"; edit "$V/$DEMO/ksops-demo.yaml" "        path: ksops" "    
 expect "validate_tree: a KSOPS generator without the exec function" 1 "needs the config.kubernetes.io/function annotation" -- "${VT[@]}" "$V"
 variant; ksops "$V"; edit "$V/$DEMO/kustomization.yaml" $'    version: "7.9.2"\n' ""
 expect "validate_tree: a helmCharts entry without version" 1 "helmCharts\[0\]: needs a string .version." -- "${VT[@]}" "$V"
+variant; ksops "$V"; edit "$V/$DEMO/kustomization.yaml" $'    skipHooks: true\n' ""
+expect "validate_tree: a helmCharts entry whose hooks helm would render" 1 "helmCharts 'memcached': helm template without --no-hooks" -- "${VT[@]}" "$V"
 variant; w "$V/clusters/production/flux-system/application-demo.yaml" <<'EOF'
 apiVersion: argoproj.io/v1alpha1
 kind: Application

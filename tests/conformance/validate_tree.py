@@ -207,6 +207,20 @@ def flux_roots(root: Path, prefix: str):
     return out
 
 
+def shared_includes(root: Path) -> set:
+    """Directories `clusters/<c>/kustomization.yaml` lists as `../../<dir>` (the kustomize engine:
+    a cluster's directory builds the whole cluster, the shared directories included); each must
+    be a directory of the tree with a kustomization.yaml."""
+    out = set()
+    for c in sorted((root / "clusters").glob("*/kustomization.yaml")):
+        for entry in (load_documents(c)[0] or {}).get("resources") or []:
+            if isinstance(entry, str) and entry.startswith("../../"):
+                target = (c.parent / entry).resolve()
+                if target.is_dir() and (target / "kustomization.yaml").is_file() and root.resolve() in target.parents:
+                    out.add(target)
+    return out
+
+
 def check_layout(root: Path, rep: Report, foreign: set, exempt: set, roots: dict):
     """Returns (dirs with kustomization, set of files referenced as non-resources, missing foreign,
     {dir: [listed subdirs]})."""
@@ -214,6 +228,7 @@ def check_layout(root: Path, rep: Report, foreign: set, exempt: set, roots: dict
     children = {}
     aux_files = set()
     missing_foreign = []
+    included = shared_includes(root)
     for d in walk_dirs(root):
         rd = rel(d, root)
         names = sorted(n for n in os.listdir(d) if not is_hidden(n))
@@ -221,6 +236,8 @@ def check_layout(root: Path, rep: Report, foreign: set, exempt: set, roots: dict
         if "kustomization.yaml" not in kfiles:
             if rd in exempt:
                 continue
+            if not kfiles and all((d / n).is_dir() for n in names):
+                continue  # the kustomize engine writes none where it would list nothing (clusters/ of several)
             if kfiles:
                 rep.error(rd, f"kustomization file is named {kfiles[0]!r}; the contract is kustomization.yaml")
             else:
@@ -262,6 +279,8 @@ def check_layout(root: Path, rep: Report, foreign: set, exempt: set, roots: dict
             listed[norm] = entry
             if (d / norm).is_dir():
                 children.setdefault(d.resolve(), []).append((d / norm).resolve())
+            if (d / norm).resolve() in included and norm.startswith(".."):
+                continue  # a shared directory a cluster's directory builds with it (kustomize engine)
             if os.sep in norm or norm in (".", "..") or norm.startswith(".."):
                 rep.error(rel(kpath, root),
                           f"resource {entry!r} is not a file or subdirectory of this directory "
@@ -291,6 +310,8 @@ def check_layout(root: Path, rep: Report, foreign: set, exempt: set, roots: dict
                 continue
             if (d / name).resolve() in roots:
                 continue  # reconciled by its own Flux Kustomization; must not be listed twice (see below)
+            if any((d / name).resolve() in i.parents for i in included):
+                continue  # holds shared directories the clusters' directories list (kustomize engine)
             if rel(d, root) == "clusters" and (d / name).is_dir() and len([c for c in d.iterdir() if c.is_dir()]) > 1:
                 continue  # several clusters (environments): each is applied on its own, never together
             kind = "directory" if (d / name).is_dir() else "file"
@@ -762,16 +783,17 @@ def main(argv=None):
 
     dirs = walk_dirs(root)
     roots = flux_roots(root, args.flux_path_prefix)
-    for d, owners in engines.argo_roots(root).items():
+    for d, owners in engines.argo_roots(root, args.flux_path_prefix).items():
         roots.setdefault(d, []).extend(owners)
     kdirs, aux, missing_foreign, children = check_layout(root, rep, foreign, exempt, roots)
     check_flux_overlap(root, rep, roots, children)
     # layout errors for non-YAML stray files are covered above; now kustomize + objects
     if not args.no_kustomize and kdirs:
         run_kustomize(root, kdirs, missing_foreign, rep, args.kubectl, args.jobs)
+        engines.check_helm_calls(root, kdirs, rep, args.kubectl)
     objects, counts, cel = validate_objects(root, rep, args, crds, k8s, aux)
     check_flux_refs(root, objects, rep, args.flux_path_prefix)
-    engines.check_argo_refs(root, rep)
+    engines.check_argo_refs(root, rep, args.flux_path_prefix)
 
     if args.verbose:
         for (api, kind, how), n in sorted(counts.items()):

@@ -82,7 +82,8 @@ fn debug_output_holds_no_value() {
     let (project, identity) = Project::seeded(PLANTED);
     let store = stackc::secrets::load_store(project.path()).unwrap();
     let source = project.read("stack.kdl");
-    let options = stackc::CompileOptions { render: Default::default(), secrets: store.clone() };
+    let options =
+        stackc::CompileOptions { render: Default::default(), secrets: store.clone(), repository: String::new() };
     let compiled = stackc::compile(&source, &options).unwrap();
     let stack = stackc::resolve(&source).unwrap().remove(0);
     let p = stackc::secrets::Project::new(project.path(), stack);

@@ -187,7 +187,7 @@ fn timeline(stack_path: &str) {
     let dir = Path::new(stack_path).parent().unwrap_or(Path::new("."));
     let secrets = stackc::secrets::load_store(dir).unwrap();
     let render = stackc::render::RenderOptions { source_name: "stack.kdl".into(), templates: read_templates(dir) };
-    let options = stackc::CompileOptions { render, secrets };
+    let options = stackc::CompileOptions { render, secrets, repository: String::new() };
     let done = std::sync::atomic::AtomicBool::new(false);
     let base = LIVE.load(Relaxed);
     println!("ms\tpeak_MB");
@@ -291,7 +291,7 @@ fn main() {
         drop((document, resolved, derived, tree));
         // Stages 1–6 as `stackc build` runs them: app namespaces derived,
         // checked and rendered on every core, their trees dropped as it goes.
-        let compile_options = stackc::CompileOptions { render: options, secrets: secrets.clone() };
+        let compile_options = stackc::CompileOptions { render: options, secrets: secrets.clone(), repository: String::new() };
         // Kept: what the build holds while it writes (the stacks, the derived
         // objects' metadata, the files).
         let compiled = timed(&mut stages, "compare: stackc::compile (parse..render, as build runs it)", || {

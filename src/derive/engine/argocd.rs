@@ -1,15 +1,19 @@
-//! Argo CD: the `argocd` component holds one root Application (the app of
-//! apps, reading this directory), one Application per component (reading its
-//! directory) and one per Helm chart (a Helm source). Sync waves order them
-//! as Flux's `dependsOn` would: a component starts one wave after everything
-//! it depends on is done, its charts follow it (they need its Namespace),
-//! and it is done when its last chart is.
+//! Argo CD: the `argocd` component holds one Application per component
+//! (reading its directory) and one per Helm chart (a Helm source); the
+//! cluster's directory holds only the root Application (the app of apps,
+//! reading `argocd/`), so bootstrapping applies that one alone and Argo CD
+//! orders the rest (argoproj/argo-cd v3.5.1
+//! docs/operator-manual/cluster-bootstrapping.md:158: create only the
+//! parent). Sync waves order the children as Flux's `dependsOn` would: a
+//! component starts one wave after everything it depends on is done, its
+//! charts follow it (they need its Namespace), and it is done when its last
+//! chart is.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::SYNC_WAVE;
+use super::{GitPath, SYNC_WAVE};
 use crate::check::ResolvedStack;
 use crate::derive::helm::in_dependency_order;
 use crate::derive::object::Object;
@@ -18,13 +22,24 @@ use crate::derive::{Component, HelmChart};
 use crate::diagnostic::Span;
 use crate::model::ArgoCd;
 
-/// The directory (under `clusters/<cluster>/`) and name of the root Application.
+/// The directory (under `clusters/<cluster>/`) of the child Applications,
+/// and the name of the root Application.
 pub(super) const DIR: &str = "argocd";
+/// Deleting a child Application deletes its resources (argoproj/argo-cd
+/// v3.5.1 docs/user-guide/app_deletion.md:45-52): pruning a child the stack
+/// no longer declares removes its objects instead of orphaning them.
+const FINALIZER: &str = "resources-finalizer.argocd.argoproj.io";
 const API_VERSION: &str = "argoproj.io/v1alpha1";
 const IN_CLUSTER: &str = "https://kubernetes.default.svc";
 
-/// The `argocd` component; takes the charts out of `components`.
-pub(super) fn component(stack: &ResolvedStack, argo: &ArgoCd, components: &mut [Component]) -> Component {
+/// The `argocd` component of child Applications and the root Application's
+/// component (the cluster's directory); takes the charts out of `components`.
+pub(super) fn components(
+    stack: &ResolvedStack,
+    argo: &ArgoCd,
+    components: &mut [Component],
+    repository: &GitPath<'_>,
+) -> (Component, Component) {
     let labels = common_labels(stack);
     let (repo, revision) = stack
         .cluster
@@ -56,14 +71,17 @@ pub(super) fn component(stack: &ResolvedStack, argo: &ArgoCd, components: &mut [
             origin,
         );
         match wave {
-            Some(wave) => object.annotated(json!({SYNC_WAVE: wave.to_string()})),
+            Some(wave) => child(object.annotated(json!({SYNC_WAVE: wave.to_string()}))),
             None => object,
         }
     };
-    let directory = |path: &str| json!({"repoURL": repo, "targetRevision": revision, "path": path});
-    let dir = format!("clusters/{}/{DIR}", stack.cluster.name.value);
+    // `source.path` is relative to the repository root.
+    let directory = |dir: &str| json!({"repoURL": repo, "targetRevision": revision, "path": repository.path(dir)});
+    let cluster = format!("clusters/{}", stack.cluster.name.value);
+    let dir = format!("{cluster}/{DIR}");
     let waves = Waves::new(components);
-    let mut objects = vec![app(DIR, directory(&dir), None, None, argo.span)];
+    let root = Component::new("argocd-root", &cluster, vec![app(DIR, directory(&dir), None, None, argo.span)]);
+    let mut objects = Vec::new();
     for c in components.iter_mut() {
         let start = waves.start[&c.name];
         objects.push(app(&c.name, directory(&c.dir), destination(c).as_deref(), Some(start), argo.span));
@@ -72,7 +90,15 @@ pub(super) fn component(stack: &ResolvedStack, argo: &ArgoCd, components: &mut [
             objects.push(app(&name, helm_source(&chart), Some(&chart.namespace), Some(wave), chart.origin));
         }
     }
-    Component::new(DIR, &dir, objects)
+    (Component::new(DIR, &dir, objects), root)
+}
+
+/// A child Application: deleted with its resources.
+fn child(mut object: Object) -> Object {
+    if let Some(meta) = object.tree_mut().and_then(|t| t.get_mut("metadata")).and_then(Value::as_object_mut) {
+        meta.insert("finalizers".into(), json!([FINALIZER]));
+    }
+    object
 }
 
 fn source_is_helm(spec: &Value) -> bool {
@@ -84,7 +110,16 @@ fn helm_source(chart: &HelmChart) -> Value {
     if chart.values.as_object().is_some_and(|v| !v.is_empty()) {
         helm["valuesObject"] = chart.values.clone();
     }
-    json!({"repoURL": chart.url, "chart": chart.chart, "targetRevision": chart.version, "helm": helm})
+    json!({"repoURL": repo_url(&chart.url), "chart": chart.chart, "targetRevision": chart.version, "helm": helm})
+}
+
+/// A chart repository's URL as Argo CD reads it: an OCI registry as
+/// host/path without `oci://`, which every version from v2.13 to v3.5 takes
+/// as OCI (a URL without a host after parsing: argoproj/argo-cd v2.13.0
+/// util/helm/client.go:390-397, v3.5.1 util/helm/client.go:447-454;
+/// v3.5.1 docs/user-guide/helm.md:38 "the oci:// syntax is not included").
+fn repo_url(url: &str) -> &str {
+    url.strip_prefix("oci://").unwrap_or(url)
 }
 
 /// The namespace of the component's namespaced objects, when they share one.

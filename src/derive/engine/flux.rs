@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use super::GitPath;
 use crate::check::ResolvedStack;
 use crate::derive::object::Object;
 use crate::derive::platform::common_labels;
@@ -108,7 +109,15 @@ fn helm_release(chart: &HelmChart, labels: &Value) -> Object {
     )
 }
 
-pub(super) fn component(stack: &ResolvedStack, flux: &Flux, components: &[Component]) -> Component {
+/// The `flux-system` component. Paths are relative to the repository root
+/// with a `./` in front, as `flux bootstrap --path` writes them (fluxcd/flux2
+/// v2.9.4 pkg/manifestgen/sync/sync.go:95).
+pub(super) fn component(
+    stack: &ResolvedStack,
+    flux: &Flux,
+    components: &[Component],
+    repository: &GitPath<'_>,
+) -> Component {
     let labels = common_labels(stack);
     let cluster = &stack.cluster;
     let interval = cluster.git.as_ref().map_or("10m", |g| g.interval.value.as_str());
@@ -126,7 +135,7 @@ pub(super) fn component(stack: &ResolvedStack, flux: &Flux, components: &[Compon
         ));
         objects.push(kustomization(
             FLUX_NAMESPACE,
-            &format!("./clusters/{}", cluster.name.value),
+            &format!("./{}", repository.path(&format!("clusters/{}", cluster.name.value))),
             interval,
             &[],
             false,
@@ -138,7 +147,7 @@ pub(super) fn component(stack: &ResolvedStack, flux: &Flux, components: &[Compon
         let decrypt = c.objects.iter().any(|o| o.kind == "Secret");
         objects.push(kustomization(
             &c.name,
-            &format!("./{}", c.dir),
+            &format!("./{}", repository.path(&c.dir)),
             interval,
             &c.depends_on,
             decrypt,

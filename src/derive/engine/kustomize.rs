@@ -1,7 +1,18 @@
 //! Plain kustomize: no engine objects. Each Helm chart becomes an entry of
 //! its directory's `helmCharts:`, inflated by `kustomize build
 //! --enable-helm` (CRDs included, releases in the order they depend on each
-//! other).
+//! other, hooks and tests left out).
+//!
+//! Without Helm's release lifecycle a hook would be applied as an ordinary
+//! object on every build: Kyverno's `pre-delete` Jobs, on by default
+//! (kyverno/kyverno kyverno-chart-3.5.2 charts/kyverno/values.yaml:535-537,
+//! charts/kyverno/templates/hooks/pre-delete-scale-to-zero.yaml:1,12), would
+//! scale Kyverno to zero and delete its webhook configurations, and
+//! cert-manager's `post-install` startup check (cert-manager/cert-manager
+//! v1.19.1 deploy/charts/cert-manager/values.yaml:1331) would be an immutable
+//! Job applied again. `skipHooks` passes `--no-hooks`
+//! and `skipTests` `--skip-tests` to `helm template` (kubernetes-sigs/kustomize
+//! api/types/helmchartargs.go, `HelmChart.AsHelmArgs`).
 
 use serde_json::json;
 
@@ -21,6 +32,8 @@ fn entry(chart: &HelmChart) -> serde_json::Value {
         "releaseName": chart.name,
         "namespace": chart.namespace,
         "includeCRDs": true,
+        "skipHooks": true,
+        "skipTests": true,
     });
     if chart.values.as_object().is_some_and(|v| !v.is_empty()) {
         entry["valuesInline"] = chart.values.clone();

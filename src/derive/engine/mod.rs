@@ -6,11 +6,14 @@
 //! * `argocd`: an Argo CD Application per directory and per Helm chart,
 //!   ordered by sync waves, under one root Application; Secrets via KSOPS.
 //! * `kustomize`: no engine objects; charts under `helmCharts:`, Secrets via
-//!   KSOPS.
+//!   KSOPS; `clusters/<c>/` lists the shared directories it needs, and the
+//!   tooling directory `clusters/<c>/.applyset/` holds the kubectl ApplySet
+//!   parent that prunes.
 //!
 //! [`objects`] runs on each component before its dependencies are derived,
 //! [`sources`] and [`finish`] once all components exist.
 
+mod applyset;
 mod argocd;
 mod flux;
 mod ksops;
@@ -50,9 +53,30 @@ pub(super) fn sources(stack: &ResolvedStack, used: Vec<flux::Repository>) -> Opt
     }
 }
 
+/// Where a directory of the tree is in the Git repository the engine reads.
+pub(super) struct GitPath<'a> {
+    /// The output directory relative to the repository root (`""`: the root).
+    prefix: &'a str,
+}
+
+impl<'a> GitPath<'a> {
+    /// The cluster's `git path=` when declared, else `found` (the CLI's).
+    fn new(stack: &'a ResolvedStack, found: &'a str) -> Self {
+        let declared = stack.cluster.git.as_ref().and_then(|g| g.path.as_ref());
+        Self { prefix: declared.map_or(found, |p| p.value.as_str()) }
+    }
+
+    /// `dir` (relative to the output directory) relative to the repository root.
+    fn path(&self, dir: &str) -> String {
+        if self.prefix.is_empty() { dir.to_owned() } else { format!("{}/{dir}", self.prefix) }
+    }
+}
+
 /// Add the engine's own component to `components` (sorted by directory, with
 /// dependencies); return the directories the engine applies on their own.
-pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>) -> BTreeSet<String> {
+/// `repository` is where the output directory is in the Git repository.
+pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>, repository: &str) -> BTreeSet<String> {
+    let repository = GitPath::new(stack, repository);
     let mut roots = BTreeSet::new();
     match &stack.platform.engine {
         GitOpsEngine::Flux(f) => {
@@ -60,15 +84,39 @@ pub(super) fn finish(stack: &ResolvedStack, components: &mut Vec<Component>) -> 
             if stack.cluster.git.is_some() {
                 roots.insert(format!("clusters/{}", stack.cluster.name.value));
             }
-            let flux = flux::component(stack, f, components);
+            let flux = flux::component(stack, f, components, &repository);
             components.push(flux);
         }
         GitOpsEngine::ArgoCd(a) => {
             roots.extend(components.iter().map(|c| c.dir.clone()));
-            let argo = argocd::component(stack, a, components);
-            components.push(argo);
+            let (apps, root) = argocd::components(stack, a, components, &repository);
+            // Only the root Application applies `argocd/`.
+            roots.insert(apps.dir.clone());
+            components.push(apps);
+            components.push(root);
         }
-        GitOpsEngine::Kustomize { .. } => {}
+        GitOpsEngine::Kustomize { .. } => {
+            // `clusters/<c>/` builds the whole cluster: it lists the shared
+            // directories it needs, which `out/` then does not list again.
+            let cluster = format!("clusters/{}", stack.cluster.name.value);
+            let inside = format!("{cluster}/");
+            let includes: Vec<String> =
+                components.iter().filter(|c| !c.dir.starts_with(&inside)).map(|c| format!("../../{}", c.dir)).collect();
+            // The ApplySet parent that prunes the cluster: applied on its own, before.
+            let parent = applyset::component(stack);
+            roots.insert(parent.dir.clone());
+            components.push(parent);
+            if !includes.is_empty() {
+                roots.extend(
+                    components
+                        .iter()
+                        .filter_map(|c| c.dir.split_once('/'))
+                        .map(|(top, _)| top.to_owned())
+                        .filter(|top| top != "clusters"),
+                );
+                components.push(Component { includes, ..Component::new("cluster", &cluster, Vec::new()) });
+            }
+        }
     }
     components.sort_by_key(|c| c.dir.clone());
     roots

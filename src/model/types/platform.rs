@@ -99,7 +99,8 @@ pub enum GitOpsEngine {
 
 impl Default for GitOpsEngine {
     fn default() -> Self {
-        GitOpsEngine::Flux(Flux { span: crate::diagnostic::Span::default(), install_manifest: None })
+        let span = crate::diagnostic::Span::default();
+        GitOpsEngine::Flux(Flux { span, install_manifest: Some(Spanned::new(FLUX_INSTALL_MANIFEST.to_owned(), span)) })
     }
 }
 
@@ -148,14 +149,20 @@ pub struct ArgoCd {
     pub project: Name,
 }
 
+/// The file `flux install --export` and `flux bootstrap` write Flux's own
+/// manifests to (fluxcd/flux2 v2.9.4 pkg/manifestgen/install/options.go:57).
+pub const FLUX_INSTALL_MANIFEST: &str = "gotk-components.yaml";
+
 /// Flux CD: Kustomizations with dependency ordering and SOPS decryption.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Flux {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
-    /// A file in `flux-system/` that stackc lists but does not own, e.g.
-    /// `gotk-components.yaml` written by `flux install --export`.
+    /// A file in `flux-system/` that stackc lists but does not own: Flux's
+    /// own manifests (default `gotk-components.yaml`, written by `flux
+    /// install --export` or committed by `flux bootstrap`); `#false` for
+    /// none, when Flux is installed another way.
     pub install_manifest: Option<Spanned<String>>,
 }
 

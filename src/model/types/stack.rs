@@ -91,6 +91,10 @@ pub struct Git {
     pub branch: Spanned<String>,
     /// How often Flux polls, e.g. `10m`.
     pub interval: Spanned<String>,
+    /// Where the rendered tree lives in the repository: the output
+    /// directory relative to the repository root, e.g. `out` (`.` for the
+    /// root). Without it `stackc build` finds it from the output directory.
+    pub path: Option<Spanned<String>>,
 }
 
 /// The API server, reachable only by IP.
@@ -128,6 +132,15 @@ pub struct Networks {
     pub pods: Spanned<String>,
     /// The Service CIDR (k3s default `10.43.0.0/16`).
     pub services: Spanned<String>,
+    /// The prefix length of each node's slice of the pod CIDR (default 24,
+    /// kube-controller-manager's `--node-cidr-mask-size`). The API server's
+    /// calls to a webhook on another node arrive from that slice's overlay
+    /// addresses (`.0`, `.1`), which webhook ingress admits.
+    pub node_mask: Spanned<u8>,
+    /// Node addresses the API server's calls may come from besides its own
+    /// (flannel `host-gw`, where they arrive from the sending node's IP).
+    #[serde(rename = "node-address")]
+    pub node_addresses: Vec<Spanned<String>>,
 }
 
 /// A storage class PVCs may use.

@@ -1,12 +1,18 @@
 //! The GitOps engines: what each one's tree holds and leaves out, that Argo
-//! CD's sync waves order what Flux's `dependsOn` orders, that KSOPS reads the
-//! Secrets, and that the network proof does not depend on the engine.
+//! CD's sync waves order what Flux's `dependsOn` orders, how Argo CD is
+//! bootstrapped and prunes, that KSOPS reads the Secrets, and that the
+//! network proof does not depend on the engine. `paths`: where the engines'
+//! paths point in the Git repository; `kustomize`: the kustomize engine's
+//! cluster directories, pruning and charts.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use crate::support::{compile_in, root, stackc};
+
+mod kustomize;
+mod paths;
 
 /// The example's stack source with its `engine` line replaced by `engine`.
 fn example_source(name: &str, engine: &str) -> String {
@@ -141,20 +147,63 @@ fn sync_waves_follow_depends_on() {
     assert!(wave(apps["shop"]) > wave(apps["git-gitea"]));
 }
 
-/// The root Application reads the `argocd` directory from the cluster's Git.
+/// The root Application reads the `argocd` directory from the cluster's Git;
+/// the cluster's directory lists the root Application alone, so bootstrapping
+/// (`kubectl apply -k clusters/<c>`) creates only it and Argo CD's sync
+/// waves order the rest (argo-cd docs/operator-manual/cluster-bootstrapping.md).
 #[test]
-fn argocd_root_application_is_an_app_of_apps() {
+fn argocd_bootstrap_applies_only_the_root_application() {
     let argo = objects(&tree("argocd", r#"engine "argocd" namespace="gitops" project="shop""#));
-    let root = &argo["clusters/staging/argocd/application-argocd.yaml"];
+    let root = &argo["clusters/staging/application-argocd.yaml"];
     assert_eq!(root["metadata"]["namespace"], "gitops");
     assert_eq!(root["spec"]["project"], "shop");
     assert_eq!(root["spec"]["source"]["repoURL"], "https://git.example.org/shop/cluster.git");
     assert_eq!(root["spec"]["source"]["targetRevision"], "main");
     assert_eq!(root["spec"]["source"]["path"], "clusters/staging/argocd");
-    let apps = argo.values().filter(|o| o["kind"] == "Application").count();
-    let listed =
-        strings(&kustomizations(&tree("argocd", r#"engine "argocd""#))["clusters/staging/argocd"]["resources"]);
-    assert_eq!(listed.len(), apps, "the root Application applies every Application");
+    let listings = kustomizations(&tree("argocd", r#"engine "argocd""#));
+    assert_eq!(
+        strings(&listings["clusters/staging"]["resources"]),
+        BTreeSet::from(["application-argocd.yaml".to_owned()])
+    );
+    let children = argo.keys().filter(|p| p.starts_with("clusters/staging/argocd/")).count();
+    let listed = strings(&listings["clusters/staging/argocd"]["resources"]);
+    assert_eq!(listed.len(), children, "the root Application applies every other Application");
+    assert!(!listed.contains("application-argocd.yaml"));
+}
+
+/// Pruning a child Application deletes its resources: every child carries
+/// Argo CD's resources finalizer (argo-cd docs/user-guide/app_deletion.md);
+/// the root does not (deleting it must not delete the cluster).
+#[test]
+fn argocd_child_applications_delete_their_resources() {
+    let argo = objects(&tree("argocd", r#"engine "argocd""#));
+    let mut children = 0;
+    for (path, app) in argo.iter().filter(|(_, o)| o["kind"] == "Application") {
+        let finalizers = strings(&app["metadata"]["finalizers"]);
+        if path == "clusters/staging/application-argocd.yaml" {
+            assert!(finalizers.is_empty(), "{path}");
+        } else {
+            assert_eq!(finalizers, BTreeSet::from(["resources-finalizer.argocd.argoproj.io".to_owned()]), "{path}");
+            children += 1;
+        }
+    }
+    assert!(children > 10, "{children}");
+}
+
+/// A chart from an `oci://` repository: host/path without the scheme plus
+/// `chart:`, the form Argo CD v2.13 to v3.5 reads as OCI (argo-cd
+/// docs/user-guide/helm.md, util/helm/client.go IsHelmOciRepo).
+#[test]
+fn argocd_oci_charts_have_no_scheme() {
+    let argo = objects(&tree("mixed", r#"engine "argocd""#));
+    let redis = argo
+        .values()
+        .find(|o| o["kind"] == "Application" && o["spec"]["source"]["chart"] == "redis")
+        .expect("the chart's Application");
+    assert_eq!(redis["spec"]["source"]["repoURL"], "registry-1.docker.io/bitnamicharts");
+    for app in argo.values().filter(|o| o["kind"] == "Application") {
+        assert!(!app["spec"]["source"]["repoURL"].as_str().unwrap().starts_with("oci://"));
+    }
 }
 
 /// With KSOPS, Secret files are read by a generator and listed under no
