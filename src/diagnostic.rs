@@ -139,11 +139,22 @@ pub struct Diagnostic {
     pub span: Span,
     pub label: String,
     pub help: Option<String>,
+    /// Other places the message is about (the first of two declarations),
+    /// each with its own label; rendered with line and column.
+    pub related: Vec<(Span, String)>,
 }
 
 impl Diagnostic {
     pub fn error(code: Code, span: Span, message: impl Into<String>) -> Self {
-        Self { code, severity: Severity::Error, message: message.into(), span, label: "here".to_owned(), help: None }
+        Self {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            label: "here".to_owned(),
+            help: None,
+            related: Vec::new(),
+        }
     }
 
     pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
@@ -154,6 +165,20 @@ impl Diagnostic {
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();
         self
+    }
+
+    /// A second label, at another place the message is about.
+    #[must_use]
+    pub fn also(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
+
+    /// `duplicate-name` (or `code`) for `again`, which repeats `first`: the
+    /// primary label on the later one in the file, a second on the earlier.
+    pub fn duplicate(code: Code, first: Span, again: Span, message: impl Into<String>) -> Self {
+        let (first, again) = if again < first { (again, first) } else { (first, again) };
+        Self::error(code, again, message).label("declared again here").also(first, "first declared here")
     }
 
     #[must_use]

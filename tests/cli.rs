@@ -123,7 +123,8 @@ fn json_diagnostics_carry_code_line_and_column() {
     let dir = project(&STACK.replace("image=\"x:1\"", "imgae=\"x:1\""));
     let out = stackc(dir.path(), &["build", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
-    let json: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(text(&out.stderr), "", "JSON mode prints one document on stdout");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let first = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-property").unwrap();
     assert_eq!(first["code"], "unknown-property");
     assert_eq!(first["line"], 7);
@@ -234,4 +235,56 @@ fn schema_describes_every_property() {
     walk(&schema, "", &mut missing);
     assert!(missing.is_empty(), "undocumented: {missing:?}");
     assert!(schema["$defs"]["App"]["properties"]["connects-to"].is_object(), "names follow the KDL nodes");
+}
+
+#[test]
+fn explain_suggests_the_closest_endpoint() {
+    let out = stackc(&root(), &["explain", "linkwarden/linkwardn", "linkwarden/postgres"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: unknown endpoint `linkwarden/linkwardn`; did you mean `linkwarden/linkwarden`?\n"
+    );
+}
+
+/// The schema describes the KDL a person writes: defaults are not required,
+/// names are kebab-case, an app's `image=` is a property of the app, ports
+/// are 1–65535 (issue 20 item 3).
+#[test]
+fn schema_describes_the_kdl_people_write() {
+    fn names(node: &serde_json::Value, out: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                map.values().for_each(|v| names(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| names(v, out)),
+            _ => {}
+        }
+    }
+    let out = stackc(&root(), &["schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let defs = &schema["$defs"];
+    assert_eq!(defs["Git"]["required"], serde_json::json!(["url"]));
+    assert_eq!(defs["App"]["required"], serde_json::json!(["name"]));
+    assert_eq!(defs["Port"]["required"], serde_json::json!(["name", "number"]));
+    assert_eq!(defs["Namespace"]["required"], serde_json::json!(["name"]));
+    assert_eq!(schema["required"], serde_json::json!(["name", "cluster"]));
+    let app = &defs["App"]["properties"];
+    assert!(app["image"].is_object() && app["release"].is_object() && app["service-account"].is_object());
+    assert!(app.get("source").is_none());
+    assert_eq!(defs["Env"]["properties"]["value"]["type"], "string");
+    assert_eq!(defs["Port"]["properties"]["number"]["minimum"], 1);
+    assert_eq!(defs["Dns"]["properties"]["port"]["minimum"], 1);
+    assert_eq!(defs["InternetEgress"]["properties"]["ports"]["items"]["minimum"], 1);
+    assert_eq!(defs["PortRef"]["anyOf"][1]["minimum"], 1);
+    assert_eq!(defs["Expose"]["properties"]["service-port"]["minimum"], 1);
+    assert_eq!(defs["GitOpsEngine"]["properties"]["name"]["enum"], serde_json::json!(["flux", "argocd", "kustomize"]));
+    assert!(defs["Resources"]["properties"]["requests"]["properties"]["cpu"].is_object());
+    let mut all = Vec::new();
+    names(&schema, &mut all);
+    let snake: Vec<&String> = all.iter().filter(|n| n.contains('_')).collect();
+    assert!(snake.is_empty(), "not KDL names: {snake:?}");
 }

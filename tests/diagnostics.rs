@@ -34,6 +34,10 @@ diagnostic_cases! {
     unknown_property: "    namespace \"a\" {\n        app \"web\" imgae=\"x:1\"\n    }";
     wrong_type: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" replicas=\"two\"\n    }";
     duplicate_name: "    namespace \"a\" {\n        app \"web\" image=\"x:1\"\n        app \"web\" image=\"y:1\"\n    }";
+    duplicate_name_database_then_app: "    namespace \"a\" {\n        database \"db\" engine=\"redis\" version=\"8\" size=\"1Gi\"\n        app \"db\" image=\"x:1\"\n    }";
+    duplicate_property: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" image=\"y:1\"\n    }";
+    duplicate_port: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 8080\n            port \"admin\" 8080\n        }\n    }";
+    duplicate_env: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"MODE\" \"a\"\n            env \"MODE\" \"b\"\n        }\n    }";
     connection_to_unknown_app: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"dbb\"\n        }\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n    }";
     connection_to_undeclared_port: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"api\" port=\"grcp\"\n        }\n        app \"api\" image=\"y:1\" {\n            port \"grpc\" 9090\n        }\n    }";
     connection_into_unmanaged_namespace: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"monitoring/prometheus\" port=9090\n        }\n    }";
@@ -46,6 +50,13 @@ diagnostic_cases! {
     dependency_cycle: "    namespace \"a\" {\n        depends-on \"b\"\n    }\n    namespace \"b\" {\n        depends-on \"a\"\n    }";
     release_app_without_pod_labels: "    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" {\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\"\n        app \"x\" release=\"x\" workload=\"x\"\n    }";
     mesh_without_linkerd: "    namespace \"a\" mesh=#true {\n        app \"web\" image=\"x:1\"\n    }";
+    unclosed_block: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 8080\n\n    }";
+    unclosed_last_block: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 8080\n        }";
+    kdl_v1_boolean: "    namespace \"a\" mesh=true {\n        app \"web\" image=\"x:1\"\n    }";
+    port_out_of_range: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            port \"http\" 70000\n        }\n    }";
+    replicas_below_zero: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" replicas=-1\n    }";
+    secret_of_another_namespace: "    namespace \"rss\" {\n        database \"db\" engine=\"postgresql\" version=\"16\" size=\"1Gi\"\n    }\n    namespace \"web\" {\n        app \"web\" image=\"x:1\" {\n            env \"PGPASSWORD\" secret=\"rss/db-credentials\" key=\"password\"\n        }\n    }";
+    connection_to_misspelt_namespace: "    namespace \"rss\" {\n        database \"db\" engine=\"redis\" version=\"8\" size=\"1Gi\"\n    }\n    namespace \"web\" {\n        app \"web\" image=\"x:1\" {\n            connects-to \"rs/db\"\n        }\n    }";
     kdl_syntax_error: "    namespace \"a\" {\n        app \"web\" image=\"x:1\n    }";
     mesh_client_without_identity: "    helm-repository \"r\" url=\"https://charts.example.org\"\n    namespace \"a\" mesh=#true {\n        release \"x\" chart=\"x\" repository=\"r\" version=\"1.0.0\"\n        app \"x\" release=\"x\" workload=\"x\" {\n            pods \"app.kubernetes.io/name\"=\"x\"\n            connects-to \"db\"\n        }\n        database \"db\" engine=\"redis\" version=\"8\" size=\"1Gi\"\n    }";
     secret_without_stored_values: "    namespace \"a\" {\n        app \"web\" image=\"x:1\" {\n            env \"TOKEN\" secret=\"tokens\" key=\"api\"\n        }\n        secret \"tokens\" {\n            key \"api\"\n        }\n    }";

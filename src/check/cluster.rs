@@ -28,13 +28,19 @@ pub(super) fn check_cluster(stack: &Stack, d: &mut Diagnostics) {
         }
     }
     label(&cluster.dns.namespace, "namespace", d);
-    let mut defaults = cluster.storage_classes.iter().filter(|s| s.default);
-    defaults.next();
-    for extra in defaults {
-        d.push(
-            Diagnostic::error(Code::DuplicateName, extra.name.span, "two default storage classes")
-                .label("second default"),
-        );
+    let defaults: Vec<_> = cluster.storage_classes.iter().filter(|s| s.default).collect();
+    if let Some((first, extras)) = defaults.split_first() {
+        for extra in extras {
+            d.push(
+                Diagnostic::duplicate(
+                    Code::DuplicateName,
+                    first.name.span,
+                    extra.name.span,
+                    "two default storage classes",
+                )
+                .help("mark one storage class `default=#true`"),
+            );
+        }
     }
     unique(cluster.storage_classes.iter().map(|s| &s.name), "storage class", d);
     for recipient in &cluster.age_recipients {
@@ -100,17 +106,21 @@ pub(super) fn label(name: &Spanned<String>, what: &str, d: &mut Diagnostics) {
 
 /// `duplicate-name` for every name given twice.
 pub(super) fn unique<'a>(names: impl Iterator<Item = &'a Spanned<String>>, what: &str, d: &mut Diagnostics) {
+    // In file order, so "again" is always the later one (`database "db"`
+    // before `app "db"` is found as an app first).
+    let mut names: Vec<&Spanned<String>> = names.collect();
+    names.sort_by_key(|n| n.span);
     let mut seen: std::collections::BTreeMap<&str, Span> = std::collections::BTreeMap::new();
     for name in names {
         if let Some(first) = seen.get(name.value.as_str()) {
             d.push(
-                Diagnostic::error(
+                Diagnostic::duplicate(
                     Code::DuplicateName,
+                    *first,
                     name.span,
                     format!("{what} `{}` is declared twice", printable(name)),
                 )
-                .label("declared again here")
-                .help(format!("the first declaration is at byte {}", first.offset)),
+                .help(format!("give each {what} its own name")),
             );
         } else {
             seen.insert(name, name.span);

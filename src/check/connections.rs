@@ -32,11 +32,15 @@ impl<'a> Targets<'a> {
         let ns_name = c.namespace.as_deref().unwrap_or(&from_ns.value);
         let Some(workloads) = self.namespaces.get(ns_name) else {
             let known: Vec<&str> = self.namespaces.keys().copied().collect();
-            d.push(
+            let mut diagnostic =
                 unknown_reference("namespace", &Spanned::new(ns_name.to_owned(), c.target.span), &known)
-                    .label("not a namespace of this stack")
-                    .help("stackc can only allow connections into namespaces it manages; declare the namespace and the app"),
-            );
+                    .label("not a namespace of this stack");
+            if crate::diagnostic::did_you_mean(ns_name, known.iter().copied()).is_none() {
+                diagnostic = diagnostic.help(
+                    "stackc can only allow connections into namespaces it manages; declare the namespace and the app",
+                );
+            }
+            d.push(diagnostic);
             return None;
         };
         let Some(target) = workloads.get(c.target.value.as_str()) else {

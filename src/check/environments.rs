@@ -2,24 +2,22 @@
 //! cluster, each time as a single-cluster stack with that cluster's
 //! `override`s applied to the shared workloads.
 
-use std::collections::BTreeSet;
-
 use super::workloads::unknown_reference;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
 use crate::model::{App, Cluster, Database, Override, Resources, Stack};
 
 /// Cluster names must differ: each names a directory under `clusters/`.
 pub(super) fn unique_clusters(stack: &Stack, d: &mut Diagnostics) {
-    let mut seen = BTreeSet::new();
+    let mut seen = std::collections::BTreeMap::new();
     for cluster in &stack.clusters {
-        if !seen.insert(cluster.name.value.as_str()) {
+        if let Some(first) = seen.insert(cluster.name.value.as_str(), cluster.name.span) {
             d.push(
-                Diagnostic::error(
+                Diagnostic::duplicate(
                     Code::DuplicateName,
+                    first,
                     cluster.name.span,
                     format!("cluster `{}` is declared twice", cluster.name.value),
                 )
-                .label("second cluster of this name")
                 .help("each cluster renders to its own `clusters/<name>/`; give every cluster its own name"),
             );
         }
@@ -35,20 +33,21 @@ pub(super) fn for_cluster(stack: &Stack, cluster: &Cluster, d: &mut Diagnostics)
         helm_repositories: stack.helm_repositories.clone(),
         namespaces: stack.namespaces.clone(),
     };
-    let mut seen = BTreeSet::new();
+    let mut seen = std::collections::BTreeMap::new();
     for o in &cluster.overrides {
-        if !seen.insert(o.workload.value.as_str()) {
+        if let Some(first) = seen.get(o.workload.value.as_str()) {
             d.push(
-                Diagnostic::error(
+                Diagnostic::duplicate(
                     Code::DuplicateName,
+                    *first,
                     o.workload.span,
                     format!("`{}` is overridden twice in cluster `{}`", o.workload.value, cluster.name.value),
                 )
-                .label("second override")
                 .help("merge the two `override` nodes into one"),
             );
             continue;
         }
+        seen.insert(o.workload.value.as_str(), o.workload.span);
         apply(&mut view, o, d);
     }
     view

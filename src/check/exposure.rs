@@ -27,9 +27,13 @@ pub(super) fn exposure(
         d.push(invalid(e.host.span, "a host name like `app.example.com`", &e.host));
     } else if let Some(first) = hosts.insert(e.host.value.to_ascii_lowercase(), e.host.span) {
         d.push(
-            Diagnostic::error(Code::DuplicateHost, e.host.span, format!("host `{}` is exposed twice", e.host.value))
-                .label("exposed again here")
-                .help(format!("the first exposure is at byte {}", first.offset)),
+            Diagnostic::duplicate(
+                Code::DuplicateHost,
+                first,
+                e.host.span,
+                format!("host `{}` is exposed twice", e.host.value),
+            )
+            .help("a host routes to one app: remove one `expose` or give it another host"),
         );
     }
     if !e.path.starts_with('/') || e.path.contains('`') || e.path.chars().any(char::is_control) {

@@ -307,15 +307,13 @@ fn ports(ports: &[model::Port], d: &mut Diagnostics) {
         if port.number.value == 0 {
             d.push(invalid(port.number.span, "a port from 1 to 65535", "0"));
         }
-        if numbers.insert((port.number.value, port.protocol), port.number.span).is_some() {
-            d.push(
-                Diagnostic::error(
-                    Code::DuplicateName,
-                    port.number.span,
-                    format!("port {} is declared twice", port.number.value),
-                )
-                .label("again here"),
-            );
+        if let Some(first) = numbers.insert((port.number.value, port.protocol), port.number.span) {
+            d.push(Diagnostic::duplicate(
+                Code::DuplicateName,
+                first,
+                port.number.span,
+                format!("port {} is declared twice", port.number.value),
+            ));
         }
     }
 }
@@ -365,17 +363,28 @@ fn secret_key(ns: &model::Namespace, secret: &Spanned<String>, key: &Spanned<Str
     let secrets = super::secrets::with_implicit(ns);
     let names: Vec<&str> = secrets.iter().map(|s| s.name.value.as_str()).collect();
     let Some(decl) = secrets.iter().find(|s| s.name.value == secret.value) else {
-        d.push(unknown_reference("secret", secret, &names).help(format!(
-            "declare it in namespace `{}`: `secret \"{}\" {{ key \"{}\" }}`",
-            ns.name.value,
-            printable(secret),
-            printable(key)
-        )));
+        d.push(unknown_reference("secret", secret, &names).help(declare_secret(&ns.name.value, secret, key)));
         return;
     };
     if !decl.external && !decl.keys.iter().any(|k| k.name.value == key.value) {
         let keys: Vec<&str> = decl.keys.iter().map(|k| k.name.value.as_str()).collect();
         d.push(unknown_reference("secret key", key, &keys));
+    }
+}
+
+/// How to declare the Secret `secret` that namespace `ns` reads. A pod reads
+/// only Secrets of its own namespace, so `other/name` becomes a Secret of
+/// `ns` that holds the same value.
+fn declare_secret(ns: &str, secret: &Spanned<String>, key: &Spanned<String>) -> String {
+    let key = printable(key);
+    match secret.value.split_once('/') {
+        Some((other, name)) if !other.is_empty() && !name.is_empty() && !name.contains('/') => {
+            let (other, name) = (printable(other), printable(name));
+            format!(
+                "a pod reads only Secrets of its own namespace: declare `secret \"{name}\" {{ key \"{key}\" }}` in namespace `{ns}`, read it with `secret=\"{name}\"`, and store the same value in it:\n  stackc secrets show {other}/{name}\n  stackc secrets set {ns}/{name} {key}"
+            )
+        }
+        _ => format!("declare it in namespace `{ns}`: `secret \"{}\" {{ key \"{key}\" }}`", printable(secret)),
     }
 }
 

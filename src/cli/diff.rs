@@ -70,11 +70,11 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
         Ok((a, b)) => r.compare_files(&a, &b, &clusters),
         Err(why) => r.files_not_compared = Some(why),
     }
-    match args.format {
-        DiffFormat::Markdown => print!("{}", review::markdown(&r, &args.old, &args.new)),
-        DiffFormat::Json => print!("{}", review::json(&r)),
-    }
-    exit::OK
+    let text = match args.format {
+        DiffFormat::Markdown => review::markdown(&r, &args.old, &args.new),
+        DiffFormat::Json => review::json(&r),
+    };
+    super::out::print_then(text, exit::OK)
 }
 
 /// Both versions' rendered trees, compiled alike: the templates and store

@@ -40,8 +40,7 @@ pub(super) fn run(args: &GraphArgs) -> i32 {
                 GraphFormat::Mermaid => mermaid(&view(&graph, api_port)),
                 GraphFormat::Dot => dot(&view(&graph, api_port)),
             };
-            print!("{text}");
-            exit::OK
+            super::out::print_then(text, exit::OK)
         }
         Err(d) => {
             print_diagnostics(&d, &name, &source, Format::Human);

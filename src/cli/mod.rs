@@ -5,6 +5,8 @@ mod build;
 mod diff;
 pub mod graph;
 mod init;
+pub mod out;
+mod outcome;
 pub mod renovate;
 pub mod report;
 pub mod repository;
@@ -24,6 +26,9 @@ pub mod exit {
     pub const OK: i32 = 0;
     pub const DRIFT: i32 = 1;
     pub const INPUT: i32 = 2;
+    /// The reader of stdout went away (128 + SIGPIPE, as a shell reports a
+    /// tool a closed pipe ended); only where SIGPIPE cannot end the process.
+    pub const CLOSED_PIPE: i32 = 141;
 }
 
 /// stackc compiles one typed stack.kdl into a rendered GitOps tree.
@@ -91,7 +96,8 @@ pub struct BuildArgs {
     /// Write nothing; list added, changed and removed files; exit 1 on drift.
     #[arg(long)]
     pub check: bool,
-    /// How to print diagnostics.
+    /// How to report: `human` (diagnostics on stderr, the `--check` list on stdout) or `json` (one
+    /// JSON document on stdout for every outcome; see docs/editors.md).
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
 }
@@ -123,12 +129,19 @@ pub struct GraphArgs {
 /// Run the CLI with the process arguments; returns the exit code.
 #[must_use]
 pub fn main() -> i32 {
+    out::default_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
+        Err(e) if e.use_stderr() => {
             let _ = e.print();
-            return if e.use_stderr() { exit::INPUT } else { exit::OK };
+            return exit::INPUT;
         }
+        // `--help`, `--version`: output, which may meet a full disk.
+        Err(e) if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            let _ = e.print();
+            return exit::OK;
+        }
+        Err(e) => return out::print_then(e.render().to_string(), exit::OK),
     };
     match cli.command {
         Command::Build(args) => build::run(&args),
@@ -140,24 +153,21 @@ pub fn main() -> i32 {
         Command::Renovate(args) => renovate::run(&args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "stackc", &mut std::io::stdout());
-            exit::OK
+            // `generate` panics on a write error: it writes to a buffer.
+            let written = out::print_with(|buffer| {
+                clap_complete::generate(shell, &mut command, "stackc", buffer);
+                Ok(())
+            });
+            written.err().unwrap_or(exit::OK)
         }
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
-                Ok(()) => exit::OK,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    exit::INPUT
-                }
-            }
+            out::print_with(|buffer| clap_mangen::Man::new(command).render(buffer)).err().unwrap_or(exit::OK)
         }
         Command::Secrets(command) => secrets::run(&command),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::model::Stack);
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
-            exit::OK
+            out::print_then(serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n", exit::OK)
         }
     }
 }
@@ -170,14 +180,18 @@ fn color() -> bool {
 
 /// Read the stack file, or print why not.
 fn read_stack(args: &StackArgs) -> Result<(String, String), i32> {
+    try_read_stack(args).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::INPUT
+    })
+}
+
+/// Read the stack file: its name and text, or why not.
+fn try_read_stack(args: &StackArgs) -> Result<(String, String), String> {
     let name = args.stack.display().to_string();
-    match std::fs::read_to_string(&args.stack) {
-        Ok(source) => Ok((name, source)),
-        Err(e) => {
-            eprintln!("error: cannot read `{name}`: {e}");
-            Err(exit::INPUT)
-        }
-    }
+    std::fs::read_to_string(&args.stack)
+        .map(|source| (name.clone(), source))
+        .map_err(|e| format!("cannot read `{name}`: {e}"))
 }
 
 /// The directory of the stack file (its `secrets/` and `templates/` are there).
@@ -187,10 +201,15 @@ fn stack_dir(args: &StackArgs) -> &std::path::Path {
 
 /// Read the encrypted store beside the stack, or print why not.
 fn load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, i32> {
-    crate::secrets::load_store(stack_dir(args)).map_err(|e| {
+    try_load_secrets(args).map_err(|e| {
         eprintln!("error: {e}");
         exit::INPUT
     })
+}
+
+/// Read the encrypted store beside the stack, or say why not.
+fn try_load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, String> {
+    crate::secrets::load_store(stack_dir(args)).map_err(|e| e.to_string())
 }
 
 /// The clusters `arg` selects: the one it names, or all of them.
@@ -218,5 +237,7 @@ fn select_one<T>(items: Vec<T>, name: impl Fn(&T) -> &str, arg: &ClusterArg) -> 
 
 /// Print diagnostics to stderr.
 fn print_diagnostics(d: &crate::diagnostic::Diagnostics, name: &str, source: &str, format: Format) {
-    eprint!("{}", report::render(d, name, source, format, color()));
+    use std::io::Write;
+    // An unwritable stderr leaves nothing to tell; the exit code still says it.
+    let _ = std::io::stderr().write_all(report::render(d, name, source, format, color()).as_bytes());
 }

@@ -23,8 +23,7 @@ pub(super) fn run(args: &StackArgs) -> i32 {
     let file = args.stack.file_name().map_or_else(|| "stack.kdl".to_owned(), |f| f.to_string_lossy().into_owned());
     let mut text = serde_json::to_string_pretty(&config(&stack, &file)).unwrap_or_default();
     text.push('\n');
-    print!("{text}");
-    exit::OK
+    super::out::print_then(text, exit::OK)
 }
 
 /// The Renovate configuration for a stack stored in `file`.

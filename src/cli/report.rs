@@ -18,15 +18,15 @@ pub enum Format {
 /// Render all diagnostics of one file.
 #[must_use]
 pub fn render(diagnostics: &Diagnostics, file: &str, source: &str, format: Format, color: bool) -> String {
-    let sorted = diagnostics.clone().into_sorted();
     match format {
         Format::Json => {
-            let items: Vec<_> = sorted.iter().map(|d| json_of(d, file, source)).collect();
+            let items = json_items(diagnostics, file, source);
             let mut text = serde_json::to_string_pretty(&json!({"diagnostics": items})).unwrap_or_default();
             text.push('\n');
             text
         }
         Format::Human => {
+            let sorted = diagnostics.clone().into_sorted();
             let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
             let handler = GraphicalReportHandler::new_themed(theme)
                 .with_width(100)
@@ -50,6 +50,12 @@ pub fn render(diagnostics: &Diagnostics, file: &str, source: &str, format: Forma
     }
 }
 
+/// Each diagnostic as a JSON object, sorted by position.
+#[must_use]
+pub fn json_items(diagnostics: &Diagnostics, file: &str, source: &str) -> Vec<serde_json::Value> {
+    diagnostics.clone().into_sorted().iter().map(|d| json_of(d, file, source)).collect()
+}
+
 fn json_of(d: &Diagnostic, file: &str, source: &str) -> serde_json::Value {
     let (line, column) = line_column(source, d.span.offset);
     json!({
@@ -61,6 +67,10 @@ fn json_of(d: &Diagnostic, file: &str, source: &str) -> serde_json::Value {
         "column": column,
         "label": d.label,
         "help": d.help,
+        "related": d.related.iter().map(|(span, label)| {
+            let (line, column) = line_column(source, span.offset);
+            json!({"line": line, "column": column, "label": label})
+        }).collect::<Vec<_>>(),
     })
 }
 
@@ -110,6 +120,8 @@ impl miette::Diagnostic for Report<'_> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.d.label.clone()), self.d.span))))
+        let primary = LabeledSpan::new_primary_with_span(Some(self.d.label.clone()), self.d.span);
+        let related = self.d.related.iter().map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), *span));
+        Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

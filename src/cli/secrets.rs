@@ -185,7 +185,9 @@ fn keygen(out: Option<&PathBuf>) -> Outcome {
         return Ok(exit::INPUT);
     }
     let recipient = secrets::keygen(&path, &now_utc())?;
-    println!("{recipient}");
+    if let Err(code) = super::out::print(format!("{recipient}\n")) {
+        return Ok(code);
+    }
     eprintln!(
         "stackc: wrote identity {} (mode 0600); add `age-recipient \"{recipient}\"` to the cluster in stack.kdl",
         path.display()
@@ -274,6 +276,5 @@ fn show(project: &Project, secret: &str, identity: &IdentityArg) -> Outcome {
     if !plain.data.is_empty() {
         eprintln!("stackc: values of `data` are printed as stored (base64)");
     }
-    print!("{out}");
-    Ok(exit::OK)
+    Ok(super::out::print_then(out, exit::OK))
 }

@@ -3,7 +3,9 @@
 
 use std::net::IpAddr;
 
-use super::{ClusterArg, Format, StackArgs, exit, load_secrets, print_diagnostics, read_stack, select, select_one};
+use super::{
+    ClusterArg, Format, StackArgs, exit, load_secrets, out, print_diagnostics, read_stack, select, select_one,
+};
 use crate::check::ResolvedStack;
 use crate::cli::report::line_column;
 use crate::derive::{Derived, EdgeReason, GraphNode};
@@ -52,11 +54,13 @@ pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
         match verify::verify(stack, derived) {
             Ok(proof) => {
                 let which = if several { format!(" of cluster `{}`", stack.cluster.name.value) } else { String::new() };
-                println!(
-                    "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)",
+                let line = format!(
+                    "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)\n",
                     proof.workloads, proof.edges, proof.pairs, proof.externals
                 );
-                print_uncovered(&verify::uncovered(derived));
+                if let Err(code) = out::print(line).and_then(|()| print_uncovered(&verify::uncovered(derived))) {
+                    return code;
+                }
             }
             Err(d) => {
                 print_diagnostics(&d, &name, &source, Format::Human);
@@ -67,21 +71,23 @@ pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
     exit::OK
 }
 
-/// The namespaces the proof leaves out, and why.
-fn print_uncovered(uncovered: &verify::Uncovered) {
+/// The namespaces the proof does not cover, one line per reason.
+fn print_uncovered(uncovered: &verify::Uncovered) -> Result<(), i32> {
     let list = |names: &[String]| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let mut text = String::new();
     if !uncovered.open.is_empty() {
-        println!(
-            "not covered: {} (written without NetworkPolicies, see the `open-namespace` warnings of `stackc build`): any pod may reach their pods, and they may reach anything",
+        text.push_str(&format!(
+            "not covered: {} (written without NetworkPolicies, see the `open-namespace` warnings of `stackc build`): any pod may reach their pods, and they may reach anything\n",
             list(&uncovered.open)
-        );
+        ));
     }
     if !uncovered.outside.is_empty() {
-        println!(
-            "not covered: {} (not written by stackc): proven only for connections to and from the namespaces stackc locks down",
+        text.push_str(&format!(
+            "not covered: {} (not written by stackc): proven only for connections to and from the namespaces stackc locks down\n",
             list(&uncovered.outside)
-        );
+        ));
     }
+    out::print(text)
 }
 
 /// Arguments of `stackc explain`.
@@ -117,11 +123,8 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
     let (to, port) = split_port(&args.to);
     let (Some(from_ep), Some(to_ep)) = (endpoint(&cluster, &derived, &args.from), endpoint(&cluster, &derived, to))
     else {
-        let known: Vec<&str> = derived.graph.nodes.iter().map(|n| n.id.as_str()).collect();
-        eprintln!(
-            "error: unknown endpoint; use `namespace/app`, a workload id or an IP address; known: {}",
-            known.join(", ")
-        );
+        let unknown = if endpoint(&cluster, &derived, &args.from).is_none() { args.from.as_str() } else { to };
+        eprintln!("error: {}", unknown_endpoint(&derived, unknown));
         return exit::INPUT;
     };
     let to_node = node_of(&cluster, &derived, to_ep);
@@ -141,22 +144,24 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
         eprintln!("error: the destination declares no ports; give one as `{to}:PORT`");
         return exit::INPUT;
     }
+    let mut text = String::new();
     for (port, proto) in ports {
         let verdict = cluster.explain(from_ep, to_ep, port, proto);
-        println!("{verdict}");
+        text.push_str(&format!("{verdict}\n"));
         if let netpol::Endpoint::External(ip) = from_ep
             && let Some(what) = verify::api_address(&stack, ip)
         {
-            println!("  address: {ip} is {what}");
+            text.push_str(&format!("  address: {ip} is {what}\n"));
         }
-        print_sources(&stack, &derived, &source, &name, &verdict);
-        println!();
+        text.push_str(&sources(&stack, &derived, &source, &name, &verdict));
+        text.push('\n');
     }
-    exit::OK
+    out::print_then(text, exit::OK)
 }
 
 /// The stack lines behind a verdict: the edge, and each deciding policy.
-fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &str, v: &netpol::Verdict) {
+fn sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &str, v: &netpol::Verdict) -> String {
+    let mut text = String::new();
     let at = |span: crate::diagnostic::Span| {
         let (line, column) = line_column(source, span.offset);
         format!("{file}:{line}:{column}")
@@ -175,7 +180,7 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
             EdgeReason::Metrics => "derived: Prometheus scrapes the app's `metrics`",
             EdgeReason::MeshProxy => "derived: Linkerd sends opaque meshed traffic to the proxy's inbound port",
         };
-        println!("  graph: {why} ({})", at(e.span));
+        text.push_str(&format!("  graph: {why} ({})\n", at(e.span)));
     }
     let mut policies: std::collections::BTreeSet<&netpol::PolicyRef> = std::collections::BTreeSet::new();
     for side in [&v.egress, &v.ingress] {
@@ -190,7 +195,12 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
             o.kind == "NetworkPolicy" && o.name == p.name && o.namespace.as_deref() == Some(p.namespace.as_str())
         });
         if let Some((component, object)) = origin {
-            println!("  NetworkPolicy {p}: {}/{} from {}", component.dir, object.file_name(), at(object.origin));
+            text.push_str(&format!(
+                "  NetworkPolicy {p}: {}/{} from {}\n",
+                component.dir,
+                object.file_name(),
+                at(object.origin)
+            ));
         }
     }
     // The destination's Server: same namespace, same port, selecting its pods.
@@ -206,13 +216,27 @@ fn print_sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &
                 })
         })
     {
-        println!(
-            "  Linkerd: Server {}/{} (deny by default; AuthorizationPolicy `{}` names the allowed identities) from {}",
+        text.push_str(&format!(
+            "  Linkerd: Server {}/{} (deny by default; AuthorizationPolicy `{}` names the allowed identities) from {}\n",
             server.namespace.as_deref().unwrap_or_default(),
             server.name,
             server.name,
             at(server.origin)
-        );
+        ));
+    }
+    text
+}
+
+/// Why `text` names no endpoint, with the closest `namespace/app` or the list.
+fn unknown_endpoint(derived: &Derived, text: &str) -> String {
+    let names: Vec<String> = derived.graph.nodes.iter().map(|n| format!("{}/{}", n.namespace, n.name)).collect();
+    let candidates = names.iter().map(String::as_str).chain(derived.graph.nodes.iter().map(|n| n.id.as_str()));
+    match crate::diagnostic::did_you_mean(text, candidates) {
+        Some(close) => format!("unknown endpoint `{text}`; did you mean `{close}`?"),
+        None => format!(
+            "unknown endpoint `{text}`; use `namespace/app`, a workload id or an IP address; known: {}",
+            derived.graph.nodes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 

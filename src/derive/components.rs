@@ -108,13 +108,13 @@ fn duplicates(components: &[Component], d: &mut Diagnostics) {
         let key = (object.kind, object.namespace.as_deref(), object.name.as_str());
         if let Some(first) = seen.insert(key, object) {
             d.push(
-                Diagnostic::error(
+                Diagnostic::duplicate(
                     Code::DuplicateName,
+                    first.origin,
                     object.origin,
                     format!("two {} objects are both named `{}`", object.kind, object.name),
                 )
-                .label("this declaration")
-                .help(format!("the other one comes from byte {}; rename one of them", first.origin.offset)),
+                .help("rename one of them"),
             );
         }
     }

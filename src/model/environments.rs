@@ -27,7 +27,7 @@ pub(super) fn override_node(node: &Node, d: &mut Diagnostics) -> Option<Override
         .collect();
     Some(Override {
         span: node.name_span,
-        replicas: r.integer("replicas", d),
+        replicas: r.integer("replicas", super::reader::REPLICAS, d),
         size: r.string("size", d),
         host: r.string("host", d),
         exposes,

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::platform::platform;
-use super::reader::{Reader, integer, missing, string, wrong_type};
+use super::reader::{PORT, Reader, integer, missing, string, wrong_type};
 use super::types::*;
 use super::workloads::namespace;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned};
@@ -35,9 +35,7 @@ pub fn lower(document: &Document) -> Result<Stack, Diagnostics> {
         return Err(d);
     };
     for extra in stacks {
-        d.push(
-            Diagnostic::error(Code::DuplicateName, extra.name_span, "a file holds one `stack`").label("second stack"),
-        );
+        d.push(Diagnostic::duplicate(Code::DuplicateName, node.name_span, extra.name_span, "a file holds one `stack`"));
     }
     let stack = stack(node, &mut d);
     match stack {
@@ -66,6 +64,8 @@ fn stack(node: &Node, d: &mut Diagnostics) -> Option<Stack> {
 /// The default prefix of a node's pod subnet: kube-controller-manager's
 /// `--node-cidr-mask-size` for IPv4, which k3s leaves at its default.
 const NODE_MASK: u8 = 24;
+/// What fits a node mask before `check` compares it with the pod CIDR.
+const NODE_MASK_RANGE: &str = "a node mask is a prefix length, at most 32";
 
 fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
     let r = Reader::new(
@@ -99,7 +99,7 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         let r = Reader::new(n, 1, &["port"], &[], d);
         Some(ApiServer {
             address: r.arg_string(0, "address", d)?,
-            port: r.integer("port", d).unwrap_or_else(|| Spanned::new(6443, n.name_span)),
+            port: r.integer("port", PORT, d).unwrap_or_else(|| Spanned::new(6443, n.name_span)),
         })
     });
     let dns = match r.child("dns", d) {
@@ -124,7 +124,9 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
             Networks {
                 pods: r.string("pods", d).unwrap_or_else(|| Spanned::new(pods.into(), n.name_span)),
                 services: r.string("services", d).unwrap_or_else(|| Spanned::new(services.into(), n.name_span)),
-                node_mask: r.integer("node-mask", d).unwrap_or_else(|| Spanned::new(NODE_MASK, n.name_span)),
+                node_mask: r
+                    .integer("node-mask", NODE_MASK_RANGE, d)
+                    .unwrap_or_else(|| Spanned::new(NODE_MASK, n.name_span)),
                 node_addresses,
             }
         }
@@ -169,7 +171,7 @@ fn dns(node: &Node, d: &mut Diagnostics) -> Dns {
         .unwrap_or_else(|| BTreeMap::from([("k8s-app".into(), "kube-dns".into())]));
     Dns {
         namespace: r.string("namespace", d).unwrap_or_else(|| Spanned::new("kube-system".into(), node.name_span)),
-        port: r.integer("port", d).unwrap_or_else(|| Spanned::new(53, node.name_span)),
+        port: r.integer("port", PORT, d).unwrap_or_else(|| Spanned::new(53, node.name_span)),
         pods,
     }
 }
@@ -213,8 +215,8 @@ pub(super) fn one_of(span: Span, what: &str, found: &str, allowed: &[&str]) -> D
 }
 
 /// Integer arguments of a node, e.g. `internet 443 80`.
-pub(super) fn integer_args<T: TryFrom<i128>>(node: &Node, d: &mut Diagnostics) -> Vec<Spanned<T>> {
-    node.args.iter().filter_map(|a| integer(&a.value, a.span, d)).collect()
+pub(super) fn integer_args<T: TryFrom<i128>>(node: &Node, range: &str, d: &mut Diagnostics) -> Vec<Spanned<T>> {
+    node.args.iter().filter_map(|a| integer(&a.value, a.span, range, d)).collect()
 }
 
 /// String arguments of a node, e.g. `command "sh" "-c"`.

@@ -51,13 +51,15 @@ impl<'n> Reader<'n> {
         let mut found = self.node.children.iter().filter(|c| c.name == name);
         let first = found.next();
         for extra in found {
+            let first = first.map_or(extra.name_span, |f| f.name_span);
             d.push(
-                Diagnostic::error(
+                Diagnostic::duplicate(
                     Code::DuplicateName,
+                    first,
                     extra.name_span,
                     format!("`{name}` is given twice in `{}`", self.node.name),
                 )
-                .label("second one"),
+                .help("keep one"),
             );
         }
         first
@@ -106,9 +108,10 @@ impl<'n> Reader<'n> {
         }
     }
 
-    pub fn integer<T: TryFrom<i128>>(&self, key: &str, d: &mut Diagnostics) -> Option<Spanned<T>> {
+    /// An integer property; `range` says what fits, for the hint.
+    pub fn integer<T: TryFrom<i128>>(&self, key: &str, range: &str, d: &mut Diagnostics) -> Option<Spanned<T>> {
         let (value, span) = self.prop(key)?;
-        integer(value, span, d)
+        integer(value, span, range, d)
     }
 }
 
@@ -122,8 +125,20 @@ pub(super) fn string(value: &Scalar, span: Span, d: &mut Diagnostics) -> Option<
     }
 }
 
-/// An integer that fits `T`, or a diagnostic.
-pub(super) fn integer<T: TryFrom<i128>>(value: &Scalar, span: Span, d: &mut Diagnostics) -> Option<Spanned<T>> {
+/// What a port number may be.
+pub(super) const PORT: &str = "a port is 1–65535";
+/// What a replica count may be.
+pub(super) const REPLICAS: &str = "replicas is 0 or more";
+/// What a user or group id may be (Kubernetes' `int64`).
+pub(super) const ID: &str = "a user or group id is a 64-bit integer, usually 1000 or more";
+
+/// An integer that fits `T`, or a diagnostic whose hint is `range`.
+pub(super) fn integer<T: TryFrom<i128>>(
+    value: &Scalar,
+    span: Span,
+    range: &str,
+    d: &mut Diagnostics,
+) -> Option<Spanned<T>> {
     let Scalar::Integer(i) = value else {
         d.push(wrong_type(span, "an integer", value));
         return None;
@@ -134,7 +149,7 @@ pub(super) fn integer<T: TryFrom<i128>>(value: &Scalar, span: Span, d: &mut Diag
         d.push(
             Diagnostic::error(Code::InvalidValue, span, format!("{i} is out of range"))
                 .label("out of range")
-                .help(format!("expected a value that fits {}", std::any::type_name::<T>())),
+                .help(range),
         );
         None
     }

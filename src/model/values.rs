@@ -17,16 +17,14 @@ pub(super) fn values(node: &Node, d: &mut Diagnostics) -> Value {
 
 fn map(children: &[Node], d: &mut Diagnostics) -> Map<String, Value> {
     let mut out = Map::new();
-    for child in children {
-        if out.contains_key(&child.name) {
-            d.push(
-                Diagnostic::error(
-                    Code::DuplicateName,
-                    child.name_span,
-                    format!("value `{}` is given twice", child.name),
-                )
-                .label("again here"),
-            );
+    for (i, child) in children.iter().enumerate() {
+        if let Some(first) = children[..i].iter().find(|c| c.name == child.name) {
+            d.push(Diagnostic::duplicate(
+                Code::DuplicateName,
+                first.name_span,
+                child.name_span,
+                format!("value `{}` is given twice", child.name),
+            ));
             continue;
         }
         out.insert(child.name.clone(), value(child, d));

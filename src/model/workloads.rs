@@ -2,7 +2,7 @@
 //! and secrets.
 
 use super::lower::{integer_args, labels, one_of, string_args};
-use super::reader::{Reader, integer, missing, string};
+use super::reader::{ID, PORT, REPLICAS, Reader, integer, missing, string};
 use super::types::*;
 use super::values::values;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
@@ -71,7 +71,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
     );
     let name = r.arg_string(0, "name", d);
     let source = app_source(&r, d);
-    let replicas = r.integer("replicas", d).unwrap_or_else(|| Spanned::new(1, node.name_span));
+    let replicas = r.integer("replicas", REPLICAS, d).unwrap_or_else(|| Spanned::new(1, node.name_span));
     let ports = r.children("port").filter_map(|n| port(n, d)).collect();
     let exposes = r.children("expose").filter_map(|n| expose(n, d)).collect();
     let connects = r.children("connects-to").filter_map(|n| connect(n, d)).collect();
@@ -83,7 +83,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         .children("internet")
         .map(|n| {
             Reader::new(n, usize::MAX, &[], &[], d);
-            let ports = integer_args(n, d);
+            let ports = integer_args(n, PORT, d);
             if n.args.is_empty() {
                 d.push(missing(n, "at least one port, e.g. `internet 443`"));
             }
@@ -175,7 +175,7 @@ fn port(node: &Node, d: &mut Diagnostics) -> Option<Port> {
     let r = Reader::new(node, 2, &["protocol"], &[], d);
     let name = r.arg_string(0, "name", d);
     let number = match r.arg(1) {
-        Some((value, span)) => integer::<u16>(value, span, d),
+        Some((value, span)) => integer::<u16>(value, span, PORT, d),
         None => {
             d.push(missing(node, "a port number, e.g. `port \"http\" 8080`"));
             None
@@ -198,7 +198,9 @@ fn port(node: &Node, d: &mut Diagnostics) -> Option<Port> {
 fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Diagnostics) -> Option<Spanned<PortRef>> {
     match value {
         Scalar::String(s) => Some(Spanned::new(PortRef::Name(s.clone()), span)),
-        Scalar::Integer(_) => integer::<u16>(value, span, d).map(|n| Spanned::new(PortRef::Number(n.value), span)),
+        Scalar::Integer(_) => {
+            integer::<u16>(value, span, PORT, d).map(|n| Spanned::new(PortRef::Number(n.value), span))
+        }
         other => {
             d.push(super::reader::wrong_type(span, "a port name or number", other));
             None
@@ -216,7 +218,7 @@ fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
             None
         }
     };
-    let service = match (r.string("service", d), r.integer::<u16>("service-port", d)) {
+    let service = match (r.string("service", d), r.integer::<u16>("service-port", PORT, d)) {
         (Some(name), Some(port)) => Some(Spanned::new((name.value, port.value), name.span)),
         (None, None) => None,
         (Some(name), None) => {
@@ -339,9 +341,9 @@ fn security(node: &Node, d: &mut Diagnostics) -> Security {
         }
     });
     Security {
-        run_as_user: r.integer("run-as-user", d),
-        run_as_group: r.integer("run-as-group", d),
-        fs_group: r.integer("fs-group", d),
+        run_as_user: r.integer("run-as-user", ID, d),
+        run_as_group: r.integer("run-as-group", ID, d),
+        fs_group: r.integer("fs-group", ID, d),
         trust_image_user,
         read_only_root_filesystem: r.bool("read-only-root-filesystem", defaults.read_only_root_filesystem, d),
         run_as_non_root: r.bool("run-as-non-root", defaults.run_as_non_root, d),

@@ -2,6 +2,7 @@
 //! spans. This is the only module that touches the `kdl` crate; later stages
 //! see stackc's own node type.
 
+mod hints;
 mod limits;
 mod reader;
 
@@ -113,7 +114,11 @@ pub fn parse_with_kdl(source: &str) -> Result<Document, Diagnostics> {
         if diagnostics.is_empty() {
             diagnostics.push(Diagnostic::error(Code::Syntax, Span::default(), "invalid KDL"));
         }
-        diagnostics
+        let mut improved = Diagnostics::default();
+        for d in hints::improve(source, diagnostics.into_sorted()) {
+            improved.push(d);
+        }
+        improved
     })?;
     let mut diagnostics = Diagnostics::default();
     let nodes = convert_nodes(document.nodes(), &mut diagnostics);
@@ -167,17 +172,13 @@ fn convert_node(node: &kdl::KdlNode, diagnostics: &mut Diagnostics) -> Node {
             Some(key) => {
                 if let Some(previous) = props.iter().find(|p| p.key == key.value()) {
                     diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::duplicate(
                             Code::DuplicateName,
+                            previous.key_span,
                             key.span().into(),
                             format!("property `{}` is given twice", key.value()),
                         )
-                        .label("given again here")
-                        .help(format!(
-                            "the first `{}` is at byte {}; keep one",
-                            key.value(),
-                            previous.key_span.offset
-                        )),
+                        .help("keep one"),
                     );
                     continue;
                 }

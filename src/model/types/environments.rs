@@ -9,6 +9,7 @@ use crate::diagnostic::Spanned;
 /// replicas or smaller volumes in staging, or its own hosts.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["workload"]))]
 pub struct Override {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -33,6 +34,7 @@ pub struct Override {
 /// A host an app exposes, replaced in one cluster.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["from", "host"]))]
 pub struct HostOverride {
     /// The host as the app declares it.
     pub from: Spanned<String>,
@@ -43,6 +45,7 @@ pub struct HostOverride {
 /// An app volume's size in one cluster.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "size"]))]
 pub struct VolumeOverride {
     /// The volume's name.
     pub name: Name,

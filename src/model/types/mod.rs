@@ -3,6 +3,7 @@
 //! here is user documentation.
 
 mod environments;
+mod kdl;
 mod platform;
 mod stack;
 mod workloads;

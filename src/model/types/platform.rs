@@ -11,6 +11,7 @@ use crate::diagnostic::Spanned;
 /// Platform components. Each is optional; features that need one say so.
 #[derive(Debug, Clone, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Platform {
     /// What applies the tree: `engine "flux"` (the default), `"argocd"` or `"kustomize"`.
     pub engine: GitOpsEngine,
@@ -32,6 +33,7 @@ pub struct Platform {
 /// `Schedule` per namespace holding PVCs and installs nothing.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Velero {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -62,6 +64,7 @@ pub enum VolumeBackup {
 /// and the policy that lets exactly its pods in.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Prometheus {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -78,6 +81,7 @@ pub struct Prometheus {
 /// The GitOps engine that applies the rendered tree.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::engine)]
 pub enum GitOpsEngine {
     /// Flux CD: Kustomizations with `dependsOn`, HelmReleases, SOPS decryption.
     Flux(Flux),
@@ -135,6 +139,7 @@ impl GitOpsEngine {
 /// Argo CD: Applications in `namespace`, in `project`.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct ArgoCd {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -164,6 +169,7 @@ pub struct Flux {
 /// Linkerd service mesh: mTLS and identity-based policy.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Linkerd {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -201,6 +207,7 @@ impl DefaultInbound {
 /// Traefik v3 ingress controller.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Traefik {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -213,6 +220,7 @@ pub struct Traefik {
 /// cert-manager with ACME issuers.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct CertManager {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -226,6 +234,7 @@ pub struct CertManager {
 /// An ACME ClusterIssuer solving DNS-01 challenges.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "acme-email", "dns01", "token-secret"]))]
 pub struct Issuer {
     /// The ClusterIssuer name.
     pub name: Name,
@@ -249,6 +258,7 @@ pub enum DnsProvider {
 /// Kyverno policy engine.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Kyverno {
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -264,6 +274,7 @@ pub struct Kyverno {
 /// An override of one generated Kyverno rule.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name"]))]
 pub struct KyvernoRule {
     /// The rule's name, e.g. `restrict-image-registries`.
     pub name: Name,

@@ -13,6 +13,7 @@ pub type Name = Spanned<String>;
 /// A whole stack: its clusters, their platform, and the namespaces of apps.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "cluster"]))]
 pub struct Stack {
     /// The stack's name, used in the `app.kubernetes.io/part-of` label.
     pub name: Name,
@@ -34,6 +35,7 @@ pub struct Stack {
 /// Facts about the cluster that no selector can express.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "distribution", "version"]))]
 pub struct Cluster {
     /// Directory name under `clusters/`, e.g. `production`.
     pub name: Name,
@@ -81,6 +83,7 @@ pub enum Distribution {
 /// The Git source Flux reconciles.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["url"]))]
 pub struct Git {
     /// The repository URL, e.g. `ssh://git@github.com/acme/k3s-gitops`.
     pub url: Spanned<String>,
@@ -97,20 +100,24 @@ pub struct Git {
 /// The API server, reachable only by IP.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["address"]))]
 pub struct ApiServer {
     /// An IP address or CIDR, e.g. `10.0.0.10/32`.
     pub address: Spanned<String>,
     /// The API server port (default 6443).
+    #[schemars(range(min = 1))]
     pub port: Spanned<u16>,
 }
 
 /// The cluster DNS: namespace, pod labels and port.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Dns {
     /// The namespace of the DNS pods (default `kube-system`).
     pub namespace: Spanned<String>,
     /// The DNS port (default 53), allowed over UDP and TCP.
+    #[schemars(range(min = 1))]
     pub port: Spanned<u16>,
     /// Labels of the DNS pods, e.g. `k8s-app=kube-dns`.
     pub pods: BTreeMap<String, String>,
@@ -119,6 +126,7 @@ pub struct Dns {
 /// In-cluster address ranges.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Networks {
     /// The pod CIDR (k3s default `10.42.0.0/16`).
     pub pods: Spanned<String>,
@@ -138,6 +146,7 @@ pub struct Networks {
 /// A storage class PVCs may use.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name"]))]
 pub struct StorageClass {
     /// The storage class name, e.g. `local-path`.
     pub name: Name,

@@ -11,6 +11,7 @@ use crate::diagnostic::Spanned;
 /// Metrics an app exposes for Prometheus.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["port"]))]
 pub struct Metrics {
     /// The app port serving metrics.
     pub port: Spanned<PortRef>,
@@ -33,6 +34,7 @@ pub struct HelmRepository {
 /// A namespace of the stack.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name"]))]
 pub struct Namespace {
     /// The namespace name.
     pub name: Name,
@@ -61,6 +63,7 @@ pub struct Namespace {
 /// A Helm chart installed by a Flux HelmRelease.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "chart", "repository", "version"]))]
 pub struct Release {
     /// The HelmRelease name.
     pub name: Name,
@@ -77,10 +80,14 @@ pub struct Release {
 /// An application: pods from an image, or pods a Helm release creates.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name"]))]
+#[schemars(transform = super::kdl::app_source)]
 pub struct App {
     /// The app name: its Deployment, Service and ServiceAccount.
     pub name: Name,
-    /// Where the pods come from: `image=` or `release=`.
+    /// Where the pods come from: `image=` or `release=` (described on the
+    /// app node itself, where `stack.kdl` writes them).
+    #[schemars(skip)]
     pub source: AppSource,
     /// The number of pods (default 1).
     pub replicas: Spanned<u32>,
@@ -141,10 +148,12 @@ pub enum AppSource {
 /// A named container port.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "number"]))]
 pub struct Port {
     /// An IANA service name (at most 15 characters).
     pub name: Name,
     /// The container port.
+    #[schemars(range(min = 1))]
     pub number: Spanned<u16>,
     /// `TCP` (default) or `UDP`.
     pub protocol: Protocol,
@@ -172,6 +181,7 @@ impl Protocol {
 /// A port given by name or by number.
 #[derive(Debug, Clone, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::port_ref)]
 pub enum PortRef {
     /// A port name, e.g. `"http"`.
     Name(String),
@@ -182,12 +192,16 @@ pub enum PortRef {
 /// Exposure through Traefik with a cert-manager certificate.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["host", "port"]))]
+#[schemars(transform = super::kdl::expose_service)]
 pub struct Expose {
     /// The public host name.
     pub host: Spanned<String>,
     /// The app port traffic arrives on.
     pub port: Spanned<PortRef>,
-    /// For release apps: the Service the chart creates.
+    /// For release apps: the Service the chart creates and its port
+    /// (described as the node's `service` and `service-port`).
+    #[schemars(skip)]
     pub service: Option<Spanned<(String, u16)>>,
     /// The ClusterIssuer; defaults to the only one declared.
     pub issuer: Option<Name>,
@@ -198,6 +212,7 @@ pub struct Expose {
 /// A connection this app opens: `connects-to "app"` or `"namespace/app"`.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["target"]))]
 pub struct Connect {
     /// The target's namespace (default: this one).
     pub namespace: Option<String>,
@@ -210,6 +225,8 @@ pub struct Connect {
 /// CPU and memory requests and limits.
 #[derive(Debug, Clone, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
+#[schemars(transform = super::kdl::resources)]
 pub struct Resources {
     /// CPU request, e.g. `100m`.
     pub requests_cpu: Option<Spanned<String>>,
@@ -224,10 +241,14 @@ pub struct Resources {
 /// An environment variable: a literal or a key of a Secret.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name"]))]
+#[schemars(transform = super::kdl::env_value)]
 pub struct Env {
     /// The variable name.
     pub name: Name,
-    /// A literal, or a key of a declared Secret.
+    /// A literal, or a key of a declared Secret (described as the node's
+    /// `value`, `secret` and `key`).
+    #[schemars(skip)]
     pub value: EnvValue,
 }
 
@@ -249,6 +270,7 @@ pub enum EnvValue {
 /// A mounted volume: a PVC or an emptyDir.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "mount"]))]
 pub struct Volume {
     /// The volume name (the PVC is `<app>-<name>`).
     pub name: Name,
@@ -265,6 +287,7 @@ pub struct Volume {
 /// the image's `USER`.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&[]))]
 pub struct Security {
     /// The user id (default 65532, a user no image owns files as).
     pub run_as_user: Option<Spanned<i64>>,
@@ -306,8 +329,10 @@ impl Security {
 /// Egress to the internet on the given ports.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["ports"]))]
 pub struct InternetEgress {
     /// TCP ports reachable on the internet.
+    #[schemars(inner(range(min = 1)), length(min = 1))]
     pub ports: Vec<Spanned<u16>>,
     #[schemars(skip)]
     pub span: crate::diagnostic::Span,
@@ -316,6 +341,7 @@ pub struct InternetEgress {
 /// A database run as a StatefulSet with a PVC.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name", "engine", "version", "size"]))]
 pub struct Database {
     /// The database name: its StatefulSet and Service.
     pub name: Name,
@@ -336,6 +362,7 @@ pub struct Database {
 /// A Secret some workloads read.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name"]))]
 pub struct Secret {
     /// The Secret name.
     pub name: Name,
@@ -349,6 +376,7 @@ pub struct Secret {
 /// One key of a Secret.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["name"]))]
 pub struct SecretKey {
     /// The key.
     pub name: Name,
