@@ -18,6 +18,7 @@ mod netpol;
 mod network;
 mod output;
 mod policies;
+mod probes;
 mod proof;
 mod references;
 mod sealed;

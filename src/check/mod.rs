@@ -14,6 +14,7 @@ pub mod names;
 pub mod node_network;
 mod order;
 pub mod platform_secrets;
+pub mod probes;
 pub mod runtime;
 pub mod secrets;
 mod types;

@@ -248,6 +248,7 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
     if let Some(m) = &app.metrics {
         workload.metrics = metrics(stack, &workload, m, d);
     }
+    super::probes::check(app, &workload, d);
     Some(workload)
 }
 

@@ -16,6 +16,7 @@ mod node_sources;
 mod object;
 mod platform;
 mod platform_pods;
+mod probes;
 mod secrets;
 mod security;
 mod trust_roots;

@@ -109,6 +109,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
             .collect();
         container.insert("env".into(), Value::Array(env));
     }
+    super::probes::insert(&mut container, w, &app.probes);
     container.insert("resources".into(), resources(&app.resources, ("50m", "64Mi"), ("500m", "256Mi")));
     let identity = PodIdentity::of_app(&app.security);
     container.insert("securityContext".into(), identity.container_context());

@@ -6,6 +6,7 @@ mod environments;
 mod kyverno;
 mod lower;
 mod platform;
+mod probes;
 mod reader;
 mod types;
 mod values;

@@ -59,6 +59,9 @@ const APP_CHILDREN: &[&str] = &[
     "metrics",
     "command",
     "args",
+    "readiness",
+    "liveness",
+    "startup",
 ];
 
 fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
@@ -108,6 +111,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         internet,
         command,
         args,
+        probes: super::probes::probes(&r, d),
     })
 }
 
@@ -195,7 +199,7 @@ fn port(node: &Node, d: &mut Diagnostics) -> Option<Port> {
     Some(Port { name: name?, number: number?, protocol: protocol? })
 }
 
-fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Diagnostics) -> Option<Spanned<PortRef>> {
+pub(super) fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Diagnostics) -> Option<Spanned<PortRef>> {
     match value {
         Scalar::String(s) => Some(Spanned::new(PortRef::Name(s.clone()), span)),
         Scalar::Integer(_) => integer::<u16>(value, span, d).map(|n| Spanned::new(PortRef::Number(n.value), span)),

@@ -4,10 +4,12 @@
 
 mod environments;
 mod platform;
+mod probes;
 mod stack;
 mod workloads;
 
 pub use environments::*;
 pub use platform::*;
+pub use probes::*;
 pub use stack::*;
 pub use workloads::*;

@@ -112,6 +112,9 @@ pub struct App {
     pub command: Vec<String>,
     /// The container arguments.
     pub args: Vec<String>,
+    /// Health probes: `readiness`, `liveness`, `startup`.
+    #[serde(flatten)]
+    pub probes: Probes,
 }
 
 /// Where an app's pods come from.
