@@ -20,6 +20,7 @@ mod output;
 mod policies;
 mod probes;
 mod proof;
+mod redis_auth;
 mod references;
 mod sealed;
 mod secrets;

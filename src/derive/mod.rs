@@ -17,6 +17,7 @@ mod object;
 mod platform;
 mod platform_pods;
 mod probes;
+mod redis_auth;
 mod secrets;
 mod security;
 mod trust_roots;

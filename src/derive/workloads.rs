@@ -157,7 +157,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
 }
 
 /// Data mount path, env and args of an engine.
-type EngineSetup = (&'static str, Vec<Value>, Vec<&'static str>);
+pub(super) type EngineSetup = (&'static str, Vec<Value>, Vec<&'static str>);
 
 fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
     let labels = workload_labels(stack, w);
@@ -175,10 +175,8 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
             ];
             (mount, env, Vec::new())
         }
-        Engine::Redis { aof } => {
-            let args = if aof { vec!["--appendonly", "yes"] } else { vec!["--appendonly", "no"] };
-            ("/data", Vec::new(), args)
-        }
+        Engine::Redis { aof, password: false } => ("/data", Vec::new(), vec!["--appendonly", yes_no(aof)]),
+        Engine::Redis { aof, password: true } => super::redis_auth::server(&w.name, aof),
     };
     // Every other path the image writes gets an emptyDir.
     let scratch: Vec<(&str, &str)> =
@@ -222,6 +220,10 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
         Object::new("apps/v1", "StatefulSet", &w.object_name, ns, &labels, spec, w.span),
         service(w, &labels),
     ]
+}
+
+fn yes_no(on: bool) -> &'static str {
+    if on { "yes" } else { "no" }
 }
 
 fn service_account(w: &Workload, labels: &Value) -> Object {

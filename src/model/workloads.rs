@@ -353,7 +353,20 @@ fn security(node: &Node, d: &mut Diagnostics) -> Security {
 }
 
 fn database(node: &Node, d: &mut Diagnostics) -> Option<Database> {
-    let r = Reader::new(node, 1, &["engine", "version", "size", "storage-class", "persistence"], &["resources"], d);
+    let r = Reader::new(
+        node,
+        1,
+        &["engine", "version", "size", "storage-class", "persistence", "password"],
+        &["resources"],
+        d,
+    );
+    let password = r.prop("password").and_then(|(value, span)| match value {
+        Scalar::Bool(b) => Some(Spanned::new(*b, span)),
+        other => {
+            d.push(super::reader::wrong_type(span, "a boolean (#true or #false)", other));
+            None
+        }
+    });
     Some(Database {
         name: r.arg_string(0, "name", d)?,
         engine: r.required_string("engine", d)?,
@@ -361,6 +374,7 @@ fn database(node: &Node, d: &mut Diagnostics) -> Option<Database> {
         size: r.required_string("size", d)?,
         storage_class: r.string("storage-class", d),
         persistence: r.string("persistence", d),
+        password,
         resources: r.child("resources", d).map(|n| resources(n, d)).unwrap_or_default(),
     })
 }

@@ -332,6 +332,10 @@ pub struct Database {
     pub storage_class: Option<Name>,
     /// Redis: `aof` (append-only file) or `rdb` snapshots.
     pub persistence: Option<Spanned<String>>,
+    /// Redis: `password=#true` makes the server require the password in
+    /// key `password` of the implicit `<name>-credentials` Secret (off by
+    /// default; PostgreSQL always has one).
+    pub password: Option<Spanned<bool>>,
     /// CPU and memory requests and limits.
     pub resources: Resources,
 }
