@@ -2,6 +2,7 @@
 
 mod charts;
 mod cli;
+mod config_files;
 mod determinism;
 mod diagnostics;
 mod ecosystem;

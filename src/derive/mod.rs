@@ -4,6 +4,7 @@
 //! objects (`engine/`), and the network graph the policies must allow.
 
 mod components;
+mod config_files;
 mod engine;
 mod exposure;
 mod graph;

@@ -135,6 +135,10 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
             None => volumes.push(json!({"name": v.name.value, "emptyDir": {}})),
         }
     }
+    let files = super::config_files::files(w, app, &labels);
+    mounts.extend(files.mounts);
+    volumes.extend(files.volumes);
+    out.extend(files.config_map);
     if !mounts.is_empty() {
         container.insert("volumeMounts".into(), Value::Array(mounts));
     }
@@ -149,6 +153,9 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
         "template": {"metadata": {"labels": labels}, "spec": null},
     }});
     spec["spec"]["template"]["spec"] = pod;
+    if let Some(hash) = files.hash {
+        spec["spec"]["template"]["metadata"]["annotations"] = json!({super::config_files::HASH_ANNOTATION: hash});
+    }
     out.push(Object::new("apps/v1", "Deployment", &w.object_name, ns, &labels, spec, w.span));
     if !w.ports.is_empty() {
         out.push(service(w, &labels));

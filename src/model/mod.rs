@@ -3,6 +3,7 @@
 //! type. Names stay unresolved; `check` resolves them.
 
 mod environments;
+mod files;
 mod kyverno;
 mod lower;
 mod platform;

@@ -62,6 +62,7 @@ const APP_CHILDREN: &[&str] = &[
     "readiness",
     "liveness",
     "startup",
+    "file",
 ];
 
 fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
@@ -111,6 +112,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         internet,
         command,
         args,
+        files: r.children("file").filter_map(|n| super::files::file(n, d)).collect(),
         probes: super::probes::probes(&r, d),
     })
 }

@@ -112,6 +112,9 @@ pub struct App {
     pub command: Vec<String>,
     /// The container arguments.
     pub args: Vec<String>,
+    /// Files mounted into the container.
+    #[serde(rename = "file")]
+    pub files: Vec<File>,
     /// Health probes: `readiness`, `liveness`, `startup`.
     #[serde(flatten)]
     pub probes: Probes,
