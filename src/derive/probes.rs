@@ -11,6 +11,10 @@
 //!   `probeNetworks` (index.rs:2236-2297), which default to `0.0.0.0/0` and
 //!   `::/0` (charts/linkerd-control-plane/values.yaml:93-98). So stackc's
 //!   `accessPolicy: deny` Servers keep authorizing the kubelet's probes.
+//!   The proxy injector leaves the probes as written (no rewrite to the
+//!   proxy's port): it only counts their ports among the pod's inbound ports
+//!   (pkg/inject/inject.go:1376-1400), which for stackc's probes, always on
+//!   declared container ports, adds nothing.
 //! * Exec probes run inside the container: no network at all.
 //! * NetworkPolicy: the kubelet probes from the pod's own node, and traffic
 //!   from the local node is always allowed; kube-router (k3s' policy
