@@ -3,6 +3,7 @@
 mod charts;
 mod cli;
 mod config_files;
+mod config_sources;
 mod determinism;
 mod diagnostics;
 mod ecosystem;

@@ -11,7 +11,8 @@ use crate::support::{compile, compile_in, root};
 fn example() -> stackc::Analyzed {
     let dir = root().join("examples/selfhosted");
     let source = std::fs::read_to_string(dir.join("stack.kdl")).unwrap();
-    let store = stackc::secrets::load_store(&dir).unwrap();
+    let mut store = stackc::secrets::load_store(&dir).unwrap();
+    stackc::secrets::project_files::load(&dir, &source, &mut store);
     stackc::analyze(&source, &store).unwrap().remove(0)
 }
 

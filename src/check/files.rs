@@ -39,6 +39,14 @@ pub(super) fn check(ns: &model::Namespace, app: &model::App, d: &mut Diagnostics
         }
         match &file.source {
             FileSource::Content { content } => bytes += content.len(),
+            FileSource::Project { source } => {
+                if !crate::secrets::project_files::is_confined(source) {
+                    d.push(
+                        invalid(source.span, "a path inside the project", source)
+                            .help("name a file beside `stack.kdl` or below it, e.g. `config/app.yaml`: no `/` first, no `.` or `..` parts"),
+                    );
+                }
+            }
             FileSource::Secret { secret, key } => super::workloads::secret_key(ns, secret, key, d),
         }
     }

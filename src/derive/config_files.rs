@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 
 use super::object::Object;
 use crate::check::Workload;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
 use crate::model::{App, FileSource};
+use crate::secrets::SecretStore;
 
 /// The pod-template annotation holding the files' content hash.
 pub(super) const HASH_ANNOTATION: &str = "stackc.dev/files-sha256";
@@ -27,7 +29,7 @@ pub(super) struct Files {
 }
 
 /// The ConfigMap, volumes and mounts of `app`'s files.
-pub(super) fn files(w: &Workload, app: &App, labels: &Value) -> Files {
+pub(super) fn files(w: &Workload, app: &App, labels: &Value, store: &SecretStore, d: &mut Diagnostics) -> Files {
     let mut out = Files::default();
     let mut data = Map::new();
     let mut secrets: BTreeMap<&str, Vec<(String, &str)>> = BTreeMap::new();
@@ -38,6 +40,14 @@ pub(super) fn files(w: &Workload, app: &App, labels: &Value) -> Files {
                 data.insert(key.clone(), json!(content.value));
                 out.mounts.push(mount("stackc-files", &file.path, &key));
             }
+            FileSource::Project { source } => match store.file(source) {
+                Some(Ok(text)) => {
+                    data.insert(key.clone(), json!(text));
+                    out.mounts.push(mount("stackc-files", &file.path, &key));
+                }
+                Some(Err(why)) => d.push(unreadable(source, why)),
+                None => d.push(unreadable(source, "it was not read with the stack")),
+            },
             FileSource::Secret { secret, key: secret_key } => {
                 secrets
                     .entry(secret.value.as_str())
@@ -64,6 +74,12 @@ pub(super) fn files(w: &Workload, app: &App, labels: &Value) -> Files {
         }
     }
     out
+}
+
+fn unreadable(source: &Spanned<String>, why: &str) -> Diagnostic {
+    Diagnostic::error(Code::InvalidValue, source.span, format!("`{}` cannot be mounted: {why}", source.value))
+        .label("project file")
+        .help("name a regular UTF-8 file inside the stack's directory")
 }
 
 fn mount(volume: &str, path: &str, key: &str) -> Value {

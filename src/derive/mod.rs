@@ -238,7 +238,7 @@ fn namespace_component(
     let mut diagnostics = Diagnostics::default();
     let mut stale_recipients = Vec::new();
     let mut objects = vec![namespace];
-    objects.extend(workloads::objects(stack, ns));
+    objects.extend(workloads::objects(stack, ns, store, &mut diagnostics));
     objects.extend(secrets::objects(stack, ns, store, &mut diagnostics, &mut stale_recipients));
     objects.extend(exposure::objects(stack, ns));
     objects.extend(monitoring::objects(stack, ns));

@@ -11,7 +11,9 @@ use super::security::PodIdentity;
 use crate::check::images::postgres_data;
 use crate::check::secrets::{PASSWORD_KEY, credentials_secret};
 use crate::check::{Database, Engine, Namespace, ResolvedStack, Workload, WorkloadKind};
+use crate::diagnostic::Diagnostics;
 use crate::model::{App, EnvValue, Resources};
+use crate::secrets::SecretStore;
 
 /// The Namespace object of an app namespace.
 pub(super) fn namespace_object(stack: &ResolvedStack, ns: &Namespace) -> Object {
@@ -28,11 +30,12 @@ pub(super) fn namespace_object(stack: &ResolvedStack, ns: &Namespace) -> Object 
 }
 
 /// The workloads of an app namespace (its Namespace is [`namespace_object`]).
-pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
+/// Project files come from `store`; one that could not be read is reported in `d`.
+pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace, store: &SecretStore, d: &mut Diagnostics) -> Vec<Object> {
     let mut out = Vec::new();
     for w in &ns.workloads {
         match &w.kind {
-            WorkloadKind::Image(app) => out.extend(image_app(stack, w, app)),
+            WorkloadKind::Image(app) => out.extend(image_app(stack, w, app, store, d)),
             WorkloadKind::Database(db) => out.extend(database(stack, w, db)),
             WorkloadKind::Release { .. } => {}
         }
@@ -75,7 +78,7 @@ fn workload_labels(stack: &ResolvedStack, w: &Workload) -> Value {
     labels
 }
 
-fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
+fn image_app(stack: &ResolvedStack, w: &Workload, app: &App, store: &SecretStore, d: &mut Diagnostics) -> Vec<Object> {
     let labels = workload_labels(stack, w);
     let ns = Some(w.namespace.as_str());
     let mut out = vec![service_account(w, &labels)];
@@ -135,7 +138,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
             None => volumes.push(json!({"name": v.name.value, "emptyDir": {}})),
         }
     }
-    let files = super::config_files::files(w, app, &labels);
+    let files = super::config_files::files(w, app, &labels, store, d);
     mounts.extend(files.mounts);
     volumes.extend(files.volumes);
     out.extend(files.config_map);

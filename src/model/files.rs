@@ -1,23 +1,35 @@
 //! Lowering of an app's `file` nodes.
+//!
+//! `Some(Ok(_))` below is inline `content`, `Some(Err(_))` a project `source`.
 
 use super::reader::{Reader, missing};
 use super::types::{File, FileSource};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::syntax::Node;
 
-/// `file "/path" content="..."` or `file "/path" secret="s" key="k"`.
+/// `file "/path" content="..."`, `source="..."` or `secret="s" key="k"`.
 pub(super) fn file(node: &Node, d: &mut Diagnostics) -> Option<File> {
-    let r = Reader::new(node, 1, &["content", "secret", "key"], &[], d);
+    let r = Reader::new(node, 1, &["content", "source", "secret", "key"], &[], d);
     let path = r.arg_string(0, "path", d);
     let content = r.string("content", d);
+    let project = r.string("source", d);
+    if let (Some(content), Some(_)) = (&content, &project) {
+        d.push(
+            Diagnostic::error(Code::InvalidValue, content.span, "a file has `content` or `source`, not both")
+                .label("content"),
+        );
+        return None;
+    }
+    let content = content.map(Ok).or_else(|| project.map(Err));
     let secret = r.string("secret", d);
     let key = r.string("key", d);
     let source = match (content, secret, key) {
-        (Some(content), None, None) => FileSource::Content { content },
+        (Some(Ok(content)), None, None) => FileSource::Content { content },
+        (Some(Err(source)), None, None) => FileSource::Project { source },
         (None, Some(secret), Some(key)) => FileSource::Secret { secret, key },
-        (Some(content), _, _) => {
+        (Some(Ok(content) | Err(content)), _, _) => {
             d.push(
-                Diagnostic::error(Code::InvalidValue, content.span, "a file has `content` or `secret`+`key`, not both")
+                Diagnostic::error(Code::InvalidValue, content.span, "a file has its text or `secret`+`key`, not both")
                     .label("content")
                     .help("a file that holds secrets comes from the Secret only"),
             );
@@ -37,7 +49,10 @@ pub(super) fn file(node: &Node, d: &mut Diagnostics) -> Option<File> {
             return None;
         }
         (None, None, None) => {
-            d.push(missing(node, "`content=\"...\"`, or `secret=\"...\" key=\"...\"` for a file that holds secrets"));
+            d.push(missing(
+                node,
+                "`content=\"...\"`, `source=\"path/in/project\"`, or `secret=\"...\" key=\"...\"` for a file that holds secrets",
+            ));
             return None;
         }
     };

@@ -4,7 +4,8 @@ use schemars::JsonSchema;
 
 use crate::diagnostic::{Span, Spanned};
 
-/// `file "/etc/app/config.yaml" content="..."` (a ConfigMap) or
+/// `file "/etc/app/config.yaml" content="..."` or `source="config/app.yaml"`
+/// (a ConfigMap), or
 /// `file "/etc/app/token" secret="s" key="k"` (a key of a Secret).
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -27,6 +28,13 @@ pub enum FileSource {
     Content {
         /// The file's text (KDL raw strings `#"..."#` and multi-line `"""` strings help).
         content: Spanned<String>,
+    },
+    /// `source="config/app.yaml"`: a file of the project, relative to the
+    /// stack's directory (no `..`, no absolute path, no symlink out), read
+    /// when the stack is built (a ConfigMap key).
+    Project {
+        /// The path, relative to the directory of `stack.kdl`.
+        source: Spanned<String>,
     },
     /// `secret="s" key="k"`: a key of a declared Secret, for files that hold
     /// secrets; never in a ConfigMap.
