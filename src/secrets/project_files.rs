@@ -25,6 +25,10 @@ pub fn is_confined(path: &str) -> bool {
 /// stack's directory) into `store`. A stack that does not parse reads
 /// nothing: its diagnostics come from the build.
 pub fn load(dir: &Path, source: &str, store: &mut SecretStore) {
+    // Most stacks mount no project file: they are not parsed twice.
+    if !source.contains("source") {
+        return;
+    }
     let Some(stack) = crate::syntax::parse(source).ok().and_then(|doc| crate::model::lower(&doc).ok()) else {
         return;
     };
