@@ -26,7 +26,7 @@ pub fn is_confined(path: &str) -> bool {
 /// nothing: its diagnostics come from the build.
 pub fn load(dir: &Path, source: &str, store: &mut SecretStore) {
     // Most stacks mount no project file: they are not parsed twice.
-    if !source.contains("source") {
+    if !names_source(source) {
         return;
     }
     let Some(stack) = crate::syntax::parse(source).ok().and_then(|doc| crate::model::lower(&doc).ok()) else {
@@ -47,6 +47,16 @@ pub fn load(dir: &Path, source: &str, store: &mut SecretStore) {
     }
 }
 
+/// Whether `text` may hold a `source=` property (`source = ` too, KDL v2
+/// allows spaces); `resources` and `data-source=` do not count.
+fn names_source(text: &str) -> bool {
+    text.match_indices("source").any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + "source".len()..].trim_start_matches([' ', '\t']);
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_') && after.starts_with('=')
+    })
+}
+
 fn read(root: &Path, relative: &str) -> Result<String, String> {
     let path = root.join(relative);
     let real = path.canonicalize().map_err(|e| format!("it cannot be read: {e}"))?;
@@ -57,4 +67,18 @@ fn read(root: &Path, relative: &str) -> Result<String, String> {
         return Err("it is not a regular file".to_owned());
     }
     std::fs::read_to_string(&real).map_err(|e| format!("it cannot be read as UTF-8 text: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_source;
+
+    #[test]
+    fn only_a_source_property_counts() {
+        assert!(names_source(r#"file "/a" source="b""#));
+        assert!(names_source(r#"file "/a" source = "b""#));
+        assert!(!names_source("resources {"));
+        assert!(!names_source(r#"x data-source="b""#));
+        assert!(!names_source("source"));
+    }
 }
