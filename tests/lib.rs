@@ -2,6 +2,8 @@
 
 mod charts;
 mod cli;
+mod config_files;
+mod config_sources;
 mod determinism;
 mod diagnostics;
 mod ecosystem;
@@ -23,7 +25,9 @@ mod output;
 mod pipes;
 mod policies;
 mod precommit;
+mod probes;
 mod proof;
+mod redis_auth;
 mod references;
 mod review;
 mod schema;

@@ -18,7 +18,14 @@ fn stack(api: &str) -> String {
 /// The warnings of every cluster of `source`, built with `dir`'s store
 /// (or the platform's seed Secrets when `dir` is `None`).
 fn warnings(source: &str, dir: Option<&std::path::Path>) -> stackc::diagnostic::Diagnostics {
-    let secrets = dir.map_or_else(|| platform_store(source), |d| stackc::secrets::load_store(d).expect("store loads"));
+    let secrets = dir.map_or_else(
+        || platform_store(source),
+        |d| {
+            let mut store = stackc::secrets::load_store(d).expect("store loads");
+            stackc::secrets::project_files::load(d, source, &mut store);
+            store
+        },
+    );
     let options = stackc::CompileOptions { secrets, ..Default::default() };
     let compiled = stackc::compile(source, &options).expect("a warning does not stop the build");
     let mut all = stackc::diagnostic::Diagnostics::default();

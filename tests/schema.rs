@@ -34,6 +34,7 @@ const ARGS: &[(&str, &[&str])] = &[
     ("Database", &["name"]),
     ("Secret", &["name"]),
     ("SecretKey", &["name"]),
+    ("File", &["path"]),
 ];
 
 /// A schema with `$ref`s and `T | null` resolved: its `$defs` name, if any.

@@ -59,7 +59,9 @@ pub fn write_platform_secrets(dir: &Path, source: &str) {
 
 /// Compile stack source with the secret store of `dir` (the stack's directory).
 pub fn compile_in(dir: &Path, source: &str) -> Result<Tree, String> {
-    compile_with(source, stackc::secrets::load_store(dir).expect("store loads"))
+    let mut store = stackc::secrets::load_store(dir).expect("store loads");
+    stackc::secrets::project_files::load(dir, source, &mut store);
+    compile_with(source, store)
 }
 
 fn compile_with(source: &str, secrets: SecretStore) -> Result<Tree, String> {

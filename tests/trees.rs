@@ -61,6 +61,11 @@ fn environments_tree() {
 }
 
 #[test]
+fn selfhosted_tree() {
+    insta::assert_snapshot!("selfhosted", tree_text(&example_tree("selfhosted")));
+}
+
+#[test]
 fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
     use std::collections::{BTreeMap, BTreeSet};
     for name in ["minimal", "multi-namespace", "mixed", "argocd", "kustomize", "environments"] {

@@ -43,6 +43,15 @@ pub(super) fn resolve(db: &model::Database, d: &mut Diagnostics) -> Option<Datab
         if let Some(p) = &db.persistence {
             d.push(invalid(p.span, "a setting PostgreSQL takes (`persistence` is for Redis)", &p.value));
         }
+        if let Some(p) = &db.password {
+            d.push(
+                Diagnostic::error(Code::InvalidValue, p.span, "`password` is for Redis")
+                    .label("PostgreSQL always has one")
+                    .help(
+                        "PostgreSQL reads its password from `<name>-credentials` without being asked: drop `password`",
+                    ),
+            );
+        }
         Engine::Postgresql { major }
     } else {
         let aof = match db.persistence.as_ref().map(|p| (p.value.as_str(), p.span)) {
@@ -53,7 +62,7 @@ pub(super) fn resolve(db: &model::Database, d: &mut Diagnostics) -> Option<Datab
                 false
             }
         };
-        Engine::Redis { aof }
+        Engine::Redis { aof, password: db.password.as_ref().is_some_and(|p| p.value) }
     };
     let image = match engine {
         Engine::Postgresql { major } => format!("docker.io/library/postgres:{major}"),

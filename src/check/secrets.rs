@@ -1,28 +1,30 @@
 //! The Secrets of a namespace: the declared ones, plus the implicit
-//! `<db>-credentials` of every PostgreSQL database that declares none, as if
-//! the stack said `secret "<db>-credentials" { key "password" generated=#true }`.
+//! `<db>-credentials` of every PostgreSQL database, and every Redis database
+//! with `password=#true`, that declares none, as if the stack said
+//! `secret "<db>-credentials" { key "password" generated=#true }`.
 //! The database reads `password` from it, and apps may too.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
 use crate::model;
 
-/// The key a PostgreSQL database reads its password from.
+/// The key a database reads its password from.
 pub const PASSWORD_KEY: &str = "password";
 
-/// The Secret a PostgreSQL database reads its password from.
+/// The Secret a database reads its password from.
 #[must_use]
 pub fn credentials_secret(database: &str) -> String {
     format!("{database}-credentials")
 }
 
-fn is_postgresql(db: &model::Database) -> bool {
-    db.engine.value == "postgresql"
+/// PostgreSQL always reads a password; Redis when asked (`password=#true`).
+fn has_password(db: &model::Database) -> bool {
+    db.engine.value == "postgresql" || (db.engine.value == "redis" && db.password.as_ref().is_some_and(|p| p.value))
 }
 
 /// Declared Secrets and the implicit database credentials, in declaration order.
 pub(super) fn with_implicit(ns: &model::Namespace) -> Vec<model::Secret> {
     let mut secrets = ns.secrets.clone();
-    for db in ns.databases.iter().filter(|db| is_postgresql(db)) {
+    for db in ns.databases.iter().filter(|db| has_password(db)) {
         let name = credentials_secret(&db.name.value);
         if !secrets.iter().any(|s| s.name.value == name) {
             secrets.push(model::Secret {
@@ -52,7 +54,7 @@ pub(super) fn check_credentials(ns: &model::Namespace, d: &mut Diagnostics) {
             .help("declare the keys workloads read (`key \"name\"`), or mark it `external=#true` if it is created outside stackc"),
         );
     }
-    for db in ns.databases.iter().filter(|db| is_postgresql(db)) {
+    for db in ns.databases.iter().filter(|db| has_password(db)) {
         let name = credentials_secret(&db.name.value);
         let Some(secret) = ns.secrets.iter().find(|s| s.name.value == name) else {
             continue;

@@ -100,8 +100,14 @@ pub struct Database {
 /// Database engines stackc knows how to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
-    Postgresql { major: u32 },
-    Redis { aof: bool },
+    Postgresql {
+        major: u32,
+    },
+    /// `password`: the server requires the credentials Secret's password.
+    Redis {
+        aof: bool,
+        password: bool,
+    },
 }
 
 /// A named port with its number.

@@ -248,6 +248,8 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
     if let Some(m) = &app.metrics {
         workload.metrics = metrics(stack, &workload, m, d);
     }
+    super::probes::check(app, &workload, d);
+    super::files::check(ns, app, d);
     Some(workload)
 }
 
@@ -359,7 +361,7 @@ fn storage_class(stack: &Stack, class: Option<&Spanned<String>>, d: &mut Diagnos
     }
 }
 
-fn secret_key(ns: &model::Namespace, secret: &Spanned<String>, key: &Spanned<String>, d: &mut Diagnostics) {
+pub(super) fn secret_key(ns: &model::Namespace, secret: &Spanned<String>, key: &Spanned<String>, d: &mut Diagnostics) {
     let secrets = super::secrets::with_implicit(ns);
     let names: Vec<&str> = secrets.iter().map(|s| s.name.value.as_str()).collect();
     let Some(decl) = secrets.iter().find(|s| s.name.value == secret.value) else {

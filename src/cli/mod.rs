@@ -199,7 +199,8 @@ fn stack_dir(args: &StackArgs) -> &std::path::Path {
     args.stack.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."))
 }
 
-/// Read the encrypted store beside the stack, or print why not.
+/// Read the encrypted store beside the stack, and the project files it
+/// mounts, or print why not.
 fn load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, i32> {
     try_load_secrets(args).map_err(|e| {
         eprintln!("error: {e}");
@@ -207,9 +208,16 @@ fn load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, i32> {
     })
 }
 
-/// Read the encrypted store beside the stack, or say why not.
+/// Read the encrypted store beside the stack, and the project files it
+/// mounts, or say why not.
 fn try_load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, String> {
-    crate::secrets::load_store(stack_dir(args)).map_err(|e| e.to_string())
+    let mut store = crate::secrets::load_store(stack_dir(args)).map_err(|e| e.to_string())?;
+    // The project files the stack mounts are read here too; a stack that
+    // cannot be read is reported by the command itself.
+    if let Ok(source) = std::fs::read_to_string(&args.stack) {
+        crate::secrets::project_files::load(stack_dir(args), &source, &mut store);
+    }
+    Ok(store)
 }
 
 /// The clusters `arg` selects: the one it names, or all of them.

@@ -4,6 +4,7 @@
 //! objects (`engine/`), and the network graph the policies must allow.
 
 mod components;
+mod config_files;
 mod engine;
 mod exposure;
 mod graph;
@@ -17,6 +18,8 @@ mod object;
 mod open;
 mod platform;
 mod platform_pods;
+mod probes;
+mod redis_auth;
 mod secrets;
 mod security;
 mod trust_roots;
@@ -236,7 +239,7 @@ fn namespace_component(
     let mut diagnostics = Diagnostics::default();
     let mut stale_recipients = Vec::new();
     let mut objects = vec![namespace];
-    objects.extend(workloads::objects(stack, ns));
+    objects.extend(workloads::objects(stack, ns, store, &mut diagnostics));
     objects.extend(secrets::objects(stack, ns, store, &mut diagnostics, &mut stale_recipients));
     objects.extend(exposure::objects(stack, ns));
     objects.extend(monitoring::objects(stack, ns));

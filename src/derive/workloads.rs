@@ -11,7 +11,9 @@ use super::security::PodIdentity;
 use crate::check::images::postgres_data;
 use crate::check::secrets::{PASSWORD_KEY, credentials_secret};
 use crate::check::{Database, Engine, Namespace, ResolvedStack, Workload, WorkloadKind};
+use crate::diagnostic::Diagnostics;
 use crate::model::{App, EnvValue, Resources};
+use crate::secrets::SecretStore;
 
 /// The Namespace object of an app namespace.
 pub(super) fn namespace_object(stack: &ResolvedStack, ns: &Namespace) -> Object {
@@ -28,11 +30,12 @@ pub(super) fn namespace_object(stack: &ResolvedStack, ns: &Namespace) -> Object 
 }
 
 /// The workloads of an app namespace (its Namespace is [`namespace_object`]).
-pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
+/// Project files come from `store`; one that could not be read is reported in `d`.
+pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace, store: &SecretStore, d: &mut Diagnostics) -> Vec<Object> {
     let mut out = Vec::new();
     for w in &ns.workloads {
         match &w.kind {
-            WorkloadKind::Image(app) => out.extend(image_app(stack, w, app)),
+            WorkloadKind::Image(app) => out.extend(image_app(stack, w, app, store, d)),
             WorkloadKind::Database(db) => out.extend(database(stack, w, db)),
             WorkloadKind::Release { .. } => {}
         }
@@ -75,7 +78,7 @@ fn workload_labels(stack: &ResolvedStack, w: &Workload) -> Value {
     labels
 }
 
-fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
+fn image_app(stack: &ResolvedStack, w: &Workload, app: &App, store: &SecretStore, d: &mut Diagnostics) -> Vec<Object> {
     let labels = workload_labels(stack, w);
     let ns = Some(w.namespace.as_str());
     let mut out = vec![service_account(w, &labels)];
@@ -109,6 +112,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
             .collect();
         container.insert("env".into(), Value::Array(env));
     }
+    super::probes::insert(&mut container, w, &app.probes);
     container.insert("resources".into(), resources(&app.resources, ("50m", "64Mi"), ("500m", "256Mi")));
     let identity = PodIdentity::of_app(&app.security);
     container.insert("securityContext".into(), identity.container_context());
@@ -134,6 +138,10 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
             None => volumes.push(json!({"name": v.name.value, "emptyDir": {}})),
         }
     }
+    let files = super::config_files::files(w, app, &labels, store, d);
+    mounts.extend(files.mounts);
+    volumes.extend(files.volumes);
+    out.extend(files.config_map);
     if !mounts.is_empty() {
         container.insert("volumeMounts".into(), Value::Array(mounts));
     }
@@ -148,6 +156,9 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
         "template": {"metadata": {"labels": labels}, "spec": null},
     }});
     spec["spec"]["template"]["spec"] = pod;
+    if let Some(hash) = files.hash {
+        spec["spec"]["template"]["metadata"]["annotations"] = json!({super::config_files::HASH_ANNOTATION: hash});
+    }
     out.push(Object::new("apps/v1", "Deployment", &w.object_name, ns, &labels, spec, w.span));
     if !w.ports.is_empty() {
         out.push(service(w, &labels));
@@ -156,7 +167,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App) -> Vec<Object> {
 }
 
 /// Data mount path, env and args of an engine.
-type EngineSetup = (&'static str, Vec<Value>, Vec<&'static str>);
+pub(super) type EngineSetup = (&'static str, Vec<Value>, Vec<&'static str>);
 
 fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
     let labels = workload_labels(stack, w);
@@ -174,10 +185,8 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
             ];
             (mount, env, Vec::new())
         }
-        Engine::Redis { aof } => {
-            let args = if aof { vec!["--appendonly", "yes"] } else { vec!["--appendonly", "no"] };
-            ("/data", Vec::new(), args)
-        }
+        Engine::Redis { aof, password: false } => ("/data", Vec::new(), vec!["--appendonly", yes_no(aof)]),
+        Engine::Redis { aof, password: true } => super::redis_auth::server(&w.name, aof),
     };
     // Every other path the image writes gets an emptyDir.
     let scratch: Vec<(&str, &str)> =
@@ -221,6 +230,10 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
         Object::new("apps/v1", "StatefulSet", &w.object_name, ns, &labels, spec, w.span),
         service(w, &labels),
     ]
+}
+
+fn yes_no(on: bool) -> &'static str {
+    if on { "yes" } else { "no" }
 }
 
 fn service_account(w: &Workload, labels: &Value) -> Object {

@@ -3,9 +3,11 @@
 //! type. Names stay unresolved; `check` resolves them.
 
 mod environments;
+mod files;
 mod kyverno;
 mod lower;
 mod platform;
+mod probes;
 mod reader;
 mod types;
 mod values;

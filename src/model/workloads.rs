@@ -59,6 +59,10 @@ const APP_CHILDREN: &[&str] = &[
     "metrics",
     "command",
     "args",
+    "readiness",
+    "liveness",
+    "startup",
+    "file",
 ];
 
 fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
@@ -108,6 +112,8 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         internet,
         command,
         args,
+        files: r.children("file").filter_map(|n| super::files::file(n, d)).collect(),
+        probes: super::probes::probes(&r, d),
     })
 }
 
@@ -195,7 +201,7 @@ fn port(node: &Node, d: &mut Diagnostics) -> Option<Port> {
     Some(Port { name: name?, number: number?, protocol: protocol? })
 }
 
-fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Diagnostics) -> Option<Spanned<PortRef>> {
+pub(super) fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Diagnostics) -> Option<Spanned<PortRef>> {
     match value {
         Scalar::String(s) => Some(Spanned::new(PortRef::Name(s.clone()), span)),
         Scalar::Integer(_) => {
@@ -351,7 +357,20 @@ fn security(node: &Node, d: &mut Diagnostics) -> Security {
 }
 
 fn database(node: &Node, d: &mut Diagnostics) -> Option<Database> {
-    let r = Reader::new(node, 1, &["engine", "version", "size", "storage-class", "persistence"], &["resources"], d);
+    let r = Reader::new(
+        node,
+        1,
+        &["engine", "version", "size", "storage-class", "persistence", "password"],
+        &["resources"],
+        d,
+    );
+    let password = r.prop("password").and_then(|(value, span)| match value {
+        Scalar::Bool(b) => Some(Spanned::new(*b, span)),
+        other => {
+            d.push(super::reader::wrong_type(span, "a boolean (#true or #false)", other));
+            None
+        }
+    });
     Some(Database {
         name: r.arg_string(0, "name", d)?,
         engine: r.required_string("engine", d)?,
@@ -359,6 +378,7 @@ fn database(node: &Node, d: &mut Diagnostics) -> Option<Database> {
         size: r.required_string("size", d)?,
         storage_class: r.string("storage-class", d),
         persistence: r.string("persistence", d),
+        password,
         resources: r.child("resources", d).map(|n| resources(n, d)).unwrap_or_default(),
     })
 }

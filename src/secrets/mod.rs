@@ -21,6 +21,7 @@ pub mod linkerd;
 pub mod pki;
 pub mod plain;
 pub mod project;
+pub mod project_files;
 pub mod rotate;
 pub mod sops;
 pub mod store;

@@ -132,6 +132,10 @@ pub struct SecretStore {
     entries: BTreeMap<SecretId, StoredSecret>,
     /// Public certificates (`<name>.crt`) beside the store files, by name.
     public: BTreeMap<SecretId, String>,
+    /// The project files the stack mounts (`file ... source=`), by their
+    /// path in the stack: the text, or why it could not be read
+    /// ([`super::project_files::load`]).
+    files: BTreeMap<String, Result<String, String>>,
 }
 
 impl SecretStore {
@@ -144,6 +148,17 @@ impl SecretStore {
     #[must_use]
     pub fn public(&self, id: &SecretId) -> Option<&str> {
         self.public.get(id).map(String::as_str)
+    }
+
+    /// Adds (or replaces) a project file, or why it could not be read.
+    pub fn insert_file(&mut self, path: String, text: Result<String, String>) {
+        self.files.insert(path, text);
+    }
+
+    /// A project file the stack mounts, if it was looked for.
+    #[must_use]
+    pub fn file(&self, path: &str) -> Option<&Result<String, String>> {
+        self.files.get(path)
     }
 
     /// Adds (or replaces) the file of one Secret.

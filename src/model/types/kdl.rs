@@ -161,3 +161,55 @@ pub(super) fn engine(schema: &mut Schema) {
         schema.insert("description".to_owned(), description);
     }
 }
+
+/// A probe checks one thing: `http="/path" port=...`, `tcp=...` or a child
+/// `exec "cmd" "arg"...`; the timing properties stay as the types say.
+pub(super) fn probe_action(schema: &mut Schema) {
+    schema.remove("anyOf");
+    schema.remove("oneOf");
+    let port = |description: &str| {
+        serde_json::json!({
+            "description": description,
+            "anyOf": [
+                {"type": "string", "description": "A port name, e.g. `\"http\"`."},
+                {"type": "integer", "minimum": 1, "maximum": 65535, "description": "A port number, e.g. `8080`."},
+            ],
+        })
+    };
+    let Some(properties) = schema.get_mut("properties").and_then(serde_json::Value::as_object_mut) else { return };
+    properties.insert("http".to_owned(), string("An HTTP GET of this path; with `port=`."));
+    properties.insert("port".to_owned(), port("With `http=`: the port to call, by name or number."));
+    properties.insert("tcp".to_owned(), port("A TCP connection to this port, by name or number."));
+    properties.insert(
+        "exec".to_owned(),
+        serde_json::json!({"description": "A command run in the container (a child node `exec \"cmd\" \"arg\"`).", "type": "array", "items": {"type": "string"}, "minItems": 1}),
+    );
+    schema.insert(
+        "oneOf".to_owned(),
+        serde_json::json!([
+            {"required": ["http", "port"], "not": {"anyOf": [{"required": ["tcp"]}, {"required": ["exec"]}]}},
+            {"required": ["tcp"], "not": {"anyOf": [{"required": ["http"]}, {"required": ["port"]}, {"required": ["exec"]}]}},
+            {"required": ["exec"], "not": {"anyOf": [{"required": ["http"]}, {"required": ["port"]}, {"required": ["tcp"]}]}},
+        ]),
+    );
+}
+
+/// A file's content: `content="..."`, `source="path"` beside the stack, or
+/// `secret="..." key="..."`.
+pub(super) fn file_source(schema: &mut Schema) {
+    schema.remove("anyOf");
+    schema.remove("oneOf");
+    let Some(properties) = schema.get_mut("properties").and_then(serde_json::Value::as_object_mut) else { return };
+    properties.insert("content".to_owned(), string("The file's content, inline."));
+    properties.insert("source".to_owned(), string("A file of the project, relative to the stack file."));
+    properties.insert("secret".to_owned(), string("A Secret declared in the same namespace."));
+    properties.insert("key".to_owned(), string("The key of `secret` holding the file."));
+    schema.insert(
+        "oneOf".to_owned(),
+        serde_json::json!([
+            {"required": ["content"], "not": {"anyOf": [{"required": ["source"]}, {"required": ["secret"]}, {"required": ["key"]}]}},
+            {"required": ["source"], "not": {"anyOf": [{"required": ["content"]}, {"required": ["secret"]}, {"required": ["key"]}]}},
+            {"required": ["secret", "key"], "not": {"anyOf": [{"required": ["content"]}, {"required": ["source"]}]}},
+        ]),
+    );
+}

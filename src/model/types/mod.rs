@@ -3,12 +3,16 @@
 //! here is user documentation.
 
 mod environments;
+mod files;
 mod kdl;
 mod platform;
+mod probes;
 mod stack;
 mod workloads;
 
 pub use environments::*;
+pub use files::*;
 pub use platform::*;
+pub use probes::*;
 pub use stack::*;
 pub use workloads::*;

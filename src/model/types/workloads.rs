@@ -119,6 +119,12 @@ pub struct App {
     pub command: Vec<String>,
     /// The container arguments.
     pub args: Vec<String>,
+    /// Files mounted into the container.
+    #[serde(rename = "file")]
+    pub files: Vec<File>,
+    /// Health probes: `readiness`, `liveness`, `startup`.
+    #[serde(flatten)]
+    pub probes: Probes,
 }
 
 /// Where an app's pods come from.
@@ -355,6 +361,10 @@ pub struct Database {
     pub storage_class: Option<Name>,
     /// Redis: `aof` (append-only file) or `rdb` snapshots.
     pub persistence: Option<Spanned<String>>,
+    /// Redis: `password=#true` makes the server require the password in
+    /// key `password` of the implicit `<name>-credentials` Secret (off by
+    /// default; PostgreSQL always has one).
+    pub password: Option<Spanned<bool>>,
     /// CPU and memory requests and limits.
     pub resources: Resources,
 }
