@@ -137,11 +137,22 @@ pub struct Diagnostic {
     pub span: Span,
     pub label: String,
     pub help: Option<String>,
+    /// Other places the problem involves (the first of two declarations), each
+    /// with its own label; shown as line and column, never as byte offsets.
+    pub related: Vec<(Span, String)>,
 }
 
 impl Diagnostic {
     pub fn error(code: Code, span: Span, message: impl Into<String>) -> Self {
-        Self { code, severity: Severity::Error, message: message.into(), span, label: "here".to_owned(), help: None }
+        Self {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            label: "here".to_owned(),
+            help: None,
+            related: Vec::new(),
+        }
     }
 
     pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
@@ -151,6 +162,13 @@ impl Diagnostic {
     #[must_use]
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = label.into();
+        self
+    }
+
+    /// Another place the problem involves, labelled in the same report.
+    #[must_use]
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
         self
     }
 

@@ -22,6 +22,7 @@ mod proof;
 mod references;
 mod sealed;
 mod secrets;
+mod shared_hosts;
 mod sops;
 mod support;
 mod syntax;

@@ -8,6 +8,7 @@ mod connections;
 mod databases;
 mod environments;
 mod exposure;
+mod hosts;
 mod identity;
 pub mod images;
 pub mod names;

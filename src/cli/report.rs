@@ -46,7 +46,7 @@ pub fn render(diagnostics: &Diagnostics, file: &str, source: &str, format: Forma
 
 fn json_of(d: &Diagnostic, file: &str, source: &str) -> serde_json::Value {
     let (line, column) = line_column(source, d.span.offset);
-    json!({
+    let mut value = json!({
         "code": d.code.as_str(),
         "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
         "message": d.message,
@@ -55,7 +55,19 @@ fn json_of(d: &Diagnostic, file: &str, source: &str) -> serde_json::Value {
         "column": column,
         "label": d.label,
         "help": d.help,
-    })
+    });
+    if !d.related.is_empty() {
+        let related: Vec<_> = d
+            .related
+            .iter()
+            .map(|(span, label)| {
+                let (line, column) = line_column(source, span.offset);
+                json!({"line": line, "column": column, "label": label})
+            })
+            .collect();
+        value["related"] = json!(related);
+    }
+    value
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -104,6 +116,8 @@ impl miette::Diagnostic for Report<'_> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.d.label.clone()), self.d.span))))
+        let primary = LabeledSpan::new_with_span(Some(self.d.label.clone()), self.d.span);
+        let related = self.d.related.iter().map(|(span, label)| LabeledSpan::new_with_span(Some(label.clone()), *span));
+        Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }

@@ -207,7 +207,7 @@ fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Diagnostics) 
 }
 
 fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
-    let r = Reader::new(node, 1, &["port", "service", "service-port", "issuer", "path"], &[], d);
+    let r = Reader::new(node, 1, &["port", "service", "service-port", "issuer", "path", "strip-prefix"], &[], d);
     let host = r.arg_string(0, "host", d);
     let port = match r.prop("port") {
         Some((value, span)) => port_ref(value, span, d),
@@ -240,6 +240,7 @@ fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
         service,
         issuer: r.string("issuer", d),
         path: r.string("path", d).unwrap_or_else(|| Spanned::new("/".into(), node.name_span)),
+        strip_prefix: r.prop("strip-prefix").map(|(_, span)| Spanned::new(r.bool("strip-prefix", false, d), span)),
     })
 }
 

@@ -191,8 +191,12 @@ pub struct Expose {
     pub service: Option<Spanned<(String, u16)>>,
     /// The ClusterIssuer; defaults to the only one declared.
     pub issuer: Option<Name>,
-    /// A path prefix (default `/`).
+    /// A path prefix (default `/`). Apps share a host by path: the longest
+    /// prefix wins.
     pub path: Spanned<String>,
+    /// Strip `path` from the request before it reaches the app (a Traefik
+    /// `stripPrefix` Middleware); default `#false`.
+    pub strip_prefix: Option<Spanned<bool>>,
 }
 
 /// A connection this app opens: `connects-to "app"` or `"namespace/app"`.
