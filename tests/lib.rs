@@ -1,5 +1,6 @@
 //! The integration suite: one binary, a file per feature.
 
+mod availability;
 mod charts;
 mod cli;
 mod determinism;

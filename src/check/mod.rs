@@ -2,6 +2,7 @@
 //! Every reference is resolved, every name and value validated, and all
 //! problems are reported at once.
 
+mod availability;
 mod chart_versions;
 mod cluster;
 mod connections;

@@ -144,6 +144,7 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
     label(&app.name, "app", d);
     ports(&app.ports, d);
     resources(&app.resources, d);
+    super::availability::check(app, d);
     let (pod_labels, object_name, kind) = match &app.source {
         AppSource::Image(image) => {
             if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {

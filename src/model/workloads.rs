@@ -59,6 +59,7 @@ const APP_CHILDREN: &[&str] = &[
     "metrics",
     "command",
     "args",
+    "availability",
 ];
 
 fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
@@ -92,6 +93,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         .collect();
     let command = r.child("command", d).map(|n| string_args(n, d)).unwrap_or_default();
     let args = r.child("args", d).map(|n| string_args(n, d)).unwrap_or_default();
+    let availability = r.child("availability", d).map(|n| super::availability::availability(n, d));
     Some(App {
         name: name?,
         source: source?,
@@ -108,6 +110,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         internet,
         command,
         args,
+        availability,
     })
 }
 

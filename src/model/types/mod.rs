@@ -2,11 +2,13 @@
 //! These types are also the source of `stackc schema`, so every doc comment
 //! here is user documentation.
 
+mod availability;
 mod environments;
 mod platform;
 mod stack;
 mod workloads;
 
+pub use availability::*;
 pub use environments::*;
 pub use platform::*;
 pub use stack::*;

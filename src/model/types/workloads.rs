@@ -112,6 +112,8 @@ pub struct App {
     pub command: Vec<String>,
     /// The container arguments.
     pub args: Vec<String>,
+    /// Disruption budget and spread across nodes (apps with `replicas` > 1).
+    pub availability: Option<Availability>,
 }
 
 /// Where an app's pods come from.
