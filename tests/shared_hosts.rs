@@ -144,3 +144,47 @@ fn related_places_in_json_are_lines_and_columns() {
     assert_eq!((related["line"].as_u64(), related["column"].as_u64()), (Some(13), Some(20)), "{json}");
     assert_eq!(related["label"], "first exposed here");
 }
+
+/// One app at two paths of one host, moved to another host in one cluster:
+/// `host=` and `expose "<host>" host=...` move every exposure of that host.
+#[test]
+fn an_override_moves_every_path_of_the_host() {
+    for change in [
+        "host=\"api.staging.acme.io\"",
+        "{\n            expose \"api.acme.io\" host=\"api.staging.acme.io\"\n        }",
+    ] {
+        let source = format!(
+            "stack \"s\" {{
+    cluster \"production\" distribution=\"k3s\" version=\"1.33\"
+    cluster \"staging\" distribution=\"k3s\" version=\"1.33\" {{
+        override \"a/api\" {change}
+    }}
+    platform {{
+        traefik
+        cert-manager {{
+            issuer \"le\" acme-email=\"ops@acme.io\" dns01=\"cloudflare\" token-secret=\"cf\"
+        }}
+    }}
+    namespace \"a\" {{
+        app \"api\" image=\"y:1\" {{
+            port \"http\" 8080
+            port \"ws\" 8081
+            expose \"api.acme.io\" port=\"http\"
+            expose \"api.acme.io\" port=\"ws\" path=\"/ws\"
+        }}
+    }}
+}}
+"
+        );
+        let tree = compile(&source).unwrap_or_else(|e| panic!("{change}: {e}"));
+        let route = |cluster: &str, host: &str| {
+            let path = format!("clusters/{cluster}/a/ingressroute-{host}.yaml");
+            yaml(&String::from_utf8_lossy(tree.files.get(&path).unwrap_or_else(|| panic!("{path}"))))
+        };
+        for (cluster, host) in [("production", "api-acme-io"), ("staging", "api-staging-acme-io")] {
+            let routes = route(cluster, host)["spec"]["routes"].as_array().unwrap().len();
+            assert_eq!(routes, 2, "{change}: {cluster}");
+        }
+        assert!(!tree.files.contains_key("clusters/staging/a/ingressroute-api-acme-io.yaml"), "{change}");
+    }
+}
