@@ -1,5 +1,6 @@
 //! The integration suite: one binary, a file per feature.
 
+mod availability;
 mod charts;
 mod cli;
 mod config_files;
@@ -33,6 +34,7 @@ mod review;
 mod schema;
 mod sealed;
 mod secrets;
+mod shared_hosts;
 mod sops;
 mod stack_paths;
 mod support;

@@ -25,7 +25,14 @@ use crate::support::root;
 fn clusters() -> &'static [stackc::Analyzed] {
     static CLUSTERS: OnceLock<Vec<stackc::Analyzed>> = OnceLock::new();
     CLUSTERS.get_or_init(|| {
-        let dirs = ["", "examples/minimal", "examples/multi-namespace", "examples/argocd", "examples/mixed"];
+        let dirs = [
+            "",
+            "examples/minimal",
+            "examples/multi-namespace",
+            "examples/argocd",
+            "examples/mixed",
+            "examples/social",
+        ];
         let dirs = dirs.into_iter().chain(["examples/kustomize", "examples/environments"]);
         dirs.flat_map(|dir| {
             let dir = root().join(dir);

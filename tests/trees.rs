@@ -162,3 +162,8 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
         }
     }
 }
+
+#[test]
+fn social_tree() {
+    insta::assert_snapshot!("social", tree_text(&example_tree("social")));
+}

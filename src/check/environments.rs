@@ -97,14 +97,18 @@ fn app_override(app: &mut App, o: &Override, d: &mut Diagnostics) {
         );
     }
     if let Some(host) = &o.host {
-        match app.exposes.as_mut_slice() {
-            [only] => only.host = host.clone(),
-            [] => d.push(not_for(host.span, "`host`", "an app that exposes nothing")),
+        // One host, perhaps at several paths (apps share a host by path): all move.
+        let mut hosts: Vec<String> = app.exposes.iter().map(|e| e.host.value.to_ascii_lowercase()).collect();
+        hosts.sort();
+        hosts.dedup();
+        match hosts.len() {
+            0 => d.push(not_for(host.span, "`host`", "an app that exposes nothing")),
+            1 => app.exposes.iter_mut().for_each(|e| e.host = host.clone()),
             several => d.push(
                 Diagnostic::error(
                     Code::InvalidValue,
                     host.span,
-                    format!("`{}` exposes {} hosts; say which one changes", app.name.value, several.len()),
+                    format!("`{}` exposes {several} hosts; say which one changes", app.name.value),
                 )
                 .label("which host?")
                 .help("write one `expose \"<declared host>\" host=\"<new host>\"` child per host"),
@@ -112,12 +116,14 @@ fn app_override(app: &mut App, o: &Override, d: &mut Diagnostics) {
         }
     }
     for change in &o.exposes {
-        match app.exposes.iter_mut().find(|e| e.host.value == change.from.value) {
-            Some(expose) => expose.host = change.host.clone(),
-            None => {
-                let hosts: Vec<&str> = app.exposes.iter().map(|e| e.host.value.as_str()).collect();
-                d.push(unknown_reference("exposed host", &change.from, &hosts));
-            }
+        let mut moved = false;
+        for expose in app.exposes.iter_mut().filter(|e| e.host.value.eq_ignore_ascii_case(&change.from.value)) {
+            expose.host = change.host.clone();
+            moved = true;
+        }
+        if !moved {
+            let hosts: Vec<&str> = app.exposes.iter().map(|e| e.host.value.as_str()).collect();
+            d.push(unknown_reference("exposed host", &change.from, &hosts));
         }
     }
     for change in &o.volumes {

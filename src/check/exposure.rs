@@ -4,17 +4,19 @@ use std::collections::BTreeMap;
 
 use super::cluster::invalid;
 use super::connections::find_port;
+use super::hosts::Hosts;
 use super::names::is_host;
 use super::types::*;
 use super::workloads::{resolved_ports, unknown_reference};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::{self, AppSource, Stack};
 
 pub(super) fn exposure(
     stack: &Stack,
+    namespace: &str,
     app: &model::App,
     e: &model::Expose,
-    hosts: &mut BTreeMap<String, Span>,
+    hosts: &mut Hosts,
     d: &mut Diagnostics,
 ) -> Option<Exposure> {
     if stack.platform.traefik.is_none() {
@@ -25,19 +27,16 @@ pub(super) fn exposure(
     }
     if !is_host(&e.host) {
         d.push(invalid(e.host.span, "a host name like `app.example.com`", &e.host));
-    } else if let Some(first) = hosts.insert(e.host.value.to_ascii_lowercase(), e.host.span) {
-        d.push(
-            Diagnostic::duplicate(
-                Code::DuplicateHost,
-                first,
-                e.host.span,
-                format!("host `{}` is exposed twice", e.host.value),
-            )
-            .help("a host routes to one app: remove one `expose` or give it another host"),
-        );
     }
     if !e.path.starts_with('/') || e.path.contains('`') || e.path.chars().any(char::is_control) {
         d.push(invalid(e.path.span, "a URL path starting with `/`", &e.path));
+    }
+    if let Some(strip) = e.strip_prefix.as_ref().filter(|s| s.value && e.path.value == "/") {
+        d.push(
+            Diagnostic::error(Code::InvalidValue, strip.span, "`strip-prefix` on an exposure at `/` strips nothing")
+                .label("nothing to strip")
+                .help("add `path=\"/...\"`, or remove `strip-prefix`"),
+        );
     }
     let issuers: Vec<&str> =
         stack.platform.cert_manager.iter().flat_map(|c| c.issuers.iter().map(|i| i.name.value.as_str())).collect();
@@ -67,6 +66,9 @@ pub(super) fn exposure(
             None
         }
     };
+    if is_host(&e.host) {
+        hosts.claim(namespace, e, issuer.as_deref(), d);
+    }
     let ports = resolved_ports(&app.ports);
     let probe = Workload {
         name: app.name.value.clone(),
@@ -107,6 +109,7 @@ pub(super) fn exposure(
         service,
         service_port,
         issuer: issuer?,
+        strip_prefix: e.strip_prefix.as_ref().is_some_and(|s| s.value),
         span: e.host.span,
     })
 }

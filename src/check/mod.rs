@@ -2,6 +2,7 @@
 //! Every reference is resolved, every name and value validated, and all
 //! problems are reported at once.
 
+mod availability;
 mod chart_versions;
 mod cluster;
 mod connections;
@@ -9,6 +10,7 @@ mod databases;
 mod environments;
 mod exposure;
 mod files;
+mod hosts;
 mod identity;
 pub mod images;
 pub mod names;

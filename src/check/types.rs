@@ -139,5 +139,7 @@ pub struct Exposure {
     pub service: String,
     pub service_port: u16,
     pub issuer: String,
+    /// Traefik strips `path` before the request reaches the app.
+    pub strip_prefix: bool,
     pub span: Span,
 }

@@ -17,13 +17,14 @@ pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
     namespaces.sort_by(|a, b| a.name.cmp(&b.name));
     namespaces.dedup_by(|a, b| a.name == b.name);
     let targets = Targets::new(&namespaces);
-    let mut hosts: BTreeMap<String, Span> = BTreeMap::new();
+    let mut hosts = super::hosts::Hosts::default();
     let mut resolved = Vec::new();
     for ns_decl in &stack.namespaces {
         for app in &ns_decl.apps {
             let connects: Vec<Connection> =
                 app.connects.iter().filter_map(|c| targets.connection(&ns_decl.name, c, d)).collect();
-            let exposes = app.exposes.iter().filter_map(|e| exposure(stack, app, e, &mut hosts, d)).collect();
+            let exposes =
+                app.exposes.iter().filter_map(|e| exposure(stack, &ns_decl.name, app, e, &mut hosts, d)).collect();
             resolved.push((ns_decl.name.value.clone(), app.name.value.clone(), connects, exposes));
         }
     }
@@ -143,6 +144,7 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
     label(&app.name, "app", d);
     ports(&app.ports, d);
     resources(&app.resources, d);
+    super::availability::check(app, d);
     let (pod_labels, object_name, kind) = match &app.source {
         AppSource::Image(image) => {
             if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {

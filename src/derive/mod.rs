@@ -3,6 +3,7 @@
 //! unit by the GitOps engine), their dependency order, the engine's own
 //! objects (`engine/`), and the network graph the policies must allow.
 
+mod availability;
 mod components;
 mod config_files;
 mod engine;

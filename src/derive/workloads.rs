@@ -149,6 +149,9 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App, store: &SecretStore
     if !volumes.is_empty() {
         pod["volumes"] = Value::Array(volumes);
     }
+    if let Some(spread) = super::availability::spread(w, app) {
+        pod["topologySpreadConstraints"] = spread;
+    }
     // The pod is moved in, not embedded: `json!` would copy it.
     let mut spec = json!({"spec": {
         "replicas": app.replicas.value,
@@ -160,6 +163,7 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App, store: &SecretStore
         spec["spec"]["template"]["metadata"]["annotations"] = json!({super::config_files::HASH_ANNOTATION: hash});
     }
     out.push(Object::new("apps/v1", "Deployment", &w.object_name, ns, &labels, spec, w.span));
+    out.extend(super::availability::budget(w, app, &labels));
     if !w.ports.is_empty() {
         out.push(service(w, &labels));
     }

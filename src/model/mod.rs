@@ -2,6 +2,7 @@
 //! [`Stack`], rejecting unknown nodes and properties and values of the wrong
 //! type. Names stay unresolved; `check` resolves them.
 
+mod availability;
 mod environments;
 mod files;
 mod kyverno;

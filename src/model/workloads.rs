@@ -63,6 +63,7 @@ const APP_CHILDREN: &[&str] = &[
     "liveness",
     "startup",
     "file",
+    "availability",
 ];
 
 fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
@@ -96,6 +97,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         .collect();
     let command = r.child("command", d).map(|n| string_args(n, d)).unwrap_or_default();
     let args = r.child("args", d).map(|n| string_args(n, d)).unwrap_or_default();
+    let availability = r.child("availability", d).map(|n| super::availability::availability(n, d));
     Some(App {
         name: name?,
         source: source?,
@@ -114,6 +116,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         args,
         files: r.children("file").filter_map(|n| super::files::file(n, d)).collect(),
         probes: super::probes::probes(&r, d),
+        availability,
     })
 }
 
@@ -215,7 +218,7 @@ pub(super) fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Di
 }
 
 fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
-    let r = Reader::new(node, 1, &["port", "service", "service-port", "issuer", "path"], &[], d);
+    let r = Reader::new(node, 1, &["port", "service", "service-port", "issuer", "path", "strip-prefix"], &[], d);
     let host = r.arg_string(0, "host", d);
     let port = match r.prop("port") {
         Some((value, span)) => port_ref(value, span, d),
@@ -248,6 +251,7 @@ fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
         service,
         issuer: r.string("issuer", d),
         path: r.string("path", d).unwrap_or_else(|| Spanned::new("/".into(), node.name_span)),
+        strip_prefix: r.prop("strip-prefix").map(|(_, span)| Spanned::new(r.bool("strip-prefix", false, d), span)),
     })
 }
 

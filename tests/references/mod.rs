@@ -22,7 +22,7 @@ use stackc::render::Tree;
 use crate::support::{compile_in, root};
 use walk::{Kind, Reference};
 
-const EXAMPLES: &[&str] = &["minimal", "multi-namespace", "mixed", "argocd", "kustomize", "environments"];
+const EXAMPLES: &[&str] = &["minimal", "multi-namespace", "mixed", "argocd", "kustomize", "environments", "social"];
 
 /// Where each reference of `tree` is satisfied; the problems found.
 struct Resolution {

@@ -2,6 +2,7 @@
 //! These types are also the source of `stackc schema`, so every doc comment
 //! here is user documentation.
 
+mod availability;
 mod environments;
 mod files;
 mod kdl;
@@ -10,6 +11,7 @@ mod probes;
 mod stack;
 mod workloads;
 
+pub use availability::*;
 pub use environments::*;
 pub use files::*;
 pub use platform::*;

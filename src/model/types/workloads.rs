@@ -125,6 +125,8 @@ pub struct App {
     /// Health probes: `readiness`, `liveness`, `startup`.
     #[serde(flatten)]
     pub probes: Probes,
+    /// Disruption budget and spread across nodes (apps with `replicas` > 1).
+    pub availability: Option<Availability>,
 }
 
 /// Where an app's pods come from.
@@ -211,8 +213,12 @@ pub struct Expose {
     pub service: Option<Spanned<(String, u16)>>,
     /// The ClusterIssuer; defaults to the only one declared.
     pub issuer: Option<Name>,
-    /// A path prefix (default `/`).
+    /// A path prefix (default `/`). Apps share a host by path: the longest
+    /// prefix wins.
     pub path: Spanned<String>,
+    /// Strip `path` from the request before it reaches the app (a Traefik
+    /// `stripPrefix` Middleware); default `#false`.
+    pub strip_prefix: Option<Spanned<bool>>,
 }
 
 /// A connection this app opens: `connects-to "app"` or `"namespace/app"`.
