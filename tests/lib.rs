@@ -8,6 +8,7 @@ mod ecosystem;
 mod emitter;
 mod engines;
 mod environments;
+mod fmt;
 mod hostile;
 mod identity;
 mod images;
