@@ -49,6 +49,15 @@ fn fmt_keeps_every_comment_where_it_belongs() {
 }
 
 #[test]
+fn fmt_keeps_comments_between_a_slashdash_and_its_item() {
+    // Before: the `//` comment ended the node, and `2 3` became a node.
+    let input = "node 1 /- // stuff\n2 3\n/- /* why */\n// and\nold\n";
+    let expected = "node 1 /- // stuff\n    2 3\n/- /* why */ // and\nold\n";
+    assert_eq!(format(input), expected);
+    assert_eq!(format(expected), expected, "idempotent");
+}
+
+#[test]
 fn fmt_refuses_a_file_that_does_not_parse() {
     let dir = tempfile::tempdir().unwrap();
     let broken = "stack \"s\" {\n  cluster \"c\" \n";
@@ -141,4 +150,33 @@ proptest! {
         let dir = root();
         prop_assert_eq!(compile_in(&dir, &source), compile_in(&dir, &formatted));
     }
+}
+
+/// Every case of the KDL test suite (`tests/syntax/kdl_spec_cases`) that
+/// parses: fmt lays it out (or refuses one of the documented fallback
+/// forms), its own safety check passes, and the result is a fixed point.
+#[test]
+fn fmt_lays_out_every_kdl_spec_case_safely() {
+    let dir = root().join("tests/syntax/kdl_spec_cases");
+    let mut formatted_cases = 0;
+    for file in std::fs::read_dir(dir).unwrap() {
+        let path = file.unwrap().path();
+        let Ok(source) = std::fs::read_to_string(&path) else { continue };
+        if stackc::syntax::parse(&source).is_err() {
+            continue;
+        }
+        match stackc::fmt::format(&source) {
+            Ok(formatted) => {
+                formatted_cases += 1;
+                assert_eq!(format(&formatted), formatted, "{} is not idempotent", path.display());
+            }
+            Err(d) => assert!(
+                d.iter().all(|d| !d.message.contains("formatter bug")),
+                "{}: {}",
+                path.display(),
+                crate::support::render_diagnostics(&d, &source)
+            ),
+        }
+    }
+    assert!(formatted_cases >= 100, "only {formatted_cases} cases formatted");
 }

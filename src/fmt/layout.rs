@@ -156,9 +156,7 @@ impl Printer<'_> {
                 self.begin_item();
                 self.out.push_str("/-");
                 self.mid_line = true;
-                while self.tokens.get(self.i).is_some_and(|t| matches!(t.kind, TokenKind::Space | TokenKind::Newline)) {
-                    self.i += 1;
-                }
+                self.after_slashdash(self.depth);
             }
             TokenKind::String(name) => {
                 self.begin_item();
@@ -221,9 +219,7 @@ impl Printer<'_> {
                 self.space();
                 self.out.push_str("/-");
                 self.glue = true;
-                while self.tokens.get(self.i).is_some_and(|t| matches!(t.kind, TokenKind::Space | TokenKind::Newline)) {
-                    self.i += 1;
-                }
+                self.after_slashdash(self.depth + 1);
             }
             TokenKind::Escline => self.escline(),
             TokenKind::Open => {
@@ -288,6 +284,33 @@ impl Printer<'_> {
             self.out.push_str(INDENT);
         }
         self.glue = true;
+    }
+
+    /// The line space between `/-` and what it comments out: its comments
+    /// are kept (a `//` one ends the line, the item follows at `indent`).
+    fn after_slashdash(&mut self, indent: usize) {
+        while let Some(t) = self.tokens.get(self.i) {
+            match t.kind {
+                TokenKind::Space | TokenKind::Newline => {}
+                TokenKind::BlockComment => {
+                    self.out.push(' ');
+                    self.out.push_str(text(self.src, t));
+                    self.out.push(' ');
+                }
+                TokenKind::LineComment => {
+                    if !self.out.ends_with(' ') {
+                        self.out.push(' ');
+                    }
+                    self.out.push_str(text(self.src, t));
+                    self.out.push('\n');
+                    for _ in 0..indent {
+                        self.out.push_str(INDENT);
+                    }
+                }
+                _ => break,
+            }
+            self.i += 1;
+        }
     }
 
     fn end_node(&mut self) {
