@@ -58,6 +58,12 @@ fn fmt_keeps_comments_between_a_slashdash_and_its_item() {
 }
 
 #[test]
+fn fmt_treats_a_block_of_only_line_continuations_as_empty() {
+    // Before: `{\` + newline + `}` became `{` + newline + `}`, and that `{}` (not a fixed point).
+    assert_eq!(format("a {\\\n}\n"), "a {}\n");
+}
+
+#[test]
 fn fmt_refuses_a_file_that_does_not_parse() {
     let dir = tempfile::tempdir().unwrap();
     let broken = "stack \"s\" {\n  cluster \"c\" \n";

@@ -224,7 +224,11 @@ impl Printer<'_> {
             TokenKind::Escline => self.escline(),
             TokenKind::Open => {
                 self.space();
-                if self.peek_kind(true) == Some(&TokenKind::Close) {
+                let empty = self.tokens[self.i..]
+                    .iter()
+                    .find(|t| !matches!(t.kind, TokenKind::Space | TokenKind::Newline | TokenKind::Escline))
+                    .is_some_and(|t| t.kind == TokenKind::Close);
+                if empty {
                     while self.tokens[self.i].kind != TokenKind::Close {
                         self.i += 1;
                     }
