@@ -1,6 +1,7 @@
-//! `stackc fmt`: one canonical layout for stack files (see [`layout`] for
-//! the rules). The formatter prints the lossless token stream of the KDL
-//! reader, so every comment is kept, and it proves each result safe before
+//! `stackc fmt`: one canonical layout for stack files (the rules are in
+//! `layout.rs` and `docs/editors.md`). The formatter prints the lossless
+//! token stream of the KDL reader, so every comment is kept, and it proves
+//! each result safe before
 //! handing it out: the formatted text must parse to the same document (names,
 //! values, properties, children, in order; spans aside) and hold the same
 //! comments in the same order. Anything else is refused, never written.
