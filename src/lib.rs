@@ -21,6 +21,7 @@ pub mod cli;
 pub mod derive;
 pub mod diagnostic;
 pub mod emit;
+pub mod fmt;
 pub mod labels;
 pub mod model;
 pub mod parallel;

@@ -50,7 +50,14 @@ fn the_hooks_run_stackc_from_path_with_a_source_built_alternative() {
     assert_eq!(language("stackc-check"), "system");
     assert_eq!(language("stackc-build"), "system");
     assert_eq!(language("stackc-check-source"), "rust");
+    assert_eq!(language("stackc-fmt"), "system");
     for h in &hooks {
+        if h["id"] == "stackc-fmt" {
+            // fmt takes the staged stack files as its arguments.
+            assert_eq!(str_of(h, "entry"), "stackc fmt --check");
+            assert!(regex_lite::Regex::new(str_of(h, "files")).unwrap().is_match("clusters/home/stack.kdl"));
+            continue;
+        }
         assert!(str_of(h, "entry").starts_with("stackc build"), "{h:?}");
         assert_eq!(h["pass_filenames"], Value::Bool(false));
         regex_lite::Regex::new(str_of(h, "files")).unwrap();

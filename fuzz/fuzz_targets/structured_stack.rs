@@ -2,7 +2,7 @@
 //! databases, volumes, exposures, odd names and values, every engine,
 //! Velero, and a second cluster with overrides. Each is written as KDL and
 //! compiled; a stack that compiles must verify (compile runs the network
-//! proof) and give the same bytes twice.
+//! proof) and give the same bytes twice, and the same bytes after `stackc fmt`.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -211,5 +211,14 @@ fuzz_target!(|stack: Stack| {
         (Ok(a), Ok(b)) => assert_eq!(a.tree, b.tree),
         (Err(a), Err(b)) => assert_eq!(a, b),
         _ => panic!("the same input compiled once and failed once"),
+    }
+    // `stackc fmt` never changes what a stack means: the formatted source
+    // compiles to the same tree, or fails as the input does.
+    if let Ok(formatted) = stackc::fmt::format(&source) {
+        match (stackc::compile(&source, &options), stackc::compile(&formatted, &options)) {
+            (Ok(a), Ok(b)) => assert_eq!(a.tree, b.tree, "fmt changed the rendered tree"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("fmt changed whether the stack compiles"),
+        }
     }
 });

@@ -3,6 +3,7 @@
 
 mod build;
 mod diff;
+mod fmt;
 pub mod graph;
 mod init;
 pub mod out;
@@ -53,6 +54,8 @@ pub enum Command {
     Schema,
     /// Summarize what a change to the stack means: connections, exposure, egress, workloads.
     Diff(diff::DiffArgs),
+    /// Rewrite stack files in the canonical layout (or list those that would change).
+    Fmt(fmt::FmtArgs),
     /// Write a starter stack.kdl (and a .gitignore) that builds as it is.
     Init(init::InitArgs),
     /// Print a renovate.json that bumps image tags and chart versions in the stack.
@@ -149,6 +152,7 @@ pub fn main() -> i32 {
         Command::Verify(args) => verify::run_verify(&args),
         Command::Explain(args) => verify::run_explain(&args),
         Command::Init(args) => init::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Renovate(args) => renovate::run(&args),
         Command::Completions { shell } => {

@@ -6,6 +6,8 @@ mod hints;
 mod limits;
 mod reader;
 
+pub(crate) use reader::tokens;
+
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
 pub use limits::{MAX_BYTES, MAX_DEPTH};
 

@@ -142,3 +142,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// `stackc fmt` on the same documents (comments, line continuations,
+    /// slashdashes, odd spaces and terminators): never its "formatter bug"
+    /// refusal on a document that parses, and a fixed point.
+    #[test]
+    fn fmt_of_random_documents_is_safe_and_idempotent(source in document()) {
+        match stackc::fmt::format(&source) {
+            Ok(formatted) => {
+                let again = stackc::fmt::format(&formatted);
+                prop_assert_eq!(again.as_ref(), Ok(&formatted), "{:?}", source);
+            }
+            Err(d) => prop_assert!(
+                stackc::syntax::parse(&source).is_err() || !d.iter().any(|d| d.message.contains("formatter bug")),
+                "{source:?}\n{d:?}"
+            ),
+        }
+    }
+}

@@ -60,7 +60,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A nested `/* */` comment, counted rather than recursed.
-    fn skip_block_comment(&mut self) -> Option<()> {
+    pub(super) fn skip_block_comment(&mut self) -> Option<()> {
         self.pos += 2;
         let mut depth = 1usize;
         while depth > 0 {
@@ -80,7 +80,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// `//` to the end of the line, the newline included.
-    fn skip_line_comment(&mut self) {
+    pub(super) fn skip_line_comment(&mut self) {
         self.pos += 2;
         while self.pos < self.bytes.len() {
             if let Some(n) = self.newline_at(self.pos) {
@@ -93,7 +93,7 @@ impl<'a> Cursor<'a> {
 
     /// `escline := '\' ws* (single-line-comment | newline | eof) ws*`, if one
     /// starts at the cursor; the cursor is unchanged otherwise.
-    fn skip_escline(&mut self) -> Option<bool> {
+    pub(super) fn skip_escline(&mut self) -> Option<bool> {
         let start = self.pos;
         self.pos += 1;
         self.skip_ws()?;

@@ -11,6 +11,7 @@
 mod lex;
 mod numbers;
 mod strings;
+pub(crate) mod tokens;
 
 use super::{Arg, Node, Prop, Scalar};
 use crate::diagnostic::Span;

@@ -35,7 +35,7 @@ impl Cursor<'_> {
 
     /// `identifier-string`, without the keywords the spec or the `kdl`
     /// crate treat specially.
-    fn identifier(&mut self) -> Option<&str> {
+    pub(super) fn identifier(&mut self) -> Option<&str> {
         let start = self.pos;
         let rest = &self.src[start..];
         let len = identifier_len(rest);
