@@ -312,6 +312,9 @@ def check_layout(root: Path, rep: Report, foreign: set, exempt: set, roots: dict
                 continue  # reconciled by its own Flux Kustomization; must not be listed twice (see below)
             if any((d / name).resolve() in i.parents for i in included):
                 continue  # holds shared directories the clusters' directories list (kustomize engine)
+            if (d / name).is_dir() and not any((d / name / k).exists() for k in KUSTOMIZATION_NAMES) \
+                    and any((d / name).resolve() in r.parents for r in roots):
+                continue  # no listing of its own: it only holds directories the engine applies on their own
             if rel(d, root) == "clusters" and (d / name).is_dir() and len([c for c in d.iterdir() if c.is_dir()]) > 1:
                 continue  # several clusters (environments): each is applied on its own, never together
             kind = "directory" if (d / name).is_dir() else "file"
