@@ -105,3 +105,17 @@ fn two_apps_on_one_public_port_are_labelled_at_both() {
     let d = stackc::resolve(&source).expect_err("the stack must be rejected");
     insta::assert_snapshot!("expose-port-duplicate", render_diagnostics(&d, &source));
 }
+
+#[test]
+fn traefiks_own_ports_are_not_public_ports() {
+    let body = "    namespace \"a\" {
+        app \"web\" image=\"x:1\" {
+            port \"http\" 8080
+            expose-port 443 port=\"http\"
+        }
+    }";
+    let source = stack(body);
+    let d = stackc::resolve(&source).expect_err("the stack must be rejected");
+    let text = render_diagnostics(&d, &source);
+    assert!(text.contains("invalid-value") && text.contains("port 443 is Traefik's own"), "{text}");
+}
