@@ -11,6 +11,7 @@ mod ecosystem;
 mod emitter;
 mod engines;
 mod environments;
+mod expose_port;
 mod fmt;
 mod graph;
 mod hostile;

@@ -43,7 +43,7 @@ fn traefik_entry_points_and_nothing_else_take_unauthenticated_clients() {
 
     let graph = seed_graph();
     let traefik = graph.node(&stackc::derive::traefik_id()).expect("Traefik is in the graph");
-    let entry_points: BTreeSet<u16> = traefik.world_ingress.iter().copied().collect();
+    let entry_points: BTreeSet<u16> = traefik.world_ingress.iter().map(|(port, _)| *port).collect();
     assert_eq!(skipped, entry_points, "exactly the ports the internet may reach skip the proxy");
     assert_eq!(skipped, BTreeSet::from([8000, 8443]));
 }

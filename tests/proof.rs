@@ -32,6 +32,7 @@ fn clusters() -> &'static [stackc::Analyzed] {
             "examples/argocd",
             "examples/mixed",
             "examples/social",
+            "examples/forge",
         ];
         let dirs = dirs.into_iter().chain(["examples/kustomize", "examples/environments"]);
         dirs.flat_map(|dir| {
@@ -177,7 +178,10 @@ fn to_address(stack: &ResolvedStack, n: &GraphNode, ip: IpAddr) -> Allowed {
 
 /// Declared ingress of `n` from an address: entry points, webhooks.
 fn from_address(stack: &ResolvedStack, ip: IpAddr, n: &GraphNode) -> Allowed {
-    let mut a = tcp(n.world_ingress.iter().copied());
+    let mut a = Allowed::none();
+    for &(port, p) in &n.world_ingress {
+        a.union_with(&Allowed::only(protocol(p), PortSet::single(port)));
+    }
     if api_ip(stack) == Some(ip) || node_source(stack, ip) {
         a.union_with(&tcp(n.api_ingress.iter().copied()));
     }

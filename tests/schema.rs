@@ -28,6 +28,7 @@ const ARGS: &[(&str, &[&str])] = &[
     ("App", &["name"]),
     ("Port", &["name", "number"]),
     ("Expose", &["host"]),
+    ("ExposePort", &["number"]),
     ("Connect", &["target"]),
     ("Env", &["name", "value"]),
     ("Volume", &["name"]),

@@ -8,8 +8,8 @@ use super::hosts::Hosts;
 use super::names::is_host;
 use super::types::*;
 use super::workloads::{resolved_ports, unknown_reference};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::{self, AppSource, Stack};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned};
+use crate::model::{self, AppSource, Protocol, Stack};
 
 pub(super) fn exposure(
     stack: &Stack,
@@ -69,23 +69,7 @@ pub(super) fn exposure(
     if is_host(&e.host) {
         hosts.claim(namespace, e, issuer.as_deref(), d);
     }
-    let ports = resolved_ports(&app.ports);
-    let probe = Workload {
-        name: app.name.value.clone(),
-        namespace: String::new(),
-        span: app.name.span,
-        kind: WorkloadKind::Release { release: String::new() },
-        pod_labels: BTreeMap::new(),
-        object_name: String::new(),
-        ports,
-        connects: Vec::new(),
-        exposes: Vec::new(),
-        api_access: false,
-        internet: Vec::new(),
-        service_account: None,
-        metrics: None,
-    };
-    let port = find_port(&probe, &e.port, d)?;
+    let port = app_port(app, &e.port, d)?;
     let (service, service_port) = match (&app.source, &e.service) {
         (_, Some(s)) => s.value.clone(),
         (AppSource::Image(_), None) => (app.name.value.clone(), port.number),
@@ -111,6 +95,94 @@ pub(super) fn exposure(
         issuer: issuer?,
         strip_prefix: e.strip_prefix.as_ref().is_some_and(|s| s.value),
         span: e.host.span,
+    })
+}
+
+/// The app's port `port` names (by name or number).
+fn app_port(app: &model::App, port: &Spanned<model::PortRef>, d: &mut Diagnostics) -> Option<ResolvedPort> {
+    let ports = resolved_ports(&app.ports);
+    let probe = Workload {
+        name: app.name.value.clone(),
+        namespace: String::new(),
+        span: app.name.span,
+        kind: WorkloadKind::Release { release: String::new() },
+        pod_labels: BTreeMap::new(),
+        object_name: String::new(),
+        ports,
+        connects: Vec::new(),
+        exposes: Vec::new(),
+        expose_ports: Vec::new(),
+        api_access: false,
+        internet: Vec::new(),
+        service_account: None,
+        metrics: None,
+    };
+    find_port(&probe, port, d)
+}
+
+/// Traefik's own ports, which an `expose-port` cannot take: the container
+/// ports (traefik/traefik-helm-chart v37.1.2 traefik/values.yaml:652,676,717,778)
+/// and the Service ports of `web` and `websecure` (:681, :722).
+const TRAEFIK_PORTS: [u16; 6] = [80, 443, 8000, 8080, 8443, 9100];
+
+/// `expose-port N port="..."`: the public port, claimed once per protocol
+/// across the stack (`taken`).
+pub(super) fn port_exposure(
+    stack: &Stack,
+    app: &model::App,
+    e: &model::ExposePort,
+    taken: &mut BTreeMap<(Protocol, u16), Span>,
+    d: &mut Diagnostics,
+) -> Option<PortExposure> {
+    if stack.platform.traefik.is_none() {
+        d.push(
+            Diagnostic::error(Code::MissingPlatform, e.number.span, "exposing a port needs Traefik")
+                .help("add `traefik` to `platform { ... }`"),
+        );
+    }
+    if TRAEFIK_PORTS.contains(&e.number.value) {
+        d.push(
+            Diagnostic::error(Code::InvalidValue, e.number.span, format!("port {} is Traefik's own", e.number.value))
+                .label("taken by Traefik")
+                .help("choose another public port, e.g. 2222"),
+        );
+    } else if let Some(first) = taken.get(&(e.protocol, e.number.value)) {
+        d.push(
+            Diagnostic::duplicate(
+                Code::DuplicateName,
+                *first,
+                e.number.span,
+                format!("public port {} is exposed twice", e.number.value),
+            )
+            .help("each `expose-port` needs a public port of its own"),
+        );
+    } else {
+        taken.insert((e.protocol, e.number.value), e.number.span);
+    }
+    let port = app_port(app, &e.port, d)?;
+    let (service, service_port) = match (&app.source, &e.service) {
+        (_, Some(s)) => s.value.clone(),
+        (AppSource::Image(_), None) => (app.name.value.clone(), port.number),
+        (AppSource::Release { .. }, None) => {
+            d.push(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    e.number.span,
+                    "an app from a release needs the chart's Service to expose",
+                )
+                .label("which Service?")
+                .help("add `service=\"<chart's service>\" service-port=22`"),
+            );
+            return None;
+        }
+    };
+    Some(PortExposure {
+        entry: e.number.value,
+        protocol: e.protocol,
+        port: port.number,
+        service,
+        service_port,
+        span: e.number.span,
     })
 }
 

@@ -58,6 +58,8 @@ pub struct Workload {
     /// Sorted, deduplicated.
     pub connects: Vec<Connection>,
     pub exposes: Vec<Exposure>,
+    /// Ports served through Traefik entry points of their own.
+    pub expose_ports: Vec<PortExposure>,
     pub api_access: bool,
     /// Sorted, deduplicated internet egress ports.
     pub internet: Vec<(u16, Span)>,
@@ -126,6 +128,29 @@ pub struct Connection {
     pub port: u16,
     pub protocol: Protocol,
     pub span: Span,
+}
+
+/// A TCP or UDP port exposed through a Traefik entry point of its own.
+#[derive(Debug, Clone)]
+pub struct PortExposure {
+    /// The public port: the entry point's name is `tcp-N` or `udp-N`.
+    pub entry: u16,
+    pub protocol: Protocol,
+    /// The pod port traffic arrives on.
+    pub port: u16,
+    /// The Service and its port the IngressRouteTCP/UDP points at.
+    pub service: String,
+    pub service_port: u16,
+    pub span: Span,
+}
+
+impl PortExposure {
+    /// The Traefik entry point's name (at most 15 characters: a port name).
+    #[must_use]
+    pub fn entry_point(&self) -> String {
+        let protocol = if self.protocol == Protocol::Udp { "udp" } else { "tcp" };
+        format!("{protocol}-{}", self.entry)
+    }
 }
 
 /// A host exposed through the ingress controller.

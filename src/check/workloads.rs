@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::cluster::{invalid, label, printable, unique};
 use super::connections::Targets;
-use super::exposure::{exposure, metrics};
+use super::exposure::{exposure, metrics, port_exposure};
 use super::names::{is_label_key, is_label_value, is_quantity};
 use super::types::*;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned, did_you_mean};
@@ -18,6 +18,7 @@ pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
     namespaces.dedup_by(|a, b| a.name == b.name);
     let targets = Targets::new(&namespaces);
     let mut hosts = super::hosts::Hosts::default();
+    let mut entries = BTreeMap::new();
     let mut resolved = Vec::new();
     for ns_decl in &stack.namespaces {
         for app in &ns_decl.apps {
@@ -25,10 +26,12 @@ pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
                 app.connects.iter().filter_map(|c| targets.connection(&ns_decl.name, c, d)).collect();
             let exposes =
                 app.exposes.iter().filter_map(|e| exposure(stack, &ns_decl.name, app, e, &mut hosts, d)).collect();
-            resolved.push((ns_decl.name.value.clone(), app.name.value.clone(), connects, exposes));
+            let ports: Vec<PortExposure> =
+                app.expose_ports.iter().filter_map(|e| port_exposure(stack, app, e, &mut entries, d)).collect();
+            resolved.push((ns_decl.name.value.clone(), app.name.value.clone(), connects, exposes, ports));
         }
     }
-    for (ns, app, mut connects, exposes) in resolved {
+    for (ns, app, mut connects, exposes, ports) in resolved {
         let Some(workload) =
             namespaces.iter_mut().find(|n| n.name == ns).and_then(|n| n.workloads.iter_mut().find(|w| w.name == app))
         else {
@@ -40,6 +43,7 @@ pub(super) fn resolve(stack: &Stack, d: &mut Diagnostics) -> Vec<Namespace> {
         });
         workload.connects = connects;
         workload.exposes = exposes;
+        workload.expose_ports = ports;
     }
     for ns in &mut namespaces {
         for w in &mut ns.workloads {
@@ -239,6 +243,7 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
         ports: resolved_ports(&app.ports),
         connects: Vec::new(),
         exposes: Vec::new(),
+        expose_ports: Vec::new(),
         api_access: app.api_access,
         internet,
         service_account: match &app.source {
@@ -273,6 +278,7 @@ fn database(stack: &Stack, ns: &model::Namespace, db: &model::Database, d: &mut 
         kind: WorkloadKind::Database(Box::new(resolved)),
         connects: Vec::new(),
         exposes: Vec::new(),
+        expose_ports: Vec::new(),
         api_access: false,
         internet: Vec::new(),
         service_account: Some(db.name.value.clone()),

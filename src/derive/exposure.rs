@@ -1,6 +1,7 @@
 //! Exposure: per host, one cert-manager Certificate and one Traefik
 //! IngressRoute with a route per app that shares the host by path prefix,
-//! plus a `stripPrefix` Middleware for each route that asks for one.
+//! plus a `stripPrefix` Middleware for each route that asks for one; per
+//! `expose-port`, an IngressRouteTCP or IngressRouteUDP on its entry point.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::object::Object;
 use super::platform::common_labels;
 use crate::check::{Exposure, Namespace, ResolvedStack};
+use crate::model::Protocol;
 
 pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
     let labels = common_labels(stack);
@@ -80,6 +82,20 @@ pub(super) fn objects(stack: &ResolvedStack, ns: &Namespace) -> Vec<Object> {
             "tls": {"secretName": secret},
         }});
         out.push(Object::new("traefik.io/v1alpha1", "IngressRoute", &name, Some(&ns.name), &labels, route, first.span));
+    }
+    for (w, e) in ns.workloads.iter().flat_map(|w| w.expose_ports.iter().map(move |e| (w, e))) {
+        let entry_point = e.entry_point();
+        let name = format!("{}-{entry_point}", w.name);
+        let service = json!({"name": e.service, "port": e.service_port});
+        let (kind, route) = if e.protocol == Protocol::Udp {
+            ("IngressRouteUDP", json!({"services": [service]}))
+        } else {
+            // Plain TCP carries no SNI: `HostSNI(`*`)` matches every connection
+            // (the CRD requires `match`, schemas traefik.io ingressroutetcp).
+            ("IngressRouteTCP", json!({"match": "HostSNI(`*`)", "services": [service]}))
+        };
+        let spec = json!({"spec": {"entryPoints": [entry_point], "routes": [route]}});
+        out.push(Object::new("traefik.io/v1alpha1", kind, &name, Some(&ns.name), &labels, spec, e.span));
     }
     out
 }

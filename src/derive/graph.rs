@@ -82,7 +82,7 @@ pub struct GraphNode {
     /// Allowed internet egress.
     pub internet: Vec<(u16, Protocol)>,
     /// Ports open to any address (the ingress controller's entry points).
-    pub world_ingress: Vec<u16>,
+    pub world_ingress: Vec<(u16, Protocol)>,
     /// Ports the API server calls (admission webhooks).
     pub api_ingress: Vec<u16>,
     /// The pods' ServiceAccount, their mesh identity, when known.
@@ -218,6 +218,9 @@ fn edges(stack: &ResolvedStack, nodes: &[GraphNode]) -> Vec<Edge> {
             }
             for e in &w.exposes {
                 edges.push(edge(&traefik_id(), &from, e.port, Protocol::Tcp, EdgeReason::Ingress, e.span));
+            }
+            for e in &w.expose_ports {
+                edges.push(edge(&traefik_id(), &from, e.port, e.protocol, EdgeReason::Ingress, e.span));
             }
             if let (Some(m), Some(prometheus)) = (&w.metrics, prometheus_id(stack)) {
                 edges.push(edge(&prometheus, &from, m.port, Protocol::Tcp, EdgeReason::Metrics, m.span));

@@ -105,7 +105,7 @@ fn external_ingress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
     let mut rules = Vec::new();
     if !node.world_ingress.is_empty() {
         let from = json!([{"ipBlock": {"cidr": "0.0.0.0/0"}}]);
-        rules.push(object([("from", from), ("ports", Value::Array(tcp_ports(&node.world_ingress)))]));
+        rules.push(object([("from", from), ("ports", Value::Array(port_list(&node.world_ingress)))]));
     }
     if !node.api_ingress.is_empty() {
         let from: Vec<Value> = webhook_sources(stack).into_iter().map(|b| json!({"ipBlock": {"cidr": b}})).collect();

@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 use super::Component;
 use super::helm::{HelmChart, SecretValue};
 use super::object::Object;
-use crate::check::ResolvedStack;
 use crate::check::platform_secrets::{IDENTITY_KEYS, IDENTITY_SECRET, TLS_SECRET_TYPE};
+use crate::check::{PortExposure, ResolvedStack};
 use crate::diagnostic::Span;
-use crate::model::{DnsProvider, GitOpsEngine};
+use crate::model::{DnsProvider, GitOpsEngine, Protocol};
 
 /// Labels on every object stackc writes.
 pub(super) fn common_labels(stack: &ResolvedStack) -> Value {
@@ -58,8 +58,16 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             "ingressRoute": {"dashboard": {"enabled": false}},
             "providers": {"kubernetesCRD": {"allowCrossNamespace": false}},
         });
+        for e in expose_ports(stack) {
+            let protocol = if e.protocol == Protocol::Udp { "UDP" } else { "TCP" };
+            // traefik/traefik-helm-chart v37.1.2 traefik/templates/_podtemplate.tpl:111-126 (container port),
+            // :191-193 (`--entryPoints.<name>.address=:<port>/<protocol>`), _service.tpl:52-63 (Service port
+            // `exposedPort` when `expose.default`); the keys as values.yaml:650-672 lists them.
+            values["ports"][e.entry_point()] =
+                json!({"port": e.entry, "exposedPort": e.entry, "expose": {"default": true}, "protocol": protocol});
+        }
         if p.linkerd.is_some() {
-            values["deployment"] = json!({"podAnnotations": traefik_mesh_annotations()});
+            values["deployment"] = json!({"podAnnotations": traefik_mesh_annotations(stack)});
         }
         let objects = vec![namespace("traefik", &labels, p.linkerd.is_some().then_some("ingress"), t.span)];
         let charts = vec![release("traefik", "traefik", &TRAEFIK, &t.version, values, t.span)];
@@ -146,6 +154,22 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
 /// v37.1.2 traefik/values.yaml:676 `web` 8000, :717 `websecure` 8443).
 pub const TRAEFIK_ENTRY_POINTS: [u16; 2] = [8000, 8443];
 
+/// Every `expose-port` of the stack, by public port.
+pub(crate) fn expose_ports(stack: &ResolvedStack) -> Vec<&PortExposure> {
+    let mut ports: Vec<&PortExposure> =
+        stack.namespaces.iter().flat_map(|n| &n.workloads).flat_map(|w| &w.expose_ports).collect();
+    ports.sort_by_key(|e| (e.entry, e.protocol));
+    ports
+}
+
+/// The ports Traefik takes from the world: the two HTTP entry points and one
+/// per `expose-port` (its container port is the public port).
+pub(crate) fn traefik_world_ports(stack: &ResolvedStack) -> Vec<(u16, Protocol)> {
+    let mut ports: Vec<(u16, Protocol)> = TRAEFIK_ENTRY_POINTS.iter().map(|p| (*p, Protocol::Tcp)).collect();
+    ports.extend(expose_ports(stack).iter().map(|e| (e.entry, e.protocol)));
+    ports
+}
+
 /// Traefik under the mesh: internet clients have no mesh identity, so under
 /// a default inbound policy such as `all-authenticated` the proxy would
 /// refuse them. The entry points skip the proxy's inbound side
@@ -158,8 +182,12 @@ pub const TRAEFIK_ENTRY_POINTS: [u16; 2] = [8000, 8443];
 /// (mTLS). Set through the chart's `deployment.podAnnotations`
 /// (traefik-helm-chart v37.1.2 traefik/values.yaml:54,
 /// templates/_podtemplate.tpl:5-6).
-fn traefik_mesh_annotations() -> Value {
-    let ports: Vec<String> = TRAEFIK_ENTRY_POINTS.iter().map(u16::to_string).collect();
+fn traefik_mesh_annotations(stack: &ResolvedStack) -> Value {
+    let ports: Vec<String> = traefik_world_ports(stack)
+        .iter()
+        .filter(|(_, p)| *p == Protocol::Tcp)
+        .map(|(port, _)| port.to_string())
+        .collect();
     json!({"config.linkerd.io/skip-inbound-ports": ports.join(",")})
 }
 

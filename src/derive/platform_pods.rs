@@ -48,7 +48,14 @@ pub(super) fn chart_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
         n.ports = pod.ports.iter().map(|(name, port)| ((*name).to_owned(), *port, Protocol::Tcp)).collect();
         n.api_access = pod.api_server;
         n.internet = pod.internet.to_vec();
-        n.world_ingress = pod.world_ingress.to_vec();
+        n.world_ingress = pod.world_ingress.iter().map(|p| (*p, Protocol::Tcp)).collect();
+        if namespace == "traefik" && pod.workload == "traefik" {
+            // Traefik's entry points are a function of the stack: one per `expose-port`.
+            n.world_ingress = super::platform::traefik_world_ports(stack);
+            for e in super::platform::expose_ports(stack) {
+                n.ports.push((e.entry_point(), e.entry, e.protocol));
+            }
+        }
         n.api_ingress = pod.api_ingress.to_vec();
         n.service_account = Some(pod.service_account.to_owned());
         nodes.push(n);

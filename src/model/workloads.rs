@@ -50,6 +50,7 @@ const APP_CHILDREN: &[&str] = &[
     "pods",
     "port",
     "expose",
+    "expose-port",
     "connects-to",
     "resources",
     "env",
@@ -79,6 +80,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
     let replicas = r.integer("replicas", REPLICAS, d).unwrap_or_else(|| Spanned::new(1, node.name_span));
     let ports = r.children("port").filter_map(|n| port(n, d)).collect();
     let exposes = r.children("expose").filter_map(|n| expose(n, d)).collect();
+    let expose_ports = r.children("expose-port").filter_map(|n| expose_port(n, d)).collect();
     let connects = r.children("connects-to").filter_map(|n| connect(n, d)).collect();
     let resources = r.child("resources", d).map(|n| resources(n, d)).unwrap_or_default();
     let env = r.children("env").filter_map(|n| env(n, d)).collect();
@@ -104,6 +106,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         replicas,
         ports,
         exposes,
+        expose_ports,
         connects,
         resources,
         env,
@@ -190,7 +193,12 @@ fn port(node: &Node, d: &mut Diagnostics) -> Option<Port> {
             None
         }
     };
-    let protocol = match r.string("protocol", d) {
+    let protocol = protocol(&r, d);
+    Some(Port { name: name?, number: number?, protocol: protocol? })
+}
+
+fn protocol(r: &Reader<'_>, d: &mut Diagnostics) -> Option<Protocol> {
+    match r.string("protocol", d) {
         None => Some(Protocol::Tcp),
         Some(s) => match s.value.as_str() {
             "TCP" | "tcp" => Some(Protocol::Tcp),
@@ -200,8 +208,7 @@ fn port(node: &Node, d: &mut Diagnostics) -> Option<Port> {
                 None
             }
         },
-    };
-    Some(Port { name: name?, number: number?, protocol: protocol? })
+    }
 }
 
 pub(super) fn port_ref(value: &Scalar, span: crate::diagnostic::Span, d: &mut Diagnostics) -> Option<Spanned<PortRef>> {
@@ -227,7 +234,19 @@ fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
             None
         }
     };
-    let service = match (r.string("service", d), r.integer::<u16>("service-port", PORT, d)) {
+    let service = service(&r, d);
+    Some(Expose {
+        host: host?,
+        port: port?,
+        service,
+        issuer: r.string("issuer", d),
+        path: r.string("path", d).unwrap_or_else(|| Spanned::new("/".into(), node.name_span)),
+        strip_prefix: r.prop("strip-prefix").map(|(_, span)| Spanned::new(r.bool("strip-prefix", false, d), span)),
+    })
+}
+
+fn service(r: &Reader<'_>, d: &mut Diagnostics) -> Option<Spanned<(String, u16)>> {
+    match (r.string("service", d), r.integer::<u16>("service-port", PORT, d)) {
         (Some(name), Some(port)) => Some(Spanned::new((name.value, port.value), name.span)),
         (None, None) => None,
         (Some(name), None) => {
@@ -244,15 +263,29 @@ fn expose(node: &Node, d: &mut Diagnostics) -> Option<Expose> {
             );
             None
         }
+    }
+}
+
+/// `expose-port 2222 port="ssh" [protocol="UDP"] [service=... service-port=N]`.
+fn expose_port(node: &Node, d: &mut Diagnostics) -> Option<ExposePort> {
+    let r = Reader::new(node, 1, &["port", "protocol", "service", "service-port"], &[], d);
+    let number = match r.arg(0) {
+        Some((value, span)) => integer::<u16>(value, span, PORT, d),
+        None => {
+            d.push(missing(node, "a public port number, e.g. `expose-port 2222 port=\"ssh\"`"));
+            None
+        }
     };
-    Some(Expose {
-        host: host?,
-        port: port?,
-        service,
-        issuer: r.string("issuer", d),
-        path: r.string("path", d).unwrap_or_else(|| Spanned::new("/".into(), node.name_span)),
-        strip_prefix: r.prop("strip-prefix").map(|(_, span)| Spanned::new(r.bool("strip-prefix", false, d), span)),
-    })
+    let port = match r.prop("port") {
+        Some((value, span)) => port_ref(value, span, d),
+        None => {
+            d.push(missing(node, "property `port`"));
+            None
+        }
+    };
+    let protocol = protocol(&r, d);
+    let service = service(&r, d);
+    Some(ExposePort { number: number?, port: port?, protocol: protocol?, service })
 }
 
 fn connect(node: &Node, d: &mut Diagnostics) -> Option<Connect> {

@@ -86,7 +86,10 @@ impl Declared {
         let mut allowed = Allowed::none();
         let from_api = self.api.is_some_and(|(api_ip, _)| api_ip == ip) || self.callers.contains(ip);
         let api_ports = node.api_ingress.iter().filter(|_| from_api);
-        for &port in node.world_ingress.iter().chain(api_ports) {
+        for &(port, proto) in &node.world_ingress {
+            allowed.get_mut(protocol(proto)).insert_range(port, port);
+        }
+        for &port in api_ports {
             allowed.get_mut(Protocol::Tcp).insert_range(port, port);
         }
         allowed

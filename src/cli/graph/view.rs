@@ -112,9 +112,9 @@ pub fn view(graph: &Graph, api_port: Option<u16>) -> View {
                 add(&mut edges, ("api-server", &n.id), *port, "TCP", "api-ingress");
             }
         }
-        for port in &n.world_ingress {
+        for (port, protocol) in &n.world_ingress {
             external.insert("world".to_owned(), Kind::World);
-            add(&mut edges, ("world", &n.id), *port, "TCP", "world-ingress");
+            add(&mut edges, ("world", &n.id), *port, protocol.as_str(), "world-ingress");
         }
         for host in &n.hosts {
             let id = format!("host:{host}");

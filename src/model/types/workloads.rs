@@ -97,6 +97,9 @@ pub struct App {
     /// Hosts served through Traefik.
     #[serde(rename = "expose")]
     pub exposes: Vec<Expose>,
+    /// Non-HTTP ports served through a Traefik entry point of their own.
+    #[serde(rename = "expose-port")]
+    pub expose_ports: Vec<ExposePort>,
     /// Connections this app opens; the only traffic its policies allow.
     #[serde(rename = "connects-to")]
     pub connects: Vec<Connect>,
@@ -219,6 +222,27 @@ pub struct Expose {
     /// Strip `path` from the request before it reaches the app (a Traefik
     /// `stripPrefix` Middleware); default `#false`.
     pub strip_prefix: Option<Spanned<bool>>,
+}
+
+/// A TCP or UDP port exposed to the world through a Traefik entry point of
+/// its own: `expose-port 2222 port="ssh"`.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schemars(transform = super::kdl::required(&["number", "port"]))]
+#[schemars(transform = super::kdl::expose_service)]
+pub struct ExposePort {
+    /// The public port: Traefik's entry point listens on it and its Service
+    /// exposes it.
+    #[schemars(range(min = 1))]
+    pub number: Spanned<u16>,
+    /// The app port traffic arrives on.
+    pub port: Spanned<PortRef>,
+    /// `TCP` (default; an IngressRouteTCP) or `UDP` (an IngressRouteUDP).
+    pub protocol: Protocol,
+    /// For release apps: the Service the chart creates and its port
+    /// (described as the node's `service` and `service-port`).
+    #[schemars(skip)]
+    pub service: Option<Spanned<(String, u16)>>,
 }
 
 /// A connection this app opens: `connects-to "app"` or `"namespace/app"`.
