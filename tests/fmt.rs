@@ -186,3 +186,15 @@ fn fmt_lays_out_every_kdl_spec_case_safely() {
     }
     assert!(formatted_cases >= 100, "only {formatted_cases} cases formatted");
 }
+
+#[test]
+fn fmt_refuses_a_slashdash_before_a_line_continuation_by_name() {
+    // Found by the syntax_differential fuzz target: the layout could not keep
+    // what such a `/-` comments out, and refused it as a formatter bug.
+    for source in ["d0de prop\nb /-\\\n\n0e00\n", "d0de prop\rb /-\\\r\r\n0e00\n"] {
+        let d = stackc::fmt::format(source).expect_err("refused");
+        let message = &d.iter().next().unwrap().message;
+        assert!(message.contains("followed by a line continuation"), "{message}");
+        assert!(!message.contains("formatter bug"), "{message}");
+    }
+}

@@ -32,6 +32,12 @@ pub fn format(source: &str) -> Result<String, Diagnostics> {
              `#-inf`-like identifiers, `0X` prefixes, ...); write the value another way",
         ));
     };
+    if slashdash_before_escline(&tokens) {
+        return Err(unsupported(
+            "stackc fmt does not lay out a `/-` followed by a line continuation `\\`",
+            "put what the `/-` comments out on the same line as the `/-`, or remove the `\\`",
+        ));
+    }
     let formatted = layout::layout(source, &tokens);
     let safe = formatted.as_deref().is_some_and(|f| same_meaning(&before, source, f));
     match formatted {
@@ -41,6 +47,22 @@ pub fn format(source: &str) -> Result<String, Diagnostics> {
             "please report the file; its meaning is safe, nothing was written",
         )),
     }
+}
+
+/// Whether a `/-` is followed (past spaces) by a line continuation: the
+/// layout cannot keep what such a slashdash comments out (found by the
+/// `syntax_differential` fuzz target).
+fn slashdash_before_escline(tokens: &[tokens::Token]) -> bool {
+    let mut after_slashdash = false;
+    for t in tokens {
+        match t.kind {
+            tokens::TokenKind::Slashdash => after_slashdash = true,
+            tokens::TokenKind::Space => {}
+            tokens::TokenKind::Escline if after_slashdash => return true,
+            _ => after_slashdash = false,
+        }
+    }
+    false
 }
 
 /// Whether `formatted` parses to the same document as `before` and keeps
