@@ -70,22 +70,7 @@ pub(super) fn exposure(
         hosts.claim(namespace, e, issuer.as_deref(), d);
     }
     let port = app_port(app, &e.port, d)?;
-    let (service, service_port) = match (&app.source, &e.service) {
-        (_, Some(s)) => s.value.clone(),
-        (AppSource::Image(_), None) => (app.name.value.clone(), port.number),
-        (AppSource::Release { .. }, None) => {
-            d.push(
-                Diagnostic::error(
-                    Code::MissingValue,
-                    e.host.span,
-                    "an app from a release needs the chart's Service to expose",
-                )
-                .label("which Service?")
-                .help("add `service=\"<chart's service>\" service-port=80`"),
-            );
-            return None;
-        }
-    };
+    let (service, service_port) = service_of(app, e.service.as_ref(), port.number, e.host.span, "80", d)?;
     Some(Exposure {
         host: e.host.value.clone(),
         path: e.path.value.clone(),
@@ -160,22 +145,7 @@ pub(super) fn port_exposure(
         taken.insert((e.protocol, e.number.value), e.number.span);
     }
     let port = app_port(app, &e.port, d)?;
-    let (service, service_port) = match (&app.source, &e.service) {
-        (_, Some(s)) => s.value.clone(),
-        (AppSource::Image(_), None) => (app.name.value.clone(), port.number),
-        (AppSource::Release { .. }, None) => {
-            d.push(
-                Diagnostic::error(
-                    Code::MissingValue,
-                    e.number.span,
-                    "an app from a release needs the chart's Service to expose",
-                )
-                .label("which Service?")
-                .help("add `service=\"<chart's service>\" service-port=22`"),
-            );
-            return None;
-        }
-    };
+    let (service, service_port) = service_of(app, e.service.as_ref(), port.number, e.number.span, "22", d)?;
     Some(PortExposure {
         entry: e.number.value,
         protocol: e.protocol,
@@ -207,4 +177,33 @@ pub(super) fn metrics(stack: &Stack, w: &Workload, m: &model::Metrics, d: &mut D
         interval: m.interval.value.clone(),
         span: m.port.span,
     })
+}
+
+/// The Service (name, port) an exposure routes to: the one written, the
+/// image app's own, or for a release app none (a diagnostic at `span`,
+/// whose hint suggests `example_port`).
+fn service_of(
+    app: &model::App,
+    written: Option<&Spanned<(String, u16)>>,
+    port: u16,
+    span: Span,
+    example_port: &str,
+    d: &mut Diagnostics,
+) -> Option<(String, u16)> {
+    match (&app.source, written) {
+        (_, Some(s)) => Some(s.value.clone()),
+        (AppSource::Image(_), None) => Some((app.name.value.clone(), port)),
+        (AppSource::Release { .. }, None) => {
+            d.push(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    span,
+                    "an app from a release needs the chart's Service to expose",
+                )
+                .label("which Service?")
+                .help(format!("add `service=\"<chart's service>\" service-port={example_port}`")),
+            );
+            None
+        }
+    }
 }
