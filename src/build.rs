@@ -78,7 +78,7 @@ pub struct Sealed {
     policies: BTreeMap<String, netpol::Policy>,
     /// Every Kyverno rule result (the object's YAML document kept for the
     /// `kyverno test` suite when there is one).
-    results: BTreeMap<String, (Vec<Expected>, Option<String>)>,
+    results: BTreeMap<String, (Vec<Expected>, String)>,
     /// Kyverno violations.
     diagnostics: Diagnostics,
 }
@@ -121,8 +121,12 @@ impl Seal for Sealer<'_> {
             }
             let mut results = Vec::new();
             checker.check(object, &mut results, &mut sealed.diagnostics);
-            let document = (!results.is_empty()).then(|| yaml::to_yaml(tree));
-            sealed.results.insert(name.clone(), (results, document));
+            // Most objects meet no rule: an entry per object would hold a
+            // second copy of every file name until the merge.
+            if !results.is_empty() {
+                let document = yaml::to_yaml(tree);
+                sealed.results.insert(name.clone(), (results, document));
+            }
             sealed.files.insert(name, file);
             object.body = Body::Rendered;
         }
@@ -170,7 +174,7 @@ fn merge(cluster: &Analyzed, sealed: BTreeMap<String, Sealed>) -> Result<Merged,
                     policies.extend(found.policies.remove(&name));
                     if let Some((results, document)) = found.results.remove(&name) {
                         report.results.extend(results);
-                        documents.extend(document.map(|doc| (render::path_in(&c.dir, &name), doc)));
+                        documents.push((render::path_in(&c.dir, &name), document));
                     }
                 }
             }
