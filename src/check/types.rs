@@ -70,6 +70,17 @@ pub struct Workload {
     pub metrics: Option<ResolvedMetrics>,
 }
 
+impl Workload {
+    /// How a `job` or `cronjob` runs; `None` for every other workload.
+    #[must_use]
+    pub fn run(&self) -> Option<&model::Run> {
+        match &self.kind {
+            WorkloadKind::Image(app) => app.run.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 /// An app's metrics endpoint.
 #[derive(Debug, Clone)]
 pub struct ResolvedMetrics {
