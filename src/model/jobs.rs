@@ -64,15 +64,20 @@ pub(super) fn cronjob(node: &Node, d: &mut Diagnostics) -> Option<CronJob> {
             }
         },
     };
+    let successful_history = r.integer("successful-history", COUNT, d);
+    let failed_history = r.integer("failed-history", COUNT, d);
+    let time_zone = r.string("time-zone", d);
+    let suspend = r.bool("suspend", false, d);
+    let starting_deadline = positive(&r, "starting-deadline", d);
     Some(CronJob {
         job: job?,
         schedule: schedule?,
         concurrency: concurrency?,
-        successful_history: r.integer("successful-history", COUNT, d),
-        failed_history: r.integer("failed-history", COUNT, d),
-        time_zone: r.string("time-zone", d),
-        suspend: r.bool("suspend", false, d),
-        starting_deadline: positive(&r, "starting-deadline", d),
+        successful_history,
+        failed_history,
+        time_zone,
+        suspend,
+        starting_deadline,
     })
 }
 
@@ -119,12 +124,16 @@ fn job_of(r: &Reader<'_>, d: &mut Diagnostics) -> Option<Job> {
             None
         }
     };
+    // Every property is read before giving up, so all of its errors show.
+    let backoff_limit = r.integer("backoff-limit", COUNT, d);
+    let active_deadline = positive(r, "active-deadline", d);
+    let api_access = r.bool("api-access", false, d);
     Some(Job {
         name: name?,
         image: image?,
-        backoff_limit: r.integer("backoff-limit", COUNT, d),
-        active_deadline: positive(r, "active-deadline", d),
-        api_access: r.bool("api-access", false, d),
+        backoff_limit,
+        active_deadline,
+        api_access,
         connects: r.children("connects-to").filter_map(|n| connect(n, d)).collect(),
         resources: r.child("resources", d).map(|n| resources(n, d)).unwrap_or_default(),
         env: r.children("env").filter_map(|n| env(n, d)).collect(),
