@@ -89,8 +89,7 @@ fn a_changed_job_is_a_new_job_and_an_unchanged_one_keeps_its_name() {
     let name = |source: &str| job(source)["metadata"]["name"].as_str().unwrap_or_default().to_owned();
     let first = name(&stack(MIGRATE));
     // Another workload, comments and layout do not touch the job's pod.
-    let elsewhere =
-        stack(&format!("        // the schema migration\n{MIGRATE}\n        app \"other\" image=\"x:1\""));
+    let elsewhere = stack(&format!("        // the schema migration\n{MIGRATE}\n        app \"other\" image=\"x:1\""));
     assert_eq!(name(&elsewhere), first);
     for changed in [
         MIGRATE.replace("\"up\"", "\"down\""),
@@ -148,9 +147,19 @@ fn jobs_are_graph_nodes_with_egress_only() {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|e| (e["from"].as_str().unwrap_or("").to_owned(), e["to"].as_str().unwrap_or("").to_owned(), e["port"].as_u64().unwrap_or(0)))
+        .map(|e| {
+            (
+                e["from"].as_str().unwrap_or("").to_owned(),
+                e["to"].as_str().unwrap_or("").to_owned(),
+                e["port"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
-    for (from, to, port) in [(format!("a/{migrate}"), "a/web", 8080), (format!("a/{migrate}"), "a/cache", 6379), ("a/backup".to_owned(), "a/cache", 6379)] {
+    for (from, to, port) in [
+        (format!("a/{migrate}"), "a/web", 8080),
+        (format!("a/{migrate}"), "a/cache", 6379),
+        ("a/backup".to_owned(), "a/cache", 6379),
+    ] {
         assert!(edges.contains(&(from.clone(), to.to_owned(), port)), "{from} -> {to}:{port} in {edges:?}");
     }
     assert!(
@@ -184,7 +193,9 @@ fn targets_admit_the_jobs_identity_and_pods() {
         );
     }
     assert!(
-        policies.iter().all(|p| p["metadata"]["name"] != "migrate-ingress" && p["metadata"]["name"] != "backup-ingress"),
+        policies
+            .iter()
+            .all(|p| p["metadata"]["name"] != "migrate-ingress" && p["metadata"]["name"] != "backup-ingress"),
         "jobs take no ingress"
     );
 }
@@ -198,7 +209,9 @@ fn unmeshed_jobs_get_no_sidecar_annotation() {
 
 #[test]
 fn a_broken_job_writes_nothing_and_exits_2() {
-    let dir = project(&stack("        job \"migrate\" image=\"x:1\" {\n            expose \"x.example.org\" port=\"http\"\n        }"));
+    let dir = project(&stack(
+        "        job \"migrate\" image=\"x:1\" {\n            expose \"x.example.org\" port=\"http\"\n        }",
+    ));
     let out = stackc(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!dir.path().join("out").exists(), "nothing written");
@@ -244,8 +257,10 @@ fn image_of_a_release_app_is_refused() {
 fn kyverno_admits_the_jobs_it_is_written_for() {
     // Enforced: the build's Kyverno self-check runs every rule, autogen for
     // Job and CronJob included, on the jobs' objects.
-    let source = stack(&format!("{MIGRATE}\n{BACKUP}"))
-        .replace("linkerd inbound=\"all-authenticated\"", "linkerd inbound=\"all-authenticated\"\n        kyverno mode=\"enforce\"");
+    let source = stack(&format!("{MIGRATE}\n{BACKUP}")).replace(
+        "linkerd inbound=\"all-authenticated\"",
+        "linkerd inbound=\"all-authenticated\"\n        kyverno mode=\"enforce\"",
+    );
     let policies = objects(&source, "ClusterPolicy");
     let images = policies
         .iter()

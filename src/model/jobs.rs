@@ -30,9 +30,21 @@ const NOT_CHILDREN: &[(&str, &str, &str)] = &[
     ("expose", "a job takes no inbound traffic", "expose a host from an `app`; a job only opens connections"),
     ("expose-port", "a job takes no inbound traffic", "expose a port from an `app`; a job only opens connections"),
     ("metrics", "a job takes no inbound traffic, so nothing can scrape it", "serve metrics from an `app`"),
-    ("readiness", "a job's pod runs to completion: it has no probes", "bound its run time with `active-deadline=SECONDS`"),
-    ("liveness", "a job's pod runs to completion: it has no probes", "bound its run time with `active-deadline=SECONDS`"),
-    ("startup", "a job's pod runs to completion: it has no probes", "bound its run time with `active-deadline=SECONDS`"),
+    (
+        "readiness",
+        "a job's pod runs to completion: it has no probes",
+        "bound its run time with `active-deadline=SECONDS`",
+    ),
+    (
+        "liveness",
+        "a job's pod runs to completion: it has no probes",
+        "bound its run time with `active-deadline=SECONDS`",
+    ),
+    (
+        "startup",
+        "a job's pod runs to completion: it has no probes",
+        "bound its run time with `active-deadline=SECONDS`",
+    ),
     ("availability", "a job runs one pod at a time", "a job has no disruption budget or spread"),
     ("pods", "a job runs an image", "stackc labels the pods of jobs itself"),
 ];
