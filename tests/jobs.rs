@@ -270,3 +270,25 @@ fn kyverno_admits_the_jobs_it_is_written_for() {
     let text = images.to_string();
     assert!(text.contains("docker.io/restic/restic:0.18.1"), "the cronjob's image is allowed: {text}");
 }
+
+/// Two clusters; `overrides` go into `staging`.
+fn two_clusters(overrides: &str) -> String {
+    format!(
+        "stack \"s\" {{\n    cluster \"production\" distribution=\"k3s\" version=\"1.33\" {{ age-recipient \"{DEMO_RECIPIENT}\"; }}\n    cluster \"staging\" distribution=\"k3s\" version=\"1.33\" {{\n        age-recipient \"{DEMO_RECIPIENT}\"\n{overrides}\n    }}\n    namespace \"a\" {{\n        job \"migrate\" image=\"x:1\"\n    }}\n}}\n"
+    )
+}
+
+#[test]
+fn an_overridden_job_is_its_own_job_in_that_cluster() {
+    let source = two_clusters("        override \"a/migrate\" {\n            resources { limits memory=\"1Gi\" }\n        }");
+    let jobs = objects(&source, "Job");
+    let names: Vec<&str> = jobs.iter().filter_map(|j| j["metadata"]["name"].as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_ne!(names[0], names[1], "the staging Job has another spec, so another name");
+}
+
+#[test]
+fn replicas_of_a_job_cannot_be_overridden() {
+    let errors = compile(&two_clusters("        override \"a/migrate\" replicas=2")).expect_err("rejected");
+    insta::assert_snapshot!("job_replicas_override", errors);
+}
