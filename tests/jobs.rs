@@ -280,7 +280,8 @@ fn two_clusters(overrides: &str) -> String {
 
 #[test]
 fn an_overridden_job_is_its_own_job_in_that_cluster() {
-    let source = two_clusters("        override \"a/migrate\" {\n            resources { limits memory=\"1Gi\" }\n        }");
+    let source =
+        two_clusters("        override \"a/migrate\" {\n            resources { limits memory=\"1Gi\" }\n        }");
     let jobs = objects(&source, "Job");
     let names: Vec<&str> = jobs.iter().filter_map(|j| j["metadata"]["name"].as_str()).collect();
     assert_eq!(names.len(), 2, "{names:?}");

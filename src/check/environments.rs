@@ -93,8 +93,7 @@ fn app_override(app: &mut App, o: &Override, d: &mut Diagnostics) {
             // A job runs one pod at a time; its overrides (resources, volume
             // sizes) change its spec, and so its Job's name, in this cluster.
             Some(run) => d.push(
-                not_for(replicas.span, "`replicas`", &format!("a {}", run.node()))
-                    .help("a job runs one pod at a time"),
+                not_for(replicas.span, "`replicas`", &format!("a {}", run.node())).help("a job runs one pod at a time"),
             ),
             None => app.replicas = replicas.clone(),
         }
