@@ -119,3 +119,30 @@ fn traefiks_own_ports_are_not_public_ports() {
     let text = render_diagnostics(&d, &source);
     assert!(text.contains("invalid-value") && text.contains("port 443 is Traefik's own"), "{text}");
 }
+
+/// Kyverno holds each namespace's IngressRouteTCPs and IngressRouteUDPs to
+/// the entry points its `expose-port`s open; a namespace without one may
+/// have none. The rendered routes pass; a route on another entry point, or
+/// in another namespace, fails.
+#[test]
+fn kyverno_holds_tcp_and_udp_routes_to_their_entry_points() {
+    use crate::kyverno::common::{Outcome, outcome};
+    let body = format!("{FORGE}\n    namespace \"other\" {{\n        app \"web\" image=\"z:1\"\n    }}");
+    let source = stack(&body).replace("        traefik\n", "        traefik\n        kyverno mode=\"enforce\"\n");
+    let tree = compile(&source).expect("the stack compiles, the self-check passes");
+    let yaml = |part: &str| -> serde_json::Value {
+        let (_, bytes) = tree.files.iter().find(|(path, _)| path.contains(part)).expect(part);
+        serde_yaml_ng::from_slice(bytes).expect("YAML")
+    };
+    let policy = yaml("clusterpolicy-restrict-ingressroute-hosts.yaml");
+    let tcp = yaml("forge/ingressroutetcp-forgejo-tcp-2222.yaml");
+    let udp = yaml("forge/ingressrouteudp-dns-udp-5353.yaml");
+    assert_eq!(outcome(&policy, &tcp, "entry-points-forge"), Outcome::Pass);
+    assert_eq!(outcome(&policy, &udp, "entry-points-forge"), Outcome::Pass);
+    let mut stolen = tcp.clone();
+    stolen["spec"]["entryPoints"] = serde_json::json!(["websecure"]);
+    assert!(matches!(outcome(&policy, &stolen, "entry-points-forge"), Outcome::Fail { .. }));
+    let mut elsewhere = tcp;
+    elsewhere["metadata"]["namespace"] = serde_json::json!("other");
+    assert!(matches!(outcome(&policy, &elsewhere, "entry-points-other"), Outcome::Fail { .. }));
+}
