@@ -293,3 +293,16 @@ fn replicas_of_a_job_cannot_be_overridden() {
     let errors = compile(&two_clusters("        override \"a/migrate\" replicas=2")).expect_err("rejected");
     insta::assert_snapshot!("job_replicas_override", errors);
 }
+
+/// The build's Kyverno self-check runs the autogen rules for Job and CronJob
+/// on the jobs' objects: a job that drops a hardening default breaks one.
+fn kyverno_stack(body: &str) -> String {
+    format!(
+        "stack \"s\" {{\n    cluster \"c\" distribution=\"k3s\" version=\"1.33\" {{\n        api-server \"10.0.0.10\" port=6443\n    }}\n    platform {{\n        kyverno mode=\"enforce\"\n    }}\n    namespace \"a\" {{\n{body}\n    }}\n}}\n"
+    )
+}
+
+job_errors! {
+    kyverno_refuses_a_root_job: kyverno_stack("        job \"migrate\" image=\"x:1\" {\n            security run-as-non-root=#false\n        }");
+    kyverno_refuses_a_root_cronjob: kyverno_stack("        cronjob \"backup\" schedule=\"@daily\" image=\"x:1\" {\n            security run-as-non-root=#false\n        }");
+}
