@@ -119,3 +119,81 @@ fn traefiks_own_ports_are_not_public_ports() {
     let text = render_diagnostics(&d, &source);
     assert!(text.contains("invalid-value") && text.contains("port 443 is Traefik's own"), "{text}");
 }
+
+/// Kyverno holds each namespace's IngressRouteTCPs and IngressRouteUDPs to
+/// the entry points its `expose-port`s open; a namespace without one may
+/// have none. The rendered routes pass; a route on another entry point, or
+/// in another namespace, fails.
+#[test]
+fn kyverno_holds_tcp_and_udp_routes_to_their_entry_points() {
+    use crate::kyverno::common::{Outcome, outcome};
+    let body = format!("{FORGE}\n    namespace \"other\" {{\n        app \"web\" image=\"z:1\"\n    }}");
+    let source = stack(&body).replace("        traefik\n", "        traefik\n        kyverno mode=\"enforce\"\n");
+    let tree = compile(&source).expect("the stack compiles, the self-check passes");
+    let yaml = |part: &str| -> serde_json::Value {
+        let (_, bytes) = tree.files.iter().find(|(path, _)| path.contains(part)).expect(part);
+        serde_yaml_ng::from_slice(bytes).expect("YAML")
+    };
+    let policy = yaml("clusterpolicy-restrict-ingressroute-hosts.yaml");
+    let tcp = yaml("forge/ingressroutetcp-forgejo-tcp-2222.yaml");
+    let udp = yaml("forge/ingressrouteudp-dns-udp-5353.yaml");
+    assert_eq!(outcome(&policy, &tcp, "entry-points-forge"), Outcome::Pass);
+    assert_eq!(outcome(&policy, &udp, "entry-points-forge"), Outcome::Pass);
+    let mut stolen = tcp.clone();
+    stolen["spec"]["entryPoints"] = serde_json::json!(["websecure"]);
+    assert!(matches!(outcome(&policy, &stolen, "entry-points-forge"), Outcome::Fail { .. }));
+    let mut elsewhere = tcp;
+    elsewhere["metadata"]["namespace"] = serde_json::json!("other");
+    assert!(matches!(outcome(&policy, &elsewhere, "entry-points-other"), Outcome::Fail { .. }));
+}
+
+/// Traefik runs as a non-root user without `NET_BIND_SERVICE`: a public port
+/// below 1024 is served by its Service, while the container listens 10000
+/// higher; the NetworkPolicy and Linkerd's skip list name the container port.
+#[test]
+fn privileged_public_ports_listen_higher_up() {
+    let body = "    namespace \"forge\" mesh=#true {
+        app \"forgejo\" image=\"x:1\" {
+            port \"ssh\" 2222
+            expose-port 22 port=\"ssh\"
+        }
+    }";
+    let release = file(body, "traefik/helmrelease-traefik.yaml");
+    let values = &release["spec"]["values"];
+    assert_eq!(
+        values["ports"]["tcp-22"],
+        serde_json::json!({"port": 10022, "exposedPort": 22, "expose": {"default": true}, "protocol": "TCP"})
+    );
+    assert_eq!(values["deployment"]["podAnnotations"]["config.linkerd.io/skip-inbound-ports"], "8000,8443,10022");
+    let tree = compile(&stack(body)).expect("the stack compiles");
+    let traefik_policy = tree
+        .files
+        .iter()
+        .find(|(path, bytes)| {
+            path.contains("networkpolic")
+                && String::from_utf8_lossy(bytes).contains("0.0.0.0/0")
+                && path.contains("traefik")
+        })
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .expect("Traefik's ingress policy");
+    assert!(traefik_policy.contains("port: 10022") && !traefik_policy.contains("port: 22\n"), "{traefik_policy}");
+    let route = file(body, "forge/ingressroutetcp-forgejo-tcp-22.yaml");
+    assert_eq!(route["spec"]["entryPoints"], serde_json::json!(["tcp-22"]));
+}
+
+#[test]
+fn a_privileged_ports_listening_port_is_not_free_for_another() {
+    let body = "    namespace \"a\" {
+        app \"one\" image=\"x:1\" {
+            port \"ssh\" 22
+            expose-port 22 port=\"ssh\"
+        }
+        app \"two\" image=\"y:1\" {
+            port \"ssh\" 22
+            expose-port 10022 port=\"ssh\"
+        }
+    }";
+    let source = stack(body);
+    let d = stackc::resolve(&source).expect_err("the stack must be rejected");
+    insta::assert_snapshot!("expose-port-privileged-collision", render_diagnostics(&d, &source));
+}

@@ -17,6 +17,7 @@ mod graph;
 mod hostile;
 mod identity;
 mod images;
+mod jobs;
 mod json_mode;
 mod kyverno;
 mod linkerd;

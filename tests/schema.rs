@@ -33,6 +33,8 @@ const ARGS: &[(&str, &[&str])] = &[
     ("Env", &["name", "value"]),
     ("Volume", &["name"]),
     ("Database", &["name"]),
+    ("Job", &["name"]),
+    ("CronJob", &["name"]),
     ("Secret", &["name"]),
     ("SecretKey", &["name"]),
     ("File", &["path"]),

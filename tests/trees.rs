@@ -167,3 +167,8 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
 fn social_tree() {
     insta::assert_snapshot!("social", tree_text(&example_tree("social")));
 }
+
+#[test]
+fn forge_tree() {
+    insta::assert_snapshot!("forge", tree_text(&example_tree("forge")));
+}

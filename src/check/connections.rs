@@ -48,6 +48,19 @@ impl<'a> Targets<'a> {
             d.push(unknown_reference(&format!("app in namespace `{ns_name}`"), &c.target, &known));
             return None;
         };
+        if let Some(run) = target.run() {
+            d.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    c.target.span,
+                    format!("`{}` is a {}: nothing connects to it", target.name, run.node()),
+                )
+                .label(format!("a {}", run.node()))
+                .also(target.span, format!("the {}", run.node()))
+                .help("a job takes no inbound traffic; connect to an `app` or `database`"),
+            );
+            return None;
+        }
         let port = match &c.port {
             Some(port) => find_port(target, port, d)?,
             None => match target.ports.as_slice() {

@@ -89,7 +89,14 @@ fn apply(view: &mut Stack, o: &Override, d: &mut Diagnostics) {
 
 fn app_override(app: &mut App, o: &Override, d: &mut Diagnostics) {
     if let Some(replicas) = &o.replicas {
-        app.replicas = replicas.clone();
+        match &app.run {
+            // A job runs one pod at a time; its overrides (resources, volume
+            // sizes) change its spec, and so its Job's name, in this cluster.
+            Some(run) => d.push(
+                not_for(replicas.span, "`replicas`", &format!("a {}", run.node())).help("a job runs one pod at a time"),
+            ),
+            None => app.replicas = replicas.clone(),
+        }
     }
     if let Some(size) = &o.size {
         d.push(

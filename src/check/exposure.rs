@@ -116,7 +116,7 @@ pub(super) fn port_exposure(
     stack: &Stack,
     app: &model::App,
     e: &model::ExposePort,
-    taken: &mut BTreeMap<(Protocol, u16), Span>,
+    taken: &mut BTreeMap<(Protocol, u16), (Span, Option<u16>)>,
     d: &mut Diagnostics,
 ) -> Option<PortExposure> {
     if stack.platform.traefik.is_none() {
@@ -131,18 +131,30 @@ pub(super) fn port_exposure(
                 .label("taken by Traefik")
                 .help("choose another public port, e.g. 2222"),
         );
-    } else if let Some(first) = taken.get(&(e.protocol, e.number.value)) {
-        d.push(
-            Diagnostic::duplicate(
+    } else if let Some((first, listening_for)) = taken.get(&(e.protocol, e.number.value)) {
+        d.push(match listening_for {
+            // Taken as the listening port of a privileged public port.
+            Some(public) => listens_there(e.number.value, *public, *first, e.number.span),
+            None => Diagnostic::duplicate(
                 Code::DuplicateName,
                 *first,
                 e.number.span,
                 format!("public port {} is exposed twice", e.number.value),
             )
             .help("each `expose-port` needs a public port of its own"),
-        );
+        });
     } else {
-        taken.insert((e.protocol, e.number.value), e.number.span);
+        taken.insert((e.protocol, e.number.value), (e.number.span, None));
+        let container = container_port(e.number.value);
+        if container != e.number.value {
+            // A privileged port listens higher up: that port must be free too.
+            match taken.get(&(e.protocol, container)) {
+                Some((other, _)) => d.push(listens_there(container, e.number.value, e.number.span, *other)),
+                None => {
+                    taken.insert((e.protocol, container), (e.number.span, Some(e.number.value)));
+                }
+            }
+        }
     }
     let port = app_port(app, &e.port, d)?;
     let (service, service_port) = service_of(app, e.service.as_ref(), port.number, e.number.span, "22", d)?;
@@ -154,6 +166,19 @@ pub(super) fn port_exposure(
         service_port,
         span: e.number.span,
     })
+}
+
+/// Public port `port` is where Traefik listens for privileged public port
+/// `public` (declared at `privileged`); `other` exposes `port` itself.
+fn listens_there(port: u16, public: u16, privileged: Span, other: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateName,
+        other,
+        format!("Traefik listens for public port {public} on port {port}, which is exposed too"),
+    )
+    .label(format!("public port {port}"))
+    .also(privileged, format!("public port {public}, served on {port}"))
+    .help("Traefik runs without the capability to bind ports below 1024; choose another public port")
 }
 
 pub(super) fn metrics(stack: &Stack, w: &Workload, m: &model::Metrics, d: &mut Diagnostics) -> Option<ResolvedMetrics> {

@@ -13,6 +13,7 @@ mod files;
 mod hosts;
 mod identity;
 pub mod images;
+pub mod jobs;
 pub mod names;
 pub mod node_network;
 mod order;
@@ -38,8 +39,9 @@ pub const MAX_WORKLOADS: usize = 20_000;
 ///
 /// # Errors
 /// Every problem found in any cluster, sorted by position.
-pub fn check(stack: Stack) -> Result<Vec<ResolvedStack>, Diagnostics> {
+pub fn check(mut stack: Stack) -> Result<Vec<ResolvedStack>, Diagnostics> {
     let mut d = Diagnostics::default();
+    jobs::fold(&mut stack, &mut d);
     let workloads: usize = stack.namespaces.iter().map(|n| n.apps.len() + n.databases.len()).sum();
     if workloads > MAX_WORKLOADS {
         d.push(
@@ -76,6 +78,7 @@ fn check_one(stack: Stack, store_scope: Option<String>, d: &mut Diagnostics) -> 
     node_network::check_node_network(&stack, d);
     chart_versions::check_chart_versions(&stack, d);
     velero::check_velero(&stack, d);
+    jobs::check_native_sidecars(&stack, d);
     let namespaces = workloads::resolve(&stack, d);
     let namespace_order = order::namespace_order(&namespaces, d);
     let used: std::collections::BTreeSet<&str> =

@@ -70,6 +70,17 @@ pub struct Workload {
     pub metrics: Option<ResolvedMetrics>,
 }
 
+impl Workload {
+    /// How a `job` or `cronjob` runs; `None` for every other workload.
+    #[must_use]
+    pub fn run(&self) -> Option<&model::Run> {
+        match &self.kind {
+            WorkloadKind::Image(app) => app.run.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 /// An app's metrics endpoint.
 #[derive(Debug, Clone)]
 pub struct ResolvedMetrics {
@@ -144,13 +155,34 @@ pub struct PortExposure {
     pub span: Span,
 }
 
+/// What a public port below 1024 adds to give Traefik's container port: the
+/// chart runs Traefik as user 65532 with every capability dropped, no
+/// `NET_BIND_SERVICE` (traefik/traefik-helm-chart v37.1.2 `traefik/values.yaml:953-957`,
+/// `:960-965`), so it cannot bind a privileged port; the chart's own `web`
+/// entry point listens on 8000 behind Service port 80 the same way
+/// (`values.yaml:676-681`). The Service keeps the public port (`exposedPort`).
+pub const PRIVILEGED_PORT_OFFSET: u16 = 10_000;
+
 impl PortExposure {
+    /// The port Traefik's container listens on: the public port, or for a
+    /// privileged one (below 1024) [`PRIVILEGED_PORT_OFFSET`] above it.
+    #[must_use]
+    pub fn container_port(&self) -> u16 {
+        container_port(self.entry)
+    }
+
     /// The Traefik entry point's name (at most 15 characters: a port name).
     #[must_use]
     pub fn entry_point(&self) -> String {
         let protocol = if self.protocol == Protocol::Udp { "udp" } else { "tcp" };
         format!("{protocol}-{}", self.entry)
     }
+}
+
+/// Traefik's container port for public port `entry` (see [`PortExposure::container_port`]).
+#[must_use]
+pub fn container_port(entry: u16) -> u16 {
+    if entry < 1024 { entry + PRIVILEGED_PORT_OFFSET } else { entry }
 }
 
 /// A host exposed through the ingress controller.

@@ -158,7 +158,12 @@ fn app(stack: &Stack, ns: &model::Namespace, app: &model::App, d: &mut Diagnosti
             let mut app = app.clone();
             app.env.sort_by(|a, b| a.name.value.cmp(&b.name.value));
             app.volumes.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-            (identity_labels(&app.name), app.name.value.clone(), WorkloadKind::Image(Box::new(app)))
+            // A Job's name follows its spec; a CronJob's template may change in place.
+            let object_name = match &app.run {
+                Some(run) if run.schedule.is_none() => super::jobs::job_name(&stack.name, ns.mesh, &app),
+                _ => app.name.value.clone(),
+            };
+            (identity_labels(&app.name), object_name, WorkloadKind::Image(Box::new(app)))
         }
         AppSource::Release { release, workload, pods, service_account, .. } => {
             if let Some(sa) = service_account {

@@ -10,6 +10,7 @@ mod engine;
 mod exposure;
 mod graph;
 mod helm;
+mod jobs;
 mod kyverno;
 mod mesh;
 mod monitoring;

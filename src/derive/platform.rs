@@ -63,8 +63,12 @@ pub(super) fn components(stack: &ResolvedStack, graph: &super::Graph) -> Vec<Com
             // traefik/traefik-helm-chart v37.1.2 traefik/templates/_podtemplate.tpl:111-126 (container port),
             // :191-193 (`--entryPoints.<name>.address=:<port>/<protocol>`), _service.tpl:52-63 (Service port
             // `exposedPort` when `expose.default`); the keys as values.yaml:650-672 lists them.
-            values["ports"][e.entry_point()] =
-                json!({"port": e.entry, "exposedPort": e.entry, "expose": {"default": true}, "protocol": protocol});
+            values["ports"][e.entry_point()] = json!({
+                "port": e.container_port(),
+                "exposedPort": e.entry,
+                "expose": {"default": true},
+                "protocol": protocol,
+            });
         }
         if p.linkerd.is_some() {
             values["deployment"] = json!({"podAnnotations": traefik_mesh_annotations(stack)});
@@ -163,10 +167,11 @@ pub(crate) fn expose_ports(stack: &ResolvedStack) -> Vec<&PortExposure> {
 }
 
 /// The ports Traefik takes from the world: the two HTTP entry points and one
-/// per `expose-port` (its container port is the public port).
+/// per `expose-port` (its container port: the public port, or above 10000
+/// for a privileged one).
 pub(crate) fn traefik_world_ports(stack: &ResolvedStack) -> Vec<(u16, Protocol)> {
     let mut ports: Vec<(u16, Protocol)> = TRAEFIK_ENTRY_POINTS.iter().map(|p| (*p, Protocol::Tcp)).collect();
-    ports.extend(expose_ports(stack).iter().map(|e| (e.entry, e.protocol)));
+    ports.extend(expose_ports(stack).iter().map(|e| (e.container_port(), e.protocol)));
     ports
 }
 

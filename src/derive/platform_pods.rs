@@ -53,7 +53,7 @@ pub(super) fn chart_nodes(stack: &ResolvedStack) -> Vec<GraphNode> {
             // Traefik's entry points are a function of the stack: one per `expose-port`.
             n.world_ingress = super::platform::traefik_world_ports(stack);
             for e in super::platform::expose_ports(stack) {
-                n.ports.push((e.entry_point(), e.entry, e.protocol));
+                n.ports.push((e.entry_point(), e.container_port(), e.protocol));
             }
         }
         n.api_ingress = pod.api_ingress.to_vec();

@@ -149,6 +149,11 @@ fn image_app(stack: &ResolvedStack, w: &Workload, app: &App, store: &SecretStore
     if !volumes.is_empty() {
         pod["volumes"] = Value::Array(volumes);
     }
+    if let Some(run) = &app.run {
+        let meshed = ns_meshed(stack, w);
+        out.push(super::jobs::object(w, run, &labels, pod, files.hash, meshed));
+        return out;
+    }
     if let Some(spread) = super::availability::spread(w, app) {
         pod["topologySpreadConstraints"] = spread;
     }
@@ -234,6 +239,11 @@ fn database(stack: &ResolvedStack, w: &Workload, db: &Database) -> Vec<Object> {
         Object::new("apps/v1", "StatefulSet", &w.object_name, ns, &labels, spec, w.span),
         service(w, &labels),
     ]
+}
+
+/// Whether the workload's pods get the Linkerd proxy.
+fn ns_meshed(stack: &ResolvedStack, w: &Workload) -> bool {
+    stack.platform.linkerd.is_some() && stack.namespaces.iter().any(|n| n.name == w.namespace && n.mesh)
 }
 
 fn yes_no(on: bool) -> &'static str {

@@ -5,6 +5,7 @@
 mod availability;
 mod environments;
 mod files;
+mod jobs;
 mod kyverno;
 mod lower;
 mod platform;

@@ -13,7 +13,7 @@ pub(super) fn namespace(node: &Node, d: &mut Diagnostics) -> Option<Namespace> {
         node,
         1,
         &["mesh", "backup", "backup-schedule"],
-        &["depends-on", "release", "app", "database", "secret"],
+        &["depends-on", "release", "app", "database", "job", "cronjob", "secret"],
         d,
     );
     let name = r.arg_string(0, "name", d);
@@ -30,8 +30,22 @@ pub(super) fn namespace(node: &Node, d: &mut Diagnostics) -> Option<Namespace> {
     let releases = r.children("release").filter_map(|n| release(n, d)).collect();
     let apps = r.children("app").filter_map(|n| app(n, d)).collect();
     let databases = r.children("database").filter_map(|n| database(n, d)).collect();
+    let jobs = r.children("job").filter_map(|n| super::jobs::job(n, d)).collect();
+    let cronjobs = r.children("cronjob").filter_map(|n| super::jobs::cronjob(n, d)).collect();
     let secrets = r.children("secret").filter_map(|n| secret(n, d)).collect();
-    Some(Namespace { name: name?, mesh, backup, backup_schedule, depends_on, releases, apps, databases, secrets })
+    Some(Namespace {
+        name: name?,
+        mesh,
+        backup,
+        backup_schedule,
+        depends_on,
+        releases,
+        apps,
+        databases,
+        jobs,
+        cronjobs,
+        secrets,
+    })
 }
 
 fn release(node: &Node, d: &mut Diagnostics) -> Option<Release> {
@@ -86,17 +100,7 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
     let env = r.children("env").filter_map(|n| env(n, d)).collect();
     let volumes = r.children("volume").filter_map(|n| volume(n, d)).collect();
     let security = r.child("security", d).map(|n| security(n, d)).unwrap_or_default();
-    let internet = r
-        .children("internet")
-        .map(|n| {
-            Reader::new(n, usize::MAX, &[], &[], d);
-            let ports = integer_args(n, PORT, d);
-            if n.args.is_empty() {
-                d.push(missing(n, "at least one port, e.g. `internet 443`"));
-            }
-            InternetEgress { ports, span: n.name_span }
-        })
-        .collect();
+    let internet = internet(&r, d);
     let command = r.child("command", d).map(|n| string_args(n, d)).unwrap_or_default();
     let args = r.child("args", d).map(|n| string_args(n, d)).unwrap_or_default();
     let availability = r.child("availability", d).map(|n| super::availability::availability(n, d));
@@ -120,7 +124,22 @@ fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         files: r.children("file").filter_map(|n| super::files::file(n, d)).collect(),
         probes: super::probes::probes(&r, d),
         availability,
+        run: None,
     })
+}
+
+/// `internet 443 80` nodes.
+pub(super) fn internet(r: &Reader<'_>, d: &mut Diagnostics) -> Vec<InternetEgress> {
+    r.children("internet")
+        .map(|n| {
+            Reader::new(n, usize::MAX, &[], &[], d);
+            let ports = integer_args(n, PORT, d);
+            if n.args.is_empty() {
+                d.push(missing(n, "at least one port, e.g. `internet 443`"));
+            }
+            InternetEgress { ports, span: n.name_span }
+        })
+        .collect()
 }
 
 fn app_source(r: &Reader<'_>, d: &mut Diagnostics) -> Option<AppSource> {
@@ -288,7 +307,7 @@ fn expose_port(node: &Node, d: &mut Diagnostics) -> Option<ExposePort> {
     Some(ExposePort { number: number?, port: port?, protocol: protocol?, service })
 }
 
-fn connect(node: &Node, d: &mut Diagnostics) -> Option<Connect> {
+pub(super) fn connect(node: &Node, d: &mut Diagnostics) -> Option<Connect> {
     let r = Reader::new(node, 1, &["port"], &[], d);
     let target = r.arg_string(0, "target app", d)?;
     let port = r.prop("port").and_then(|(value, span)| port_ref(value, span, d));
@@ -323,7 +342,7 @@ fn quantity(r: &Reader<'_>, key: &str, d: &mut Diagnostics) -> Option<Spanned<St
     }
 }
 
-fn env(node: &Node, d: &mut Diagnostics) -> Option<Env> {
+pub(super) fn env(node: &Node, d: &mut Diagnostics) -> Option<Env> {
     let r = Reader::new(node, 2, &["secret", "key"], &[], d);
     let name = r.arg_string(0, "name", d)?;
     let value = match (r.arg(1), r.string("secret", d), r.string("key", d)) {
@@ -350,7 +369,7 @@ fn env(node: &Node, d: &mut Diagnostics) -> Option<Env> {
     Some(Env { name, value })
 }
 
-fn volume(node: &Node, d: &mut Diagnostics) -> Option<Volume> {
+pub(super) fn volume(node: &Node, d: &mut Diagnostics) -> Option<Volume> {
     let r = Reader::new(node, 1, &["mount", "size", "storage-class"], &[], d);
     Some(Volume {
         name: r.arg_string(0, "name", d)?,
@@ -360,7 +379,7 @@ fn volume(node: &Node, d: &mut Diagnostics) -> Option<Volume> {
     })
 }
 
-fn security(node: &Node, d: &mut Diagnostics) -> Security {
+pub(super) fn security(node: &Node, d: &mut Diagnostics) -> Security {
     let r = Reader::new(
         node,
         0,

@@ -5,7 +5,7 @@
 
 mod anchors;
 mod autogen;
-mod common;
+pub(crate) mod common;
 mod conditions;
 mod docs;
 mod jmespath;

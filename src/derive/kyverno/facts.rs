@@ -1,5 +1,5 @@
 //! What the Kyverno rules are derived from: images, registries, hosts,
-//! storage classes and namespaces of the stack.
+//! entry points, storage classes and namespaces of the stack.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +26,9 @@ pub struct Facts {
     pub digests: bool,
     /// Hosts exposed per namespace.
     pub hosts: BTreeMap<String, BTreeSet<String>>,
+    /// Traefik entry points (`tcp-2222`, `udp-5353`) each namespace's
+    /// `expose-port`s route from.
+    pub entry_points: BTreeMap<String, BTreeSet<String>>,
     pub storage_classes: Vec<String>,
 }
 
@@ -51,6 +54,9 @@ impl Facts {
                 }
                 for e in &w.exposes {
                     facts.hosts.entry(ns.name.clone()).or_default().insert(e.host.clone());
+                }
+                for e in &w.expose_ports {
+                    facts.entry_points.entry(ns.name.clone()).or_default().insert(e.entry_point());
                 }
             }
             if complete && !images.is_empty() {

@@ -213,3 +213,23 @@ pub(super) fn file_source(schema: &mut Schema) {
         ]),
     );
 }
+
+/// A job's image: `image="..."`, or `image-of="app"` (an image app of the
+/// same namespace), written on the job node itself.
+pub(super) fn job_image(schema: &mut Schema) {
+    let Some(properties) = schema.get_mut("properties").and_then(serde_json::Value::as_object_mut) else { return };
+    properties.insert("image".to_owned(), string("The container image, `name:tag` or `name@sha256:...`."));
+    properties.insert(
+        "image-of".to_owned(),
+        string(
+            "An image app in the same namespace whose image the job runs (a migration runs the code it migrates for).",
+        ),
+    );
+    schema.insert(
+        "oneOf".to_owned(),
+        serde_json::json!([
+            {"required": ["image"], "not": {"required": ["image-of"]}},
+            {"required": ["image-of"], "not": {"required": ["image"]}},
+        ]),
+    );
+}

@@ -5,6 +5,7 @@
 mod availability;
 mod environments;
 mod files;
+mod jobs;
 mod kdl;
 mod platform;
 mod probes;
@@ -14,6 +15,7 @@ mod workloads;
 pub use availability::*;
 pub use environments::*;
 pub use files::*;
+pub use jobs::*;
 pub use platform::*;
 pub use probes::*;
 pub use stack::*;

@@ -55,6 +55,12 @@ pub struct Namespace {
     /// PostgreSQL and Redis databases.
     #[serde(rename = "database")]
     pub databases: Vec<Database>,
+    /// Pods that run once per spec (a schema migration, say).
+    #[serde(rename = "job")]
+    pub jobs: Vec<Job>,
+    /// Pods that run on a schedule.
+    #[serde(rename = "cronjob")]
+    pub cronjobs: Vec<CronJob>,
     /// Secrets workloads read.
     #[serde(rename = "secret")]
     pub secrets: Vec<Secret>,
@@ -130,6 +136,10 @@ pub struct App {
     pub probes: Probes,
     /// Disruption budget and spread across nodes (apps with `replicas` > 1).
     pub availability: Option<Availability>,
+    /// Set on the app `check` folds from a `job` or `cronjob`: its pods run
+    /// to completion, with no ingress.
+    #[schemars(skip)]
+    pub run: Option<Run>,
 }
 
 /// Where an app's pods come from.
