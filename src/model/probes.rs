@@ -17,9 +17,9 @@ const TIMING: &[&str] = &["initial-delay", "period", "timeout", "failure-thresho
 /// The probes among an app's children (each at most once).
 pub(super) fn probes(app: &Reader<'_>, d: &mut Diagnostics) -> Probes {
     Probes {
-        readiness: app.child("readiness", d).and_then(|n| probe(n, d)),
-        liveness: app.child("liveness", d).and_then(|n| probe(n, d)),
-        startup: app.child("startup", d).and_then(|n| probe(n, d)),
+        readiness: app.child("readiness", d).and_then(|n| probe(n, d)).map(Box::new),
+        liveness: app.child("liveness", d).and_then(|n| probe(n, d)).map(Box::new),
+        startup: app.child("startup", d).and_then(|n| probe(n, d)).map(Box::new),
     }
 }
 

@@ -5,16 +5,17 @@ use schemars::JsonSchema;
 use super::PortRef;
 use crate::diagnostic::{Span, Spanned};
 
-/// The probes of an app's container, each optional.
+/// The probes of an app's container, each optional (boxed: most apps have
+/// none, and an app is kept for the whole build).
 #[derive(Debug, Clone, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct Probes {
     /// `readiness ...`: while it fails, the pod gets no traffic from its Service.
-    pub readiness: Option<Probe>,
+    pub readiness: Option<Box<Probe>>,
     /// `liveness ...`: when it fails `failure-threshold` times, the container restarts.
-    pub liveness: Option<Probe>,
+    pub liveness: Option<Box<Probe>>,
     /// `startup ...`: holds the other probes back until it succeeds once.
-    pub startup: Option<Probe>,
+    pub startup: Option<Box<Probe>>,
 }
 
 /// One probe: exactly one of `http="/path" port=...`, `tcp=<port>` or an
