@@ -33,6 +33,7 @@ fn clusters() -> &'static [stackc::Analyzed] {
             "examples/mixed",
             "examples/social",
             "examples/forge",
+            "examples/cilium",
         ];
         let dirs = dirs.into_iter().chain(["examples/kustomize", "examples/environments"]);
         dirs.flat_map(|dir| {

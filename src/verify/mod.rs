@@ -146,6 +146,10 @@ pub fn api_address(stack: &ResolvedStack, ip: IpAddr) -> Option<&'static str> {
         None
     } else if stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address)) == Some(ip) {
         Some("the API server (`api-server`)")
+    } else if callers.overlay_contains(ip) && stack.cluster.cni.value == model::Cni::Cilium {
+        Some(
+            "a node subnet's `.0` or `.1` address, which the proof takes for a node's own address on Cilium (`networks node-mask`)",
+        )
     } else if callers.overlay_contains(ip) {
         Some(
             "a node subnet's `.0` (overlay) or `.1` (bridge) address, where the API server's calls to pods come from (`networks node-mask`)",
