@@ -233,3 +233,10 @@ fn explain_names_the_entity_and_the_cilium_policy() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     insta::assert_snapshot!("explain_cilium_webhook", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn verify_proves_the_cilium_example() {
+    let out = stackc(&root().join("examples/cilium"), &["verify"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    insta::assert_snapshot!("verify_cilium", String::from_utf8_lossy(&out.stdout));
+}

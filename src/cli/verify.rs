@@ -54,8 +54,12 @@ pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
         match verify::verify(stack, derived) {
             Ok(proof) => {
                 let which = if several { format!(" of cluster `{}`", stack.cluster.name.value) } else { String::new() };
+                let kinds = match stack.cluster.cni.value {
+                    crate::model::Cni::Portable => "NetworkPolicies",
+                    crate::model::Cni::Cilium => "NetworkPolicies and CiliumNetworkPolicies",
+                };
                 let line = format!(
-                    "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)\n",
+                    "proven: the {kinds}{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)\n",
                     proof.workloads, proof.edges, proof.pairs, proof.externals
                 );
                 if let Err(code) = out::print(line).and_then(|()| print_uncovered(&verify::uncovered(derived))) {
