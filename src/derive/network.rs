@@ -2,7 +2,8 @@
 //! default-deny, then one ingress and one egress policy per workload that
 //! allow exactly its edges, plus the addresses no selector can name: the API
 //! server, the internet, and clients outside the cluster. On Cilium the API
-//! server's edges are `CiliumNetworkPolicy` entities instead
+//! server's `ipBlock`s are left out: those edges, and node-relayed clients
+//! of the ingress controller, are `CiliumNetworkPolicy` entities
 //! ([`super::cilium`]).
 
 use std::collections::BTreeMap;
