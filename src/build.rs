@@ -115,7 +115,7 @@ impl Seal for Sealer<'_> {
             // What fails here fails again, and is reported, after derive.
             let Ok(file) = render::object_file(templates, self.options, object) else { continue };
             let name = object.file_name();
-            if object.kind == "NetworkPolicy" {
+            if netpol::is_policy(object.kind) {
                 let Ok(policy) = netpol::parse_policy(tree) else { continue };
                 sealed.policies.insert(name.clone(), policy);
             }
@@ -164,7 +164,7 @@ fn merge(cluster: &Analyzed, sealed: BTreeMap<String, Sealed>) -> Result<Merged,
             let name = object.file_name();
             match &object.body {
                 Body::Tree(tree) => {
-                    if object.kind == "NetworkPolicy" {
+                    if netpol::is_policy(object.kind) {
                         policies.push(netpol::parse_policy(tree).map_err(|e| verify::unreadable(&e))?);
                     }
                     checker.check(object, &mut report.results, &mut d);
@@ -181,7 +181,7 @@ fn merge(cluster: &Analyzed, sealed: BTreeMap<String, Sealed>) -> Result<Merged,
         }
     }
     // The proof's diagnostics come first, as when the stages run in turn.
-    verify::prove(&cluster.stack, &derived.graph, &verify::cluster_of(&derived.graph, policies))?;
+    verify::prove(&cluster.stack, &derived.graph, &verify::cluster_of(&cluster.stack, &derived.graph, policies))?;
     if d.has_errors() {
         return Err(d);
     }

@@ -25,7 +25,11 @@ fn seed() -> stackc::Analyzed {
 /// The seed's cluster as the proof models it, plus one pod `id` in
 /// `namespace` with exactly `labels`, as a chart would run it.
 fn with_pod(namespace: &str, id: &str, labels: &[(&str, &str)]) -> (Cluster, usize) {
-    let mut cluster = stackc::verify::cluster(&seed().derived).unwrap();
+    let mut cluster = {
+        let a = seed();
+        stackc::verify::cluster(&a.stack, &a.derived)
+    }
+    .unwrap();
     cluster.pods.push(Pod {
         id: format!("test/{id}"),
         namespace: namespace.to_owned(),

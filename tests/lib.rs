@@ -2,6 +2,7 @@
 
 mod availability;
 mod charts;
+mod cilium;
 mod cli;
 mod config_files;
 mod config_sources;

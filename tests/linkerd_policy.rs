@@ -50,7 +50,11 @@ fn the_linkerd_namespace_is_default_deny() {
 
 #[test]
 fn only_meshed_pods_reach_the_control_plane() {
-    let cluster = stackc::verify::cluster(&seed().derived).unwrap();
+    let cluster = {
+        let a = seed();
+        stackc::verify::cluster(&a.stack, &a.derived)
+    }
+    .unwrap();
     let (destination, identity) = (pod(&cluster, DESTINATION), pod(&cluster, IDENTITY));
     for meshed in ["authentik/authentik-server", "authentik/postgres", "linkwarden/linkwarden", "traefik/traefik"] {
         let from = pod(&cluster, meshed);
@@ -70,7 +74,11 @@ fn only_meshed_pods_reach_the_control_plane() {
 
 #[test]
 fn the_control_planes_own_proxies() {
-    let cluster = stackc::verify::cluster(&seed().derived).unwrap();
+    let cluster = {
+        let a = seed();
+        stackc::verify::cluster(&a.stack, &a.derived)
+    }
+    .unwrap();
     let reach = |from: &str, to: &str| cluster.allowed(pod(&cluster, from), pod(&cluster, to));
     assert_eq!(reach(INJECTOR, DESTINATION), tcp(&[8086, 8090]));
     assert_eq!(reach(INJECTOR, IDENTITY), tcp(&[8080]));
@@ -87,7 +95,11 @@ fn the_control_planes_own_proxies() {
 
 #[test]
 fn webhooks_and_external_addresses() {
-    let cluster = stackc::verify::cluster(&seed().derived).unwrap();
+    let cluster = {
+        let a = seed();
+        stackc::verify::cluster(&a.stack, &a.derived)
+    }
+    .unwrap();
     let ip = |s: &str| Endpoint::External(s.parse::<IpAddr>().unwrap());
     for api in ["10.0.0.10", "10.42.7.0", "10.42.7.1"] {
         assert_eq!(cluster.allowed(ip(api), pod(&cluster, INJECTOR)), tcp(&[8443]), "{api} → injector");

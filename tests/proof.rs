@@ -33,6 +33,7 @@ fn clusters() -> &'static [stackc::Analyzed] {
             "examples/mixed",
             "examples/social",
             "examples/forge",
+            "examples/cilium",
         ];
         let dirs = dirs.into_iter().chain(["examples/kustomize", "examples/environments"]);
         dirs.flat_map(|dir| {
@@ -64,7 +65,7 @@ impl fmt::Display for End<'_> {
 /// The proof as it was: every reachable pair of the exhaustive evaluation
 /// in one map, every key that could differ in one set, compared in order.
 fn reference(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnostics> {
-    let cluster = stackc::verify::cluster(derived).expect("tampered policies stay valid");
+    let cluster = stackc::verify::cluster(stack, derived).expect("tampered policies stay valid");
     let probes = stackc::verify::external_probes(stack);
     let nodes: HashMap<&str, &GraphNode> = derived.graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
     let end = |e: Endpoint| match e {
@@ -206,8 +207,8 @@ fn node_source(stack: &ResolvedStack, ip: IpAddr) -> bool {
 /// parsed a component at a time, the pods in reverse graph order. The parts
 /// are concatenated last to first: the order of the policies changes no
 /// allowed set.
-fn cluster_in_parts(derived: &Derived) -> Cluster {
-    let mut cluster = stackc::verify::cluster(derived).expect("valid policies");
+fn cluster_in_parts(stack: &ResolvedStack, derived: &Derived) -> Cluster {
+    let mut cluster = stackc::verify::cluster(stack, derived).expect("valid policies");
     let parts = derived
         .components
         .iter()
@@ -292,7 +293,7 @@ proptest! {
         }
         let got = stackc::verify::verify(&analyzed.stack, &derived);
         prop_assert_eq!(&got, &reference(&analyzed.stack, &derived));
-        let parts = cluster_in_parts(&derived);
+        let parts = cluster_in_parts(&analyzed.stack, &derived);
         prop_assert_eq!(&got, &stackc::verify::prove(&analyzed.stack, &derived.graph, &parts));
         let graph = &derived.graph;
         let reversed = Graph::new(graph.nodes.iter().rev().cloned().collect(), graph.edges.iter().rev().cloned().collect());
@@ -311,7 +312,7 @@ fn every_cluster_of_the_examples_is_proven() {
 #[test]
 fn prove_refuses_two_pods_with_one_id() {
     let a = &clusters()[0];
-    let mut cluster = stackc::verify::cluster(&a.derived).expect("valid policies");
+    let mut cluster = stackc::verify::cluster(&a.stack, &a.derived).expect("valid policies");
     let twin = cluster.pods[0].clone();
     cluster.pods.push(twin);
     let d = stackc::verify::prove(&a.stack, &a.derived.graph, &cluster).expect_err("ambiguous pairs");
@@ -325,7 +326,7 @@ fn prove_reports_a_graph_node_without_pods() {
     // A managed workload the cluster does not run is reached by nothing:
     // each of its declared connections is reported missing.
     let a = &clusters()[0];
-    let mut cluster = stackc::verify::cluster(&a.derived).expect("valid policies");
+    let mut cluster = stackc::verify::cluster(&a.stack, &a.derived).expect("valid policies");
     let gone = a.derived.graph.nodes.iter().position(|n| n.managed).expect("a managed node");
     let id = cluster.pods.remove(gone).id;
     let d = stackc::verify::prove(&a.stack, &a.derived.graph, &cluster).expect_err("missing connections");
@@ -338,7 +339,7 @@ fn prove_checks_a_pod_the_graph_does_not_know_by_its_policies() {
     // Without its graph node, an unmanaged pod declares nothing and is not
     // managed; its pairs with managed workloads are still proven.
     let a = clusters().iter().find(|a| a.derived.graph.nodes.iter().any(|n| !n.managed)).expect("an unmanaged node");
-    let cluster = stackc::verify::cluster(&a.derived).expect("valid policies");
+    let cluster = stackc::verify::cluster(&a.stack, &a.derived).expect("valid policies");
     let graph = &a.derived.graph;
     let unknown = graph.nodes.iter().find(|n| !n.managed).expect("an unmanaged node");
     let nodes = graph.nodes.iter().filter(|n| n.id != unknown.id).cloned().collect();

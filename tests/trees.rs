@@ -68,7 +68,7 @@ fn selfhosted_tree() {
 #[test]
 fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
     use std::collections::{BTreeMap, BTreeSet};
-    for name in ["minimal", "multi-namespace", "mixed", "argocd", "kustomize", "environments"] {
+    for name in ["minimal", "multi-namespace", "mixed", "argocd", "kustomize", "environments", "cilium"] {
         let tree = example_tree(name);
         let mut entries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         // Hidden directories (the Kyverno CLI suite) are tooling, not manifests.
@@ -161,6 +161,11 @@ fn every_directory_has_a_kustomization_listing_exactly_its_entries() {
             assert_eq!(listed, expected, "{name}: {k}");
         }
     }
+}
+
+#[test]
+fn cilium_tree() {
+    insta::assert_snapshot!("cilium", tree_text(&example_tree("cilium")));
 }
 
 #[test]

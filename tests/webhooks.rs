@@ -71,7 +71,11 @@ fn assert_from(cluster: &Cluster, ip: &str, webhook: bool) {
 
 #[test]
 fn webhooks_admit_the_overlay_addresses_of_worker_nodes() {
-    let cluster = stackc::verify::cluster(&analyzed(&seed_source()).derived).unwrap();
+    let cluster = {
+        let a = analyzed(&seed_source());
+        stackc::verify::cluster(&a.stack, &a.derived)
+    }
+    .unwrap();
     for ip in ["10.0.0.10", "10.42.0.0", "10.42.0.1", "10.42.7.0", "10.42.7.1", "10.42.200.0", "10.42.255.1"] {
         assert_from(&cluster, ip, true);
     }
@@ -79,7 +83,11 @@ fn webhooks_admit_the_overlay_addresses_of_worker_nodes() {
 
 #[test]
 fn webhooks_admit_no_pod_address() {
-    let cluster = stackc::verify::cluster(&analyzed(&seed_source()).derived).unwrap();
+    let cluster = {
+        let a = analyzed(&seed_source());
+        stackc::verify::cluster(&a.stack, &a.derived)
+    }
+    .unwrap();
     for ip in ["10.42.0.2", "10.42.7.2", "10.42.7.128", "10.42.7.255", "10.42.255.254", "10.43.0.1", "10.0.0.11"] {
         assert_from(&cluster, ip, false);
     }
@@ -117,7 +125,11 @@ fn node_mask_and_node_addresses_move_the_sources() {
     let source = seed_with(
         "networks pods=\"10.42.0.0/16\" services=\"10.43.0.0/16\" node-mask=25 {\n            node-address \"192.168.1.21\"\n        }",
     );
-    let cluster = stackc::verify::cluster(&analyzed(&source).derived).unwrap();
+    let cluster = {
+        let a = analyzed(&source);
+        stackc::verify::cluster(&a.stack, &a.derived)
+    }
+    .unwrap();
     for ip in ["10.42.7.128", "10.42.7.129", "192.168.1.21"] {
         assert_from(&cluster, ip, true);
     }

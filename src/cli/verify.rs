@@ -54,8 +54,12 @@ pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
         match verify::verify(stack, derived) {
             Ok(proof) => {
                 let which = if several { format!(" of cluster `{}`", stack.cluster.name.value) } else { String::new() };
+                let kinds = match stack.cluster.cni.value {
+                    crate::model::Cni::Portable => "NetworkPolicies",
+                    crate::model::Cni::Cilium => "NetworkPolicies and CiliumNetworkPolicies",
+                };
                 let line = format!(
-                    "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)\n",
+                    "proven: the {kinds}{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)\n",
                     proof.workloads, proof.edges, proof.pairs, proof.externals
                 );
                 if let Err(code) = out::print(line).and_then(|()| print_uncovered(&verify::uncovered(derived))) {
@@ -113,7 +117,7 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let cluster = match verify::cluster(&derived) {
+    let cluster = match verify::cluster(&stack, &derived) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
@@ -152,6 +156,14 @@ pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
             && let Some(what) = verify::api_address(&stack, ip)
         {
             text.push_str(&format!("  address: {ip} is {what}\n"));
+        }
+        for end in [from_ep, to_ep] {
+            if let netpol::Endpoint::External(ip) = end
+                && let Some(entities) = cluster.identities.of(ip)
+            {
+                let names: Vec<&str> = entities.iter().map(|e| e.as_str()).collect();
+                text.push_str(&format!("  address: Cilium matches {ip} as the entities {}\n", names.join(", ")));
+            }
         }
         text.push_str(&sources(&stack, &derived, &source, &name, &verdict));
         text.push('\n');
@@ -192,11 +204,12 @@ fn sources(stack: &ResolvedStack, derived: &Derived, source: &str, file: &str, v
     }
     for p in policies {
         let origin = derived.components.iter().flat_map(|c| c.objects.iter().map(move |o| (c, o))).find(|(_, o)| {
-            o.kind == "NetworkPolicy" && o.name == p.name && o.namespace.as_deref() == Some(p.namespace.as_str())
+            netpol::is_policy(o.kind) && o.name == p.name && o.namespace.as_deref() == Some(p.namespace.as_str())
         });
         if let Some((component, object)) = origin {
             text.push_str(&format!(
-                "  NetworkPolicy {p}: {}/{} from {}\n",
+                "  {} {p}: {}/{} from {}\n",
+                object.kind,
                 component.dir,
                 object.file_name(),
                 at(object.origin)

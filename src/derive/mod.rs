@@ -4,6 +4,7 @@
 //! objects (`engine/`), and the network graph the policies must allow.
 
 mod availability;
+mod cilium;
 mod components;
 mod config_files;
 mod engine;

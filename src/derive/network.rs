@@ -1,7 +1,10 @@
 //! NetworkPolicies of a managed namespace, derived from the [`Graph`]:
 //! default-deny, then one ingress and one egress policy per workload that
 //! allow exactly its edges, plus the addresses no selector can name: the API
-//! server, the internet, and clients outside the cluster.
+//! server, the internet, and clients outside the cluster. On Cilium the API
+//! server's `ipBlock`s are left out: those edges, and node-relayed clients
+//! of the ingress controller, are `CiliumNetworkPolicy` entities
+//! ([`super::cilium`]).
 
 use std::collections::BTreeMap;
 
@@ -13,7 +16,7 @@ use super::object::{Object, object};
 use super::platform::common_labels;
 use crate::check::{ResolvedStack, names::cidr};
 use crate::diagnostic::Span;
-use crate::model::Protocol;
+use crate::model::{Cni, Protocol};
 
 /// Private and special ranges internet egress never reaches.
 pub const NOT_INTERNET: &[&str] =
@@ -64,6 +67,9 @@ pub(super) fn policies(stack: &ResolvedStack, namespace: &str, span: Span, graph
             .collect();
         rules.extend(external_egress(stack, node));
         out.push(policy("Egress", rules, selector));
+        if stack.cluster.cni.value == Cni::Cilium {
+            out.extend(super::cilium::entities_policy(stack, namespace, node, &labels));
+        }
     }
     out
 }
@@ -107,7 +113,8 @@ fn external_ingress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
         let from = json!([{"ipBlock": {"cidr": "0.0.0.0/0"}}]);
         rules.push(object([("from", from), ("ports", Value::Array(port_list(&node.world_ingress)))]));
     }
-    if !node.api_ingress.is_empty() {
+    // On Cilium the API server's calls are entities ([`super::cilium`]).
+    if !node.api_ingress.is_empty() && stack.cluster.cni.value == Cni::Portable {
         let from: Vec<Value> = webhook_sources(stack).into_iter().map(|b| json!({"ipBlock": {"cidr": b}})).collect();
         if !from.is_empty() {
             let from = Value::Array(from);
@@ -121,6 +128,7 @@ fn external_ingress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
 fn external_egress(stack: &ResolvedStack, node: &GraphNode) -> Vec<Value> {
     let mut rules = Vec::new();
     if node.api_access
+        && stack.cluster.cni.value == Cni::Portable
         && let Some(api) = &stack.cluster.api_server
         && let Some(block) = cidr(&api.address)
     {

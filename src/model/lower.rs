@@ -72,7 +72,7 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         node,
         1,
         &["distribution", "version"],
-        &["git", "api-server", "dns", "networks", "storage-class", "age-recipient", "override"],
+        &["git", "api-server", "cni", "dns", "networks", "storage-class", "age-recipient", "override"],
         d,
     );
     let name = r.arg_string(0, "name", d);
@@ -102,6 +102,8 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
             port: r.integer("port", PORT, d).unwrap_or_else(|| Spanned::new(6443, n.name_span)),
         })
     });
+    // An unknown name is reported; the default keeps the other checks going.
+    let cni = r.child("cni", d).and_then(|n| cni(n, d)).unwrap_or_else(|| Spanned::new(Cni::Portable, node.name_span));
     let dns = match r.child("dns", d) {
         Some(n) => dns(n, d),
         None => Dns {
@@ -155,12 +157,27 @@ fn cluster(node: &Node, d: &mut Diagnostics) -> Option<Cluster> {
         version: version?,
         git,
         api_server,
+        cni,
         dns,
         networks,
         storage_classes,
         age_recipients,
         overrides,
     })
+}
+
+/// `cni "cilium"`: the policy dialect, one of [`Cni::NAMES`].
+fn cni(node: &Node, d: &mut Diagnostics) -> Option<Spanned<Cni>> {
+    let name = Reader::new(node, 1, &[], &[], d).arg_string(0, "name", d)?;
+    let cni = match name.value.as_str() {
+        "portable" => Cni::Portable,
+        "cilium" => Cni::Cilium,
+        other => {
+            d.push(one_of(name.span, "cni", other, Cni::NAMES));
+            return None;
+        }
+    };
+    Some(Spanned::new(cni, name.span))
 }
 
 fn dns(node: &Node, d: &mut Diagnostics) -> Dns {

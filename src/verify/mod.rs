@@ -52,9 +52,9 @@ pub struct Proof {
 ///
 /// # Errors
 /// A NetworkPolicy the evaluator cannot parse (a compiler bug).
-pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
+pub fn cluster(stack: &ResolvedStack, derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
     let mut objects: Vec<&Value> = Vec::new();
-    for object in derived.components.iter().flat_map(|c| &c.objects).filter(|o| o.kind == "NetworkPolicy") {
+    for object in derived.components.iter().flat_map(|c| &c.objects).filter(|o| netpol::is_policy(o.kind)) {
         objects.push(object.tree().ok_or_else(|| netpol::NetpolError::NotNetworkPolicy {
             path: format!("{}/{}", object.namespace.as_deref().unwrap_or_default(), object.name),
             value: "rendered, its tree is gone".to_owned(),
@@ -68,13 +68,14 @@ pub fn cluster(derived: &Derived) -> Result<Cluster, netpol::NetpolError> {
     for part in parts {
         policies.extend(part?);
     }
-    Ok(cluster_of(&derived.graph, policies))
+    Ok(cluster_of(stack, &derived.graph, policies))
 }
 
-/// The evaluator's model of a cluster: the graph's workloads as pods, and
-/// `policies` (parsed from the NetworkPolicies, in any order).
+/// The evaluator's model of a cluster: the graph's workloads as pods,
+/// `policies` (parsed from the NetworkPolicies, in any order), and on
+/// Cilium the [`identities`] of its nodes.
 #[must_use]
-pub fn cluster_of(graph: &Graph, policies: Vec<netpol::Policy>) -> Cluster {
+pub fn cluster_of(stack: &ResolvedStack, graph: &Graph, policies: Vec<netpol::Policy>) -> Cluster {
     let pods = graph
         .nodes
         .iter()
@@ -89,7 +90,32 @@ pub fn cluster_of(graph: &Graph, policies: Vec<netpol::Policy>) -> Cluster {
             named_ports: n.ports.iter().map(|(name, port, proto)| (name.clone(), (*port, protocol(*proto)))).collect(),
         })
         .collect();
-    Cluster { namespaces: Vec::new(), pods, policies }
+    Cluster { namespaces: Vec::new(), pods, policies, identities: identities(stack) }
+}
+
+/// On Cilium (`cni "cilium"`), what Cilium knows the addresses the API
+/// server's calls come from as: the API server `kube-apiserver`, `host`
+/// and `remote-node` (it runs in the host network of a node); the other
+/// callers ([`webhook_sources`](crate::derive::webhook_sources):
+/// node addresses, the `.0`/`.1` host addresses of each node subnet) `host`
+/// and `remote-node`. The proof does not place pods on nodes, so a node is
+/// both the local and a remote one. Nothing for the portable dialect.
+#[must_use]
+pub fn identities(stack: &ResolvedStack) -> netpol::Identities {
+    use netpol::Entity::{Host, KubeApiserver, RemoteNode};
+    if stack.cluster.cni.value != model::Cni::Cilium {
+        return netpol::Identities::default();
+    }
+    let blocks = crate::derive::webhook_sources(stack)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, block)| {
+            let entities: Box<[netpol::Entity]> =
+                if i == 0 { Box::new([Host, KubeApiserver, RemoteNode]) } else { Box::new([Host, RemoteNode]) };
+            netpol::Cidr::parse(block).ok().map(|c| (c, entities))
+        })
+        .collect();
+    netpol::Identities::new(blocks)
 }
 
 /// Sample addresses outside the cluster: the API server and the other
@@ -120,6 +146,10 @@ pub fn api_address(stack: &ResolvedStack, ip: IpAddr) -> Option<&'static str> {
         None
     } else if stack.cluster.api_server.as_ref().and_then(|a| first_ip(&a.address)) == Some(ip) {
         Some("the API server (`api-server`)")
+    } else if callers.overlay_contains(ip) && stack.cluster.cni.value == model::Cni::Cilium {
+        Some(
+            "a node subnet's `.0` or `.1` address, which the proof takes for a node's own address on Cilium (`networks node-mask`)",
+        )
     } else if callers.overlay_contains(ip) {
         Some(
             "a node subnet's `.0` (overlay) or `.1` (bridge) address, where the API server's calls to pods come from (`networks node-mask`)",
@@ -138,7 +168,7 @@ pub fn api_address(stack: &ResolvedStack, ip: IpAddr) -> Option<&'static str> {
 /// A NetworkPolicy the evaluator cannot parse, or one diagnostic per pair
 /// whose allowed ports differ from the declared ones.
 pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnostics> {
-    match cluster(derived) {
+    match cluster(stack, derived) {
         Ok(cluster) => prove(stack, &derived.graph, &cluster),
         Err(e) => Err(unreadable(&e)),
     }
@@ -147,7 +177,7 @@ pub fn verify(stack: &ResolvedStack, derived: &Derived) -> Result<Proof, Diagnos
 /// The diagnostic for a NetworkPolicy the evaluator cannot read.
 #[must_use]
 pub fn unreadable(e: &netpol::NetpolError) -> Diagnostics {
-    internal(format!("stackc wrote a NetworkPolicy it cannot evaluate: {e}"))
+    internal(format!("stackc wrote a network policy it cannot evaluate: {e}"))
 }
 
 /// Prove the policies of `cluster` allow exactly `graph`, for a caller

@@ -26,6 +26,11 @@ per allowed (workload, workload) pair, `SRC => DST : CONN`, where SRC/DST is `ns
 an IP range, CONN `All connections` or `{protocols:TCP, UDP,dst_ports:53,8000-8010},{...}`
 or `All but {...}`.
 
+CiliumNetworkPolicy objects (`cni "cilium"`) are not given to nca, which reads only
+NetworkPolicy; each must have only entity peers of the API server and the nodes (checked), so
+they add no pod-to-pod connection and the comparison below stays whole; their API server and
+node edges are not judged here.
+
 Comparison: set equality on (from, to, port, protocol) for in-cluster endpoints. Rows with an
 IP range (ipBlock / outside the cluster) are listed separately and never fail the check.
 nca never reports a workload's connections to itself, so graph self-edges are listed as not
@@ -59,6 +64,8 @@ import yaml  # noqa: E402
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"}
 ENDPOINT_RE = re.compile(r"^(?P<ns>[^/\s\[]+)/(?P<name>[^\[\s]+?)(?:\[(?P<kind>[^\]]+)\])?$")
 MAX_ENUMERATED_PORTS = 1024
+# Cilium entities that never select a pod of the graph (no graph workload runs in the host network).
+CILIUM_NODE_ENTITIES = {"host", "kube-apiserver", "remote-node"}
 
 
 class ConnSet:
@@ -285,6 +292,28 @@ def main(argv=None):
     objs = load_tree_objects(root)
     policies = [(p, o) for p, o in objs
                 if o.get("kind") == "NetworkPolicy" and split_api_version(str(o.get("apiVersion")))[0] == "networking.k8s.io"]
+    # nca reads only NetworkPolicy. stackc's CiliumNetworkPolicies (cni "cilium") name no pod:
+    # their peers are the entities of the API server and the nodes, rows nca would list apart as
+    # external anyway; so the pod-to-pod comparison stays whole without them. Checked here, not
+    # assumed: a Cilium peer that could be a pod fails the run. Their external edges are judged
+    # by `stackc verify` and their shape by validate_tree.py (the CRD schema), not by nca.
+    cilium = [(p, o) for p, o in objs if o.get("kind") == "CiliumNetworkPolicy"]
+    for p, o in cilium:
+        spec = o.get("spec") or {}
+        rules = [("ingress", r, "fromEntities") for r in spec.get("ingress") or []] + \
+                [("egress", r, "toEntities") for r in spec.get("egress") or []]
+        for direction, r, key in rules:
+            peers = set(r) - {key, "toPorts"}
+            entities = set(r.get(key) or [])
+            if peers or not entities or not entities <= CILIUM_NODE_ENTITIES:
+                print(f"netgraph: ERROR: {p}: {direction} rule {r} may select pods; nca cannot judge it")
+                problems += 1
+        if set(spec) - {"endpointSelector", "ingress", "egress"}:
+            print(f"netgraph: ERROR: {p}: spec fields {sorted(set(spec))} beyond what stackc writes")
+            problems += 1
+    if cilium:
+        print(f"netgraph: {len(cilium)} CiliumNetworkPolicy objects not given to nca "
+              f"(entity peers only: {', '.join(sorted(CILIUM_NODE_ENTITIES))}; judged by stackc verify)")
     workloads = {}
     for p, o in objs:
         group, _ = split_api_version(str(o.get("apiVersion", "")))

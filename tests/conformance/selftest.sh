@@ -859,6 +859,37 @@ expect "netgraph: a chart pod's labels with everything its policies select" 0 "6
 edit_graph "$TMP/g-podlabels.json" 'next(n for n in g["nodes"] if n["id"] == "traefik/traefik")["pod_labels"] = {"app.kubernetes.io/name": "ingress"}'
 expect "netgraph: a chart pod's labels without what its policies select" 1 "graph node traefik/traefik selects" -- "${NG[@]}" "$GOOD" "$TMP/g-podlabels.json"
 
+# A CiliumNetworkPolicy of the form stackc writes on Cilium: CRD-validated, kept from nca, and
+# refused by netgraph when a peer could be a pod (nca could not judge it).
+cilium_variant() { # EGRESS-PEER
+    variant
+    edit "$V/$DEMO/kustomization.yaml" "  - networkpolicy-api.yaml" $'  - ciliumnetworkpolicy-api-entities.yaml\n  - networkpolicy-api.yaml'
+    w "$V/$DEMO/ciliumnetworkpolicy-api-entities.yaml" <<EOF
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: api-entities
+  namespace: demo
+spec:
+  endpointSelector:
+    matchLabels:
+      app.kubernetes.io/name: api
+  egress:
+    - $1
+      toPorts:
+        - ports:
+            - port: "6443"
+              protocol: TCP
+EOF
+}
+cilium_variant "toEntities: [kube-apiserver]"
+expect "validate_tree: a CiliumNetworkPolicy passes its CRD schema" 0 "conformance: 26 objects, 9 dirs, 0 errors" -- "${VT[@]}" "$V"
+expect "netgraph: entity-only CiliumNetworkPolicies are kept from nca and said so" 0 "1 CiliumNetworkPolicy objects not given to nca" -- "${NG[@]}" "$V" "$TMP/graph.json"
+cilium_variant "toEntities: [kube-api-server]"
+expect "validate_tree: an unknown Cilium entity fails the CRD schema" 1 "CiliumNetworkPolicy cilium.io/v2" -- "${VT[@]}" "$V"
+cilium_variant "toEndpoints: [{}]"
+expect "netgraph: a Cilium peer that could be a pod fails" 1 "may select pods; nca cannot judge it" -- "${NG[@]}" "$V" "$TMP/graph.json"
+
 # ---------------------------------------------------------------------------------- sops_decrypt
 expect "sops_decrypt: wrong key fails" 1 "0 decrypted, 1 failed" -- "${SD[@]}" "$GOOD" "$KEY_B"
 

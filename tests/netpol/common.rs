@@ -48,7 +48,7 @@ pub fn policy(namespace: &str, name: &str, spec: Value) -> Policy {
 }
 
 pub fn cluster(namespaces: Vec<Namespace>, pods: Vec<Pod>, policies: Vec<Policy>) -> Cluster {
-    Cluster { namespaces, pods, policies }
+    Cluster { namespaces, pods, policies, identities: Default::default() }
 }
 
 /// Endpoint from a pod id or an IP address.

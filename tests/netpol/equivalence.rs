@@ -126,7 +126,7 @@ fn cluster_strategy() -> impl Strategy<Value = Cluster> {
             // n3 claims another name (the implicit label wins); n4 is
             // undeclared.
             namespaces.push(ns("n3", &[("kubernetes.io/metadata.name", "n1")]));
-            Cluster { namespaces, pods, policies }
+            Cluster { namespaces, pods, policies, identities: Default::default() }
         })
 }
 

@@ -125,6 +125,7 @@ fn cluster_strategy() -> impl Strategy<Value = Cluster> {
             p.name = format!("p{i}");
         }
         Cluster {
+            identities: Default::default(),
             // n2 is left undeclared on purpose.
             namespaces: vec![ns("n0", &[("env", if prod { "prod" } else { "dev" })]), ns("n1", &[])],
             pods: pods

@@ -169,5 +169,5 @@ pub fn stack_shaped(n: usize, seed: u64, dns_anywhere: bool) -> Stack {
     // coredns is isolated by no policy: it may reach itself, nothing else
     // (every other pod is ingress-isolated and admits only its callers).
     expected.insert((DNS_POD.to_owned(), DNS_POD.to_owned()), Allowed::all());
-    Stack { cluster: Cluster { namespaces, pods, policies }, expected, declared_pairs }
+    Stack { cluster: Cluster { namespaces, pods, policies, identities: Default::default() }, expected, declared_pairs }
 }

@@ -151,13 +151,13 @@ fn model_only(stack_path: &str) {
     let source = std::fs::read_to_string(stack_path).unwrap();
     let dir = Path::new(stack_path).parent().unwrap_or(Path::new("."));
     let secrets = stackc::secrets::load_store(dir).unwrap();
-    let stackc::Analyzed { derived, .. } = stackc::analyze(&source, &secrets).unwrap().remove(0);
+    let stackc::Analyzed { stack, derived } = stackc::analyze(&source, &secrets).unwrap().remove(0);
     let mb = |b: usize| b as f64 / 1e6;
     let live = LIVE.load(Relaxed);
     PEAK.store(live, Relaxed);
-    let cluster = stackc::verify::cluster(&derived).unwrap();
+    let cluster = stackc::verify::cluster(&stack, &derived).unwrap();
     let (cl_live, cl_peak) = (LIVE.load(Relaxed) - live, PEAK.load(Relaxed) - live);
-    let pods_only = stackc::verify::cluster_of(&derived.graph, Vec::new());
+    let pods_only = stackc::verify::cluster_of(&stack, &derived.graph, Vec::new());
     let pods_live = LIVE.load(Relaxed) - live - cl_live;
     drop(pods_only);
     let before = LIVE.load(Relaxed);

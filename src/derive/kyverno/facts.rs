@@ -30,6 +30,9 @@ pub struct Facts {
     /// `expose-port`s route from.
     pub entry_points: BTreeMap<String, BTreeSet<String>>,
     pub storage_classes: Vec<String>,
+    /// The kinds of the network policies stackc writes: `NetworkPolicy`,
+    /// and on Cilium `CiliumNetworkPolicy` (whose allows add up with them).
+    pub policy_kinds: Vec<&'static str>,
 }
 
 impl Facts {
@@ -66,6 +69,10 @@ impl Facts {
         facts.digests = !all_images.is_empty() && all_images.iter().all(|i| i.contains("@sha256:"));
         facts.storage_classes = stack.cluster.storage_classes.iter().map(|s| s.name.value.clone()).collect();
         facts.storage_classes.sort();
+        facts.policy_kinds.push("NetworkPolicy");
+        if stack.cluster.cni.value == crate::model::Cni::Cilium {
+            facts.policy_kinds.push(crate::derive::cilium::KIND);
+        }
         facts
     }
 }

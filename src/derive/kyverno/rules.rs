@@ -59,7 +59,7 @@ pub(super) fn policies(f: &Facts) -> Vec<Policy> {
         single(
             f,
             "restrict-network-policies",
-            kind("NetworkPolicy", &f.managed),
+            json!({"kinds": f.policy_kinds, "namespaces": f.managed}),
             "Only stackc writes NetworkPolicies in the namespaces it manages.",
             json!({
                 "metadata": {"labels": {"app.kubernetes.io/managed-by": "stackc"}}

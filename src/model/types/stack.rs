@@ -47,6 +47,9 @@ pub struct Cluster {
     pub git: Option<Git>,
     /// Address (IP or CIDR) and port of the Kubernetes API server.
     pub api_server: Option<ApiServer>,
+    /// The CNI's policy dialect (`cni "cilium"`; default `portable`): how
+    /// the addresses no selector can name, the API server's, are written.
+    pub cni: Spanned<Cni>,
     /// The cluster DNS service that every pod must reach.
     pub dns: Dns,
     /// Pod and Service CIDRs, excluded from internet egress.
@@ -78,6 +81,24 @@ impl Stack {
 pub enum Distribution {
     K3s,
     Kubernetes,
+}
+
+/// The policy dialect of the cluster's CNI (`docs/network-policy.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cni {
+    /// Plain `NetworkPolicy`: the API server and its webhook calls as
+    /// `ipBlock`s (flannel with k3s's policy controller, Calico, ...).
+    #[default]
+    Portable,
+    /// Cilium, whose `ipBlock`s never match a node's or the API server's
+    /// address: those edges are `CiliumNetworkPolicy` entities.
+    Cilium,
+}
+
+impl Cni {
+    /// The spellings `cni` accepts, in the order of the variants.
+    pub const NAMES: &[&str] = &["portable", "cilium"];
 }
 
 /// The Git source Flux reconciles.

@@ -114,8 +114,11 @@ impl<'c> Ctx<'c> {
     /// Whether `peer` of a rule of `pol` matches `remote`.
     pub fn peer_matches(&self, pol: &Policy, peer: &Peer, remote: Endpoint) -> bool {
         match (peer, remote) {
-            (Peer::IpBlock(b), Endpoint::External(ip)) => b.contains(ip),
-            (Peer::IpBlock(_), Endpoint::Pod(_)) | (Peer::Pods { .. }, Endpoint::External(_)) => false,
+            (Peer::IpBlock(b), Endpoint::External(ip)) => b.contains(ip) && self.cluster.identities.of(ip).is_none(),
+            (Peer::Entity(e), Endpoint::External(ip)) => self.cluster.identities.matches(*e, ip),
+            (Peer::IpBlock(_) | Peer::Entity(_), Endpoint::Pod(_)) | (Peer::Pods { .. }, Endpoint::External(_)) => {
+                false
+            }
             (Peer::Pods { namespace_selector, pod_selector }, Endpoint::Pod(i)) => {
                 let pod = &self.cluster.pods[i];
                 let ns_ok = match namespace_selector {

@@ -22,7 +22,13 @@
 //! - Every namespace carries `kubernetes.io/metadata.name: <name>`.
 //! - External endpoints are subject to no policy themselves.
 //!
-//! Layout: `policy` (the typed policy), `parse` (policy from JSON),
+//! - Cilium (`cilium.io/v2` `CiliumNetworkPolicy`, the forms stackc writes:
+//!   `endpointSelector`, entity peers, numeric `toPorts`): a policy like any
+//!   other, whose entity peers match the [`Identities`] of the cluster; on
+//!   such a cluster an `ipBlock` matches no address with an identity.
+//!
+//! Layout: `policy` (the typed policy), `parse` (policy from JSON, `cilium`
+//! the Cilium objects),
 //! `selector` (label selectors), `cidr` (IP blocks), `ports` (port sets),
 //! `model` (cluster and endpoints), `eval` (the semantics), `index`
 //! (inverted label indexes), `tables` (per-rule admitted pods and candidate
@@ -34,6 +40,7 @@
 //! [`crate::parallel`].
 
 mod cidr;
+mod cilium;
 mod error;
 mod eval;
 mod exhaustive;
@@ -55,9 +62,9 @@ pub use crate::labels::LabelMap;
 pub use cidr::{Cidr, IpBlock};
 pub use error::NetpolError;
 pub use explain::{MissReason, PolicyRef, RuleMiss, RuleRef, SideVerdict, Verdict};
-pub use model::{Cluster, Direction, Endpoint, NAMESPACE_NAME_LABEL, Namespace, Pod, Reach};
-pub use parse::{parse_policies, parse_policy};
-pub use policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
+pub use model::{Cluster, Direction, Endpoint, Identities, NAMESPACE_NAME_LABEL, Namespace, Pod, Reach};
+pub use parse::{is_policy, parse_policies, parse_policy};
+pub use policy::{Entity, Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
 pub use ports::{Allowed, PortSet, Protocol};
 pub use reach::Evaluator;
 pub use selector::{LabelSelector, Labels, Operator, Requirement};

@@ -4,7 +4,8 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use super::policy::Policy;
+use super::cidr::Cidr;
+use super::policy::{Entity, Policy};
 use super::ports::{Allowed, Protocol};
 use super::selector::Labels;
 use super::sorted::SortedMap;
@@ -64,6 +65,41 @@ pub struct Cluster {
     pub namespaces: Vec<Namespace>,
     pub pods: Vec<Pod>,
     pub policies: Vec<Policy>,
+    /// The addresses Cilium knows as nodes or the API server; empty for a
+    /// plain `NetworkPolicy` cluster.
+    pub identities: Identities,
+}
+
+/// Addresses Cilium gives a reserved identity (a node, the API server),
+/// with the entities that match them. A `fromEntities`/`toEntities` peer
+/// matches exactly these (and `world` every other external address), and
+/// an `ipBlock` never does: Cilium's "CIDR rules do not apply to traffic
+/// where both sides of the connection are either managed by Cilium or use
+/// an IP belonging to a node in the cluster" (cilium/cilium 01af123d
+/// `Documentation/security/policy/layer3.rst`, "IP/CIDR based").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Identities {
+    blocks: Vec<(Cidr, Box<[Entity]>)>,
+}
+
+impl Identities {
+    /// Blocks and their entities; where blocks overlap, the first decides.
+    #[must_use]
+    pub fn new(blocks: Vec<(Cidr, Box<[Entity]>)>) -> Self {
+        Self { blocks }
+    }
+
+    /// The entities of `ip`, `None` for an address with no reserved identity.
+    #[must_use]
+    pub fn of(&self, ip: IpAddr) -> Option<&[Entity]> {
+        self.blocks.iter().find(|(block, _)| block.contains(ip)).map(|(_, entities)| &**entities)
+    }
+
+    /// Whether entity peer `entity` matches external address `ip`.
+    #[must_use]
+    pub fn matches(&self, entity: Entity, ip: IpAddr) -> bool {
+        self.of(ip).map_or(entity == Entity::World, |entities| entities.contains(&entity))
+    }
 }
 
 impl Cluster {

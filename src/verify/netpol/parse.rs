@@ -13,7 +13,15 @@ use super::policy::{Peer, Policy, PolicyTypes, PortMatch, PortSpec, Rule};
 use super::ports::Protocol;
 use super::selector::LabelSelector;
 
-/// Parses one `networking.k8s.io/v1` `NetworkPolicy` object.
+/// Whether objects of `kind` are policies the evaluator reads:
+/// `NetworkPolicy`, and `CiliumNetworkPolicy` (the forms stackc writes).
+#[must_use]
+pub fn is_policy(kind: &str) -> bool {
+    kind == "NetworkPolicy" || kind == super::cilium::KIND
+}
+
+/// Parses one `networking.k8s.io/v1` `NetworkPolicy` object, or a
+/// `CiliumNetworkPolicy` of the forms stackc writes (`kind` says which).
 ///
 /// `apiVersion` and `kind` are checked when present; `metadata.name` and
 /// `metadata.namespace` are required.
@@ -21,6 +29,9 @@ use super::selector::LabelSelector;
 /// # Errors
 /// [`NetpolError`] naming the first offending field.
 pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
+    if field(v, "kind").and_then(Value::as_str) == Some(super::cilium::KIND) {
+        return super::cilium::parse(v);
+    }
     let top = Obj::new(v, Path::Root, &["apiVersion", "kind", "metadata", "spec", "status"])?;
     if let Some(api) = top.opt_str("apiVersion")?
         && api != "networking.k8s.io/v1"
@@ -75,7 +86,7 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
     Ok(Policy { namespace, name, pod_selector, types, ingress, egress })
 }
 
-/// Parses every `NetworkPolicy` among `objects`, skipping objects of any
+/// Parses every policy ([`is_policy`]) among `objects`, skipping objects of any
 /// other `kind` (so the full list of emitted manifests can be passed).
 ///
 /// Each object is parsed on its own, so the objects can come in parts (a
@@ -92,7 +103,7 @@ pub fn parse_policy(v: &Value) -> Result<Policy, NetpolError> {
 pub fn parse_policies<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Result<Vec<Policy>, NetpolError> {
     objects
         .into_iter()
-        .filter(|v| field(v, "kind").and_then(Value::as_str) == Some("NetworkPolicy"))
+        .filter(|v| field(v, "kind").and_then(Value::as_str).is_some_and(is_policy))
         .map(parse_policy)
         .collect()
 }

@@ -51,6 +51,51 @@ pub enum Peer {
     /// External addresses. Pod IPs are not modelled, so an `ipBlock`
     /// never matches a pod, even if the pod network lies inside the block.
     IpBlock(IpBlock),
+    /// A Cilium entity (`fromEntities`/`toEntities` of a
+    /// `CiliumNetworkPolicy`): the external addresses the cluster's
+    /// [`Identities`](super::Identities) give it. Never a pod.
+    Entity(Entity),
+}
+
+/// The Cilium entities the evaluator understands: those stackc writes, and
+/// `world` (cilium/cilium v1.19.4 `ciliumnetworkpolicies.yaml`, the
+/// `toEntities` enum; meanings in `Documentation/security/policy/layer3.rst`,
+/// "Entities based").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Entity {
+    /// The node of the selected pod, host-network processes included.
+    Host,
+    /// The API server, in the cluster or outside it.
+    KubeApiserver,
+    /// Every other node, host-network processes included.
+    RemoteNode,
+    /// Every address outside the cluster: one with no other identity.
+    World,
+}
+
+impl Entity {
+    /// The entity of a name as the CRD spells it.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "host" => Some(Self::Host),
+            "kube-apiserver" => Some(Self::KubeApiserver),
+            "remote-node" => Some(Self::RemoteNode),
+            "world" => Some(Self::World),
+            _ => None,
+        }
+    }
+
+    /// The name as the CRD spells it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::KubeApiserver => "kube-apiserver",
+            Self::RemoteNode => "remote-node",
+            Self::World => "world",
+        }
+    }
 }
 
 /// One entry of `ports`.

@@ -106,9 +106,9 @@ impl<'c> Tables<'c> {
             let typed = [pol.types.ingress, pol.types.egress];
             for dir in DIRECTIONS.into_iter().filter(|d| typed[d.slot()]) {
                 let d = dir.slot();
-                let open = rules(pol, dir)
-                    .iter()
-                    .any(|r| r.peers.is_empty() || r.peers.iter().any(|p| matches!(p, Peer::IpBlock(_))));
+                let open = rules(pol, dir).iter().any(|r| {
+                    r.peers.is_empty() || r.peers.iter().any(|p| matches!(p, Peer::IpBlock(_) | Peer::Entity(_)))
+                });
                 for &j in selected.get(p) {
                     isolated[d].push((j, narrow(p)));
                     addresses[d][j as usize] |= open;
@@ -245,7 +245,7 @@ fn admitted(index: &PodIndex<'_>, ctx: &Ctx<'_>, pol: &Policy, rule: &Rule) -> A
     let mut pods = Vec::new();
     for peer in &rule.peers {
         let Peer::Pods { namespace_selector, pod_selector } = peer else {
-            continue; // an ipBlock never matches a pod
+            continue; // an ipBlock or an entity never matches a pod
         };
         let nss = match namespace_selector {
             None => index.namespace(&pol.namespace),
