@@ -17,6 +17,7 @@ mod graph;
 mod hostile;
 mod identity;
 mod images;
+mod import;
 mod json_mode;
 mod kyverno;
 mod linkerd;

@@ -74,6 +74,7 @@ pub(super) fn run(command: &ImportCommand) -> i32 {
         file: &file,
         env: &env,
         profiles: &args.profile,
+        name: args.name.as_deref(),
         default_name: default_name.as_deref().unwrap_or("imported"),
         namespace: args.namespace.as_deref(),
         recipients: &args.age_recipient,

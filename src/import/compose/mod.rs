@@ -34,6 +34,8 @@ pub struct Request<'a> {
     pub file: &'a str,
     pub env: &'a EnvFile,
     pub profiles: &'a [String],
+    /// The stack's name (`--name`), before Compose's `name`.
+    pub name: Option<&'a str>,
     /// The stack's name when `--name` gives none and Compose has no `name`.
     pub default_name: &'a str,
     pub namespace: Option<&'a str>,
@@ -62,7 +64,7 @@ pub struct Imported {
 pub fn import(request: &Request) -> Result<Imported, Diagnostic> {
     let input = read::Input { text: request.text, env: request.env, profiles: request.profiles, read: request.read };
     let compose = read::read(&input)?;
-    let stack = infer::label(compose.name.as_deref().unwrap_or(request.default_name));
+    let stack = infer::label(request.name.or(compose.name.as_deref()).unwrap_or(request.default_name));
     let namespace = infer::label(request.namespace.unwrap_or(&stack));
     let options = infer::Options {
         stack,

@@ -225,17 +225,22 @@ fn write_child(o: &mut String, child: &Child) {
 }
 
 /// A file's text as a raw multi-line string (`#"""` ... `"""#`, with as
-/// many `#` as it takes): its lines exactly, a final newline kept.
+/// many `#` as it takes): its lines exactly, a final newline kept, indented
+/// as an app's child (KDL strips the closing line's indentation from each).
 fn multiline(text: &str) -> String {
+    const INDENT: &str = "            ";
     let mut hashes = String::from("#");
     while text.contains(&format!("\"\"\"{hashes}")) {
         hashes.push('#');
     }
     let mut out = format!("{hashes}\"\"\"\n");
     for line in text.split('\n') {
-        out.push_str(line);
+        if !line.trim().is_empty() {
+            out.push_str(INDENT);
+            out.push_str(line);
+        }
         out.push('\n');
     }
-    let _ = write!(out, "\"\"\"{hashes}");
+    let _ = write!(out, "{INDENT}\"\"\"{hashes}");
     out
 }
