@@ -71,7 +71,8 @@ fn imports_are_deterministic() {
 #[test]
 fn env_file_secrets_stay_out_of_the_stack_and_the_report() {
     let env = std::fs::read_to_string(root().join("tests/import/fixtures/authentik/.env")).unwrap();
-    let values: Vec<&str> = env.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('=')).map(|(_, v)| v).collect();
+    let values: Vec<&str> =
+        env.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('=')).map(|(_, v)| v).collect();
     assert_eq!(values.len(), 2);
     let dir = tempfile::tempdir().unwrap();
     let (code, stack, report) = import(dir.path(), &fixture("authentik"), &[]);
@@ -80,11 +81,21 @@ fn env_file_secrets_stay_out_of_the_stack_and_the_report() {
     for value in values {
         assert!(!stack.contains(value), "a secret value is in stack.kdl");
         assert!(!report.contains(value), "a secret value is in the report");
-        let store = std::fs::read_to_string(dir.path().join("secrets/authentik/authentik-secrets.sops.yaml")).unwrap_or_default();
+        let store = std::fs::read_to_string(dir.path().join("secrets/authentik/authentik-secrets.sops.yaml"))
+            .unwrap_or_default();
         assert!(!store.contains(value), "a secret value is in the store unencrypted");
     }
     // The value that is not the database's password is stored, encrypted.
-    let show = stackc(dir.path(), &["secrets", "show", "authentik/authentik-secrets", "--identity", root().join("examples/keys/demo.agekey").to_str().unwrap()]);
+    let show = stackc(
+        dir.path(),
+        &[
+            "secrets",
+            "show",
+            "authentik/authentik-secrets",
+            "--identity",
+            root().join("examples/keys/demo.agekey").to_str().unwrap(),
+        ],
+    );
     let shown = String::from_utf8(show.stdout).unwrap();
     assert!(shown.starts_with("AUTHENTIK_SECRET_KEY=Vn4K"), "{shown}");
 }
@@ -111,7 +122,11 @@ fn bad_compose_files_are_refused_with_their_line() {
         ("no-services", "name: x\nvolumes: {}\n", None),
         ("unknown-top-level-key", "services:\n  web:\n    image: nginx:1\nservice:\n  db: {}\n", None),
         ("missing-variable", "services:\n  web:\n    image: nginx:${TAG}\n", Some("OTHER=1\n")),
-        ("required-variable", "services:\n  web:\n    image: nginx:1\n    environment:\n      KEY: ${KEY:?set KEY first}\n", None),
+        (
+            "required-variable",
+            "services:\n  web:\n    image: nginx:1\n    environment:\n      KEY: ${KEY:?set KEY first}\n",
+            None,
+        ),
         (
             "depends-on-cycle",
             "services:\n  a:\n    image: a:1\n    depends_on: [b]\n  b:\n    image: b:1\n    depends_on:\n      c:\n        condition: service_started\n  c:\n    image: c:1\n    depends_on: [a]\n",

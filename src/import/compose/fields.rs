@@ -143,7 +143,7 @@ pub fn cpus(text: &str) -> Option<String> {
     let value: f64 = text.trim().parse().ok().filter(|v: &f64| *v > 0.0)?;
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let milli = (value * 1000.0).round() as u64;
-    Some(if milli % 1000 == 0 { (milli / 1000).to_string() } else { format!("{milli}m") })
+    Some(if milli.is_multiple_of(1000) { (milli / 1000).to_string() } else { format!("{milli}m") })
 }
 
 /// A Compose byte size (`512M`, `1g`, `256mb`, `1024`) as a Kubernetes

@@ -53,11 +53,9 @@ impl EnvFile {
 /// A value without its quotes; an unquoted value ends at ` #`.
 fn unquote(value: &str) -> String {
     for quote in ['"', '\''] {
-        if let Some(rest) = value.strip_prefix(quote) {
-            if let Some(end) = rest.find(quote) {
-                let inner = &rest[..end];
-                return if quote == '"' { inner.replace("\\n", "\n").replace("\\\"", "\"") } else { inner.to_owned() };
-            }
+        if let Some((rest, end)) = value.strip_prefix(quote).and_then(|r| r.find(quote).map(|e| (r, e))) {
+            let inner = &rest[..end];
+            return if quote == '"' { inner.replace("\\n", "\n").replace("\\\"", "\"") } else { inner.to_owned() };
         }
     }
     match value.find(" #") {

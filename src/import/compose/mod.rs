@@ -10,6 +10,7 @@
 //! laid out by `crate::fmt` and must resolve, or the import is a bug.
 
 pub mod apps;
+pub mod connections;
 pub mod databases;
 pub mod env;
 pub mod fields;
@@ -20,6 +21,7 @@ pub mod plan;
 pub mod read;
 pub mod report;
 pub mod secrets;
+pub mod service;
 pub mod volumes;
 pub mod write;
 pub mod yaml;
