@@ -3,8 +3,12 @@
 //! `<db>-credentials` key; what names a recognised database is rewritten to
 //! stackc's database: user and database `postgres`, and in a connection URL
 //! the password as `$(VAR)` of a variable holding the Secret's key, which
-//! Kubernetes expands in the container (variables are written in name order,
-//! so that variable's name sorts before the URL's).
+//! the kubelet expands from the variables declared before it
+//! (kubernetes/kubernetes `pkg/kubelet/kubelet_pods.go`, `makeEnvironmentVariables`
+//! steps 1a and 2; the API documents `EnvVar.value` as "expanded using the
+//! previously defined environment variables in the container"). stackc
+//! writes variables in name order, so that variable's name sorts before the
+//! URL's ([`helper_name`]).
 
 use super::apps::{AppContext, host_spans};
 use super::databases::Database;

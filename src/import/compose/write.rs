@@ -61,6 +61,7 @@ pub fn write(plan: &Plan) -> String {
         let _ = writeln!(o, "age-recipient {}", quote(r));
     }
     let _ = writeln!(o, "}}");
+    o.push('\n');
     if plan.http {
         // Commented out, as `stackc init` writes it: the issuer needs a DNS
         // API token only its owner has, and the stack must build without it.
@@ -74,6 +75,7 @@ pub fn write(plan: &Plan) -> String {
             "//         issuer \"letsencrypt\" acme-email=\"you@example.org\" dns01=\"cloudflare\" token-secret=\"cloudflare-api-token\"\n",
             "//     }\n",
             "// }\n",
+            "\n",
         ));
     }
     for todo in &plan.todos {
@@ -93,6 +95,7 @@ pub fn write(plan: &Plan) -> String {
         database(&mut o, db);
     }
     for app in &plan.apps {
+        o.push('\n');
         write_app(&mut o, app);
     }
     o.push_str("}\n}\n");
