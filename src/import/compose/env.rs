@@ -22,11 +22,10 @@ pub fn map_env(s: &Service, cx: &AppContext, book: &mut SecretBook, app: &mut Ap
     let mut lines: Vec<Child> = Vec::new();
     let mut skipped = 0;
     let mut third: Vec<String> = Vec::new();
+    let mut unset: Vec<String> = Vec::new();
     for e in &s.env {
         let Some(raw) = &e.value else {
-            let what = format!("`{}` takes its value from the shell in Compose: set it here", e.name);
-            findings.push(Finding::todo(e.at, Some(&s.name), what.clone()));
-            lines.push(Child::Todo(what));
+            unset.push(e.name.clone());
             continue;
         };
         if raw.is_empty() && e.from_file && !secret_name(&e.name) {
@@ -43,7 +42,8 @@ pub fn map_env(s: &Service, cx: &AppContext, book: &mut SecretBook, app: &mut Ap
         let password_of = |d: &&Database| {
             (d.postgres || d.plan.password)
                 && (e.vars.iter().any(|v| d.password_vars.contains(v))
-                    || d.password.as_deref().is_some_and(|p| !p.is_empty() && p == raw))
+                    || d.password.as_deref().is_some_and(|p| !p.is_empty() && p == raw)
+                    || (names_password_of(&e.name, d) && linked(s, d, cx)))
         };
         let (plan, comment) = if let Some((d, rewritten)) = db_url(raw, cx) {
             let mut value = rewritten;
@@ -95,6 +95,14 @@ pub fn map_env(s: &Service, cx: &AppContext, book: &mut SecretBook, app: &mut Ap
              (the import's report lists them): add those you use",
             third.len()
         )));
+    }
+    if !unset.is_empty() {
+        let what = format!(
+            "{} variables named without a value and not in the env file stay unset (docker compose would read the shell's): {}",
+            unset.len(),
+            unset.join(", ")
+        );
+        findings.push(Finding::note(s.at, Some(&s.name), what));
     }
     if skipped > 0 {
         findings.push(Finding::note(
@@ -195,4 +203,22 @@ fn third_party(name: &str) -> bool {
     ]
     .iter()
     .any(|w| n.contains(w))
+}
+
+/// Whether a variable's name says it holds the password of a database of
+/// `d`'s engine (`DB_PASS`, `POSTGRES_PASSWORD`, `REDIS_PASSWORD`, ...).
+fn names_password_of(name: &str, d: &Database) -> bool {
+    let n = name.to_ascii_uppercase();
+    let engine: &[&str] =
+        if d.postgres { &["DB", "DATABASE", "POSTGRES", "PG", "SQL"] } else { &["REDIS", "CACHE", "BROKER"] };
+    n.contains("PASS") && engine.iter().any(|e| n.contains(e))
+}
+
+/// Whether `s` names `d` as a dependency or a host.
+fn linked(s: &Service, d: &Database, cx: &AppContext) -> bool {
+    s.depends_on.iter().any(|(t, _)| *t == d.service)
+        || s.env.iter().any(|e| {
+            let value = e.value.as_deref().unwrap_or_default();
+            host_spans(&e.name, value, cx.service_names).iter().any(|(_, _, n)| *n == d.service)
+        })
 }

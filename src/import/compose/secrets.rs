@@ -12,7 +12,9 @@ use super::plan::{SecretKeyPlan, SecretPlan};
 #[must_use]
 pub fn secret_name(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    if ["_FILE", "_PATH", "_DIR", "_LENGTH", "_ENABLED", "_URL_PATH", "_TTL"].iter().any(|s| n.ends_with(s)) {
+    if ["_FILE", "_PATH", "_DIR", "_LENGTH", "_ENABLED", "_URL_PATH", "_TTL"].iter().any(|s| n.ends_with(s))
+        || n.contains("PUBLIC")
+    {
         return false;
     }
     let words: Vec<&str> = n.split(['_', '-', '.']).filter(|w| !w.is_empty()).collect();

@@ -104,7 +104,9 @@ pub fn read_service(
                 }
             }
             "env_file" => env_files(&mut s, value, input),
-            "environment" => environment(&mut s, value, vars).map_err(|()| bad("is neither a mapping nor a list"))?,
+            "environment" => {
+                environment(&mut s, value, vars, input.env).map_err(|()| bad("is neither a mapping nor a list"))?
+            }
             "depends_on" => {
                 let names: Vec<(String, At)> = match &value.value {
                     Value::Seq(items) => items.iter().filter_map(|i| text(i).map(|t| (t, i.at))).collect(),
@@ -211,10 +213,20 @@ fn env_files(s: &mut Service, value: &Yaml, input: &Input) {
     }
 }
 
-fn environment(s: &mut Service, value: &Yaml, vars: &HashMap<usize, Vec<String>>) -> Result<(), ()> {
+/// `environment:` as a mapping or a list. A variable without a value
+/// (`- NAME`) takes the env file's, as docker compose resolves it; with none
+/// there it stays unset (`value: None`).
+fn environment(s: &mut Service, value: &Yaml, vars: &HashMap<usize, Vec<String>>, env: &EnvFile) -> Result<(), ()> {
     let mut set = |name: String, v: Option<&Yaml>, at: At| {
         let value = v.filter(|v| !v.is_null()).map(|v| v.text().unwrap_or_default().to_owned());
-        let used = v.and_then(|v| vars.get(&v.at.span.offset)).cloned().unwrap_or_default();
+        let mut used = v.and_then(|v| vars.get(&v.at.span.offset)).cloned().unwrap_or_default();
+        let value = value.or_else(|| {
+            let from_file = env.get(&name).map(str::to_owned);
+            if from_file.is_some() {
+                used = vec![name.clone()];
+            }
+            from_file
+        });
         s.env.retain(|e| e.name != name);
         s.env.push(Env { name, value, vars: used, from_file: false, at });
     };
