@@ -202,9 +202,22 @@ services:
     image: ghcr.io/acme/app:1.2.3
     restart: "no"
     depends_on: [api]
+    secrets:
+      - db_password
+      - source: api_token
+        target: /etc/app/token
+      - vault
+secrets:
+  db_password:
+    file: ./db_password.txt
+  api_token:
+    environment: API_TOKEN
+  vault:
+    external: true
 "#;
     std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
-    std::fs::write(dir.path().join(".env"), "REDIS_PASSWORD=changeme\n").unwrap();
+    std::fs::write(dir.path().join(".env"), "REDIS_PASSWORD=changeme\nAPI_TOKEN=tok-9f8e7d6c5b4a\n").unwrap();
+    std::fs::write(dir.path().join("db_password.txt"), "Str0ng-Db-Pass-77\n").unwrap();
     std::fs::write(dir.path().join("config.yml"), "listen: \":80\"\nlog: info\n").unwrap();
     std::fs::write(dir.path().join("secret.conf"), "password = s3cr3t-Value-9\n").unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -212,8 +225,10 @@ services:
     let (code, stack, report) = import(out.path(), &compose_path, &["--name", "acme"]);
     assert_eq!(code, 0, "{report}");
     let stack = stack.unwrap();
-    assert!(!stack.contains("hunter2hunter2") && !stack.contains("s3cr3t-Value-9"), "{stack}");
-    assert!(!report.contains("hunter2hunter2") && !report.contains("s3cr3t-Value-9"), "{report}");
+    for value in ["hunter2hunter2", "s3cr3t-Value-9", "tok-9f8e7d6c5b4a", "Str0ng-Db-Pass-77"] {
+        assert!(!stack.contains(value), "{value} in {stack}");
+        assert!(!report.contains(value), "{value} in {report}");
+    }
     insta::assert_snapshot!("import-features-stack", stack);
     insta::assert_snapshot!("import-features-report", report.replace(out.path().to_str().unwrap(), "[dir]"));
     let identity = root().join("examples/keys/demo.agekey");

@@ -19,6 +19,8 @@ pub struct AppContext<'a> {
     pub dbs: &'a [Database],
     pub ports: &'a BTreeMap<String, Ports>,
     pub service_names: &'a [&'a str],
+    /// Top-level Compose `secrets:`.
+    pub secrets: &'a [(String, super::model::SecretSource)],
     pub read: &'a dyn Fn(&str) -> Option<String>,
 }
 
@@ -156,6 +158,7 @@ pub fn map_app(
     }
     env::map_env(s, cx, book, &mut app, findings);
     volumes::map_volumes(s, cx, book, shared, &mut app, findings);
+    volumes::map_secrets(s, cx, book, &mut app, findings);
     if let Some(h) = &s.healthcheck {
         let test = http_probe(&h.test, &ports).unwrap_or_else(|| ProbeTest::Exec(h.test.clone()));
         app.children.push(Child::Probe {

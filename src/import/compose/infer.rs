@@ -180,8 +180,14 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
         ));
         plan.databases.push(db.plan.clone());
     }
-    let context =
-        AppContext { names: &names, dbs: &dbs, ports: &ports, service_names: &service_names, read: options.read };
+    let context = AppContext {
+        names: &names,
+        dbs: &dbs,
+        ports: &ports,
+        service_names: &service_names,
+        secrets: &compose.secrets,
+        read: options.read,
+    };
     let mut shared: BTreeMap<String, String> = BTreeMap::new();
     for s in &apps {
         let mut app = apps::map_app(s, &context, &mut book, &mut shared, &mut findings);

@@ -14,6 +14,19 @@ pub struct Compose {
     pub inactive: Vec<(String, At, Vec<String>)>,
     /// Top-level things the import does not map.
     pub issues: Vec<Issue>,
+    /// Top-level `secrets:` by name: where each one's value comes from.
+    pub secrets: Vec<(String, SecretSource)>,
+}
+
+/// Where a Compose secret's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `file: ./path` beside the Compose file: its text, if it exists.
+    File(String, Option<String>),
+    /// `environment: VAR`: the env file's value, if set.
+    Environment(String, Option<String>),
+    /// `external: true`, or a form the import does not read.
+    External,
 }
 
 #[derive(Debug, Clone, Default)]

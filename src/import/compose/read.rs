@@ -65,6 +65,21 @@ pub fn read(input: &Input) -> Result<Compose, Diagnostic> {
             compose.issues.push(Issue::todo(k.at, format!("top-level `{key}` is not imported")));
         }
     }
+    for (name, secret) in doc.get("secrets").and_then(Yaml::entries).unwrap_or_default() {
+        let text = |k: &str| secret.get(k).and_then(Yaml::text).map(str::to_owned);
+        let source = match (text("file"), text("environment")) {
+            (Some(file), _) => {
+                let content = (input.read)(&file);
+                super::model::SecretSource::File(file, content)
+            }
+            (None, Some(var)) => {
+                let value = input.env.get(&var).map(str::to_owned);
+                super::model::SecretSource::Environment(var, value)
+            }
+            _ => super::model::SecretSource::External,
+        };
+        compose.secrets.push((name.name.clone(), source));
+    }
     for (name, service) in services.entries().unwrap_or_default() {
         let profiles: Vec<String> = service
             .get("profiles")

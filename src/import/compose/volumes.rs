@@ -166,3 +166,39 @@ pub fn facts_of(image: &str) -> Option<&'static images::ImageFacts> {
         (last == "postgres" || last.starts_with("postgres-")).then_some(&images::POSTGRES)
     })
 }
+
+/// The Compose secrets a service reads (`secrets: [name]`), as files from
+/// the namespace's Secret at `/run/secrets/<name>` (or their `target`): the
+/// value from the secret's file or env variable goes to the store; a
+/// missing or placeholder value becomes `generated=#true`; an `external`
+/// secret is a TODO.
+pub fn map_secrets(
+    s: &Service,
+    cx: &AppContext,
+    book: &mut SecretBook,
+    app: &mut AppPlan,
+    findings: &mut Vec<Finding>,
+) {
+    use super::model::SecretSource;
+    for (name, target, at) in &s.secrets {
+        let value = match cx.secrets.iter().find(|(n, _)| n == name).map(|(_, source)| source) {
+            Some(SecretSource::File(_, content)) => content.clone().unwrap_or_default(),
+            Some(SecretSource::Environment(_, value)) => value.clone().unwrap_or_default(),
+            Some(SecretSource::External) | None => {
+                let what = format!(
+                    "Compose secret `{name}` is external or undeclared: declare its value and mount it with `file \"{target}\" secret=... key=...`"
+                );
+                findings.push(Finding::todo(*at, Some(&s.name), what.clone()));
+                app.children.push(Child::Todo(what));
+                continue;
+            }
+        };
+        let key: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '-' })
+            .collect();
+        let key = book.key(&key, &app.name, value.trim_end_matches('\n'), &format!("the Compose secret `{name}`"));
+        app.children
+            .push(Child::File { path: target.clone(), content: FilePlan::Secret { secret: book.name.clone(), key } });
+    }
+}
