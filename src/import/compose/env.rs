@@ -8,7 +8,7 @@
 //! steps 1a and 2; the API documents `EnvVar.value` as "expanded using the
 //! previously defined environment variables in the container"). stackc
 //! writes variables in name order, so that variable's name sorts before the
-//! URL's ([`helper_name`]).
+//! URL's (`helper_name`).
 
 use super::apps::{AppContext, host_spans};
 use super::databases::Database;

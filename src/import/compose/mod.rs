@@ -5,8 +5,8 @@
 //! The stages, one file each: [`yaml`] (text to a tree with lines),
 //! [`read`] (interpolation, [`interpolate`], and the typed [`model`]),
 //! [`infer`] (names, [`databases`], ports and connections; [`apps`],
-//! [`env`], [`volumes`] and [`secrets`] map each service into the
-//! [`plan`]), [`write`] (KDL text), [`report`] (stderr). The written text is
+//! [`mod@env`], [`volumes`] and [`secrets`] map each service into the
+//! [`plan`]), [`mod@write`] (KDL text), [`report`] (stderr). The written text is
 //! laid out by `crate::fmt` and must resolve, or the import is a bug.
 
 pub mod apps;
