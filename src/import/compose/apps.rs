@@ -159,6 +159,21 @@ pub fn map_app(
     env::map_env(s, cx, book, &mut app, findings);
     volumes::map_volumes(s, cx, book, shared, &mut app, findings);
     volumes::map_secrets(s, cx, book, &mut app, findings);
+    // A PostgreSQL-based image initialises PGDATA, which must be an empty
+    // directory: a PVC's root is not (`lost+found`), so the data goes one
+    // level down, as stackc's own database does (`check::images::postgres_data`).
+    let postgres_like = s
+        .image
+        .as_ref()
+        .and_then(|(i, _)| volumes::facts_of(i))
+        .is_some_and(|f| f.repository == crate::check::images::POSTGRES.repository);
+    let (volume, pgdata) = crate::check::images::postgres_data(17);
+    let on_pvc =
+        app.children.iter().any(|c| matches!(c, Child::Volume { mount, size: Some(_), .. } if mount == volume));
+    if postgres_like && on_pvc && !s.env.iter().any(|e| e.name == "PGDATA") {
+        let comment = Some("a subdirectory: the volume's root is not empty".to_owned());
+        app.children.push(Child::Env { name: "PGDATA".into(), value: super::plan::EnvPlan::Literal(pgdata), comment });
+    }
     if let Some(h) = &s.healthcheck {
         let test = http_probe(&h.test, &ports).unwrap_or_else(|| ProbeTest::Exec(h.test.clone()));
         app.children.push(Child::Probe {
