@@ -243,3 +243,51 @@ secrets:
     assert_eq!(code, 0);
     assert!(stack.unwrap().contains("app \"debug\""));
 }
+
+#[test]
+fn awkward_names_and_ports_still_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let compose = r#"
+services:
+  Web_App:
+    image: nginx:1.27
+    ports: ["443:443", "8443:8443", "80:80", "8080:8080", "53:53/udp", "53:53"]
+    environment:
+      - UPSTREAM=http://api_server:7000
+    healthcheck:
+      test: ["NONE"]
+  api_server:
+    image: ghcr.io/acme/api:1
+    volumes: ["data:/data", "data:/data2", "./dir:/srv"]
+  a-very-long-service-name-that-goes-on-and-on-and-on-beyond-sixty-three-characters:
+    image: busybox:1.36
+    user: nobody
+  mongo:
+    image: mongo:7
+  web:
+    image: nginx:1.27
+    depends_on: [mongo]
+volumes:
+  data: {}
+"#;
+    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+    let (code, stack, report) = import(dir.path(), &dir.path().join("compose.yaml"), &[]);
+    assert_eq!(code, 0, "{report}");
+    let stack = stack.unwrap();
+    for line in [
+        "port \"https\" 443",
+        "port \"https-8443\" 8443",
+        "port \"dns\" 53",
+        "port \"udp-53\" 53 protocol=\"UDP\"",
+        "connects-to \"api-server\" // UPSTREAM",
+        "env \"UPSTREAM\" \"http://api-server:7000\"",
+        "port \"mongodb\" 27017",
+        "connects-to \"mongo\" // depends_on",
+    ] {
+        assert!(stack.contains(line), "{line} missing:\n{stack}");
+    }
+    assert!(report.contains("is one of Traefik's own"), "{report}");
+    if let Err(e) = compile_in(dir.path(), &stack) {
+        panic!("does not build:\n{e}\n{stack}");
+    }
+}

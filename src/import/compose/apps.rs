@@ -73,14 +73,9 @@ pub fn host_spans<'a>(var: &str, value: &str, services: &[&'a str]) -> Vec<(usiz
     spans
 }
 
-/// The name of an app's port: well-known names, else `http` for the first
-/// TCP port and `http-<n>` (`udp-<n>`) for the others.
-#[must_use]
-pub fn port_name(number: u16, udp: bool, ports: &Ports) -> String {
-    if udp {
-        return format!("udp-{number}");
-    }
-    let known = match number {
+/// The well-known name of a TCP port.
+fn known_port(number: u16) -> Option<&'static str> {
+    match number {
         22 | 2222 => Some("ssh"),
         53 => Some("dns"),
         25 | 465 | 587 => Some("smtp"),
@@ -91,14 +86,33 @@ pub fn port_name(number: u16, udp: bool, ports: &Ports) -> String {
         6379 => Some("redis"),
         27017 => Some("mongodb"),
         _ => None,
-    };
-    if let Some(known) = known {
-        return known.to_owned();
     }
-    let first = ports.list.iter().find(|(n, u, _)| {
-        !u && !matches!(n, 22 | 2222 | 53 | 25 | 465 | 587 | 443 | 8443 | 9443 | 1883 | 3306 | 5432 | 6379 | 27017)
-    });
-    if first.is_some_and(|(n, _, _)| *n == number) { "http".to_owned() } else { format!("http-{number}") }
+}
+
+/// The name of an app's port: well-known names, else `http` for the first
+/// other TCP port and `http-<n>` for the rest, `udp-<n>` for UDP; a name
+/// already taken by an earlier port gets `-<n>` (names are unique).
+#[must_use]
+pub fn port_name(number: u16, udp: bool, ports: &Ports) -> String {
+    let mut taken: Vec<String> = Vec::new();
+    let mut http = false;
+    for (n, u, _) in &ports.list {
+        let base = match (u, known_port(*n)) {
+            (true, _) => format!("udp-{n}"),
+            (false, Some(known)) => known.to_owned(),
+            (false, None) if !http => {
+                http = true;
+                "http".to_owned()
+            }
+            (false, None) => format!("http-{n}"),
+        };
+        let name = if taken.contains(&base) { format!("{base}-{n}") } else { base };
+        if *n == number && *u == udp {
+            return name;
+        }
+        taken.push(name);
+    }
+    if udp { format!("udp-{number}") } else { format!("http-{number}") }
 }
 
 /// Map one service.
@@ -149,9 +163,17 @@ pub fn map_app(
                 "published HTTP port {published} is offered as `expose \"{name}.example.org\"` (commented out): set the host, add the cert-manager issuer, uncomment"
             )));
         } else {
-            let what = format!(
-                "published port {published} (container {number}): Traefik can publish it with `expose-port {published} port=\"{port}\"`"
-            );
+            // Traefik's own ports cannot be taken by an `expose-port` (check/exposure.rs).
+            let what = if matches!(published, 80 | 443 | 8000 | 8080 | 8443 | 9100) {
+                format!(
+                    "published port {published} (container {number}) is one of Traefik's own: \
+                     publish it on another with `expose-port N port=\"{port}\"`"
+                )
+            } else {
+                format!(
+                    "published port {published} (container {number}): Traefik can publish it with `expose-port {published} port=\"{port}\"`"
+                )
+            };
             findings.push(Finding::note(s.at, Some(&s.name), what.clone()));
             app.children.push(Child::Comment(what));
         }
