@@ -167,8 +167,16 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
         compose.issues.iter().filter(|i| i.todo).map(|i| format!("compose line {}: {}", i.at.line, i.what)).collect();
     for db in &dbs {
         let service = compose.services.iter().find(|s| s.name == db.service);
+        let mut plan_db = db.plan.clone();
         for i in service.map(|s| s.issues.as_slice()).unwrap_or_default() {
             findings.push(Finding::from_issue(Some(&db.service), i));
+            if i.todo {
+                plan_db.comments.push(format!("TODO: compose line {}: {}", i.at.line, i.what));
+            }
+        }
+        for port in service.map(|s| s.ports.as_slice()).unwrap_or_default().iter().filter(|p| p.published.is_some()) {
+            let what = "its published port is not carried over: apps reach a database inside the cluster only";
+            findings.push(Finding::note(port.at, Some(&db.service), what));
         }
         findings.push(Finding::note(
             service.map(|s| s.at).unwrap_or_default(),
@@ -178,7 +186,7 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
                 db.plan.engine, db.plan.version
             ),
         ));
-        plan.databases.push(db.plan.clone());
+        plan.databases.push(plan_db);
     }
     let context = AppContext {
         names: &names,

@@ -85,7 +85,12 @@ pub fn read_service(
         let bad = |what: &str| error(value.at, format!("service `{name}`: `{k}` {what}"), "cannot read this");
         match k {
             "image" => s.image = text(value).map(|i| (i, value.at)),
-            "build" => s.build = Some(key.at),
+            "build" => {
+                s.build = Some(key.at);
+                if y.get("image").is_some() {
+                    s.issues.push(Issue::note(key.at, "`build` is not run: the `image` is used"));
+                }
+            }
             "ports" => {
                 for p in value.items().unwrap_or_default() {
                     match fields::port(p) {
