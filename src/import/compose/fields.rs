@@ -1,10 +1,11 @@
 //! Reading the Compose fields that have more than one spelling: ports
 //! (`"8080:80/udp"` or a mapping), volumes (`./x:/y:ro` or a mapping),
 //! commands (a string split as a shell would, or a list), durations
-//! (`1m30s`), and resource quantities (`0.5` CPUs, `512M` of memory).
+//! (`1m30s`), resource quantities (`0.5` CPUs, `512M` of memory), and
+//! healthchecks (`CMD`, `CMD-SHELL` or a string).
 
-use super::model::{Mount, MountKind, Port};
-use super::yaml::{At, Yaml};
+use super::model::{Healthcheck, Mount, MountKind, Port};
+use super::yaml::Yaml;
 
 /// A `ports:` entry; `Err` says why it cannot be mapped.
 pub fn port(y: &Yaml) -> Result<Port, String> {
@@ -164,10 +165,35 @@ pub fn memory(text: &str) -> Option<String> {
     Some(format!("{number}{unit}"))
 }
 
-/// Where a mount's `at` is when it has none of its own.
-#[must_use]
-pub fn at_or(at: At, fallback: At) -> At {
-    if at == At::default() { fallback } else { at }
+/// A `healthcheck` as an exec command with its timing; `None` when it is
+/// disabled or has no `test` (the image's own `HEALTHCHECK`).
+pub fn healthcheck(y: &Yaml) -> Option<Healthcheck> {
+    if y.get("disable").and_then(Yaml::text) == Some("true") {
+        return None;
+    }
+    let test = y.get("test")?;
+    let test = match (test.items(), test.text()) {
+        (Some(items), _) => {
+            let words: Vec<String> = items.iter().filter_map(|i| i.text().map(str::to_owned)).collect();
+            match words.split_first() {
+                Some((first, rest)) if first == "CMD" => rest.to_vec(),
+                Some((first, rest)) if first == "CMD-SHELL" => vec!["sh".into(), "-c".into(), rest.join(" ")],
+                _ => return None,
+            }
+        }
+        (None, Some(t)) => vec!["sh".into(), "-c".into(), t.to_owned()],
+        _ => return None,
+    };
+    let secs = |k: &str| y.get(k).and_then(Yaml::text).and_then(seconds);
+    let retries = y.get("retries").and_then(Yaml::text).and_then(|r| r.parse().ok());
+    Some(Healthcheck {
+        test,
+        interval: secs("interval"),
+        timeout: secs("timeout"),
+        retries,
+        start_period: secs("start_period"),
+        at: y.at,
+    })
 }
 
 #[cfg(test)]

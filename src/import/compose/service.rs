@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::fields;
 use super::interpolate::EnvFile;
-use super::model::{Env, Healthcheck, Issue, Resources, Service};
+use super::model::{Env, Issue, Resources, Service};
 use super::read::{Input, error};
 use super::yaml::{At, Value, Yaml};
 use crate::diagnostic::Diagnostic;
@@ -120,7 +120,7 @@ pub fn read_service(
                 };
                 s.depends_on.extend(names);
             }
-            "healthcheck" => s.healthcheck = healthcheck(value),
+            "healthcheck" => s.healthcheck = fields::healthcheck(value),
             "command" => s.command = fields::command(value).map(|c| (c, value.at)),
             "entrypoint" => s.entrypoint = fields::command(value).map(|c| (c, value.at)),
             "user" => s.user = text(value).map(|u| (u, value.at)),
@@ -252,35 +252,6 @@ fn environment(s: &mut Service, value: &Yaml, vars: &HashMap<usize, Vec<String>>
         _ => return Err(()),
     }
     Ok(())
-}
-
-fn healthcheck(y: &Yaml) -> Option<Healthcheck> {
-    if y.get("disable").and_then(Yaml::text) == Some("true") {
-        return None;
-    }
-    let test = y.get("test")?;
-    let test = match (test.items(), test.text()) {
-        (Some(items), _) => {
-            let words: Vec<String> = items.iter().filter_map(|i| i.text().map(str::to_owned)).collect();
-            match words.split_first() {
-                Some((first, rest)) if first == "CMD" => rest.to_vec(),
-                Some((first, rest)) if first == "CMD-SHELL" => vec!["sh".into(), "-c".into(), rest.join(" ")],
-                _ => return None,
-            }
-        }
-        (None, Some(t)) => vec!["sh".into(), "-c".into(), t.to_owned()],
-        _ => return None,
-    };
-    let secs = |k: &str| y.get(k).and_then(Yaml::text).and_then(fields::seconds);
-    let retries = y.get("retries").and_then(Yaml::text).and_then(|r| r.parse().ok());
-    Some(Healthcheck {
-        test,
-        interval: secs("interval"),
-        timeout: secs("timeout"),
-        retries,
-        start_period: secs("start_period"),
-        at: y.at,
-    })
 }
 
 fn deploy(s: &mut Service, y: &Yaml) {
