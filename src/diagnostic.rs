@@ -114,6 +114,7 @@ codes! {
     UntaggedImage => "untagged-image", "an image with neither tag nor digest: each node runs whatever `latest` is when it pulls";
     PolicyViolation => "policy-violation", "an object stackc writes would break a Kyverno rule stackc writes";
     Template => "template", "a template in `templates/` that fails or changes the output's structure";
+    Compose => "compose", "a Compose file `stackc import compose` cannot read: not YAML, not Compose, a variable without a value, a `depends_on` cycle";
     Internal => "internal", "stackc produced output that failed its own checks (a bug)";
 }
 

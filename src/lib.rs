@@ -22,6 +22,7 @@ pub mod derive;
 pub mod diagnostic;
 pub mod emit;
 pub mod fmt;
+pub mod import;
 pub mod labels;
 pub mod model;
 pub mod parallel;

@@ -18,6 +18,7 @@ mod graph;
 mod hostile;
 mod identity;
 mod images;
+mod import;
 mod jobs;
 mod json_mode;
 mod kyverno;

@@ -138,7 +138,8 @@ fn split(image: &str) -> (&str, Option<&str>) {
 
 /// An image reference without its tag and digest; Docker Hub short names
 /// are spelled out (`postgres` is `docker.io/library/postgres`).
-fn repository(image: &str) -> String {
+#[must_use]
+pub fn repository(image: &str) -> String {
     let name = split(image).0;
     let mut parts = name.splitn(2, '/');
     match (parts.next(), parts.next()) {

@@ -5,6 +5,7 @@ mod build;
 mod diff;
 mod fmt;
 pub mod graph;
+mod import;
 mod init;
 pub mod out;
 mod outcome;
@@ -70,6 +71,9 @@ pub enum Command {
     /// Manage the encrypted values of the stack's Secrets (see docs/secrets.md).
     #[command(subcommand)]
     Secrets(secrets::SecretsCommand),
+    /// Write a stack.kdl from another tool's description (a Compose file; see docs/import.md).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -169,6 +173,7 @@ pub fn main() -> i32 {
             out::print_with(|buffer| clap_mangen::Man::new(command).render(buffer)).err().unwrap_or(exit::OK)
         }
         Command::Secrets(command) => secrets::run(&command),
+        Command::Import(command) => import::run(&command),
         Command::Schema => {
             let schema = schemars::schema_for!(crate::model::Stack);
             out::print_then(serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n", exit::OK)

@@ -176,6 +176,37 @@ pub fn set(
     store_values(project, id, vec![(key.to_owned(), value)], identities, now, rng)
 }
 
+/// Several values of a declared Secret at once, each checked as [`set`]
+/// checks one (`stackc import compose` stores what it found this way).
+///
+/// # Errors
+/// As [`set`].
+pub fn set_all(
+    project: &Project,
+    id: &SecretId,
+    values: Vec<(String, String)>,
+    identities: Option<&Identities>,
+    now: &str,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<(), SecretsError> {
+    let secret = project.find(id)?;
+    for (key, value) in &values {
+        if !secret.keys.iter().any(|k| k.name.value == *key) {
+            let declared: Vec<&str> = secret.keys.iter().map(|k| k.name.value.as_str()).collect();
+            return Err(SecretsError::UnknownKey {
+                id: id.clone(),
+                key: key.chars().take(253).collect(),
+                declared: declared.join(", "),
+            });
+        }
+        if value.is_empty() {
+            return Err(SecretsError::EmptyValue);
+        }
+    }
+    project.recipients()?;
+    store_values(project, id, values, identities, now, rng)
+}
+
 /// Whether `key` of `id` is a `generated=#true` key whose value is already
 /// stored: `set` would replace a generated value (the CLI says so).
 ///

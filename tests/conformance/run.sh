@@ -66,6 +66,17 @@ stacks+=("$work/environments-kustomize/stack.kdl")
 mkdir -p "$work/init-starter"
 "$stackc" init "$work/init-starter" 2>/dev/null
 stacks+=("$work/init-starter/stack.kdl")
+# Every Compose fixture `stackc import compose` is tested on (tests/import.rs), imported and
+# its secrets generated, as a person would before the first build.
+for compose in tests/import/fixtures/*/docker-compose.yml; do
+    app="$(basename "$(dirname "$compose")")"
+    mkdir -p "$work/import-$app"
+    (cd "$work/import-$app" && "$stackc" import compose "$repo/$compose" \
+        --age-recipient age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd >/dev/null 2>&1 \
+        && "$stackc" secrets generate --identity "$repo/examples/keys/demo.agekey" >/dev/null 2>&1) \
+        || { echo "conformance: ERROR: importing $compose failed"; exit 1; }
+    stacks+=("$work/import-$app/stack.kdl")
+done
 for stack in "${stacks[@]}"; do
     case "$stack" in /*) path="$stack" ;; *) path="$repo/$stack" ;; esac
     name="$(basename "$(dirname "$path")")"
