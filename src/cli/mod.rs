@@ -170,7 +170,7 @@ pub fn main() -> i32 {
         }
         Command::Secrets(command) => secrets::run(&command),
         Command::Schema => {
-            let schema = schemars::schema_for!(crate::model::Stack);
+            let schema = crate::model::stack_schema();
             out::print_then(serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n", exit::OK)
         }
     }

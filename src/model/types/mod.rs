@@ -8,6 +8,7 @@ mod files;
 mod kdl;
 mod platform;
 mod probes;
+mod schema;
 mod stack;
 mod workloads;
 
@@ -16,5 +17,6 @@ pub use environments::*;
 pub use files::*;
 pub use platform::*;
 pub use probes::*;
+pub use schema::stack_schema;
 pub use stack::*;
 pub use workloads::*;
