@@ -3,9 +3,10 @@
 
 use std::net::IpAddr;
 
-use super::{
-    ClusterArg, Format, StackArgs, exit, load_secrets, out, print_diagnostics, read_stack, select, select_one,
-};
+use serde_json::json;
+
+use super::document::{Document, fields};
+use super::{ClusterArg, Format, StackArgs, exit, out, try_load_secrets, try_read_stack, try_select, try_select_one};
 use crate::check::ResolvedStack;
 use crate::cli::report::line_column;
 use crate::derive::{Derived, EdgeReason, GraphNode};
@@ -19,17 +20,19 @@ struct Analyzed {
     clusters: Vec<crate::Analyzed>,
 }
 
-fn analyzed(args: &StackArgs, cluster: &ClusterArg) -> Result<Analyzed, i32> {
-    let (name, source) = read_stack(args)?;
-    let secrets = load_secrets(args)?;
+/// The stack through stages 1–4, or the errors reported to `report`.
+fn analyzed(args: &StackArgs, cluster: &ClusterArg, report: &mut Document) -> Result<Analyzed, ()> {
+    let (name, source) = try_read_stack(args).map_err(|e| report.error(&e))?;
+    let secrets = try_load_secrets(args).map_err(|e| report.error(&e))?;
     match crate::analyze(&source, &secrets) {
         Ok(clusters) => {
-            let clusters = select(clusters, |c| &c.stack.cluster.name.value, cluster)?;
+            let clusters =
+                try_select(clusters, |c| &c.stack.cluster.name.value, cluster).map_err(|e| report.error(&e))?;
             Ok(Analyzed { name, source, clusters })
         }
         Err(d) => {
-            print_diagnostics(&d, &name, &source, Format::Human);
-            Err(exit::INPUT)
+            report.diagnostics(&d, &name, &source);
+            Err(())
         }
     }
 }
@@ -42,37 +45,59 @@ pub struct VerifyArgs {
     /// Prove only this cluster (default: every cluster of the stack).
     #[command(flatten)]
     pub cluster: ClusterArg,
+    /// How to report: `human`, or `json` (one JSON document on stdout for every outcome; see
+    /// docs/json-output.md).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
 }
 
 pub(super) fn run_verify(args: &VerifyArgs) -> i32 {
-    let Analyzed { name, source, clusters } = match analyzed(&args.input, &args.cluster) {
-        Ok(a) => a,
-        Err(code) => return code,
+    let mut report = Document::new("verify", args.format);
+    let Ok(Analyzed { name, source, clusters }) = analyzed(&args.input, &args.cluster, &mut report) else {
+        return report.fail(exit::INPUT);
     };
     let several = clusters.len() > 1;
+    let mut text = String::new();
+    let mut proven = Vec::new();
     for crate::Analyzed { stack, derived } in &clusters {
+        let cluster = &stack.cluster.name.value;
         match verify::verify(stack, derived) {
             Ok(proof) => {
-                let which = if several { format!(" of cluster `{}`", stack.cluster.name.value) } else { String::new() };
-                let line = format!(
+                let which = if several { format!(" of cluster `{cluster}`") } else { String::new() };
+                text.push_str(&format!(
                     "proven: the NetworkPolicies{which} allow exactly the declared graph ({} workloads, {} edges, {} pairs and {} external addresses checked)\n",
                     proof.workloads, proof.edges, proof.pairs, proof.externals
-                );
-                if let Err(code) = out::print(line).and_then(|()| print_uncovered(&verify::uncovered(derived))) {
-                    return code;
-                }
+                ));
+                let uncovered = verify::uncovered(derived);
+                text.push_str(&uncovered_text(&uncovered));
+                proven.push(json!({
+                    "cluster": cluster,
+                    "workloads": proof.workloads,
+                    "edges": proof.edges,
+                    "pairs": proof.pairs,
+                    "externals": proof.externals,
+                    "not-covered": {"open": uncovered.open, "outside": uncovered.outside},
+                }));
             }
             Err(d) => {
-                print_diagnostics(&d, &name, &source, Format::Human);
-                return if d.iter().all(|x| x.code == Code::Internal) { exit::DRIFT } else { exit::INPUT };
+                // What was proven before is still printed, then the mismatch.
+                let mismatch = d.iter().all(|x| x.code == Code::Internal);
+                let code = if mismatch { exit::DRIFT } else { exit::INPUT };
+                let human = args.format == Format::Human;
+                if human && let Err(code) = out::print(std::mem::take(&mut text)) {
+                    return code;
+                }
+                report.diagnostics(&d, &name, &source);
+                let status = if mismatch { "mismatch" } else { "error" };
+                return report.finish(code, status, String::new(), fields(json!({"proven": proven})));
             }
         }
     }
-    exit::OK
+    report.finish(exit::OK, "ok", text, fields(json!({"proven": proven})))
 }
 
 /// The namespaces the proof does not cover, one line per reason.
-fn print_uncovered(uncovered: &verify::Uncovered) -> Result<(), i32> {
+fn uncovered_text(uncovered: &verify::Uncovered) -> String {
     let list = |names: &[String]| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     let mut text = String::new();
     if !uncovered.open.is_empty() {
@@ -87,7 +112,7 @@ fn print_uncovered(uncovered: &verify::Uncovered) -> Result<(), i32> {
             list(&uncovered.outside)
         ));
     }
-    out::print(text)
+    text
 }
 
 /// Arguments of `stackc explain`.
@@ -101,62 +126,77 @@ pub struct ExplainArgs {
     pub from: String,
     /// The server, with an optional port: `namespace/app[:port]` or `IP[:port]`.
     pub to: String,
+    /// How to report: `human`, or `json` (one JSON document on stdout for every outcome; see
+    /// docs/json-output.md).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
 }
 
 pub(super) fn run_explain(args: &ExplainArgs) -> i32 {
-    let Analyzed { name, source, clusters } = match analyzed(&args.input, &args.cluster) {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let crate::Analyzed { stack, derived } = match select_one(clusters, |c| &c.stack.cluster.name.value, &args.cluster)
-    {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let cluster = match verify::cluster(&derived) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::INPUT;
+    let mut report = Document::new("explain", args.format);
+    match explain(args, &mut report) {
+        Ok((text, verdicts)) => report.finish(exit::OK, "ok", text, fields(json!({"verdicts": verdicts}))),
+        Err(message) => {
+            if let Some(message) = message {
+                report.error(&message);
+            }
+            report.fail(exit::INPUT)
         }
-    };
+    }
+}
+
+/// The verdicts for people and as JSON; or an error to report (`None`:
+/// already reported, as diagnostics).
+fn explain(args: &ExplainArgs, report: &mut Document) -> Result<(String, Vec<serde_json::Value>), Option<String>> {
+    let Analyzed { name, source, clusters } = analyzed(&args.input, &args.cluster, report).map_err(|()| None)?;
+    let crate::Analyzed { stack, derived } = try_select_one(clusters, |c| &c.stack.cluster.name.value, &args.cluster)?;
+    let cluster = verify::cluster(&derived).map_err(|e| e.to_string())?;
     let (to, port) = split_port(&args.to);
     let (Some(from_ep), Some(to_ep)) = (endpoint(&cluster, &derived, &args.from), endpoint(&cluster, &derived, to))
     else {
         let unknown = if endpoint(&cluster, &derived, &args.from).is_none() { args.from.as_str() } else { to };
-        eprintln!("error: {}", unknown_endpoint(&derived, unknown));
-        return exit::INPUT;
+        return Err(Some(unknown_endpoint(&derived, unknown)));
     };
     let to_node = node_of(&cluster, &derived, to_ep);
     let ports: Vec<(u16, netpol::Protocol)> = match port {
-        Some(p) => match resolve_port(to_node, p) {
-            Some(found) => found,
-            None => {
-                eprintln!("error: `{p}` is not a port number or a port name of the destination");
-                return exit::INPUT;
-            }
-        },
+        Some(p) => resolve_port(to_node, p)
+            .ok_or_else(|| format!("`{p}` is not a port number or a port name of the destination"))?,
         None => to_node
             .map(|n| n.ports.iter().map(|(_, port, proto)| (*port, protocol(*proto))).collect())
             .unwrap_or_default(),
     };
     if ports.is_empty() {
-        eprintln!("error: the destination declares no ports; give one as `{to}:PORT`");
-        return exit::INPUT;
+        return Err(Some(format!("the destination declares no ports; give one as `{to}:PORT`")));
     }
     let mut text = String::new();
+    let mut verdicts = Vec::new();
     for (port, proto) in ports {
         let verdict = cluster.explain(from_ep, to_ep, port, proto);
-        text.push_str(&format!("{verdict}\n"));
+        let mut lines = format!("{verdict}\n");
+        let mut address = None;
         if let netpol::Endpoint::External(ip) = from_ep
             && let Some(what) = verify::api_address(&stack, ip)
         {
-            text.push_str(&format!("  address: {ip} is {what}\n"));
+            lines.push_str(&format!("  address: {ip} is {what}\n"));
+            address = Some(what);
         }
-        text.push_str(&sources(&stack, &derived, &source, &name, &verdict));
+        let why = sources(&stack, &derived, &source, &name, &verdict);
+        lines.push_str(&why);
+        verdicts.push(json!({
+            "from": verdict.from,
+            "to": verdict.to,
+            "port": verdict.port,
+            "protocol": verdict.protocol.to_string(),
+            "allowed": verdict.allowed,
+            "egress": verdict.egress.to_string(),
+            "ingress": verdict.ingress.to_string(),
+            "address": address,
+            "sources": why.lines().map(str::trim).collect::<Vec<_>>(),
+        }));
+        text.push_str(&lines);
         text.push('\n');
     }
-    out::print_then(text, exit::OK)
+    Ok((text, verdicts))
 }
 
 /// The stack lines behind a verdict: the edge, and each deciding policy.
