@@ -174,6 +174,12 @@ fn nested_slashdashed_blocks_fail_cleanly_instead_of_hanging() {
         let formatted = stackc::fmt::format(&source).expect_err("refused");
         assert!(formatted.iter().any(|d| d.message == expected), "{formatted:?}");
     }
+    // After an unterminated string the `kdl` crate's recovery reads on as nodes.
+    for opening in ["stack \"s\n", "stack \"\"\"\n", "stack #\"\"\"\n"] {
+        let source = format!("{opening}{}\n", slashdashed_blocks(25, "x"));
+        let err = compile(&source).expect_err("refused");
+        assert!(err.contains(&expected), "{err}");
+    }
     // At the limit both readers still read it (the `kdl` crate at 2^8 times the work).
     for inner in ["x", "(t)x"] {
         let source = format!("stack \"s\" {{\n{}\n}}\n", slashdashed_blocks(limit, inner));
