@@ -4,6 +4,7 @@
 mod build;
 mod diff;
 mod document;
+mod explain;
 mod fmt;
 pub mod graph;
 mod init;
@@ -50,7 +51,7 @@ pub enum Command {
     /// Prove the derived NetworkPolicies allow exactly the declared graph (of every cluster).
     Verify(verify::VerifyArgs),
     /// Explain whether one connection is allowed, by which objects, from which stack lines.
-    Explain(verify::ExplainArgs),
+    Explain(explain::ExplainArgs),
     /// Print the JSON Schema of the stack language.
     Schema,
     /// Summarize what a change to the stack means: connections, exposure, egress, workloads.
@@ -151,7 +152,7 @@ pub fn main() -> i32 {
         Command::Build(args) => build::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Verify(args) => verify::run_verify(&args),
-        Command::Explain(args) => verify::run_explain(&args),
+        Command::Explain(args) => explain::run_explain(&args),
         Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Diff(args) => diff::run(&args),
