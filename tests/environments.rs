@@ -174,10 +174,16 @@ fn two_clusters_of_one_name_are_refused() {
 #[test]
 fn commands_that_look_at_one_cluster_ask_which() {
     let dir = project(&two_clusters(r#"        override "a/web" replicas=1"#));
-    let out = stackc(dir.path(), &["graph", "--format", "json"]);
+    let out = stackc(dir.path(), &["graph"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("production, staging") && stderr.contains("--cluster"), "{stderr}");
+    // With `--format json` the same error is in the document on stdout.
+    let out = stackc(dir.path(), &["graph", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = json["messages"][0]["message"].as_str().unwrap();
+    assert!(message.contains("production, staging") && message.contains("--cluster"), "{message}");
     let out = stackc(dir.path(), &["graph", "--format", "json", "--cluster", "staging"]);
     assert_eq!(out.status.code(), Some(0));
     let out = stackc(dir.path(), &["graph", "--cluster", "qa"]);

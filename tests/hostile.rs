@@ -151,3 +151,40 @@ fn an_oversized_stack_is_refused_before_parsing() {
         &err[..err.len().min(300)]
     );
 }
+
+/// `a /- { b /- { ... } }` `depth` levels deep, around `inner`.
+fn slashdashed_blocks(depth: usize, inner: &str) -> String {
+    (0..depth).fold(inner.to_owned(), |inside, i| format!("a{i} /- {{\n{inside}\n}}"))
+}
+
+/// Found by the `syntax_differential` fuzz target: the `kdl` crate's work
+/// doubles with each level of slashdashed blocks, and it reads every input
+/// the fast reader leaves to it (a syntax error, a type annotation). 25
+/// levels took hours in `build` and `fmt`; this test would hang without the
+/// limit.
+#[test]
+fn nested_slashdashed_blocks_fail_cleanly_instead_of_hanging() {
+    let limit = stackc::syntax::MAX_SLASHDASHED_DEPTH;
+    let expected = format!("blocks after `/-` nest deeper than {limit} levels");
+    // Fast-reader input, a type annotation and a syntax error (the last two go to the `kdl` crate).
+    for inner in ["x", "(t)x", "x="] {
+        let source = format!("stack \"s\" {{\n{}\n}}\n", slashdashed_blocks(25, inner));
+        let err = compile(&source).expect_err("refused");
+        assert!(err.contains(&expected), "{err}");
+        let formatted = stackc::fmt::format(&source).expect_err("refused");
+        assert!(formatted.iter().any(|d| d.message == expected), "{formatted:?}");
+    }
+    // After an unterminated string the `kdl` crate's recovery reads on as nodes.
+    for opening in ["stack \"s\n", "stack \"\"\"\n", "stack #\"\"\"\n"] {
+        let source = format!("{opening}{}\n", slashdashed_blocks(25, "x"));
+        let err = compile(&source).expect_err("refused");
+        assert!(err.contains(&expected), "{err}");
+    }
+    // At the limit both readers still read it (the `kdl` crate at 2^8 times the work).
+    for inner in ["x", "(t)x"] {
+        let source = format!("stack \"s\" {{\n{}\n}}\n", slashdashed_blocks(limit, inner));
+        let document = stackc::syntax::parse(&source).expect("inside the limit");
+        let outer = &document.nodes[0].children[0];
+        assert!(outer.children.is_empty(), "everything inside `{}` is slashdashed", outer.name);
+    }
+}

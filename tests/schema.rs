@@ -1,16 +1,21 @@
-//! `stackc schema` accepts the stacks `build` accepts and rejects, for the
-//! same reason, a corpus of stacks `build` rejects. Each KDL node is checked
-//! against its schema object: its arguments (named by the table below, the
-//! mapping an editor applies), properties and child nodes must be the
-//! object's properties, integers within its bounds, its `required` present,
-//! and one of its `oneOf` alternatives complete.
+//! `stackc schema` accepts exactly the stacks `build` accepts, judged by a
+//! real JSON Schema validator (the `jsonschema` crate, draft 2020-12;
+//! docs/decisions/0018-schema-validation.md). Each stack is mapped to JSON
+//! the way docs/editors.md tells an editor to: a node's arguments fill the
+//! fields the table below names, its properties and child nodes are the
+//! object's fields, repeated children the array named after them. Stacks
+//! `build` accepts must validate; a corpus of stacks it rejects must not,
+//! each for the reason the compiler gives (its code beside the schema's
+//! failing keyword and place, in one table).
 
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 use stackc::syntax::{Node, Scalar};
 
 use crate::support::{gen_stack, root, stackc};
 
-/// The schema property each positional argument of a node fills, by `$defs` name.
+/// The schema property each positional argument of a node fills, by `$defs`
+/// name (an object with a single property takes any number of arguments
+/// into it: `internet 443 80`).
 const ARGS: &[(&str, &[&str])] = &[
     ("Stack", &["name"]),
     ("Cluster", &["name"]),
@@ -58,97 +63,113 @@ fn resolve<'a>(schema: &'a Value, mut node: &'a Value) -> (Option<&'a str>, &'a 
     }
 }
 
-fn integer_in(bounds: &Value, value: &Scalar, what: &str, errors: &mut Vec<String>) {
-    let Scalar::Integer(i) = value else { return };
-    if let Some(min) = bounds["minimum"].as_i64().or_else(|| bounds["items"]["minimum"].as_i64())
-        && *i < i128::from(min)
-    {
-        errors.push(format!("{what}: {i} is below the minimum {min}"));
-    }
-    if let Some(max) = bounds["maximum"].as_i64().or_else(|| bounds["items"]["maximum"].as_i64())
-        && *i > i128::from(max)
-    {
-        errors.push(format!("{what}: {i} is above the maximum {max}"));
+fn scalar(value: &Scalar) -> Value {
+    match value {
+        Scalar::String(s) => json!(s),
+        Scalar::Integer(i) => i64::try_from(*i).map_or_else(|_| json!(i.to_string()), |i| json!(i)),
+        Scalar::Float(f) => json!(f),
+        Scalar::Bool(b) => json!(b),
+        Scalar::Null => Value::Null,
     }
 }
 
-/// Check `node` against `at` (a property schema of its parent).
-fn check(schema: &Value, at: &Value, node: &Node, path: &str, errors: &mut Vec<String>) {
-    let (outer, at) = resolve(schema, at);
-    let (name, object) = if at["type"] == "array" { resolve(schema, &at["items"]) } else { (outer, at) };
-    let path = format!("{path}/{}", node.name);
-    let Some(properties) = object["properties"].as_object() else {
-        // A scalar, a list of scalars or a free map (labels, chart values).
-        for arg in &node.args {
-            integer_in(object, &arg.value, &path, errors);
-        }
+/// A node whose schema is a scalar, a list of scalars or a free map
+/// (labels, chart values): a bare node is a flag (`#true`), one argument
+/// its value, several a list; properties and children make a map.
+fn plain(node: &Node) -> Value {
+    if node.props.is_empty() && node.children.is_empty() {
+        return match node.args.as_slice() {
+            [] => json!(true),
+            [one] => scalar(&one.value),
+            args => args.iter().map(|a| scalar(&a.value)).collect(),
+        };
+    }
+    let mut map = Map::new();
+    for prop in &node.props {
+        map.insert(prop.key.clone(), scalar(&prop.value));
+    }
+    for child in &node.children {
+        map.insert(child.name.clone(), plain(child));
+    }
+    Value::Object(map)
+}
+
+/// Put the JSON of `child` into `object`, which `at` describes: one element
+/// of an array of objects, or the field itself.
+fn add_child(schema: &Value, object: &mut Map<String, Value>, at: Option<&Value>, child: &Node) {
+    let Some(at) = at else {
+        // No such property: keep it, for `additionalProperties` to refuse.
+        object.insert(child.name.clone(), plain(child));
         return;
     };
-    let name = if std::ptr::eq(object, schema) { Some("Stack") } else { name };
-    let names = ARGS.iter().find(|(def, _)| Some(*def) == name).map_or(&[][..], |(_, names)| *names);
-    // A node of one list property takes any number of arguments (`internet 443 80`).
-    let variadic = (properties.len() == 1).then(|| properties.keys().next().map(String::as_str)).flatten();
-    let mut present: Vec<&str> = Vec::new();
-    for (i, arg) in node.args.iter().enumerate() {
-        match names.get(i).copied().or(variadic) {
-            Some(key) => {
-                present.push(key);
-                integer_in(resolve(schema, &properties[key]).1, &arg.value, &format!("{path}.{key}"), errors);
+    let (name, at) = resolve(schema, at);
+    if at["type"] == "array" {
+        let (name, items) = resolve(schema, &at["items"]);
+        if items.get("properties").is_some() {
+            let element = to_json(schema, name, items, child);
+            let list = object.entry(child.name.clone()).or_insert_with(|| json!([]));
+            if let Some(list) = list.as_array_mut() {
+                list.push(element);
             }
-            None => errors.push(format!("{path}: argument {} has no property", i + 1)),
+            return;
+        }
+        // A list of scalars: the node's arguments (`command "a" "b"`).
+        object.insert(child.name.clone(), child.args.iter().map(|a| scalar(&a.value)).collect());
+        return;
+    }
+    let value = if at.get("properties").is_some() { to_json(schema, name, at, child) } else { plain(child) };
+    object.insert(child.name.clone(), value);
+}
+
+/// The JSON of `node`, whose schema is the object `object` (`$defs` `name`).
+fn to_json(schema: &Value, name: Option<&str>, object: &Value, node: &Node) -> Value {
+    let properties = object["properties"].as_object();
+    let names = ARGS.iter().find(|(def, _)| Some(*def) == name).map_or(&[][..], |(_, names)| *names);
+    let variadic = properties.filter(|p| p.len() == 1).and_then(|p| p.keys().next());
+    let mut map = Map::new();
+    for (i, arg) in node.args.iter().enumerate() {
+        match (names.get(i), variadic) {
+            (Some(key), _) => {
+                map.insert((*key).to_owned(), scalar(&arg.value));
+            }
+            (None, Some(key)) => {
+                let list = map.entry(key.clone()).or_insert_with(|| json!([]));
+                if let Some(list) = list.as_array_mut() {
+                    list.push(scalar(&arg.value));
+                }
+            }
+            // An argument the node does not take: a field no schema has.
+            (None, None) => {
+                map.insert(format!("(argument {})", i + 1), scalar(&arg.value));
+            }
         }
     }
     for prop in &node.props {
-        match properties.get(&prop.key) {
-            Some(p) => {
-                present.push(&prop.key);
-                integer_in(resolve(schema, p).1, &prop.value, &format!("{path}.{}", prop.key), errors);
-            }
-            None => errors.push(format!("{path}: unknown property `{}`", prop.key)),
-        }
+        map.insert(prop.key.clone(), scalar(&prop.value));
     }
     for child in &node.children {
-        match properties.get(&child.name) {
-            Some(p) => {
-                present.push(&child.name);
-                check(schema, p, child, &path, errors);
-            }
-            None => errors.push(format!("{path}: unknown node `{}`", child.name)),
-        }
+        add_child(schema, &mut map, properties.and_then(|p| p.get(&child.name)), child);
     }
-    let has = |required: &Value| {
-        required.as_array().into_iter().flatten().all(|r| present.contains(&r.as_str().unwrap_or("")))
-    };
-    for required in object["required"].as_array().into_iter().flatten() {
-        if !present.contains(&required.as_str().unwrap_or("")) {
-            errors.push(format!("{path}: missing required `{}`", required.as_str().unwrap_or("")));
-        }
-    }
-    let engine = node.args.first().map(|a| &a.value);
-    let fits = |a: &Value| {
-        let name = &a["properties"]["name"]["const"];
-        let not = &a["not"];
-        let forbidden = (not["required"].is_array() && has(&not["required"]))
-            || not["anyOf"].as_array().into_iter().flatten().any(|f| has(&f["required"]));
-        has(&a["required"])
-            && !forbidden
-            && (name.is_null() || engine == Some(&Scalar::String(name.as_str().unwrap_or("").to_owned())))
-    };
-    if let Some(alternatives) = object["oneOf"].as_array()
-        && !alternatives.iter().any(fits)
-    {
-        errors.push(format!("{path}: matches none of {}", serde_json::to_string(alternatives).unwrap_or_default()));
+    Value::Object(map)
+}
+
+/// The JSON an editor sees for `source`: its one `stack` node.
+fn instance(schema: &Value, source: &str) -> Value {
+    let document = stackc::syntax::parse(source).expect("the corpus is valid KDL");
+    match document.nodes.as_slice() {
+        [stack] if stack.name == "stack" => to_json(schema, Some("Stack"), schema, stack),
+        nodes => panic!("one `stack` node, not {:?}", nodes.iter().map(|n| &n.name).collect::<Vec<_>>()),
     }
 }
 
-/// What the schema finds wrong with `source`.
-fn schema_errors(schema: &Value, source: &str) -> Vec<String> {
-    let document = stackc::syntax::parse(source).expect("the corpus is valid KDL");
-    let mut errors = Vec::new();
-    for node in &document.nodes {
-        check(schema, schema, node, "", &mut errors);
-    }
-    errors
+/// Every error of the real validator: (keyword, instance path).
+fn schema_errors(schema: &Value, source: &str) -> Vec<(String, String)> {
+    let validator = jsonschema::validator_for(schema).expect("`stackc schema` is a valid JSON Schema");
+    let instance = instance(schema, source);
+    validator
+        .iter_errors(&instance)
+        .map(|e| (e.kind().keyword().to_owned(), e.instance_path().as_str().to_owned()))
+        .collect()
 }
 
 fn schema() -> Value {
@@ -159,8 +180,10 @@ fn schema() -> Value {
 /// starter and generated ones.
 fn valid_stacks() -> Vec<(String, String)> {
     let mut stacks = vec![("stack.kdl".to_owned(), std::fs::read_to_string(root().join("stack.kdl")).unwrap())];
-    for entry in std::fs::read_dir(root().join("examples")).unwrap() {
-        let path = entry.unwrap().path().join("stack.kdl");
+    let mut examples: Vec<_> = std::fs::read_dir(root().join("examples")).unwrap().map(|e| e.unwrap().path()).collect();
+    examples.sort();
+    for dir in examples {
+        let path = dir.join("stack.kdl");
         if let Ok(source) = std::fs::read_to_string(&path) {
             stacks.push((path.display().to_string(), source));
         }
@@ -177,7 +200,9 @@ fn valid_stacks() -> Vec<(String, String)> {
 #[test]
 fn the_schema_accepts_every_stack_build_accepts() {
     let schema = schema();
-    for (name, source) in valid_stacks() {
+    let stacks = valid_stacks();
+    assert!(stacks.len() > 10, "the examples are found");
+    for (name, source) in stacks {
         stackc::resolve(&source).unwrap_or_else(|d| panic!("{name} does not resolve: {d:?}"));
         let errors = schema_errors(&schema, &source);
         assert!(errors.is_empty(), "{name}: {errors:#?}");
@@ -191,11 +216,16 @@ const BASE: &str = r#"stack "s" {
     }
     platform {
         engine "flux" install-manifest="gotk-components.yaml"
+        traefik
     }
     namespace "a" {
         app "web" image="x:1" {
             port "http" 8080
             internet 443
+            env "MODE" "production"
+            resources {
+                requests cpu="100m"
+            }
         }
     }
 }
@@ -203,44 +233,97 @@ const BASE: &str = r#"stack "s" {
 
 #[test]
 fn the_schema_rejects_what_build_rejects_for_the_same_reason() {
-    // (what changes, the compiler's code, what the schema says)
-    let cases: &[(&str, &str, &str, &str)] = &[
+    // (what changes, into what, the compiler's code, the schema's failing keyword, where)
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
         (
             r#"git url="ssh://git@example.org/acme/gitops""#,
             r#"git branch="main""#,
             "missing-value",
-            "missing required `url`",
+            "required",
+            "/cluster/0/git",
         ),
-        (r#" version="1.33""#, "", "missing-value", "missing required `version`"),
-        (r#"port "http" 8080"#, r#"port "http" 0"#, "invalid-value", "0 is below the minimum 1"),
-        (r#"port "http" 8080"#, r#"port "http" 70000"#, "invalid-value", "70000 is above the maximum 65535"),
-        ("internet 443", "internet 443 70000", "invalid-value", "70000 is above the maximum 65535"),
-        (r#"app "web" image="x:1""#, r#"app "web""#, "missing-value", "/app: matches none of"),
-        (r#"app "web" image="x:1""#, r#"app "web" imgae="x:1""#, "unknown-property", "unknown property `imgae`"),
-        (r#"app "web" image="x:1" {"#, r#"ap "web" image="x:1" {"#, "unknown-node", "unknown node `ap`"),
+        (r#" version="1.33""#, "", "missing-value", "required", "/cluster/0"),
+        (r#"port "http" 8080"#, r#"port "http" 0"#, "invalid-value", "minimum", "/namespace/0/app/0/port/0/number"),
+        (r#"port "http" 8080"#, r#"port "http" 70000"#, "invalid-value", "maximum", "/namespace/0/app/0/port/0/number"),
+        (r#"port "http" 8080"#, r#"port "http" "8080""#, "wrong-type", "type", "/namespace/0/app/0/port/0/number"),
+        ("internet 443", "internet 443 70000", "invalid-value", "maximum", "/namespace/0/app/0/internet/0/ports/1"),
+        (r#"app "web" image="x:1""#, r#"app "web""#, "missing-value", "oneOf", "/namespace/0/app/0"),
+        (
+            r#"app "web" image="x:1""#,
+            r#"app "web" imgae="x:1""#,
+            "unknown-property",
+            "additionalProperties",
+            "/namespace/0/app/0",
+        ),
+        (
+            r#"app "web" image="x:1" {"#,
+            r#"ap "web" image="x:1" {"#,
+            "unknown-node",
+            "additionalProperties",
+            "/namespace/0",
+        ),
+        (
+            r#"requests cpu="100m""#,
+            r#"requests cpu="100m" disk="1Gi""#,
+            "unknown-property",
+            "additionalProperties",
+            "/namespace/0/app/0/resources/requests",
+        ),
+        (
+            r#"env "MODE" "production""#,
+            r#"env "MODE" "production" secret="s" key="k""#,
+            "invalid-value",
+            "oneOf",
+            "/namespace/0/app/0/env/0",
+        ),
+        (
+            "        traefik\n",
+            "        traefik colour=\"blue\"\n",
+            "unknown-property",
+            "additionalProperties",
+            "/platform/traefik",
+        ),
         (
             r#"engine "flux" install-manifest="gotk-components.yaml""#,
             r#"engine "kustomize" install-manifest="gotk-components.yaml""#,
             "unknown-property",
-            "/engine: matches none of",
+            "oneOf",
+            "/platform/engine",
         ),
         (
             r#"engine "flux" install-manifest="gotk-components.yaml""#,
             r#"engine "fluxcd""#,
             "invalid-value",
-            "/engine: matches none of",
+            "enum",
+            "/platform/engine/name",
         ),
+        (r#"namespace "a" {"#, r#"namespace "a" "b" {"#, "unexpected-argument", "additionalProperties", "/namespace/0"),
     ];
     let schema = schema();
-    assert!(schema_errors(&schema, BASE).is_empty(), "{:?}", schema_errors(&schema, BASE));
+    assert_eq!(schema_errors(&schema, BASE), Vec::<(String, String)>::new());
     stackc::resolve(BASE).expect("the base stack is valid");
-    for (from, to, code, reason) in cases {
+    let mut wrong = Vec::new();
+    for (from, to, code, keyword, path) in cases {
         assert!(BASE.contains(from), "{from}");
         let source = BASE.replacen(from, to, 1);
         let diagnostics = stackc::resolve(&source).expect_err(to);
         let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
-        assert!(codes.contains(code), "{to}: the compiler says {codes:?}, not {code}");
         let errors = schema_errors(&schema, &source);
-        assert!(errors.iter().any(|e| e.contains(reason)), "{to}: the schema says {errors:?}, not {reason}");
+        let found = errors.iter().any(|(k, p)| k == keyword && p == path);
+        if !codes.contains(code) || !found {
+            wrong.push(format!("{to}: the compiler says {codes:?} (expected {code}), the schema {errors:?}"));
+        }
     }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn the_schema_lists_only_reachable_definitions() {
+    let schema = schema();
+    let text = schema.to_string();
+    for (name, _) in schema["$defs"].as_object().unwrap() {
+        assert!(text.contains(&format!("\"#/$defs/{name}\"")), "`$defs/{name}` is never referred to");
+    }
+    assert_eq!(schema["additionalProperties"], json!(false));
+    assert_eq!(schema["$defs"]["App"]["additionalProperties"], json!(false));
 }

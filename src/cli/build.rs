@@ -147,16 +147,20 @@ fn build(args: &BuildArgs, outcome: &mut Outcome) -> i32 {
     if let Err(e) = output.write(&compiled.tree, &plan) {
         return failed(outcome, &format!("{out}: {e}"));
     }
+    // The time is for people; the JSON document stays deterministic.
+    let elapsed = match args.format {
+        super::Format::Human => format!(" in {} ms", started.elapsed().as_millis()),
+        super::Format::Json => String::new(),
+    };
     outcome.message(
         Level::Info,
         &format!(
-            "{objects} objects, {} files: {} added, {} changed, {} removed, {} unchanged in {} ms",
+            "{objects} objects, {} files: {} added, {} changed, {} removed, {} unchanged{elapsed}",
             compiled.tree.files.len(),
             plan.added.len(),
             plan.changed.len(),
             plan.removed.len(),
             plan.unchanged,
-            started.elapsed().as_millis()
         ),
     );
     exit::OK

@@ -7,7 +7,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::{Format, exit, print_diagnostics, select};
+use serde_json::Map;
+
+use super::document::{Document, fields};
+use super::{Format, exit, try_select};
 use crate::render::{RenderOptions, Tree};
 use crate::{CompileOptions, review};
 
@@ -34,14 +37,16 @@ pub struct DiffArgs {
 }
 
 pub(super) fn run(args: &DiffArgs) -> i32 {
+    let format = if args.format == DiffFormat::Json { Format::Json } else { Format::Human };
+    let mut report = Document::new("diff", format);
     let mut analyzed = Vec::new();
     let mut sources = Vec::new();
     for spec in [&args.old, &args.new] {
         let source = match load(spec) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("error: {e}");
-                return exit::INPUT;
+                report.error(&e);
+                return report.fail(exit::INPUT);
             }
         };
         sources.push(source.clone());
@@ -49,17 +54,20 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
             Ok(stacks) => {
                 // The named cluster, else the first declared: a stack with one
                 // cluster compares with one of another name (after a rename).
-                let Some(stack) =
-                    select(stacks, |s| &s.cluster.name.value, &args.cluster).ok().and_then(|s| s.into_iter().next())
-                else {
-                    return exit::INPUT;
+                let stack = match try_select(stacks, |s| &s.cluster.name.value, &args.cluster) {
+                    Ok(stacks) => stacks.into_iter().next(),
+                    Err(e) => {
+                        report.error(&format!("`{spec}`: {e}"));
+                        return report.fail(exit::INPUT);
+                    }
                 };
+                let Some(stack) = stack else { return report.fail(exit::INPUT) };
                 let graph = crate::derive::network_graph(&stack);
                 analyzed.push((stack, graph));
             }
             Err(d) => {
-                print_diagnostics(&d, spec, &source, Format::Human);
-                return exit::INPUT;
+                report.diagnostics(&d, spec, &source);
+                return report.fail(exit::INPUT);
             }
         }
     }
@@ -70,11 +78,13 @@ pub(super) fn run(args: &DiffArgs) -> i32 {
         Ok((a, b)) => r.compare_files(&a, &b, &clusters),
         Err(why) => r.files_not_compared = Some(why),
     }
-    let text = match args.format {
-        DiffFormat::Markdown => review::markdown(&r, &args.old, &args.new),
-        DiffFormat::Json => review::json(&r),
-    };
-    super::out::print_then(text, exit::OK)
+    match args.format {
+        DiffFormat::Markdown => report.finish(exit::OK, "ok", review::markdown(&r, &args.old, &args.new), Map::new()),
+        DiffFormat::Json => {
+            let review = serde_json::from_str(&review::json(&r)).unwrap_or_default();
+            report.finish(exit::OK, "ok", String::new(), fields(review))
+        }
+    }
 }
 
 /// Both versions' rendered trees, compiled alike: the templates and store

@@ -6,9 +6,10 @@ mod view;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use serde_json::json;
+use serde_json::{Map, json};
 
-use super::{Format, GraphArgs, exit, print_diagnostics, read_stack, select_one};
+use super::document::{Document, fields};
+use super::{Format, GraphArgs, exit, try_read_stack, try_select_one};
 use crate::derive::Graph;
 use crate::labels::LabelMap;
 pub use view::{Kind, View, view};
@@ -22,30 +23,39 @@ pub enum GraphFormat {
 }
 
 pub(super) fn run(args: &GraphArgs) -> i32 {
-    let (name, source) = match read_stack(&args.input) {
+    let format = if args.format == GraphFormat::Json { Format::Json } else { Format::Human };
+    let mut report = Document::new("graph", format);
+    let (name, source) = match try_read_stack(&args.input) {
         Ok(read) => read,
-        Err(code) => return code,
+        Err(e) => {
+            report.error(&e);
+            return report.fail(exit::INPUT);
+        }
     };
     // The graph follows from the stack alone: no secret values needed.
-    match crate::resolve(&source) {
-        Ok(stacks) => {
-            let stack = match select_one(stacks, |s| &s.cluster.name.value, &args.cluster) {
-                Ok(stack) => stack,
-                Err(code) => return code,
-            };
-            let graph = crate::derive::network_graph(&stack);
-            let api_port = stack.cluster.api_server.as_ref().map(|a| a.port.value);
-            let text = match args.format {
-                GraphFormat::Json => json(&graph, api_port),
-                GraphFormat::Mermaid => mermaid(&view(&graph, api_port)),
-                GraphFormat::Dot => dot(&view(&graph, api_port)),
-            };
-            super::out::print_then(text, exit::OK)
-        }
+    let stacks = match crate::resolve(&source) {
+        Ok(stacks) => stacks,
         Err(d) => {
-            print_diagnostics(&d, &name, &source, Format::Human);
-            exit::INPUT
+            report.diagnostics(&d, &name, &source);
+            return report.fail(exit::INPUT);
         }
+    };
+    let stack = match try_select_one(stacks, |s| &s.cluster.name.value, &args.cluster) {
+        Ok(stack) => stack,
+        Err(e) => {
+            report.error(&e);
+            return report.fail(exit::INPUT);
+        }
+    };
+    let graph = crate::derive::network_graph(&stack);
+    let api_port = stack.cluster.api_server.as_ref().map(|a| a.port.value);
+    match args.format {
+        GraphFormat::Json => {
+            let graph = serde_json::from_str(&json(&graph, api_port)).unwrap_or_default();
+            report.finish(exit::OK, "ok", String::new(), fields(graph))
+        }
+        GraphFormat::Mermaid => report.finish(exit::OK, "ok", mermaid(&view(&graph, api_port)), Map::new()),
+        GraphFormat::Dot => report.finish(exit::OK, "ok", dot(&view(&graph, api_port)), Map::new()),
     }
 }
 

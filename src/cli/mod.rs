@@ -3,6 +3,8 @@
 
 mod build;
 mod diff;
+mod document;
+mod explain;
 mod fmt;
 pub mod graph;
 mod import;
@@ -50,7 +52,7 @@ pub enum Command {
     /// Prove the derived NetworkPolicies allow exactly the declared graph (of every cluster).
     Verify(verify::VerifyArgs),
     /// Explain whether one connection is allowed, by which objects, from which stack lines.
-    Explain(verify::ExplainArgs),
+    Explain(explain::ExplainArgs),
     /// Print the JSON Schema of the stack language.
     Schema,
     /// Summarize what a change to the stack means: connections, exposure, egress, workloads.
@@ -154,7 +156,7 @@ pub fn main() -> i32 {
         Command::Build(args) => build::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Verify(args) => verify::run_verify(&args),
-        Command::Explain(args) => verify::run_explain(&args),
+        Command::Explain(args) => explain::run_explain(&args),
         Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Diff(args) => diff::run(&args),
@@ -175,7 +177,7 @@ pub fn main() -> i32 {
         Command::Secrets(command) => secrets::run(&command),
         Command::Import(command) => import::run(&command),
         Command::Schema => {
-            let schema = schemars::schema_for!(crate::model::Stack);
+            let schema = crate::model::stack_schema();
             out::print_then(serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n", exit::OK)
         }
     }
@@ -209,15 +211,6 @@ fn stack_dir(args: &StackArgs) -> &std::path::Path {
 }
 
 /// Read the encrypted store beside the stack, and the project files it
-/// mounts, or print why not.
-fn load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, i32> {
-    try_load_secrets(args).map_err(|e| {
-        eprintln!("error: {e}");
-        exit::INPUT
-    })
-}
-
-/// Read the encrypted store beside the stack, and the project files it
 /// mounts, or say why not.
 fn try_load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, String> {
     let mut store = crate::secrets::load_store(stack_dir(args)).map_err(|e| e.to_string())?;
@@ -231,25 +224,39 @@ fn try_load_secrets(args: &StackArgs) -> Result<crate::secrets::SecretStore, Str
 
 /// The clusters `arg` selects: the one it names, or all of them.
 fn select<T>(items: Vec<T>, name: impl Fn(&T) -> &str, arg: &ClusterArg) -> Result<Vec<T>, i32> {
+    try_select(items, name, arg).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::INPUT
+    })
+}
+
+/// The clusters `arg` selects, or why none.
+fn try_select<T>(items: Vec<T>, name: impl Fn(&T) -> &str, arg: &ClusterArg) -> Result<Vec<T>, String> {
     let Some(wanted) = &arg.cluster else { return Ok(items) };
     let names: Vec<String> = items.iter().map(|i| name(i).to_owned()).collect();
     let chosen: Vec<T> = items.into_iter().filter(|i| name(i) == wanted).collect();
     if chosen.is_empty() {
-        eprintln!("error: the stack has no cluster `{wanted}` (clusters: {})", names.join(", "));
-        return Err(exit::INPUT);
+        return Err(format!("the stack has no cluster `{wanted}` (clusters: {})", names.join(", ")));
     }
     Ok(chosen)
 }
 
 /// The one cluster `arg` selects; with several clusters, `--cluster` is required.
 fn select_one<T>(items: Vec<T>, name: impl Fn(&T) -> &str, arg: &ClusterArg) -> Result<T, i32> {
+    try_select_one(items, name, arg).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::INPUT
+    })
+}
+
+/// The one cluster `arg` selects, or why not.
+fn try_select_one<T>(items: Vec<T>, name: impl Fn(&T) -> &str, arg: &ClusterArg) -> Result<T, String> {
     let names: Vec<String> = items.iter().map(|i| name(i).to_owned()).collect();
-    let mut chosen = select(items, name, arg)?;
+    let mut chosen = try_select(items, name, arg)?;
     if chosen.len() > 1 {
-        eprintln!("error: the stack declares clusters {}; choose one with `--cluster NAME`", names.join(", "));
-        return Err(exit::INPUT);
+        return Err(format!("the stack declares clusters {}; choose one with `--cluster NAME`", names.join(", ")));
     }
-    chosen.pop().ok_or(exit::INPUT)
+    chosen.pop().ok_or_else(|| "the stack declares no cluster".to_owned())
 }
 
 /// Print diagnostics to stderr.

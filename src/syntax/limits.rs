@@ -9,6 +9,11 @@ pub const MAX_DEPTH: usize = 64;
 /// Slashdashes (`/-`) in a file; the KDL parser recurses along chains of
 /// slashdashed entries (found by fuzzing), so their number is bounded.
 pub const MAX_SLASHDASHES: usize = 256;
+/// Blocks opened after a slashdash (`a /- { ... }`) may nest this deep:
+/// the `kdl` crate's work doubles with each such level (`syntax/slashdashed.rs`),
+/// so this bounds it to 2^8 times one read. A stack comments out a block or
+/// two, never eight inside each other.
+pub const MAX_SLASHDASHED_DEPTH: usize = 8;
 /// Larger stack files are refused before parsing.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
@@ -33,6 +38,17 @@ pub(super) fn check(source: &str) -> Option<Diagnostic> {
             )
             .label("too many slashdashes")
             .help("one `/-` comments out the next node, argument or block; use `//` or `/* */` for long passages"),
+        );
+    }
+    if let Some(at) = super::slashdashed::too_deep(source, MAX_SLASHDASHED_DEPTH) {
+        return Some(
+            Diagnostic::error(
+                Code::Syntax,
+                Span::new(at, 1),
+                format!("blocks after `/-` nest deeper than {MAX_SLASHDASHED_DEPTH} levels"),
+            )
+            .label("too deep after slashdashes")
+            .help("a `/-` before a block comments out all of it, nested slashdashes inside included; remove the inner `/-`"),
         );
     }
     let open = deepest_brace(source)?;

@@ -5,11 +5,12 @@
 mod hints;
 mod limits;
 mod reader;
+mod slashdashed;
 
 pub(crate) use reader::tokens;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
-pub use limits::{MAX_BYTES, MAX_DEPTH};
+pub use limits::{MAX_BYTES, MAX_DEPTH, MAX_SLASHDASHED_DEPTH};
 
 /// A parsed `stack.kdl`.
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ mod jobs;
 mod kdl;
 mod platform;
 mod probes;
+mod schema;
 mod stack;
 mod workloads;
 
@@ -18,5 +19,6 @@ pub use files::*;
 pub use jobs::*;
 pub use platform::*;
 pub use probes::*;
+pub use schema::stack_schema;
 pub use stack::*;
 pub use workloads::*;
