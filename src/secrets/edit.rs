@@ -160,20 +160,7 @@ pub fn set(
     now: &str,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<(), SecretsError> {
-    let secret = project.find(id)?;
-    if !secret.keys.iter().any(|k| k.name.value == key) {
-        let declared: Vec<&str> = secret.keys.iter().map(|k| k.name.value.as_str()).collect();
-        return Err(SecretsError::UnknownKey {
-            id: id.clone(),
-            key: key.chars().take(253).collect(),
-            declared: declared.join(", "),
-        });
-    }
-    if value.is_empty() {
-        return Err(SecretsError::EmptyValue);
-    }
-    project.recipients()?;
-    store_values(project, id, vec![(key.to_owned(), value)], identities, now, rng)
+    set_all(project, id, vec![(key.to_owned(), value)], identities, now, rng)
 }
 
 /// Several values of a declared Secret at once, each checked as [`set`]
