@@ -11,7 +11,7 @@ use stackc::syntax::{Node, Scalar};
 use crate::support::{gen_stack, root, stackc};
 
 /// The schema property each positional argument of a node fills, by `$defs` name.
-const ARGS: &[(&str, &[&str])] = &[
+pub const ARGS: &[(&str, &[&str])] = &[
     ("Stack", &["name"]),
     ("Cluster", &["name"]),
     ("ApiServer", &["address"]),
