@@ -121,9 +121,10 @@ pub fn at(text: &str, cursor: usize) -> Context {
     let (slot, start) = if end_in_word {
         let (_, start) = stmt.pop().unwrap_or((Tok::Eq, prefix.len()));
         (slot_after(&stmt), start)
-    } else if matches!(stmt.last(), Some((Tok::Eq, s)) if s + 1 == prefix.len()) || stmt.is_empty() {
-        (slot_after(&stmt), prefix.len())
-    } else if prefix.ends_with(|c: char| c.is_whitespace()) {
+    } else if matches!(stmt.last(), Some((Tok::Eq, s)) if s + 1 == prefix.len())
+        || stmt.is_empty()
+        || prefix.ends_with(|c: char| c.is_whitespace())
+    {
         (slot_after(&stmt), prefix.len())
     } else {
         (Slot::Nothing, prefix.len())
@@ -176,7 +177,7 @@ fn partial(stmt: &[(Tok, usize)]) -> Partial {
 }
 
 fn is_string_start(b: &[u8]) -> bool {
-    b[0] == b'"' || (b[0] == b'#' && b.iter().skip_while(|&&c| c == b'#').next() == Some(&b'"'))
+    b[0] == b'"' || (b[0] == b'#' && b.iter().find(|&&c| c != b'#') == Some(&b'"'))
 }
 
 /// A string starting at `start` (quoted, multi-line or raw): its content
