@@ -1,5 +1,5 @@
 //! Completion: node and property names valid at the cursor (from
-//! [`schema`](super::schema)), enum values, and references to what the
+//! [`schema`](mod@super::schema)), enum values, and references to what the
 //! stack declares (from the [`Index`] of the last version that parsed).
 
 use lsp_types::{

@@ -28,7 +28,7 @@ fn reference(parsed: &Parsed, text: &str, lines: &super::text::LineIndex, offset
         .references
         .iter()
         .map(|r| r.span)
-        .chain(parsed.index.symbols.iter().map(|s| s.span))
+        .chain(parsed.index.symbols.iter().filter(|s| !s.implicit).map(|s| s.span))
         .find(|s| s.offset <= offset && offset <= s.offset + s.len)?;
     let mut out = String::new();
     let declarations: Vec<_> = parsed.index.declarations(kind, key).collect();

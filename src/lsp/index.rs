@@ -59,6 +59,9 @@ pub struct Symbol {
     pub node_span: Span,
     /// A one-line summary: the declaring node's properties.
     pub detail: String,
+    /// Declared by another node (a database's credentials Secret): its
+    /// span is that node's name, which the cursor finds as the node's.
+    pub implicit: bool,
 }
 
 /// A use of a name.
@@ -102,12 +105,14 @@ impl Index {
     pub fn at(&self, offset: usize) -> Option<(Kind, &str)> {
         let inside = |span: Span| span.offset <= offset && offset <= span.offset + span.len;
         let reference = self.references.iter().find(|r| inside(r.span)).map(|r| (r.kind, r.key.as_str()));
-        reference.or_else(|| self.symbols.iter().find(|s| inside(s.span)).map(|s| (s.kind, s.key.as_str())))
+        let declared = || self.symbols.iter().find(|s| !s.implicit && inside(s.span));
+        reference.or_else(|| declared().map(|s| (s.kind, s.key.as_str())))
     }
 
     fn declare(&mut self, kind: Kind, key: String, node: &Node, span: Span) {
         let detail = summary(node);
-        self.symbols.push(Symbol { kind, key, node: node.name.clone(), span, node_span: node.span, detail });
+        let implicit = false;
+        self.symbols.push(Symbol { kind, key, node: node.name.clone(), span, node_span: node.span, detail, implicit });
     }
 
     fn refer(&mut self, kind: Kind, key: String, span: Span) {
@@ -234,6 +239,8 @@ impl Index {
                 {
                     self.declare(Kind::Secret, secret.clone(), db, db.name_span);
                     self.declare(Kind::SecretKey, format!("{secret}/password"), db, db.name_span);
+                    let len = self.symbols.len();
+                    self.symbols[len - 2..].iter_mut().for_each(|s| s.implicit = true);
                 }
             }
         }

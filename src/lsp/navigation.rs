@@ -54,7 +54,7 @@ pub fn symbols(doc: &mut Document) -> Vec<DocumentSymbol> {
         }
     };
     let index = &parsed.index;
-    let explicit = |s: &&Symbol| s.node != "database" || s.kind == Kind::Workload;
+    let explicit = |s: &&Symbol| !s.implicit;
     let mut out = Vec::new();
     for s in index.symbols.iter().filter(|s| matches!(s.kind, Kind::Cluster | Kind::Repository | Kind::Issuer)) {
         out.push(symbol(s, Vec::new()));

@@ -159,6 +159,8 @@ fn a_session_on_a_two_cluster_stack() {
     assert!(text.contains("database \"db\" engine=\"postgresql\""), "{text}");
     let hover = client.request("textDocument/hover", at(&uri, position(&source, "replicas=3", 2)));
     assert!(hover["contents"]["value"].as_str().unwrap().contains("The number of pods"), "{hover}");
+    let hover = client.request("textDocument/hover", at(&uri, position(&source, "database \"db\"", 2)));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("PostgreSQL and Redis databases"), "{hover}");
 
     // Definition and references of the database, across both clusters'
     // overrides and the app's connection.
@@ -218,5 +220,15 @@ fn a_stack_that_does_not_parse_gets_its_syntax_error_and_keeps_completion() {
     let targets = client.request("textDocument/completion", at(&uri, cursor));
     assert_eq!(labels(&targets), ["web", "db"]);
     assert_eq!(client.request("textDocument/hover", at(&uri, position(&typing, "database", 1))), Value::Null);
+    // The port of a connection: the target's (a database's is its engine's).
+    let typing = source.replacen("connects-to \"db\"", "connects-to \"db\" port=\"", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": typing}]}),
+    );
+    let ports = client.request("textDocument/completion", at(&uri, position(&typing, "port=\"\n", 6)));
+    assert_eq!(labels(&ports), ["postgresql"]);
+    let expose = client.request("textDocument/completion", at(&uri, position(&typing, "port=\"http\"", 6)));
+    assert_eq!(labels(&expose), ["http"], "an exposure's port is one of the app's");
     assert!(client.shutdown().success());
 }
