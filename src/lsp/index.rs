@@ -8,6 +8,7 @@
 //! namespace `ns`, a workload `ns/app`, a port `ns/app/port`, a Secret key
 //! `ns/secret/key`; repositories, issuers and storage classes by name.
 
+use super::summary::summary;
 use crate::diagnostic::Span;
 use crate::syntax::{Document, Node, Scalar};
 
@@ -282,24 +283,4 @@ fn string_prop<'a>(node: &'a Node, key: &str) -> Option<(&'a str, Span)> {
         }
         _ => None,
     })
-}
-
-/// `app "web" image="..." replicas=3`: the node as written, without children.
-fn summary(node: &Node) -> String {
-    let scalar = |v: &Scalar| match v {
-        Scalar::String(s) => format!("{s:?}"),
-        Scalar::Integer(i) => i.to_string(),
-        Scalar::Float(f) => f.to_string(),
-        Scalar::Bool(b) => format!("#{b}"),
-        Scalar::Null => "#null".to_owned(),
-    };
-    let mut out = node.name.clone();
-    for arg in &node.args {
-        out.push(' ');
-        out.push_str(&scalar(&arg.value));
-    }
-    for prop in &node.props {
-        out.push_str(&format!(" {}={}", prop.key, scalar(&prop.value)));
-    }
-    out
 }

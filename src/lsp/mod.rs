@@ -18,6 +18,7 @@ pub mod hover;
 pub mod index;
 pub mod navigation;
 pub mod schema;
+pub mod summary;
 pub mod text;
 
 use std::time::Duration;
