@@ -62,7 +62,12 @@ fn work(jobs: &Receiver<Job>, client: &Sender<Message>, loader: &Loader, encodin
         }
         let Some((uri, job)) = pending.pop_first() else { continue };
         let diagnostics = match &job.text {
-            Some(text) => check(&job.uri, text, loader, encoding),
+            // A bug in a stage must not end the worker (and so every later
+            // diagnostic of the session): it is reported on the document.
+            Some(text) => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&job.uri, text, loader, encoding)))
+                    .unwrap_or_else(|_| vec![internal()])
+            }
             None => Vec::new(),
         };
         // A newer version of this document makes the result stale.
@@ -97,6 +102,17 @@ pub fn check(uri: &Uri, text: &str, loader: &Loader, encoding: Encoding) -> Vec<
     };
     let lines = LineIndex::new(text, encoding);
     found.into_sorted().iter().map(|d| convert(uri, text, &lines, d)).collect()
+}
+
+/// What a panic while checking becomes: an `internal` error at the start.
+fn internal() -> lsp_types::Diagnostic {
+    lsp_types::Diagnostic {
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String(crate::diagnostic::Code::Internal.as_str().to_owned())),
+        source: Some("stackc".to_owned()),
+        message: "stackc failed while checking this stack (a bug); `stackc build` shows the details".to_owned(),
+        ..lsp_types::Diagnostic::default()
+    }
 }
 
 /// One diagnostic in the protocol's terms: the same code and message as

@@ -232,3 +232,38 @@ fn a_stack_that_does_not_parse_gets_its_syntax_error_and_keeps_completion() {
     assert_eq!(labels(&expose), ["http"], "an exposure's port is one of the app's");
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn the_seed_stack_completes_releases_repositories_issuers_and_storage_classes() {
+    let root = crate::support::root();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("stack.kdl"), dir.path().join("stack.kdl")).unwrap();
+    for sub in ["secrets", "templates"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        copy(&root.join(sub), &dir.path().join(sub));
+    }
+    let source = std::fs::read_to_string(dir.path().join("stack.kdl")).unwrap();
+    let uri = uri(dir.path());
+    let (mut client, _) = Client::start(dir.path(), &["utf-16"]);
+    let document = json!({"uri": uri, "languageId": "kdl", "version": 1, "text": source});
+    client.notify("textDocument/didOpen", json!({"textDocument": document}));
+    assert_eq!(lsp_diagnostics(&client.diagnostics(&uri, 1)), build_diagnostics(dir.path(), &source));
+    let complete = |client: &mut Client, text: &str, needle: &str, after: usize| {
+        labels(&client.request("textDocument/completion", at(&uri, position(text, needle, after))))
+    };
+    assert_eq!(complete(&mut client, &source, "release=\"authentik\"", 9), ["authentik"]);
+    assert_eq!(complete(&mut client, &source, "repository=\"goauthentik\"", 12), ["goauthentik"]);
+    let definition =
+        client.request("textDocument/definition", at(&uri, position(&source, "repository=\"goauthentik\"", 13)));
+    assert_eq!(definition[0]["range"]["start"], position(&source, "helm-repository \"goauthentik\"", 16));
+    let typing = source
+        .replacen("mount=\"/data/data\" size=\"1Gi\"", "mount=\"/data/data\" size=\"1Gi\" storage-class=\"", 1)
+        .replacen("expose \"links.acme.io\" port=\"http\"", "expose \"links.acme.io\" port=\"http\" issuer=\"", 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": typing}]}),
+    );
+    assert_eq!(complete(&mut client, &typing, "storage-class=\"\n", 15), ["local-path"]);
+    assert_eq!(complete(&mut client, &typing, "issuer=\"\n", 8), ["letsencrypt"]);
+    assert!(client.shutdown().success());
+}
