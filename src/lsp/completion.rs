@@ -41,7 +41,10 @@ pub fn complete(doc: &mut Document, offset: usize) -> Vec<CompletionItem> {
                     items.push(property);
                 }
             }
-            let values = argument_values(&cx, *arg, index);
+            let mut values = argument_values(&cx, *arg, index);
+            if let Some(argument) = schema::shape(&node_path).and_then(|s| s.arguments.into_iter().nth(*arg)) {
+                values.extend(argument.values.into_iter().map(|v| (v, argument.description.clone())));
+            }
             items.extend(values.into_iter().map(|(v, d)| value_item(&cx, &v, &d)));
         }
         Slot::Value(key) => {

@@ -56,6 +56,8 @@ pub struct Shape {
     pub def: Option<String>,
     /// What the node is: its field's description, then its definition's.
     pub description: String,
+    /// The positional arguments, in order.
+    pub arguments: Vec<Field>,
     pub properties: Vec<Field>,
     pub children: Vec<Field>,
     /// Chart values and label maps: any names.
@@ -114,6 +116,14 @@ fn describe(root: &Value, def: Option<String>, node: &Value, description: String
     };
     let positional = POSITIONAL.iter().find(|(d, _)| Some(*d) == shape.def.as_deref()).map_or(&[][..], |(_, p)| *p);
     let variadic = fields.len() == 1 && fields.values().all(|f| resolve(root, f).1["type"] == "array");
+    for name in positional {
+        if let Some(field) = fields.get(*name) {
+            let (_, resolved) = resolve(root, field);
+            let description = join(field["description"].as_str(), resolved["description"].as_str());
+            let values = enum_values(resolved);
+            shape.arguments.push(Field { name: (*name).to_owned(), description, values, boolean: false });
+        }
+    }
     for (name, field) in fields {
         if positional.contains(&name.as_str()) || variadic {
             continue;

@@ -150,6 +150,8 @@ fn a_session_on_a_two_cluster_stack() {
     assert_eq!(labels(&keys), ["password"]);
     let engines = client.request("textDocument/completion", at(&uri, position(&source, "engine=\"postgresql\"", 8)));
     assert_eq!(labels(&engines), ["postgresql", "redis"]);
+    let gitops = client.request("textDocument/completion", at(&uri, position(&source, "engine \"flux\"", 8)));
+    assert_eq!(labels(&gitops), ["flux", "argocd", "kustomize"]);
     let classes = client.request("textDocument/completion", at(&uri, position(&source, "override \"wiki/db\"", 10)));
     assert_eq!(labels(&classes), ["wiki/web", "wiki/db"]);
 

@@ -63,6 +63,8 @@ fn every_node_of_the_language_has_a_shape_with_descriptions() {
     let cluster = stackc::lsp::schema::shape(&["stack", "cluster"]).unwrap();
     let distribution = cluster.properties.iter().find(|f| f.name == "distribution").unwrap();
     assert_eq!(distribution.values, ["k3s", "kubernetes"]);
+    let engine = stackc::lsp::schema::shape(&["stack", "platform", "engine"]).unwrap();
+    assert_eq!(engine.arguments[0].values, ["flux", "argocd", "kustomize"]);
     let internet = stackc::lsp::schema::shape(&["stack", "namespace", "app", "internet"]).unwrap();
     assert!(internet.properties.is_empty() && internet.children.is_empty(), "ports are arguments");
 }
