@@ -12,7 +12,8 @@
 //!
 //! [`compile`] runs stages 1–6 on the stack source and the encrypted secret
 //! store ([`secrets::SecretStore`], loaded beside the stack by the CLI); only
-//! [`emit`], [`secrets`] and [`cli`] touch the file system.
+//! [`emit`], [`secrets`] and [`cli`] touch the file system. [`lsp`] runs
+//! stages 1–6 for an editor, in memory (`stackc lsp`).
 
 pub mod build;
 pub mod charts;
@@ -24,6 +25,7 @@ pub mod emit;
 pub mod fmt;
 pub mod import;
 pub mod labels;
+pub mod lsp;
 pub mod model;
 pub mod parallel;
 pub mod render;

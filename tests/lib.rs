@@ -24,6 +24,7 @@ mod json_mode;
 mod kyverno;
 mod linkerd;
 mod linkerd_policy;
+mod lsp;
 mod netpol;
 mod network;
 mod open_namespaces;

@@ -14,36 +14,8 @@ use stackc::syntax::{Node, Scalar};
 use crate::support::{gen_stack, root, stackc};
 
 /// The schema property each positional argument of a node fills, by `$defs`
-/// name (an object with a single property takes any number of arguments
-/// into it: `internet 443 80`).
-const ARGS: &[(&str, &[&str])] = &[
-    ("Stack", &["name"]),
-    ("Cluster", &["name"]),
-    ("ApiServer", &["address"]),
-    ("StorageClass", &["name"]),
-    ("Override", &["workload"]),
-    ("HostOverride", &["from"]),
-    ("VolumeOverride", &["name"]),
-    ("GitOpsEngine", &["name"]),
-    ("Issuer", &["name"]),
-    ("KyvernoRule", &["name"]),
-    ("HelmRepository", &["name"]),
-    ("Namespace", &["name"]),
-    ("Release", &["name"]),
-    ("App", &["name"]),
-    ("Port", &["name", "number"]),
-    ("Expose", &["host"]),
-    ("ExposePort", &["number"]),
-    ("Connect", &["target"]),
-    ("Env", &["name", "value"]),
-    ("Volume", &["name"]),
-    ("Database", &["name"]),
-    ("Job", &["name"]),
-    ("CronJob", &["name"]),
-    ("Secret", &["name"]),
-    ("SecretKey", &["name"]),
-    ("File", &["path"]),
-];
+/// name: the language server's table, so the two can never disagree.
+pub const ARGS: &[(&str, &[&str])] = stackc::lsp::schema::POSITIONAL;
 
 /// A schema with `$ref`s and `T | null` resolved: its `$defs` name, if any.
 fn resolve<'a>(schema: &'a Value, mut node: &'a Value) -> (Option<&'a str>, &'a Value) {

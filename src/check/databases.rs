@@ -5,9 +5,20 @@ use super::types::{Database, Engine, ResolvedPort};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{self, Protocol};
 
-const ENGINES: &[&str] = &["postgresql", "redis"];
+/// The database engines stackc runs (also offered by the language server).
+pub const ENGINES: &[&str] = &["postgresql", "redis"];
 const POSTGRESQL: &[&str] = &["13", "14", "15", "16", "17", "18"];
 const REDIS: &[&str] = &["6", "7", "8"];
+
+/// The major versions stackc runs of `engine` (none for an unknown one).
+#[must_use]
+pub fn versions(engine: &str) -> &'static [&'static str] {
+    match engine {
+        "postgresql" => POSTGRESQL,
+        "redis" => REDIS,
+        _ => &[],
+    }
+}
 
 /// Resolve a database's engine, version and persistence.
 pub(super) fn resolve(db: &model::Database, d: &mut Diagnostics) -> Option<Database> {

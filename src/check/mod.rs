@@ -6,7 +6,7 @@ mod availability;
 mod chart_versions;
 mod cluster;
 mod connections;
-mod databases;
+pub mod databases;
 mod environments;
 mod exposure;
 mod files;

@@ -9,6 +9,7 @@ mod fmt;
 pub mod graph;
 mod import;
 mod init;
+mod lsp;
 pub mod out;
 mod outcome;
 pub mod renovate;
@@ -59,6 +60,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Rewrite stack files in the canonical layout (or list those that would change).
     Fmt(fmt::FmtArgs),
+    /// Run the language server on stdin and stdout (see docs/editors.md).
+    Lsp(lsp::LspArgs),
     /// Write a starter stack.kdl (and a .gitignore) that builds as it is.
     Init(init::InitArgs),
     /// Print a renovate.json that bumps image tags and chart versions in the stack.
@@ -159,6 +162,7 @@ pub fn main() -> i32 {
         Command::Explain(args) => explain::run_explain(&args),
         Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Renovate(args) => renovate::run(&args),
         Command::Completions { shell } => {
