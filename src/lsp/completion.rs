@@ -92,9 +92,19 @@ fn scope(cx: &Context) -> (String, String) {
 /// Completions of a node's `arg`-th argument: what it references.
 fn argument_values(cx: &Context, arg: usize, index: &Index) -> Vec<(String, String)> {
     let (ns, _) = scope(cx);
+    // Inside `override "ns/name"`: that workload's volumes and hosts.
+    let overridden = || match cx.parents.last() {
+        Some((parent, Some(target))) if parent == "override" => Some(format!("{target}/")),
+        _ => None,
+    };
     match (cx.node.name.as_str(), arg) {
-        ("connects-to", 0) => workloads(index, Some(&ns)),
-        ("override", 0) => workloads(index, None),
+        // Nothing connects to a job: it has no ingress.
+        ("connects-to", 0) => {
+            workloads(index, Some(&ns)).into_iter().filter(|(_, _, node)| !is_job(node)).map(drop_node).collect()
+        }
+        ("override", 0) => workloads(index, None).into_iter().map(drop_node).collect(),
+        ("volume", 0) => overridden().map(|t| names(index, Kind::Volume, &t)).unwrap_or_default(),
+        ("expose", 0) => overridden().map(|t| names(index, Kind::Host, &t)).unwrap_or_default(),
         ("depends-on", _) => names(index, Kind::Namespace, "").into_iter().filter(|(n, _)| *n != ns).collect(),
         _ => Vec::new(),
     }
@@ -121,6 +131,11 @@ fn property_values(cx: &Context, path: &[&str], key: &str, index: &Index) -> Vec
             names(index, Kind::SecretKey, &format!("{ns}/{secret}/"))
         }
         ("app", "release") => names(index, Kind::Release, &format!("{ns}/")),
+        ("job" | "cronjob", "image-of") => workloads(index, Some(&ns))
+            .into_iter()
+            .filter(|(name, _, node)| node == "app" && !name.contains('/'))
+            .map(drop_node)
+            .collect(),
         ("release", "repository") => names(index, Kind::Repository, ""),
         ("expose", "issuer") => names(index, Kind::Issuer, ""),
         (_, "storage-class") => names(index, Kind::StorageClass, ""),
@@ -157,16 +172,24 @@ fn names(index: &Index, kind: Kind, prefix: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Apps and databases: by name in namespace `here`, as `ns/name` elsewhere
-/// (or everywhere when `here` is `None`).
-fn workloads(index: &Index, here: Option<&str>) -> Vec<(String, String)> {
+/// Apps, databases and jobs: by name in namespace `here`, as `ns/name`
+/// elsewhere (or everywhere when `here` is `None`), with the declaring node.
+fn workloads(index: &Index, here: Option<&str>) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for symbol in index.all(Kind::Workload, "") {
         let (ns, name) = symbol.key.split_once('/').unwrap_or(("", &symbol.key));
         let label = if Some(ns) == here { name.to_owned() } else { symbol.key.clone() };
-        out.push((label, symbol.detail.clone()));
+        out.push((label, symbol.detail.clone(), symbol.node.clone()));
     }
     out
+}
+
+fn is_job(node: &str) -> bool {
+    matches!(node, "job" | "cronjob")
+}
+
+fn drop_node((label, detail, _): (String, String, String)) -> (String, String) {
+    (label, detail)
 }
 
 /// A database's one port, named after its engine.

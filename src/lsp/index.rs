@@ -26,6 +26,10 @@ pub enum Kind {
     Repository,
     Issuer,
     StorageClass,
+    /// An app's volume (`ns/app/volume`), which an `override` names.
+    Volume,
+    /// A host an app exposes (`ns/app/host`), which an `override` names.
+    Host,
 }
 
 impl Kind {
@@ -42,6 +46,8 @@ impl Kind {
             Kind::Repository => "helm repository",
             Kind::Issuer => "issuer",
             Kind::StorageClass => "storage class",
+            Kind::Volume => "volume",
+            Kind::Host => "exposed host",
         }
     }
 }
@@ -141,12 +147,26 @@ impl Index {
         for child in &cluster.children {
             match child.name.as_str() {
                 "storage-class" => self.named(Kind::StorageClass, child, ""),
-                "override" => {
-                    if let Some((target, span)) = first_string(child) {
-                        self.refer(Kind::Workload, target.to_owned(), span);
-                    }
-                }
+                "override" => self.override_(child),
                 _ => {}
+            }
+        }
+    }
+
+    /// `override "ns/name"` names a workload, and inside it that
+    /// workload's volumes (`volume "data"`) and hosts (`expose "a.example"`).
+    fn override_(&mut self, node: &Node) {
+        let Some((target, span)) = first_string(node) else { return };
+        let target = target.to_owned();
+        self.refer(Kind::Workload, target.clone(), span);
+        for child in &node.children {
+            let kind = match child.name.as_str() {
+                "volume" => Kind::Volume,
+                "expose" => Kind::Host,
+                _ => continue,
+            };
+            if let Some((name, span)) = first_string(child) {
+                self.refer(kind, format!("{target}/{name}"), span);
             }
         }
     }
@@ -174,7 +194,8 @@ impl Index {
                     self.named(Kind::Workload, child, &scope);
                     self.prop_ref(child, "storage-class", Kind::StorageClass, "");
                 }
-                "app" => self.app(child, &ns),
+                // A job takes an app's children, and may borrow an app's image.
+                "app" | "job" | "cronjob" => self.app(child, &ns),
                 _ => {}
             }
         }
@@ -194,6 +215,7 @@ impl Index {
         let app_key = format!("{ns}/{name}");
         self.named(Kind::Workload, app, &format!("{ns}/"));
         self.prop_ref(app, "release", Kind::Release, &format!("{ns}/"));
+        self.prop_ref(app, "image-of", Kind::Workload, &format!("{ns}/"));
         for child in &app.children {
             match child.name.as_str() {
                 "port" => self.named(Kind::Port, child, &format!("{app_key}/")),
@@ -211,6 +233,7 @@ impl Index {
                     }
                 }
                 "expose" => {
+                    self.named(Kind::Host, child, &format!("{app_key}/"));
                     self.prop_ref(child, "port", Kind::Port, &format!("{app_key}/"));
                     self.prop_ref(child, "issuer", Kind::Issuer, "");
                 }
@@ -218,7 +241,10 @@ impl Index {
                     self.prop_ref(child, "port", Kind::Port, &format!("{app_key}/"));
                     self.prop_ref(child, "tcp", Kind::Port, &format!("{app_key}/"));
                 }
-                "volume" => self.prop_ref(child, "storage-class", Kind::StorageClass, ""),
+                "volume" => {
+                    self.named(Kind::Volume, child, &format!("{app_key}/"));
+                    self.prop_ref(child, "storage-class", Kind::StorageClass, "");
+                }
                 _ => {}
             }
         }

@@ -269,3 +269,71 @@ fn the_seed_stack_completes_releases_repositories_issuers_and_storage_classes() 
     assert_eq!(complete(&mut client, &typing, "issuer=\"\n", 8), ["letsencrypt"]);
     assert!(client.shutdown().success());
 }
+
+/// A copy of `examples/<name>` in a tempdir.
+fn example(name: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    copy(&crate::support::root().join("examples").join(name), dir.path());
+    let source = std::fs::read_to_string(dir.path().join("stack.kdl")).unwrap();
+    (dir, source)
+}
+
+#[test]
+fn jobs_and_overrides_are_navigable() {
+    let (dir, source) = example("social");
+    let uri = uri(dir.path());
+    let (mut client, _) = Client::start(dir.path(), &["utf-16"]);
+    let document = json!({"uri": uri, "languageId": "kdl", "version": 1, "text": source});
+    client.notify("textDocument/didOpen", json!({"textDocument": document}));
+    let errors: Vec<Value> = client.diagnostics(&uri, 1).into_iter().filter(|d| d["severity"] == 1).collect();
+    assert_eq!(errors, Vec::<Value>::new(), "the example builds");
+
+    // `image-of="web"` goes to the app whose image the cron job borrows.
+    let found = client.request("textDocument/definition", at(&uri, position(&source, "image-of=\"web", 11)));
+    let target = found.as_array().map_or(&found, |l| &l[0]);
+    assert_eq!(target["range"]["start"], position(&source, "app \"web\"", 4));
+    // Completing it offers the namespace's apps, not the job itself.
+    let offered = labels(&client.request("textDocument/completion", at(&uri, position(&source, "image-of=\"", 10))));
+    assert!(offered.contains(&"web".to_owned()) && offered.contains(&"media".to_owned()), "{offered:?}");
+    assert!(!offered.contains(&"media-cleanup".to_owned()), "{offered:?}");
+    // Nothing connects to a job, so `connects-to` does not offer one.
+    let offered =
+        labels(&client.request("textDocument/completion", at(&uri, position(&source, "connects-to \"streaming", 13))));
+    assert!(offered.contains(&"streaming".to_owned()), "{offered:?}");
+    assert!(!offered.contains(&"media-cleanup".to_owned()), "{offered:?}");
+    // The job is in the outline.
+    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let social = symbols.as_array().unwrap().iter().find(|s| s["name"] == "social").unwrap();
+    let names: Vec<&str> = social["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"media-cleanup"), "{names:?}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn an_override_names_the_volumes_and_hosts_of_its_workload() {
+    let (dir, source) = environments();
+    let uri = uri(dir.path());
+    let (mut client, _) = Client::start(dir.path(), &["utf-16"]);
+    let document = json!({"uri": uri, "languageId": "kdl", "version": 1, "text": source});
+    client.notify("textDocument/didOpen", json!({"textDocument": document}));
+    client.diagnostics(&uri, 1);
+
+    // `volume "uploads"` inside `override "wiki/web"` is the app's volume.
+    let found = client.request("textDocument/definition", at(&uri, position(&source, "volume \"uploads\" size", 9)));
+    let target = found.as_array().map_or(&found, |l| &l[0]);
+    assert_eq!(target["range"]["start"], position(&source, "volume \"uploads\" mount", 7));
+    let uses = client.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": position(&source, "volume \"uploads\" mount", 9),
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(uses.as_array().unwrap().len(), 2, "{uses}");
+    // Completion inside the override offers the volumes of that workload.
+    let typed = source.replace("volume \"uploads\" size=\"1Gi\"", "volume \"");
+    change(&mut client, &uri, 2, &typed);
+    client.diagnostics(&uri, 2);
+    let typing = "replicas=1 host=\"wiki.staging.acme.io\" {\n            volume \"";
+    let offered = labels(&client.request("textDocument/completion", at(&uri, position(&typed, typing, typing.len()))));
+    assert_eq!(offered, ["uploads"]);
+    assert!(client.shutdown().success());
+}
