@@ -30,8 +30,13 @@ fn import(dir: &Path, compose: &Path, extra: &[&str]) -> (i32, Option<String>, S
 
 /// Import a fixture, generate its secrets, build it and verify it.
 fn import_and_build(app: &str) -> (String, String) {
+    build_compose(app, &fixture(app))
+}
+
+/// Import `compose`, generate its secrets, build it and verify it.
+fn build_compose(app: &str, compose: &Path) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let (code, stack, report) = import(dir.path(), &fixture(app), &[]);
+    let (code, stack, report) = import(dir.path(), compose, &[]);
     assert_eq!(code, 0, "{app}: {report}");
     let stack = stack.expect("stack.kdl written");
     let identity = root().join("examples/keys/demo.agekey");
@@ -290,4 +295,57 @@ volumes:
     if let Err(e) = compile_in(dir.path(), &stack) {
         panic!("does not build:\n{e}\n{stack}");
     }
+}
+
+/// A migration: a one-shot service (`restart: "no"`) that `web` waits for
+/// with `service_completed_successfully` is a `job`, with the image of the
+/// app that runs the same image, its connections inferred like an app's,
+/// and no connection from `web` to it (nothing connects to a job). The
+/// database user `web` in the URL's user part is not a host.
+#[test]
+fn a_one_shot_service_others_wait_for_is_a_job() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("jobs")).unwrap();
+    let compose = dir.path().join("jobs/compose.yaml");
+    let text = "services:
+  migrate:
+    image: ghcr.io/acme/web:1.2
+    restart: \"no\"
+    command: [\"web\", \"migrate\"]
+    ports: [\"9000:9000\"]
+    environment:
+      DATABASE_URL: postgresql://web:secretpw@db:5432/web
+    depends_on:
+      db:
+        condition: service_healthy
+  seed:
+    image: ghcr.io/acme/seed:3
+    restart: on-failure
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+  web:
+    image: ghcr.io/acme/web:1.2
+    ports: [\"8080:8080\"]
+    environment:
+      DATABASE_URL: postgresql://web:secretpw@db:5432/web
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+      seed:
+        condition: service_completed_successfully
+  cleanup:
+    image: ghcr.io/acme/web:1.2
+    restart: \"no\"
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: web
+      POSTGRES_PASSWORD: secretpw
+      POSTGRES_DB: web
+";
+    std::fs::write(&compose, text).unwrap();
+    let (stack, report) = build_compose("jobs", &compose);
+    insta::assert_snapshot!("import-jobs-stack", stack);
+    insta::assert_snapshot!("import-jobs-report", report);
 }

@@ -9,12 +9,12 @@
 use std::collections::BTreeMap;
 
 use super::apps::{self, AppContext};
-use super::connections;
 use super::databases::{self, Database};
 use super::model::{Compose, Service};
 use super::plan::{Child, Plan};
 use super::report::Finding;
 use super::secrets::SecretBook;
+use super::{connections, jobs};
 use crate::check::images;
 use crate::diagnostic::Diagnostic;
 
@@ -98,6 +98,7 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
     let dbs: Vec<Database> = compose.services.iter().filter_map(|s| databases::recognise(s, &name(&s.name))).collect();
     let is_db = |s: &str| dbs.iter().any(|d| d.service == s);
     let apps: Vec<&Service> = compose.services.iter().filter(|s| !is_db(&s.name)).collect();
+    let jobs = jobs::find(compose, &is_db);
 
     // Ports: declared, then from URLs, then the image's well-known port.
     let mut ports: BTreeMap<String, Ports> = BTreeMap::new();
@@ -118,13 +119,14 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
     let mut evidence: BTreeMap<(String, String), (Vec<String>, Option<u16>)> = BTreeMap::new();
     for s in &apps {
         for (target, _) in &s.depends_on {
-            if service_names.contains(&target.as_str()) {
+            // Waiting for a job to finish is an order, not a connection.
+            if service_names.contains(&target.as_str()) && !jobs.contains_key(target) {
                 evidence.entry((s.name.clone(), target.clone())).or_default().0.push("depends_on".into());
             }
         }
         for e in &s.env {
             for (host, port) in apps::hosts_in(&e.name, e.value.as_deref().unwrap_or_default(), &service_names) {
-                if host == s.name {
+                if host == s.name || jobs.contains_key(host) {
                     continue;
                 }
                 let entry = evidence.entry((s.name.clone(), host.to_owned())).or_default();
@@ -195,6 +197,7 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
         service_names: &service_names,
         secrets: &compose.secrets,
         read: options.read,
+        jobs: &jobs,
     };
     let mut shared: BTreeMap<String, String> = BTreeMap::new();
     for s in &apps {

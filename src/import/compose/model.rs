@@ -42,6 +42,9 @@ pub struct Service {
     /// `env_file:` entries first, then `environment:` (which wins).
     pub env: Vec<Env>,
     pub depends_on: Vec<(String, At)>,
+    /// The services of `depends_on` with `condition: service_completed_successfully`:
+    /// this one starts only once they have run to completion.
+    pub awaits: Vec<String>,
     pub healthcheck: Option<Healthcheck>,
     pub command: Option<(Vec<String>, At)>,
     pub entrypoint: Option<(Vec<String>, At)>,

@@ -118,6 +118,11 @@ pub fn read_service(
                     Value::Map(entries) => entries.iter().map(|(k, _)| (k.name.clone(), k.at)).collect(),
                     _ => return Err(bad("is neither a list nor a mapping")),
                 };
+                if let Value::Map(entries) = &value.value {
+                    let completed =
+                        |v: &Yaml| v.get("condition").and_then(Yaml::text) == Some("service_completed_successfully");
+                    s.awaits.extend(entries.iter().filter(|(_, v)| completed(v)).map(|(k, _)| k.name.clone()));
+                }
                 s.depends_on.extend(names);
             }
             "healthcheck" => s.healthcheck = fields::healthcheck(value),
