@@ -12,7 +12,7 @@ use crate::support::{compile_in, root, stackc};
 const RECIPIENT: &str = "age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd";
 
 /// Every fixture: an upstream Compose file and its example env file.
-pub const FIXTURES: &[&str] = &["authentik", "immich", "linkwarden", "paperless-ngx", "umami"];
+pub const FIXTURES: &[&str] = &["authentik", "immich", "linkwarden", "n8n-ai-starter-kit", "paperless-ngx", "umami"];
 
 fn fixture(app: &str) -> PathBuf {
     root().join("tests/import/fixtures").join(app).join("docker-compose.yml")
@@ -30,13 +30,13 @@ fn import(dir: &Path, compose: &Path, extra: &[&str]) -> (i32, Option<String>, S
 
 /// Import a fixture, generate its secrets, build it and verify it.
 fn import_and_build(app: &str) -> (String, String) {
-    build_compose(app, &fixture(app))
+    build_compose(app, &fixture(app), &[])
 }
 
 /// Import `compose`, generate its secrets, build it and verify it.
-fn build_compose(app: &str, compose: &Path) -> (String, String) {
+fn build_compose(app: &str, compose: &Path, extra: &[&str]) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let (code, stack, report) = import(dir.path(), compose, &[]);
+    let (code, stack, report) = import(dir.path(), compose, extra);
     assert_eq!(code, 0, "{app}: {report}");
     let stack = stack.expect("stack.kdl written");
     let identity = root().join("examples/keys/demo.agekey");
@@ -345,7 +345,18 @@ fn a_one_shot_service_others_wait_for_is_a_job() {
       POSTGRES_DB: web
 ";
     std::fs::write(&compose, text).unwrap();
-    let (stack, report) = build_compose("jobs", &compose);
+    let (stack, report) = build_compose("jobs", &compose, &[]);
     insta::assert_snapshot!("import-jobs-stack", stack);
     insta::assert_snapshot!("import-jobs-report", report);
+}
+
+/// With `--profile cpu`, the starter kit's `OLLAMA_HOST=ollama:11434` names
+/// the `container_name` of service `ollama-cpu` (Docker's DNS resolves both):
+/// the apps connect to `ollama-cpu`, and the value names it.
+#[test]
+fn a_container_name_is_a_host_of_its_service() {
+    let (stack, _) = build_compose("n8n-ai-starter-kit", &fixture("n8n-ai-starter-kit"), &["--profile", "cpu"]);
+    assert!(stack.contains("env \"OLLAMA_HOST\" \"ollama-cpu:11434\""), "{stack}");
+    assert!(stack.contains("connects-to \"ollama-cpu\" // OLLAMA_HOST"), "{stack}");
+    assert!(!stack.contains("\"ollama:11434\""), "{stack}");
 }

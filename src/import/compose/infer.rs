@@ -94,6 +94,18 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
         }
         names.insert(s.name.clone(), name);
     }
+    // A `container_name` is a second host name of its service (Docker's DNS
+    // resolves both); in the cluster only the service's name resolves, so
+    // values naming the container are rewritten to it (`env.rs`).
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    for s in &compose.services {
+        let Some(alias) = s.container_name.as_ref() else { continue };
+        if *alias != s.name && !compose.services.iter().any(|o| o.name == *alias) {
+            aliases.insert(alias.clone(), s.name.clone());
+            let stack_name = names.get(&s.name).cloned().unwrap_or_else(|| label(&s.name));
+            names.insert(alias.clone(), stack_name);
+        }
+    }
     let name = |s: &str| names.get(s).cloned().unwrap_or_else(|| label(s));
     let dbs: Vec<Database> = compose.services.iter().filter_map(|s| databases::recognise(s, &name(&s.name))).collect();
     let is_db = |s: &str| dbs.iter().any(|d| d.service == s);
@@ -115,7 +127,8 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
             }
         }
     }
-    let service_names: Vec<&str> = compose.services.iter().map(|s| s.name.as_str()).collect();
+    let mut service_names: Vec<&str> = compose.services.iter().map(|s| s.name.as_str()).collect();
+    service_names.extend(aliases.keys().map(String::as_str));
     let mut evidence: BTreeMap<(String, String), (Vec<String>, Option<u16>)> = BTreeMap::new();
     for s in &apps {
         for (target, _) in &s.depends_on {
@@ -126,6 +139,7 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
         }
         for e in &s.env {
             for (host, port) in apps::hosts_in(&e.name, e.value.as_deref().unwrap_or_default(), &service_names) {
+                let host = aliases.get(host).map_or(host, String::as_str);
                 if host == s.name || jobs.contains_key(host) {
                     continue;
                 }

@@ -1,5 +1,6 @@
 //! One-shot services that others wait for become `job`s: a service whose
-//! `restart` is `no` or `on-failure` (it is meant to exit) and that some
+//! `restart` is `no`, `on-failure` or unset (Compose's default is `no`: it
+//! is not brought back once it exits) and that some
 //! other service names in `depends_on` with `condition:
 //! service_completed_successfully` (it must have run before they start) is a
 //! migration or an init task. Nothing connects to a job (`check` refuses it),
@@ -27,19 +28,20 @@ pub struct Job {
 #[must_use]
 pub fn find(compose: &Compose, is_db: &dyn Fn(&str) -> bool) -> BTreeMap<String, Job> {
     let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
-    for s in compose.services.iter().filter(|s| s.one_shot.is_some() && !is_db(&s.name)) {
+    for s in compose.services.iter().filter(|s| !s.restarts && !is_db(&s.name)) {
         let waiters: Vec<String> =
             compose.services.iter().filter(|w| w.awaits.contains(&s.name)).map(|w| w.name.clone()).collect();
         if !waiters.is_empty() {
             jobs.insert(s.name.clone(), Job { waiters, image_of: None });
         }
     }
+    let jobs_names: Vec<String> = jobs.keys().cloned().collect();
     for (name, job) in &mut jobs {
         let image = compose.services.iter().find(|s| s.name == *name).and_then(|s| s.image.as_ref());
         job.image_of = compose
             .services
             .iter()
-            .filter(|s| s.name != *name && !is_db(&s.name) && s.one_shot.is_none())
+            .filter(|s| s.name != *name && !is_db(&s.name) && !jobs_names.contains(&s.name))
             .find(|s| image.is_some_and(|(i, _)| s.image.as_ref().is_some_and(|(o, _)| o == i)))
             .map(|s| s.name.clone());
     }
@@ -52,10 +54,15 @@ pub fn job_plan(s: &Service, job: &Job, cx: &AppContext, comments: &mut Vec<Stri
     let waiters: Vec<String> = job.waiters.iter().map(|w| format!("`{}`", name(w))).collect();
     let wait = if waiters.len() == 1 { "waits" } else { "wait" };
     comments.push(format!(
-        "a job: service `{}` runs once (`restart` is `no` or `on-failure`) and {} {wait} for it to complete \
+        "a job: service `{}` runs once ({}) and {} {wait} for it to complete \
          (`depends_on` with `service_completed_successfully`); Kubernetes starts them together, so they may \
          restart until it has",
         s.name,
+        if s.one_shot.is_some() {
+            "`restart` is `no` or `on-failure`"
+        } else {
+            "no `restart`: Compose's default is `no`"
+        },
         waiters.join(", "),
     ));
     let image_of = job.image_of.as_deref().map(name);

@@ -32,7 +32,38 @@ pub fn placeholder(value: &str) -> bool {
         &["change", "replace", "example", "your", "placeholder", "random", "generate", "todo", "fixme"];
     const DEFAULTS: &[&str] =
         &["secret", "password", "pass", "postgres", "admin", "root", "test", "default", "redis", "123456"];
+    // `super-secret-key`, `even-more-secret`, `STRONG_DB_PASSWORD`: filler
+    // words around the word "secret" are an example, not a value.
+    const FILLER: &[&str] = &[
+        "super",
+        "even",
+        "more",
+        "very",
+        "much",
+        "really",
+        "top",
+        "my",
+        "some",
+        "this",
+        "is",
+        "a",
+        "the",
+        "strong",
+        "long",
+        "db",
+        "app",
+        "api",
+        "jwt",
+        "encryption",
+        "admin",
+        "user",
+    ];
+    const SECRETISH: &[&str] = &["secret", "secrets", "password", "passwd", "pass", "key", "token"];
+    let parts: Vec<&str> = v.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()).collect();
+    let filler = parts.iter().any(|p| SECRETISH.contains(p))
+        && parts.iter().all(|p| SECRETISH.contains(p) || FILLER.contains(p));
     v.is_empty()
+        || filler
         || WORDS.iter().any(|w| v.contains(w))
         || DEFAULTS.contains(&v.as_str())
         || (v.starts_with('<') && v.ends_with('>'))
@@ -102,6 +133,16 @@ impl SecretBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn example_values_made_of_filler_words_are_placeholders() {
+        for v in ["super-secret-key", "even-more-secret", "STRONG_DB_PASSWORD", "my_jwt_secret"] {
+            assert!(placeholder(v), "{v}");
+        }
+        for v in ["Vn4Kq9zX", "secret-8f3a91", "keyboard"] {
+            assert!(!placeholder(v), "{v}");
+        }
+    }
 
     #[test]
     fn names_values_and_urls() {

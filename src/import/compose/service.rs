@@ -172,9 +172,13 @@ pub fn read_service(
                     s.one_shot = Some(value.at);
                 }
                 // `always` and `unless-stopped` are what a Deployment does.
+                s.restarts = matches!(value.text(), Some("always" | "unless-stopped"));
             }
             _ if k.starts_with("x-") => {}
             _ if IGNORED.contains(&k) => {
+                if k == "container_name" {
+                    s.container_name = text(value);
+                }
                 s.issues.push(Issue::note(key.at, format!("`{k}` is not carried over (no counterpart needed)")))
             }
             _ => {
