@@ -360,3 +360,27 @@ fn a_container_name_is_a_host_of_its_service() {
     assert!(stack.contains("connects-to \"ollama-cpu\" // OLLAMA_HOST"), "{stack}");
     assert!(!stack.contains("\"ollama:11434\""), "{stack}");
 }
+
+/// `env_file` as a list of long forms: a missing file with `required: false`
+/// is skipped (not replaced by the import's env file), a present one is read.
+#[test]
+fn an_optional_env_file_that_is_missing_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("opt")).unwrap();
+    let compose = dir.path().join("opt/compose.yaml");
+    let text = "services:
+  web:
+    image: ghcr.io/acme/web:1.2
+    env_file:
+      - path: ./absent.env
+        required: false
+      - path: ./web.env
+";
+    std::fs::write(&compose, text).unwrap();
+    std::fs::write(dir.path().join("opt/web.env"), "FROM_WEB_ENV=yes\n").unwrap();
+    std::fs::write(dir.path().join("opt/.env"), "ONLY_IN_DOT_ENV=1\n").unwrap();
+    let (stack, report) = build_compose("opt", &compose, &[]);
+    assert!(stack.contains("env \"FROM_WEB_ENV\" \"yes\""), "{stack}");
+    assert!(!stack.contains("ONLY_IN_DOT_ENV"), "{stack}");
+    assert!(report.contains("`./absent.env` not found and `required: false`: skipped"), "{report}");
+}

@@ -202,10 +202,18 @@ fn env_files(s: &mut Service, value: &Yaml, input: &Input) {
     };
     for item in items {
         let Some(path) = item.text().or_else(|| item.get("path").and_then(Yaml::text)) else { continue };
-        // A missing file is read as the import's env file: `.env` beside the
-        // Compose file is what `--env-file` stands in for.
+        // `required: false` (Compose 2.24): a missing file is skipped.
+        let optional = item.get("required").and_then(Yaml::text) == Some("false");
+        // A missing required file is read as the import's env file: `.env`
+        // beside the Compose file is what `--env-file` stands in for.
         let file = match (input.read)(path) {
             Some(text) => EnvFile::parse(&text),
+            None if optional => {
+                let what =
+                    format!("env_file `{path}` not found and `required: false`: skipped, as docker compose does");
+                s.issues.push(Issue::note(item.at, what));
+                continue;
+            }
             None => {
                 s.issues.push(Issue::note(
                     item.at,
