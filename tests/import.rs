@@ -12,7 +12,8 @@ use crate::support::{compile_in, root, stackc};
 const RECIPIENT: &str = "age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd";
 
 /// Every fixture: an upstream Compose file and its example env file.
-pub const FIXTURES: &[&str] = &["authentik", "immich", "linkwarden", "n8n-ai-starter-kit", "paperless-ngx", "umami"];
+pub const FIXTURES: &[&str] =
+    &["authentik", "immich", "linkwarden", "n8n-ai-starter-kit", "nextcloud-fpm", "paperless-ngx", "umami"];
 
 fn fixture(app: &str) -> PathBuf {
     root().join("tests/import/fixtures").join(app).join("docker-compose.yml")

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::apps::{self, AppContext};
 use super::databases::{self, Database};
-use super::model::{Compose, Service};
+use super::model::{Compose, MountKind, Service};
 use super::plan::{Child, Plan};
 use super::report::Finding;
 use super::secrets::SecretBook;
@@ -148,6 +148,26 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
                     entry.0.push(e.name.clone());
                 }
                 entry.1 = entry.1.or(port);
+            }
+        }
+        // A configuration file beside the Compose file that names a
+        // service with its port (nginx's `server app:9000;`, a proxy's
+        // upstream). Only `name:port`: a bare word in a file is too weak.
+        for m in &s.mounts {
+            let MountKind::Bind(source) = &m.kind else { continue };
+            if source.starts_with(['/', '~']) {
+                continue;
+            }
+            let Some(text) = (options.read)(source) else { continue };
+            for (host, port) in apps::hosts_in("", &text, &service_names) {
+                let host = aliases.get(host).map_or(host, String::as_str);
+                let Some(port) = port.filter(|_| host != s.name && !jobs.contains_key(host)) else { continue };
+                let entry = evidence.entry((s.name.clone(), host.to_owned())).or_default();
+                let why = format!("`{source}`");
+                if !entry.0.contains(&why) {
+                    entry.0.push(why);
+                }
+                entry.1 = entry.1.or(Some(port));
             }
         }
     }

@@ -98,7 +98,17 @@ impl SecretBook {
     /// the service's own variable name); a second, different value under
     /// the same name gets the key `<service>_<var>`.
     pub fn key(&mut self, var: &str, service: &str, value: &str, origin: &str) -> String {
-        let generated = placeholder(value);
+        self.key_as(var, service, value, origin, placeholder(value))
+    }
+
+    /// A file's text under key `var`: stored as it is, never taken for a
+    /// placeholder (a configuration file contains "example", "change", ...
+    /// and a random string would replace it).
+    pub fn file_key(&mut self, var: &str, service: &str, value: &str, origin: &str) -> String {
+        self.key_as(var, service, value, origin, false)
+    }
+
+    fn key_as(&mut self, var: &str, service: &str, value: &str, origin: &str, generated: bool) -> String {
         let mut key = var.to_owned();
         if let Some(existing) = self.keys.iter().find(|k| k.key == key) {
             let same =
