@@ -12,7 +12,8 @@ use crate::support::{compile_in, root, stackc};
 const RECIPIENT: &str = "age1lmk0c55w6k2gjmha50zs9q7fudl0wuts0rlvda7cfk50fk94suhsa08gxd";
 
 /// Every fixture: an upstream Compose file and its example env file.
-pub const FIXTURES: &[&str] = &["authentik", "immich", "linkwarden", "paperless-ngx", "umami"];
+pub const FIXTURES: &[&str] =
+    &["authentik", "immich", "linkwarden", "n8n-ai-starter-kit", "nextcloud-fpm", "paperless-ngx", "umami"];
 
 fn fixture(app: &str) -> PathBuf {
     root().join("tests/import/fixtures").join(app).join("docker-compose.yml")
@@ -30,8 +31,13 @@ fn import(dir: &Path, compose: &Path, extra: &[&str]) -> (i32, Option<String>, S
 
 /// Import a fixture, generate its secrets, build it and verify it.
 fn import_and_build(app: &str) -> (String, String) {
+    build_compose(app, &fixture(app), &[])
+}
+
+/// Import `compose`, generate its secrets, build it and verify it.
+fn build_compose(app: &str, compose: &Path, extra: &[&str]) -> (String, String) {
     let dir = tempfile::tempdir().unwrap();
-    let (code, stack, report) = import(dir.path(), &fixture(app), &[]);
+    let (code, stack, report) = import(dir.path(), compose, extra);
     assert_eq!(code, 0, "{app}: {report}");
     let stack = stack.expect("stack.kdl written");
     let identity = root().join("examples/keys/demo.agekey");
@@ -290,4 +296,92 @@ volumes:
     if let Err(e) = compile_in(dir.path(), &stack) {
         panic!("does not build:\n{e}\n{stack}");
     }
+}
+
+/// A migration: a one-shot service (`restart: "no"`) that `web` waits for
+/// with `service_completed_successfully` is a `job`, with the image of the
+/// app that runs the same image, its connections inferred like an app's,
+/// and no connection from `web` to it (nothing connects to a job). The
+/// database user `web` in the URL's user part is not a host.
+#[test]
+fn a_one_shot_service_others_wait_for_is_a_job() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("jobs")).unwrap();
+    let compose = dir.path().join("jobs/compose.yaml");
+    let text = "services:
+  migrate:
+    image: ghcr.io/acme/web:1.2
+    restart: \"no\"
+    command: [\"web\", \"migrate\"]
+    ports: [\"9000:9000\"]
+    environment:
+      DATABASE_URL: postgresql://web:secretpw@db:5432/web
+    depends_on:
+      db:
+        condition: service_healthy
+  seed:
+    image: ghcr.io/acme/seed:3
+    restart: on-failure
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+  web:
+    image: ghcr.io/acme/web:1.2
+    ports: [\"8080:8080\"]
+    environment:
+      DATABASE_URL: postgresql://web:secretpw@db:5432/web
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+      seed:
+        condition: service_completed_successfully
+  cleanup:
+    image: ghcr.io/acme/web:1.2
+    restart: \"no\"
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: web
+      POSTGRES_PASSWORD: secretpw
+      POSTGRES_DB: web
+";
+    std::fs::write(&compose, text).unwrap();
+    let (stack, report) = build_compose("jobs", &compose, &[]);
+    insta::assert_snapshot!("import-jobs-stack", stack);
+    insta::assert_snapshot!("import-jobs-report", report);
+}
+
+/// With `--profile cpu`, the starter kit's `OLLAMA_HOST=ollama:11434` names
+/// the `container_name` of service `ollama-cpu` (Docker's DNS resolves both):
+/// the apps connect to `ollama-cpu`, and the value names it.
+#[test]
+fn a_container_name_is_a_host_of_its_service() {
+    let (stack, _) = build_compose("n8n-ai-starter-kit", &fixture("n8n-ai-starter-kit"), &["--profile", "cpu"]);
+    assert!(stack.contains("env \"OLLAMA_HOST\" \"ollama-cpu:11434\""), "{stack}");
+    assert!(stack.contains("connects-to \"ollama-cpu\" // OLLAMA_HOST"), "{stack}");
+    assert!(!stack.contains("\"ollama:11434\""), "{stack}");
+}
+
+/// `env_file` as a list of long forms: a missing file with `required: false`
+/// is skipped (not replaced by the import's env file), a present one is read.
+#[test]
+fn an_optional_env_file_that_is_missing_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("opt")).unwrap();
+    let compose = dir.path().join("opt/compose.yaml");
+    let text = "services:
+  web:
+    image: ghcr.io/acme/web:1.2
+    env_file:
+      - path: ./absent.env
+        required: false
+      - path: ./web.env
+";
+    std::fs::write(&compose, text).unwrap();
+    std::fs::write(dir.path().join("opt/web.env"), "FROM_WEB_ENV=yes\n").unwrap();
+    std::fs::write(dir.path().join("opt/.env"), "ONLY_IN_DOT_ENV=1\n").unwrap();
+    let (stack, report) = build_compose("opt", &compose, &[]);
+    assert!(stack.contains("env \"FROM_WEB_ENV\" \"yes\""), "{stack}");
+    assert!(!stack.contains("ONLY_IN_DOT_ENV"), "{stack}");
+    assert!(report.contains("`./absent.env` not found and `required: false`: skipped"), "{report}");
 }

@@ -22,6 +22,8 @@ pub struct AppContext<'a> {
     /// Top-level Compose `secrets:`.
     pub secrets: &'a [(String, super::model::SecretSource)],
     pub read: &'a dyn Fn(&str) -> Option<String>,
+    /// The one-shot services others wait for (`jobs::find`): each a `job`.
+    pub jobs: &'a BTreeMap<String, super::jobs::Job>,
 }
 
 /// Every service named as a host in `value`, with the port after it:
@@ -63,7 +65,9 @@ pub fn host_spans<'a>(var: &str, value: &str, services: &[&'a str]) -> Vec<(usiz
             let whole = start == 0 && end == value.len() && host_var;
             let url = value[..start].ends_with("//") || value[..start].ends_with('@');
             let listed = value[..start].ends_with(',') || value[end..].starts_with(':');
-            if ok_before && ok_after && (whole || url || listed) {
+            // `//web:password@db`: a word before the authority's `@` is its user, not a host.
+            let userinfo = value[end..].split(['/', '?', '#', ' ', ',', ';']).next().is_some_and(|a| a.contains('@'));
+            if ok_before && ok_after && (whole || url || listed) && !userinfo {
                 spans.push((start, end, *name));
             }
             from = end;
@@ -141,13 +145,19 @@ pub fn map_app(
             format!("registry.example.org/{name}:todo")
         }
     };
-    if let Some(at) = s.one_shot {
-        let what = "a one-shot task (`restart` is `no` or `on-failure`): imported as an app, which Kubernetes restarts when it exits";
+    let job = cx.jobs.get(&s.name);
+    if let Some(j) = job {
+        app.job = Some(super::jobs::job_plan(s, j, cx, &mut app.comments));
+        super::jobs::dropped(s, findings);
+    }
+    if let Some(at) = s.one_shot.filter(|_| job.is_none()) {
+        let what = "a one-shot task (`restart` is `no` or `on-failure`) that no service waits for: imported as an app, which Kubernetes restarts when it exits; make it a `job` if it runs once, a `cronjob` if on a schedule";
         findings.push(Finding::todo(at, Some(&s.name), what));
         app.children.push(Child::Todo(what.to_owned()));
     }
     // Ports, and the offered exposure.
-    let ports = cx.ports.get(&s.name).cloned().unwrap_or_default();
+    // A job takes no traffic and has no probes (`check` refuses both).
+    let ports = if job.is_some() { Ports::default() } else { cx.ports.get(&s.name).cloned().unwrap_or_default() };
     let mut exposed = false;
     for (number, udp, published) in &ports.list {
         let port = port_name(*number, *udp, &ports);
@@ -196,7 +206,7 @@ pub fn map_app(
         let comment = Some("a subdirectory: the volume's root is not empty".to_owned());
         app.children.push(Child::Env { name: "PGDATA".into(), value: super::plan::EnvPlan::Literal(pgdata), comment });
     }
-    if let Some(h) = &s.healthcheck {
+    if let Some(h) = s.healthcheck.as_ref().filter(|_| job.is_none()) {
         let test = http_probe(&h.test, &ports).unwrap_or_else(|| ProbeTest::Exec(h.test.clone()));
         app.children.push(Child::Probe {
             test,
@@ -241,14 +251,21 @@ pub fn map_app(
             limits: (l.cpu.clone(), l.memory.clone()),
         });
     }
-    app.replicas = s.replicas.map(|(r, _)| r).filter(|r| *r != 1);
+    app.replicas = s.replicas.map(|(r, _)| r).filter(|r| *r != 1 && job.is_none());
     app
 }
 
 /// `curl`/`wget` of `http://localhost:<port>/path` on a port the app
 /// declares: an HTTP probe the kubelet makes (no tool needed in the image).
+/// A trailing `|| exit 1` (or `|| false`) changes nothing a probe sees: it
+/// only turns curl's or wget's failure into status 1, which the kubelet
+/// reads as failed as it does any HTTP error.
 fn http_probe(test: &[String], ports: &Ports) -> Option<ProbeTest> {
-    let line = test.join(" ");
+    let joined = test.join(" ");
+    let mut line = joined.trim();
+    for fallback in ["|| exit 1", "|| exit", "|| false"] {
+        line = line.strip_suffix(fallback).map_or(line, str::trim_end);
+    }
     if !(line.contains("curl") || line.contains("wget")) || line.contains("&&") || line.contains('|') {
         return None;
     }
@@ -264,4 +281,27 @@ fn http_probe(test: &[String], ports: &Ports) -> Option<ProbeTest> {
         .iter()
         .any(|(n, u, _)| *n == port && !u)
         .then(|| ProbeTest::Http { path, port: port_name(port, false, ports) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_in_a_url_is_not_a_host() {
+        let services = ["web", "db"];
+        let found = hosts_in("DATABASE_URL", "postgresql://web:pw@db:5432/web", &services);
+        assert_eq!(found, [("db", Some(5432))]);
+        assert_eq!(hosts_in("HOSTS", "web:8080,db:5432", &services), [("web", Some(8080)), ("db", Some(5432))]);
+    }
+
+    #[test]
+    fn curl_or_wget_with_an_exit_fallback_is_an_http_probe() {
+        let ports = Ports { list: vec![(8123, false, None)], inferred: Vec::new() };
+        let sh = |line: &str| vec!["sh".to_owned(), "-c".to_owned(), line.to_owned()];
+        let test = sh("wget --no-verbose --tries=1 -O - http://127.0.0.1:8123/ping || exit 1");
+        assert!(matches!(http_probe(&test, &ports), Some(ProbeTest::Http { path, .. }) if path == "/ping"));
+        // A pipe into another check is more than an HTTP status: it stays a command.
+        assert!(http_probe(&sh("curl -s http://localhost:8123/ | grep -q OK || exit 1"), &ports).is_none());
+    }
 }

@@ -9,12 +9,12 @@
 use std::collections::BTreeMap;
 
 use super::apps::{self, AppContext};
-use super::connections;
 use super::databases::{self, Database};
-use super::model::{Compose, Service};
+use super::model::{Compose, MountKind, Service};
 use super::plan::{Child, Plan};
 use super::report::Finding;
 use super::secrets::SecretBook;
+use super::{connections, jobs};
 use crate::check::images;
 use crate::diagnostic::Diagnostic;
 
@@ -94,10 +94,23 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
         }
         names.insert(s.name.clone(), name);
     }
+    // A `container_name` is a second host name of its service (Docker's DNS
+    // resolves both); in the cluster only the service's name resolves, so
+    // values naming the container are rewritten to it (`env.rs`).
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    for s in &compose.services {
+        let Some(alias) = s.container_name.as_ref() else { continue };
+        if *alias != s.name && !compose.services.iter().any(|o| o.name == *alias) {
+            aliases.insert(alias.clone(), s.name.clone());
+            let stack_name = names.get(&s.name).cloned().unwrap_or_else(|| label(&s.name));
+            names.insert(alias.clone(), stack_name);
+        }
+    }
     let name = |s: &str| names.get(s).cloned().unwrap_or_else(|| label(s));
     let dbs: Vec<Database> = compose.services.iter().filter_map(|s| databases::recognise(s, &name(&s.name))).collect();
     let is_db = |s: &str| dbs.iter().any(|d| d.service == s);
     let apps: Vec<&Service> = compose.services.iter().filter(|s| !is_db(&s.name)).collect();
+    let jobs = jobs::find(compose, &is_db);
 
     // Ports: declared, then from URLs, then the image's well-known port.
     let mut ports: BTreeMap<String, Ports> = BTreeMap::new();
@@ -114,17 +127,20 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
             }
         }
     }
-    let service_names: Vec<&str> = compose.services.iter().map(|s| s.name.as_str()).collect();
+    let mut service_names: Vec<&str> = compose.services.iter().map(|s| s.name.as_str()).collect();
+    service_names.extend(aliases.keys().map(String::as_str));
     let mut evidence: BTreeMap<(String, String), (Vec<String>, Option<u16>)> = BTreeMap::new();
     for s in &apps {
         for (target, _) in &s.depends_on {
-            if service_names.contains(&target.as_str()) {
+            // Waiting for a job to finish is an order, not a connection.
+            if service_names.contains(&target.as_str()) && !jobs.contains_key(target) {
                 evidence.entry((s.name.clone(), target.clone())).or_default().0.push("depends_on".into());
             }
         }
         for e in &s.env {
             for (host, port) in apps::hosts_in(&e.name, e.value.as_deref().unwrap_or_default(), &service_names) {
-                if host == s.name {
+                let host = aliases.get(host).map_or(host, String::as_str);
+                if host == s.name || jobs.contains_key(host) {
                     continue;
                 }
                 let entry = evidence.entry((s.name.clone(), host.to_owned())).or_default();
@@ -132,6 +148,26 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
                     entry.0.push(e.name.clone());
                 }
                 entry.1 = entry.1.or(port);
+            }
+        }
+        // A configuration file beside the Compose file that names a
+        // service with its port (nginx's `server app:9000;`, a proxy's
+        // upstream). Only `name:port`: a bare word in a file is too weak.
+        for m in &s.mounts {
+            let MountKind::Bind(source) = &m.kind else { continue };
+            if source.starts_with(['/', '~']) {
+                continue;
+            }
+            let Some(text) = (options.read)(source) else { continue };
+            for (host, port) in apps::hosts_in("", &text, &service_names) {
+                let host = aliases.get(host).map_or(host, String::as_str);
+                let Some(port) = port.filter(|_| host != s.name && !jobs.contains_key(host)) else { continue };
+                let entry = evidence.entry((s.name.clone(), host.to_owned())).or_default();
+                let why = format!("`{source}`");
+                if !entry.0.contains(&why) {
+                    entry.0.push(why);
+                }
+                entry.1 = entry.1.or(Some(port));
             }
         }
     }
@@ -195,6 +231,7 @@ pub fn infer(compose: &Compose, options: &Options) -> Result<(Plan, Vec<Finding>
         service_names: &service_names,
         secrets: &compose.secrets,
         read: options.read,
+        jobs: &jobs,
     };
     let mut shared: BTreeMap<String, String> = BTreeMap::new();
     for s in &apps {

@@ -205,4 +205,19 @@ mod tests {
         assert!(matches!(i("${A"), Err(InterpolateError::Syntax(_))));
         assert_eq!(i("${A}${B}").unwrap().vars, ["A", "B"]);
     }
+
+    #[test]
+    fn defaults_alternatives_and_dollars() {
+        let env = EnvFile::parse("A=1\nE=\n");
+        let i = |t: &str| interpolate(t, &env).map(|r| r.text);
+        // `-` without a colon: only an unset variable takes the default.
+        assert_eq!(i("${A-d}|${E-d}|${N-d}").unwrap(), "1||d");
+        // `+`: the alternative when set (`:+` when set and not empty).
+        assert_eq!(i("${A+x}|${E+x}|${E:+x}|${N+x}").unwrap(), "x|x||");
+        // Nested defaults, and a default that is itself empty.
+        assert_eq!(i("${N:-${M:-deep}}|${N:-${A}}|${N:-}").unwrap(), "deep|1|");
+        // `$$` is a literal dollar, also inside a default and before a brace.
+        assert_eq!(i("$${A}|${N:-$$x}|pa$$word").unwrap(), "${A}|$x|pa$word");
+        assert_eq!(i("${N:-a b}c").unwrap(), "a bc");
+    }
 }

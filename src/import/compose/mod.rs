@@ -16,6 +16,7 @@ pub mod env;
 pub mod fields;
 pub mod infer;
 pub mod interpolate;
+pub mod jobs;
 pub mod model;
 pub mod plan;
 pub mod read;

@@ -42,6 +42,9 @@ pub struct Service {
     /// `env_file:` entries first, then `environment:` (which wins).
     pub env: Vec<Env>,
     pub depends_on: Vec<(String, At)>,
+    /// The services of `depends_on` with `condition: service_completed_successfully`:
+    /// this one starts only once they have run to completion.
+    pub awaits: Vec<String>,
     pub healthcheck: Option<Healthcheck>,
     pub command: Option<(Vec<String>, At)>,
     pub entrypoint: Option<(Vec<String>, At)>,
@@ -52,6 +55,12 @@ pub struct Service {
     pub replicas: Option<(u32, At)>,
     /// `restart: "no"` or `on-failure`: a one-shot task, not a server.
     pub one_shot: Option<At>,
+    /// `restart: always` or `unless-stopped`: a server Compose brings back.
+    /// Without `restart`, Compose's default is `no`.
+    pub restarts: bool,
+    /// `container_name`: Docker's DNS resolves it as well as the service's
+    /// name, so other services may use it as a host.
+    pub container_name: Option<String>,
     /// Compose `secrets:` this service reads, by name.
     pub secrets: Vec<(String, String, At)>,
     pub issues: Vec<Issue>,

@@ -54,6 +54,15 @@ pub struct AppPlan {
     pub replicas: Option<u32>,
     pub comments: Vec<String>,
     pub children: Vec<Child>,
+    /// A one-shot service others wait for: a `job`, not an `app`.
+    pub job: Option<JobPlan>,
+}
+
+/// What makes an `AppPlan` a `job`.
+#[derive(Debug, Clone, Default)]
+pub struct JobPlan {
+    /// `image-of=`: the app of the namespace that runs the same image.
+    pub image_of: Option<String>,
 }
 
 /// One line inside an `app { }`.

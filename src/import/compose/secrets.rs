@@ -32,7 +32,38 @@ pub fn placeholder(value: &str) -> bool {
         &["change", "replace", "example", "your", "placeholder", "random", "generate", "todo", "fixme"];
     const DEFAULTS: &[&str] =
         &["secret", "password", "pass", "postgres", "admin", "root", "test", "default", "redis", "123456"];
+    // `super-secret-key`, `even-more-secret`, `STRONG_DB_PASSWORD`: filler
+    // words around the word "secret" are an example, not a value.
+    const FILLER: &[&str] = &[
+        "super",
+        "even",
+        "more",
+        "very",
+        "much",
+        "really",
+        "top",
+        "my",
+        "some",
+        "this",
+        "is",
+        "a",
+        "the",
+        "strong",
+        "long",
+        "db",
+        "app",
+        "api",
+        "jwt",
+        "encryption",
+        "admin",
+        "user",
+    ];
+    const SECRETISH: &[&str] = &["secret", "secrets", "password", "passwd", "pass", "key", "token"];
+    let parts: Vec<&str> = v.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()).collect();
+    let filler = parts.iter().any(|p| SECRETISH.contains(p))
+        && parts.iter().all(|p| SECRETISH.contains(p) || FILLER.contains(p));
     v.is_empty()
+        || filler
         || WORDS.iter().any(|w| v.contains(w))
         || DEFAULTS.contains(&v.as_str())
         || (v.starts_with('<') && v.ends_with('>'))
@@ -67,7 +98,17 @@ impl SecretBook {
     /// the service's own variable name); a second, different value under
     /// the same name gets the key `<service>_<var>`.
     pub fn key(&mut self, var: &str, service: &str, value: &str, origin: &str) -> String {
-        let generated = placeholder(value);
+        self.key_as(var, service, value, origin, placeholder(value))
+    }
+
+    /// A file's text under key `var`: stored as it is, never taken for a
+    /// placeholder (a configuration file contains "example", "change", ...
+    /// and a random string would replace it).
+    pub fn file_key(&mut self, var: &str, service: &str, value: &str, origin: &str) -> String {
+        self.key_as(var, service, value, origin, false)
+    }
+
+    fn key_as(&mut self, var: &str, service: &str, value: &str, origin: &str, generated: bool) -> String {
         let mut key = var.to_owned();
         if let Some(existing) = self.keys.iter().find(|k| k.key == key) {
             let same =
@@ -102,6 +143,16 @@ impl SecretBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn example_values_made_of_filler_words_are_placeholders() {
+        for v in ["super-secret-key", "even-more-secret", "STRONG_DB_PASSWORD", "my_jwt_secret"] {
+            assert!(placeholder(v), "{v}");
+        }
+        for v in ["Vn4Kq9zX", "secret-8f3a91", "keyboard"] {
+            assert!(!placeholder(v), "{v}");
+        }
+    }
 
     #[test]
     fn names_values_and_urls() {

@@ -118,6 +118,11 @@ pub fn read_service(
                     Value::Map(entries) => entries.iter().map(|(k, _)| (k.name.clone(), k.at)).collect(),
                     _ => return Err(bad("is neither a list nor a mapping")),
                 };
+                if let Value::Map(entries) = &value.value {
+                    let completed =
+                        |v: &Yaml| v.get("condition").and_then(Yaml::text) == Some("service_completed_successfully");
+                    s.awaits.extend(entries.iter().filter(|(_, v)| completed(v)).map(|(k, _)| k.name.clone()));
+                }
                 s.depends_on.extend(names);
             }
             "healthcheck" => s.healthcheck = fields::healthcheck(value),
@@ -167,9 +172,13 @@ pub fn read_service(
                     s.one_shot = Some(value.at);
                 }
                 // `always` and `unless-stopped` are what a Deployment does.
+                s.restarts = matches!(value.text(), Some("always" | "unless-stopped"));
             }
             _ if k.starts_with("x-") => {}
             _ if IGNORED.contains(&k) => {
+                if k == "container_name" {
+                    s.container_name = text(value);
+                }
                 s.issues.push(Issue::note(key.at, format!("`{k}` is not carried over (no counterpart needed)")))
             }
             _ => {
@@ -193,10 +202,18 @@ fn env_files(s: &mut Service, value: &Yaml, input: &Input) {
     };
     for item in items {
         let Some(path) = item.text().or_else(|| item.get("path").and_then(Yaml::text)) else { continue };
-        // A missing file is read as the import's env file: `.env` beside the
-        // Compose file is what `--env-file` stands in for.
+        // `required: false` (Compose 2.24): a missing file is skipped.
+        let optional = item.get("required").and_then(Yaml::text) == Some("false");
+        // A missing required file is read as the import's env file: `.env`
+        // beside the Compose file is what `--env-file` stands in for.
         let file = match (input.read)(path) {
             Some(text) => EnvFile::parse(&text),
+            None if optional => {
+                let what =
+                    format!("env_file `{path}` not found and `required: false`: skipped, as docker compose does");
+                s.issues.push(Issue::note(item.at, what));
+                continue;
+            }
             None => {
                 s.issues.push(Issue::note(
                     item.at,

@@ -139,9 +139,7 @@ pub fn map_volumes(
 /// A bind-mounted file: inline, or from the namespace's Secret when its
 /// text looks like it holds credentials (the value goes to the store).
 fn file(target: &str, source: &str, text: String, book: &mut SecretBook) -> Child {
-    let lower = text.to_ascii_lowercase();
-    let sensitive =
-        ["password", "secret", "token", "private key", "api_key", "apikey"].iter().any(|w| lower.contains(w));
+    let sensitive = sensitive_text(&text);
     let kdl_safe = !text.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || c == '\u{feff}');
     if sensitive || !kdl_safe {
         let base = source.trim_end_matches('/').rsplit('/').next().unwrap_or("file");
@@ -149,10 +147,21 @@ fn file(target: &str, source: &str, text: String, book: &mut SecretBook) -> Chil
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '-' })
             .collect();
-        let key = book.key(&key, "file", &text, &format!("the file `{source}`"));
+        let key = book.file_key(&key, "file", &text, &format!("the file `{source}`"));
         return Child::File { path: target.to_owned(), content: FilePlan::Secret { secret: book.name.clone(), key } };
     }
     Child::File { path: target.to_owned(), content: FilePlan::Inline(text.replace("\r\n", "\n")) }
+}
+
+/// Text that names a credential: a word (split at `_`, `-`, `.`) such as
+/// `password` or `token`, an API key, a private key. Whole words only:
+/// nginx's `server_tokens off` names no token.
+fn sensitive_text(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let words = lower.split(|c: char| !c.is_ascii_alphanumeric());
+    let credential = |w: &str| matches!(w, "password" | "passwd" | "secret" | "token" | "apikey");
+    words.clone().any(credential)
+        || ["private key", "api_key", "api-key", "-----begin"].iter().any(|w| lower.contains(w))
 }
 
 /// The runtime facts of an image: its own, or for an image named like
@@ -200,5 +209,19 @@ pub fn map_secrets(
         let key = book.key(&key, &app.name, value.trim_end_matches('\n'), &format!("the Compose secret `{name}`"));
         app.children
             .push(Child::File { path: target.clone(), content: FilePlan::Secret { secret: book.name.clone(), key } });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_whole_words() {
+        assert!(sensitive_text("db:\n  password: hunter2\n"));
+        assert!(sensitive_text("POSTGRES_PASSWORD=x"));
+        assert!(sensitive_text("-----BEGIN OPENSSH PRIVATE KEY-----"));
+        assert!(!sensitive_text("server_tokens off;\nserver app:9000 resolve;\n"));
+        assert!(!sensitive_text("# see https://example.org/passwords-are-hard\n"));
     }
 }

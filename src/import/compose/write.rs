@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::plan::{AppPlan, Child, DatabasePlan, EnvPlan, FilePlan, Plan, ProbeTest};
+use super::plan::{AppPlan, Child, DatabasePlan, EnvPlan, FilePlan, JobPlan, Plan, ProbeTest};
 use super::volumes::SIZE;
 
 /// A KDL string literal.
@@ -126,7 +126,17 @@ fn write_app(o: &mut String, app: &AppPlan) {
     for c in &app.comments {
         let _ = writeln!(o, "// {}", one_line(c));
     }
-    let _ = write!(o, "app {} image={}", quote(&app.name), quote(&app.image));
+    match &app.job {
+        None => {
+            let _ = write!(o, "app {} image={}", quote(&app.name), quote(&app.image));
+        }
+        Some(JobPlan { image_of: Some(of) }) => {
+            let _ = write!(o, "job {} image-of={}", quote(&app.name), quote(of));
+        }
+        Some(JobPlan { image_of: None }) => {
+            let _ = write!(o, "job {} image={}", quote(&app.name), quote(&app.image));
+        }
+    }
     if let Some(r) = app.replicas {
         let _ = write!(o, " replicas={r}");
     }
