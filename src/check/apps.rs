@@ -1,5 +1,5 @@
-//! Resolution of an app: its source, connections, exposures, env, volumes,
-//! files.
+//! Resolution of one app into a `Workload`: its source, ports, resources,
+//! env Secrets, volumes, metrics and files.
 
 use super::cluster::{invalid, label, unique};
 use super::containers::{ports, quantity, resolved_ports, resources};
