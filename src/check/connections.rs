@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::cluster::printable;
+use super::references::unknown_reference;
 use super::types::*;
-use super::workloads::unknown_reference;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned, did_you_mean};
 use crate::model::{self, PortRef};
 

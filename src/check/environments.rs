@@ -2,7 +2,7 @@
 //! cluster, each time as a single-cluster stack with that cluster's
 //! `override`s applied to the shared workloads.
 
-use super::workloads::unknown_reference;
+use super::references::unknown_reference;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
 use crate::model::{App, Cluster, Database, Override, Resources, Stack};
 

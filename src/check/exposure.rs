@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use super::cluster::invalid;
 use super::connections::find_port;
+use super::containers::resolved_ports;
 use super::hosts::Hosts;
 use super::names::is_host;
+use super::references::unknown_reference;
 use super::types::*;
-use super::workloads::{resolved_ports, unknown_reference};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span, Spanned};
 use crate::model::{self, AppSource, Protocol, Stack};
 

@@ -47,7 +47,7 @@ pub(super) fn check(ns: &model::Namespace, app: &model::App, d: &mut Diagnostics
                     );
                 }
             }
-            FileSource::Secret { secret, key } => super::workloads::secret_key(ns, secret, key, d),
+            FileSource::Secret { secret, key } => super::references::secret_key(ns, secret, key, d),
         }
     }
     if bytes > CONFIG_MAP_BYTES {

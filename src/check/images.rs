@@ -4,7 +4,7 @@
 //!
 //! Image apps are checked against these facts (`check/runtime.rs`), and the
 //! databases stackc renders take their user and writable mounts from them
-//! (`derive/workloads.rs`), so a pod is not refused by the kubelet for its
+//! (`derive/databases.rs`), so a pod is not refused by the kubelet for its
 //! user nor crashes on the read-only root filesystem.
 
 /// What an image does at runtime that its pod must allow.

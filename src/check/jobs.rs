@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::cluster::printable;
-use super::workloads::unknown_reference;
+use super::references::unknown_reference;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
 use crate::model::{self, App, AppSource, EnvValue, FileSource, Job, JobImage, Probes, Run, Schedule, Stack};
 

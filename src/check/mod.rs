@@ -2,10 +2,12 @@
 //! Every reference is resolved, every name and value validated, and all
 //! problems are reported at once.
 
+mod apps;
 mod availability;
 mod chart_versions;
 mod cluster;
 mod connections;
+mod containers;
 pub mod databases;
 mod environments;
 mod exposure;
@@ -19,6 +21,7 @@ pub mod node_network;
 mod order;
 pub mod platform_secrets;
 pub mod probes;
+mod references;
 pub mod runtime;
 pub mod secrets;
 mod types;

@@ -7,10 +7,12 @@ mod availability;
 mod cilium;
 mod components;
 mod config_files;
+mod databases;
 mod engine;
 mod exposure;
 mod graph;
 mod helm;
+mod image_apps;
 mod jobs;
 mod kyverno;
 mod mesh;
@@ -23,6 +25,7 @@ mod platform;
 mod platform_pods;
 mod probes;
 mod redis_auth;
+mod secret_store;
 mod secrets;
 mod security;
 mod trust_roots;
@@ -207,7 +210,7 @@ pub fn derive_sealed<S: Seal>(
         components::complete(&mut c, &present);
         components.push(c);
     }
-    secrets::unused(stack, store, &mut d);
+    secret_store::unused(stack, store, &mut d);
     security::stale_image_facts(stack, &mut d);
     security::untagged_images(stack, &mut d);
     let mut derived = components::finish(stack, components, graph, repository).map_err(|mut e| {

@@ -29,7 +29,7 @@
 
 use serde_json::{Value, json};
 
-use super::workloads::EngineSetup;
+use super::databases::EngineSetup;
 use crate::check::secrets::{PASSWORD_KEY, credentials_secret};
 
 /// The env var the server and `redis-cli` read the password from.

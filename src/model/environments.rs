@@ -1,9 +1,9 @@
 //! Lowering of `override` nodes: what one cluster changes in the workloads
 //! every cluster shares.
 
+use super::containers::resources;
 use super::reader::Reader;
 use super::types::{HostOverride, Override, VolumeOverride};
-use super::workloads::resources;
 use crate::diagnostic::Diagnostics;
 use crate::syntax::Node;
 

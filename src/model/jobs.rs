@@ -2,10 +2,12 @@
 //! pod that runs to completion, the Job and CronJob knobs, and a named
 //! error for every app child that does not fit (a job has no ingress).
 
+use super::apps::internet;
+use super::containers::{env, resources, security, volume};
 use super::lower::{one_of, string_args};
+use super::ports::connect;
 use super::reader::{Reader, integer, missing};
 use super::types::*;
-use super::workloads::{connect, env, internet, resources, security, volume};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Spanned};
 use crate::syntax::Node;
 

@@ -2,13 +2,16 @@
 //! [`Stack`], rejecting unknown nodes and properties and values of the wrong
 //! type. Names stay unresolved; `check` resolves them.
 
+mod apps;
 mod availability;
+mod containers;
 mod environments;
 mod files;
 mod jobs;
 mod kyverno;
 mod lower;
 mod platform;
+mod ports;
 mod probes;
 mod reader;
 mod types;

@@ -1,9 +1,9 @@
 //! Lowering of an app's `readiness`, `liveness` and `startup` nodes.
 
 use super::lower::string_args;
+use super::ports::port_ref;
 use super::reader::{Reader, missing};
 use super::types::{Probe, ProbeAction, Probes};
-use super::workloads::port_ref;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::syntax::Node;
 

@@ -4,17 +4,21 @@
 //! that the bytes hold exactly the object (no value and no template changed
 //! its shape); the built-in emitter is proven once, by property tests.
 
+mod checked;
 pub mod kyverno_tests;
+mod listings;
 pub mod readback;
 pub mod templates;
 pub mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::derive::{Body, Derived, Object};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Span};
+use checked::{render_checked, template_error};
+use listings::{add_parent_listings, drop_empty_listings};
 use templates::Templates;
 
 /// The rendered output: relative path → bytes, sorted by path.
@@ -210,108 +214,4 @@ fn render_all(
         let handles: Vec<_> = jobs.chunks(chunk).map(|part| scope.spawn(move || render_chunk(part))).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     })
-}
-
-/// Every ancestor directory lists its child directories, except those the
-/// engine applies on their own (listing them too would apply them twice).
-fn add_parent_listings(listings: &mut BTreeMap<String, BTreeSet<String>>, roots: &BTreeSet<String>) {
-    let dirs: Vec<String> = listings.keys().cloned().collect();
-    for dir in dirs {
-        let mut child = dir.as_str();
-        loop {
-            let (parent, name) = child.rsplit_once('/').unwrap_or(("", child));
-            let entry = listings.entry(parent.to_owned()).or_default();
-            if !roots.contains(child) {
-                entry.insert(name.to_owned());
-            }
-            if parent.is_empty() {
-                break;
-            }
-            child = parent;
-        }
-    }
-}
-
-/// A directory whose `kustomization.yaml` would list nothing (every child
-/// applied on its own by the engine, e.g. `clusters/` of several clusters,
-/// or `infrastructure/` under Flux) gets none, and its parent does not list
-/// it: `resources: []` builds nothing, and every engine's cluster is built
-/// from `clusters/<c>/`. No engine object points at such a directory (each
-/// Flux Kustomization and Argo CD Application names a directory with files).
-fn drop_empty_listings(
-    listings: &mut BTreeMap<String, BTreeSet<String>>,
-    extras: &BTreeMap<&str, &crate::derive::Component>,
-) {
-    loop {
-        let empty: Vec<String> = listings
-            .iter()
-            .filter(|(dir, entries)| {
-                entries.is_empty()
-                    && extras.get(dir.as_str()).is_none_or(|c| c.generators.is_empty() && c.helm_charts.is_empty())
-            })
-            .map(|(dir, _)| dir.clone())
-            .collect();
-        if empty.is_empty() {
-            return;
-        }
-        for dir in empty {
-            listings.remove(&dir);
-            let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir.as_str()));
-            if parent != dir
-                && let Some(entries) = listings.get_mut(parent)
-            {
-                entries.remove(name);
-            }
-        }
-    }
-}
-
-fn render_checked(
-    templates: &Templates,
-    template: &str,
-    options: &RenderOptions,
-    object: &Value,
-    origin: Span,
-    d: &mut Diagnostics,
-) -> Option<String> {
-    let text = match templates.render(template, &options.source_name, object) {
-        Ok(text) => text,
-        Err(e) => {
-            d.push(template_error(&e.template, &e.message));
-            return None;
-        }
-    };
-    // The built-in emitter is proven by property tests over hostile values
-    // (tests/emitter.rs); debug builds, which run the test suite, still read
-    // every file back. What a user template writes is always read back.
-    let trusted = templates.is_direct(template) && !cfg!(debug_assertions);
-    if trusted || readback::holds(&text, object) {
-        return Some(text);
-    }
-    match serde_yaml_ng::from_str::<Value>(&text) {
-        Ok(_) => {
-            d.push(
-                Diagnostic::error(
-                    Code::Template,
-                    origin,
-                    format!("template `{template}` changed the structure of the object it formats"),
-                )
-                .label("object from here")
-                .help("templates may only format: emit values with `{{ yaml }}` or the `yaml` filter"),
-            );
-            None
-        }
-        Err(e) => {
-            d.push(
-                Diagnostic::error(Code::Template, origin, format!("template `{template}` produced invalid YAML: {e}"))
-                    .label("object from here"),
-            );
-            None
-        }
-    }
-}
-
-fn template_error(template: &str, message: &str) -> Diagnostic {
-    Diagnostic::error(Code::Template, Span::default(), format!("template `{template}` failed: {message}"))
-        .label("while rendering this stack")
 }

@@ -6,6 +6,8 @@
 //! `docs/policies.md` documents every rule.
 
 mod facts;
+mod images;
+mod ingress;
 mod rules;
 
 use serde_json::{Value, json};
