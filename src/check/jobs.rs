@@ -84,7 +84,7 @@ fn app(apps: &[App], job: Job, schedule: Option<Schedule>, d: &mut Diagnostics) 
         files: job.files,
         probes: Probes::default(),
         availability: None,
-        run: Some(run),
+        run: Some(Box::new(run)),
     })
 }
 

@@ -75,7 +75,7 @@ impl Workload {
     #[must_use]
     pub fn run(&self) -> Option<&model::Run> {
         match &self.kind {
-            WorkloadKind::Image(app) => app.run.as_ref(),
+            WorkloadKind::Image(app) => app.run.as_deref(),
             _ => None,
         }
     }

@@ -11,6 +11,9 @@
 use super::summary::summary;
 use crate::diagnostic::Span;
 use crate::syntax::{Document, Node, Scalar};
+use args::{first_string, string_prop};
+
+mod args;
 
 /// What a name names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -286,27 +289,4 @@ impl Index {
             self.refer(kind, format!("{scope}{value}"), span);
         }
     }
-}
-
-/// A node's first argument, when it is a string.
-fn first_string(node: &Node) -> Option<(&str, Span)> {
-    match node.args.first() {
-        Some(crate::syntax::Arg { value: Scalar::String(s), span }) => Some((s, *span)),
-        _ => None,
-    }
-}
-
-/// A string property and the span of its value.
-fn string_prop<'a>(node: &'a Node, key: &str) -> Option<(&'a str, Span)> {
-    node.props.iter().find(|p| p.key == key).and_then(|p| match &p.value {
-        Scalar::String(s) => {
-            // The value alone: `key=` has no spaces in KDL.
-            let start = p.key_span.offset + p.key_span.len + 1;
-            let end = p.span.offset + p.span.len;
-            let span =
-                if p.key_span.offset == p.span.offset && start < end { Span::new(start, end - start) } else { p.span };
-            Some((s.as_str(), span))
-        }
-        _ => None,
-    })
 }

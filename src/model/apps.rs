@@ -66,7 +66,7 @@ pub(super) fn app(node: &Node, d: &mut Diagnostics) -> Option<App> {
         volumes,
         security,
         api_access: r.bool("api-access", false, d),
-        metrics: r.child("metrics", d).and_then(|n| metrics(n, d)),
+        metrics: r.child("metrics", d).and_then(|n| metrics(n, d)).map(Box::new),
         internet,
         command,
         args,
