@@ -14,7 +14,7 @@
 //! version, and the time of a completion request sent right after the
 //! change, while the worker compiles. It prints the median and maximum.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
@@ -42,8 +42,11 @@ fn main() {
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let (tx, rx) = channel::<(Instant, String)>();
     std::thread::spawn(move || {
-        while let Some(body) = read(&mut stdout) {
-            if tx.send((Instant::now(), body)).is_err() {
+        // The framing is lsp-server's own, the crate the server speaks with.
+        while let Ok(Some(message)) = lsp_server::Message::read(&mut stdout) {
+            let at = Instant::now();
+            let body = serde_json::to_string(&message).expect("a message serialises");
+            if tx.send((at, body)).is_err() {
                 return;
             }
         }
@@ -106,24 +109,4 @@ fn stats(times: &mut [Duration]) -> String {
         ms(times[times.len() - 1]),
         times.len()
     )
-}
-
-fn read(reader: &mut impl BufRead) -> Option<String> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(n) = line.strip_prefix("Content-Length: ") {
-            length = n.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    String::from_utf8(body).ok()
 }
